@@ -1,0 +1,50 @@
+# Two commands: `make run` (install, migrate, load the demo once, serve) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export FLASK_APP := wsgi
+
+.PHONY: run test install install-test translations lint format bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	$(MAKE) --no-print-directory translations
+
+install-test: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	$(MAKE) --no-print-directory translations
+
+translations:
+	$(BIN)/pybabel compile --use-fuzzy -d pb/translations -f -q 2>/dev/null || $(BIN)/pybabel compile -d pb/translations -q
+
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask pb demo
+	@echo ""
+	@echo "  Serving on http://127.0.0.1:$(PORT)"
+	@echo "  Demo logins (password: demo): citizen@demo.test councillor@demo.test officer@demo.test auditor@demo.test admin@demo.test"
+	@echo ""
+	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 3 --access-logfile - wsgi:app
+
+test: install-test
+	./scripts/install-test-system-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest -n 2
+
+lint:
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+bench: install-test
+	$(BIN)/python bench/allocation.py
+
+clean:
+	rm -rf $(VENV) instance *.egg-info .pytest_cache .ruff_cache

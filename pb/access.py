@@ -1,0 +1,93 @@
+"""Deny by default: every endpoint must be listed here with the roles that may reach it.
+
+One `before_request` hook checks the table, so a new route nobody listed is closed (403) rather
+than open. Object-level rules (a councillor's own wards, a citizen's own proposal) are checked by
+the services on top of this, and a test walks `app.url_map` against this table.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, abort, request
+from flask_login import current_user
+
+from pb.accounts.models import Role
+from pb.extensions import login_manager
+
+PUBLIC: frozenset[Role] = frozenset()  # marker: no sign-in needed
+ANY_ROLE = frozenset(Role)
+STAFF = frozenset({Role.COUNCILLOR, Role.OFFICER, Role.AUDITOR, Role.ADMIN})
+CITIZEN = frozenset({Role.CITIZEN})
+COUNCILLOR = frozenset({Role.COUNCILLOR})
+OFFICER = frozenset({Role.OFFICER})
+AUDITOR = frozenset({Role.AUDITOR})
+ADMIN = frozenset({Role.ADMIN})
+# Who may see a round's results before they are published (to check them).
+RESULT_CHECKERS = frozenset({Role.COUNCILLOR, Role.AUDITOR})
+
+POLICY: dict[str, frozenset[Role]] = {
+    "static": PUBLIC,
+    # public pages
+    "public.home": PUBLIC,
+    "public.round": PUBLIC,
+    "public.project": PUBLIC,
+    "public.set_language": PUBLIC,
+    "results.show": PUBLIC,  # the service hides unpublished results from the public
+    "proposals.index": PUBLIC,
+    # accounts
+    "accounts.register": PUBLIC,
+    "accounts.login": PUBLIC,
+    "accounts.logout": ANY_ROLE,
+    "accounts.profile": ANY_ROLE,
+    # citizens
+    "proposals.new": CITIZEN,
+    "proposals.edit": CITIZEN,
+    "proposals.mine": CITIZEN,
+    "voting.ballot": CITIZEN,
+    "voting.review": CITIZEN,
+    "voting.cast": CITIZEN,
+    "voting.receipt": CITIZEN,
+    # officers
+    "proposals.review_queue": OFFICER,
+    "proposals.review": OFFICER,
+    # councillors
+    "rounds.index": COUNCILLOR,
+    "rounds.new": COUNCILLOR,
+    "rounds.edit": COUNCILLOR,
+    "rounds.show": COUNCILLOR,
+    "rounds.advance": COUNCILLOR,
+    # auditors
+    "audit.log": AUDITOR,
+    # admins
+    "admin.index": ADMIN,
+    "admin.users": ADMIN,
+    "admin.user": ADMIN,
+    "admin.wards_index": ADMIN,
+    "admin.ward_edit": ADMIN,
+    "admin.postcodes": ADMIN,
+    # JSON API (read-only, public data only)
+    "api.rounds_index": PUBLIC,
+    "api.round_detail": PUBLIC,
+    "api.round_results": PUBLIC,
+}
+
+
+def allowed_roles(endpoint: str) -> frozenset[Role] | None:
+    return POLICY.get(endpoint)
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def _enforce_policy():  # type: ignore[no-untyped-def]
+        endpoint = request.endpoint
+        if endpoint is None:  # no route matched: let routing answer 404/405
+            return None
+        allowed = allowed_roles(endpoint)
+        if allowed is None:
+            abort(403)
+        if allowed is PUBLIC:
+            return None
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if current_user.role not in allowed:
+            abort(403)
+        return None

@@ -1,0 +1,73 @@
+"""People: citizens and staff, their single role, and the wards staff work for."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pb.db import UTCDateTime, str_enum, utcnow
+from pb.extensions import db
+from pb.wards.models import Ward
+
+
+class Role(StrEnum):
+    CITIZEN = "citizen"
+    COUNCILLOR = "councillor"
+    OFFICER = "officer"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+
+# Councillors run rounds, and officers review proposals, for the wards assigned to them here.
+staff_wards = Table(
+    "staff_wards",
+    db.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("ward_id", ForeignKey("wards.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(16)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role"), default=Role.CITIZEN)
+    home_ward_id: Mapped[int | None] = mapped_column(
+        ForeignKey("wards.id", ondelete="SET NULL"), index=True
+    )
+    active: Mapped[bool] = mapped_column(default=True)
+    # Part of the login cookie's identity: changing it signs the user out everywhere.
+    session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    home_ward: Mapped[Ward | None] = relationship()
+    wards: Mapped[list[Ward]] = relationship(secondary=staff_wards, order_by=Ward.name)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in roles
+
+    def works_for(self, ward_ids: set[int]) -> bool:
+        """True when this staff member is assigned to at least one of the given wards."""
+        return bool(ward_ids & {ward.id for ward in self.wards})
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"

@@ -1,0 +1,193 @@
+"""Accounts: registration, password checks, staff creation and role grants."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from argon2 import PasswordHasher, profiles
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from pb.accounts.models import Role, User, new_session_token
+from pb.audit import services as audit
+from pb.errors import InvalidInput, NotFound
+from pb.extensions import db
+from pb.wards.models import Postcode, Ward, normalise_postcode
+
+MIN_PASSWORD_LENGTH = 10
+# Argon2id parameters by name; only the test suite may choose the cheap one (PASSWORD_HASHING).
+_HASHER_PROFILES = {
+    "rfc9106-low-memory": profiles.RFC_9106_LOW_MEMORY,
+    "cheapest-for-tests": profiles.CHEAPEST,
+}
+
+
+@cache
+def _hasher_for(profile: str) -> tuple[PasswordHasher, str]:
+    hasher = PasswordHasher.from_parameters(_HASHER_PROFILES[profile])
+    # Verified against when the e-mail is unknown, so both failures take the same time.
+    return hasher, hasher.hash("not a real password")
+
+
+def _hasher() -> PasswordHasher:
+    return _hasher_for(current_app.config["PASSWORD_HASHING"])[0]
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def email_taken(email: str) -> bool:
+    return find_user_by_email(email) is not None
+
+
+def ward_for_postcode(postcode: str) -> Ward | None:
+    row = db.session.get(Postcode, normalise_postcode(postcode))
+    return row.ward if row else None
+
+
+def resolve_home_ward(ward_id: int | None, postcode: str | None) -> Ward:
+    """The citizen's home ward, chosen directly or found from the admin's postcode list."""
+    if postcode:
+        ward = ward_for_postcode(postcode)
+        if ward is None:
+            raise InvalidInput(
+                _("We could not find that postcode. Choose your ward from the list instead."),
+                field="postcode",
+            )
+        return ward
+    ward = db.session.get(Ward, ward_id) if ward_id else None
+    if ward is None:
+        raise InvalidInput(_("Choose your ward or enter your postcode."), field="home_ward")
+    return ward
+
+
+def register_citizen(
+    email: str, display_name: str, password: str, ward_id: int | None, postcode: str | None
+) -> User:
+    if email_taken(email):
+        # Registration must say so (the address is the login), unlike the login form.
+        raise InvalidInput(_("An account with this e-mail address already exists."), field="email")
+    ward = resolve_home_ward(ward_id, postcode)
+    user = User(
+        email=normalise_email(email),
+        display_name=display_name.strip(),
+        password_hash=hash_password(password),
+        role=Role.CITIZEN,
+        home_ward=ward,
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record("account.registered", user, {"role": user.role.value}, actor=user)
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user if the password matches an active account; None otherwise (one generic error)."""
+    user = find_user_by_email(email)
+    hasher, dummy_hash = _hasher_for(current_app.config["PASSWORD_HASHING"])
+    try:
+        hasher.verify(user.password_hash if user else dummy_hash, password)
+    except (VerificationError, InvalidHashError):
+        audit.record(
+            "login.failed", ("account", audit.pseudonym(f"email:{normalise_email(email)}")), {}
+        )
+        return None
+    if user is None or not user.is_active:
+        return None
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def create_staff_user(
+    email: str,
+    display_name: str,
+    password: str,
+    role: Role,
+    ward_codes: list[str] | None = None,
+    home_ward_code: str | None = None,
+    *,
+    allow_short_password: bool = False,
+) -> User:
+    """Create any account from the command line (staff are never self-registered)."""
+    if len(password) < MIN_PASSWORD_LENGTH and not allow_short_password:
+        raise InvalidInput(
+            _("Staff passwords need at least %(count)d characters.", count=MIN_PASSWORD_LENGTH)
+        )
+    if email_taken(email):
+        raise InvalidInput(_("An account with this e-mail address already exists."), field="email")
+    user = User(
+        email=normalise_email(email),
+        display_name=display_name,
+        password_hash=hash_password(password),
+        role=role,
+        home_ward=_ward_by_code(home_ward_code) if home_ward_code else None,
+        wards=[_ward_by_code(code) for code in ward_codes or []],
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record("account.created", user, _role_data(user))
+    return user
+
+
+def grant_role(user: User, role: Role, ward_ids: list[int], *, actor: User | None) -> None:
+    """Change a user's role and staff wards."""
+    wards = list(db.session.scalars(select(Ward).where(Ward.id.in_(ward_ids)))) if ward_ids else []
+    if user.role is not role:
+        user.session_token = new_session_token()  # sign them out so the new role applies
+    user.role = role
+    user.wards = wards if role in (Role.COUNCILLOR, Role.OFFICER) else []
+    db.session.flush()
+    audit.record("account.role_granted", user, _role_data(user), actor=actor)
+
+
+def set_active(user: User, active: bool, *, actor: User | None) -> None:
+    user.active = active
+    user.session_token = new_session_token()
+    db.session.flush()
+    audit.record("account.activated" if active else "account.deactivated", user, {}, actor=actor)
+
+
+def load_user(session_id: str) -> User | None:
+    """Flask-Login's loader: the cookie holds "id:token"; a rotated token logs the user out."""
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_token != token:
+        return None
+    return user
+
+
+def count_users_by_role() -> dict[Role, int]:
+    rows = db.session.execute(select(User.role, func.count()).group_by(User.role))
+    return {role: count for role, count in rows}
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_("No such user."))
+    return user
+
+
+def _ward_by_code(code: str) -> Ward:
+    ward = db.session.scalar(select(Ward).where(Ward.code == code))
+    if ward is None:
+        raise InvalidInput(_("Unknown ward code: %(code)s", code=code))
+    return ward
+
+
+def _role_data(user: User) -> dict[str, object]:
+    return {"role": user.role.value, "wards": sorted(ward.code for ward in user.wards)}

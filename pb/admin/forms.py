@@ -1,0 +1,41 @@
+"""Administration forms: role grants, wards, the postcode list."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import BooleanField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Regexp
+
+from pb.accounts.models import Role
+from pb.labels import ROLE_LABELS
+from pb.rounds.forms import MultiCheckboxField
+
+
+class UserForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[(role.value, ROLE_LABELS[role]) for role in Role])
+    wards = MultiCheckboxField(_l("Wards (for councillors and officers)"), coerce=int)
+    active = BooleanField(_l("Account active"))
+    submit = SubmitField(_l("Save"))
+
+
+class WardForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        validators=[
+            DataRequired(),
+            Length(max=20),
+            Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Letters, digits, - and _ only.")),
+        ],
+    )
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    submit = SubmitField(_l("Save ward"))
+
+
+class PostcodeUploadForm(FlaskForm):
+    file = FileField(
+        _l("Postcode list (CSV: postcode,ward_code)"),
+        validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Upload a .csv file."))],
+    )
+    submit = SubmitField(_l("Replace the postcode list"))

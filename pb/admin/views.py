@@ -1,0 +1,115 @@
+"""The administrator's area: users and role grants, wards, the postcode list."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from pb.accounts import services as accounts
+from pb.accounts.models import Role, User
+from pb.admin.forms import PostcodeUploadForm, UserForm, WardForm
+from pb.errors import DomainError
+from pb.extensions import db
+from pb.forms import apply_error
+from pb.wards import services as wards
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.get("/")
+def index():  # type: ignore[no-untyped-def]
+    """Administration overview."""
+    return render_template(
+        "admin/index.html", counts=accounts.count_users_by_role(), wards=wards.all_wards()
+    )
+
+
+@bp.get("/users")
+def users():  # type: ignore[no-untyped-def]
+    """Find users by e-mail address."""
+    query = request.args.get("q", "").strip().lower()
+    statement = select(User).order_by(User.email).limit(200)
+    if query:
+        statement = statement.where(User.email.contains(query, autoescape=True))
+    return render_template("admin/users.html", users=db.session.scalars(statement), q=query)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def user(user_id: int):  # type: ignore[no-untyped-def]
+    """Grant a role and staff wards, or deactivate an account."""
+    target = accounts.get_user(user_id)
+    form = UserForm(
+        data={
+            "role": target.role.value,
+            "wards": [w.id for w in target.wards],
+            "active": target.active,
+        }
+    )
+    form.wards.choices = [(w.id, w.name) for w in wards.all_wards()]
+    if form.validate_on_submit():
+        if target.id == current_user.id and (
+            form.role.data != Role.ADMIN.value or not form.active.data
+        ):
+            form.form_errors.append(_("You cannot remove your own administrator access."))
+        else:
+            accounts.grant_role(target, Role(form.role.data), form.wards.data, actor=current_user)
+            if form.active.data != target.active:
+                accounts.set_active(target, form.active.data, actor=current_user)
+            flash(_("Saved."), "success")
+            return redirect(url_for("admin.user", user_id=target.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("admin/user.html", form=form, target=target), status
+
+
+@bp.route("/wards", methods=["GET", "POST"])
+def wards_index():  # type: ignore[no-untyped-def]
+    """All wards, and a form to add one."""
+    form = WardForm()
+    if form.validate_on_submit():
+        try:
+            wards.save_ward(None, form.code.data, form.name.data, actor=current_user)
+        except DomainError as error:
+            apply_error(form, error)
+        else:
+            flash(_("Ward added."), "success")
+            return redirect(url_for("admin.wards_index"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("admin/wards.html", form=form, wards=wards.all_wards()), status
+
+
+@bp.route("/wards/<int:ward_id>", methods=["GET", "POST"])
+def ward_edit(ward_id: int):  # type: ignore[no-untyped-def]
+    """Rename a ward or change its code."""
+    ward = wards.get_ward(ward_id)
+    form = WardForm(data={"code": ward.code, "name": ward.name})
+    if form.validate_on_submit():
+        try:
+            wards.save_ward(ward, form.code.data, form.name.data, actor=current_user)
+        except DomainError as error:
+            apply_error(form, error)
+        else:
+            flash(_("Ward saved."), "success")
+            return redirect(url_for("admin.wards_index"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("admin/ward.html", form=form, ward=ward), status
+
+
+@bp.route("/postcodes", methods=["GET", "POST"])
+def postcodes():  # type: ignore[no-untyped-def]
+    """Upload the postcode → ward list residents are placed with."""
+    form = PostcodeUploadForm()
+    if form.validate_on_submit():
+        try:
+            text = form.file.data.read().decode("utf-8-sig")
+            count = wards.import_postcodes(text, actor=current_user)
+        except UnicodeDecodeError:
+            form.file.errors = [*form.file.errors, _("The file must be UTF-8 text.")]
+        except DomainError as error:
+            apply_error(form, error)
+        else:
+            flash(_("%(count)d postcodes imported.", count=count), "success")
+            return redirect(url_for("admin.postcodes"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("admin/postcodes.html", form=form), status

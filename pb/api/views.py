@@ -1,0 +1,87 @@
+"""A read-only JSON API over public data. Errors answer JSON with a reason (see pb.errors)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify
+from flask_login import current_user
+
+from pb.audit.chain import format_time
+from pb.public.services import visible_round
+from pb.results import services as results
+from pb.rounds import services as rounds
+from pb.rounds.models import Round
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def _round_summary(round_: Round) -> dict[str, Any]:
+    return {
+        "id": round_.id,
+        "title": round_.title,
+        "wards": [ward.code for ward in round_.wards],
+        "budget": round_.budget,
+        "currency": round_.currency,
+        "phase": round_.phase.value,
+        "proposals_open_at": format_time(round_.proposals_open_at),
+        "proposals_close_at": format_time(round_.proposals_close_at),
+        "voting_open_at": format_time(round_.voting_open_at),
+        "voting_close_at": format_time(round_.voting_close_at),
+    }
+
+
+@bp.get("/rounds")
+def rounds_index():  # type: ignore[no-untyped-def]
+    """Every public round."""
+    return jsonify(rounds=[_round_summary(r) for r in rounds.public_rounds()])
+
+
+@bp.get("/rounds/<int:round_id>")
+def round_detail(round_id: int):  # type: ignore[no-untyped-def]
+    """One round, its configuration hash and its ballot projects (once on the ballot)."""
+    round_ = visible_round(round_id)
+    return jsonify(
+        _round_summary(round_)
+        | {
+            "ballot_format": round_.ballot_format,
+            "ballot_params": round_.ballot_params,
+            "rule": round_.rule,
+            "tie_break": round_.tie_break,
+            "config_hash": round_.config_hash,
+            "projects": [
+                {"id": p.id, "title": p.title, "cost": p.cost, "category": p.category}
+                for p in (rounds.ballot_projects(round_) if round_.is_frozen else [])
+            ],
+        }
+    )
+
+
+@bp.get("/rounds/<int:round_id>/results")
+def round_results(round_id: int):  # type: ignore[no-untyped-def]
+    """Results, once visible to the caller (404 with a reason before publication)."""
+    round_ = visible_round(round_id)
+    page = results.results_page(round_, current_user)
+    result = page.result
+    return jsonify(
+        round_id=round_.id,
+        rule=result.rule,
+        satisfaction=result.satisfaction,
+        tie_break=result.tie_break,
+        tie_break_seed=result.tie_break_seed,
+        config_hash=result.config_hash,
+        budget=result.budget,
+        total_cost=result.total_cost,
+        ballots=result.ballot_count,
+        projects=[
+            {
+                "id": line.proposal_id,
+                "votes": line.votes,
+                "score": line.score,
+                "cost": line.cost,
+                "funded": line.funded,
+                "reason": line.reason,
+            }
+            for line in result.projects
+        ],
+    )

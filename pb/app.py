@@ -1,0 +1,69 @@
+"""Application wiring: configuration, extensions, blueprints, error handlers. Nothing else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from pb import access, errors, i18n, labels
+from pb import db as database
+from pb.config import PROJECT_ROOT, Settings
+from pb.extensions import csrf, db, limiter, login_manager, migrate
+
+
+def build_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        "pb",
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    app.config.from_mapping(Settings.from_environment(config).as_flask_config())
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+    labels.init_app(app)
+    database.init_app(app)
+    errors.init_app(app)
+    access.init_app(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from pb.accounts.views import bp as accounts_bp
+    from pb.admin.views import bp as admin_bp
+    from pb.api.views import bp as api_bp
+    from pb.audit.views import bp as audit_bp
+    from pb.proposals.views import bp as proposals_bp
+    from pb.public.views import bp as public_bp
+    from pb.results.views import bp as results_bp
+    from pb.rounds.views import bp as rounds_bp
+    from pb.voting.views import bp as voting_bp
+
+    for blueprint in (
+        public_bp,
+        accounts_bp,
+        rounds_bp,
+        proposals_bp,
+        voting_bp,
+        results_bp,
+        audit_bp,
+        admin_bp,
+        api_bp,
+    ):
+        app.register_blueprint(blueprint)
+
+
+def _register_cli(app: Flask) -> None:
+    from pb.commands import cli
+
+    app.cli.add_command(cli)

@@ -1,0 +1,32 @@
+"""The auditor's view of the audit log."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from sqlalchemy import func, select
+
+from pb.audit.models import AuditEntry
+from pb.extensions import db
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+PAGE_SIZE = 100
+
+
+@bp.get("/log")
+def log():  # type: ignore[no-untyped-def]
+    """Every recorded state change, newest first, with its chain hashes."""
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    total = db.session.scalar(select(func.count(AuditEntry.seq))) or 0
+    entries = db.session.scalars(
+        select(AuditEntry)
+        .order_by(AuditEntry.seq.desc())
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    )
+    return render_template(
+        "audit/log.html",
+        entries=list(entries),
+        page=page,
+        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        total=total,
+    )

@@ -1,0 +1,54 @@
+"""`flask --app wsgi pb ...`: operator commands that need the application and its database."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from pb.accounts import services as accounts
+from pb.accounts.models import Role
+from pb.errors import DomainError
+from pb.extensions import db
+
+cli = AppGroup("pb", help="Participatory budgeting operator commands.")
+
+
+@cli.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", "display_name", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--ward", "wards", multiple=True, help="Ward code a councillor/officer works for.")
+@click.option("--home-ward", default=None, help="Home ward code (citizens).")
+@click.password_option()
+def create_user(
+    email: str,
+    display_name: str,
+    role: str,
+    wards: tuple[str, ...],
+    home_ward: str | None,
+    password: str,
+) -> None:
+    """Create an account (staff accounts are only ever made this way or by an admin grant)."""
+    try:
+        user = accounts.create_staff_user(
+            email, display_name, password, Role(role), list(wards), home_ward
+        )
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from error
+    click.echo(f"Created {user.role.value} {user.email} (id {user.id}).")
+
+
+@cli.command("demo")
+@click.option("--force", is_flag=True, help="Load even if the database already has data.")
+def demo(force: bool) -> None:
+    """Load the demo wards, accounts and rounds (once: does nothing if data exists)."""
+    from pb import demo as demo_data
+
+    if demo_data.already_loaded() and not force:
+        click.echo("Demo data already present; nothing to do.")
+        return
+    summary = demo_data.load()
+    db.session.commit()
+    click.echo(summary)

@@ -1,0 +1,109 @@
+"""Typed configuration: defaults for the embedded demo, secrets from the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_PATH = PROJECT_ROOT / "instance" / "pb.db"
+
+
+def default_database_url() -> str:
+    return os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever scheme the operator wrote."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+@dataclass
+class Settings:
+    """Everything the application reads from configuration, with types and safe defaults."""
+
+    SECRET_KEY: str = ""
+    SQLALCHEMY_DATABASE_URI: str = field(default_factory=default_database_url)
+    TESTING: bool = False
+    # Production refuses to start without a real secret; the demo generates one per process.
+    ENV_PRODUCTION: bool = False
+    # Sessions: HttpOnly stops scripts reading the cookie; SameSite=Lax stops cross-site POSTs
+    # carrying it (a second line behind CSRF tokens); Secure is on in production (HTTPS only).
+    SESSION_COOKIE_HTTPONLY: bool = True
+    SESSION_COOKIE_SAMESITE: str = "Lax"
+    SESSION_COOKIE_SECURE: bool = False
+    REMEMBER_COOKIE_HTTPONLY: bool = True
+    REMEMBER_COOKIE_SAMESITE: str = "Lax"
+    PERMANENT_SESSION_LIFETIME: int = 8 * 3600
+    # CSRF tokens on every form (Flask-WTF); WTF_CSRF_ENABLED may only be turned off by a test.
+    WTF_CSRF_ENABLED: bool = True
+    WTF_CSRF_TIME_LIMIT: int | None = None
+    # Argon2id parameters (RFC 9106 low-memory profile); tests use a cheap profile for speed.
+    PASSWORD_HASHING: str = "rfc9106-low-memory"
+    # Rate limits (login throttle, posting). memory:// is per process; use redis:// in production.
+    RATELIMIT_STORAGE_URI: str = "memory://"
+    RATELIMIT_ENABLED: bool = True
+    RATELIMIT_HEADERS_ENABLED: bool = False
+    LOGIN_RATE_LIMIT: str = "10 per 15 minutes"
+    LOGIN_IP_RATE_LIMIT: str = "60 per 15 minutes"
+    BABEL_DEFAULT_LOCALE: str = "en"
+    BABEL_DEFAULT_TIMEZONE: str = "UTC"
+    LANGUAGES: tuple[str, ...] = ("en", "pl", "ur")
+    # Where an uploaded image or other user file would go; nothing is served from outside.
+    MAX_CONTENT_LENGTH: int = 2 * 1024 * 1024
+    # Pseudonymous actor references in the audit log are keyed HMACs of user ids.
+    AUDIT_PSEUDONYM_KEY: str = ""
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_environment(cls, overrides: dict[str, Any] | None = None) -> Settings:
+        settings = cls()
+        env = os.environ
+        if env.get("SECRET_KEY"):
+            settings.SECRET_KEY = env["SECRET_KEY"]
+        if env.get("PB_PRODUCTION") == "1":
+            settings.ENV_PRODUCTION = True
+            settings.SESSION_COOKIE_SECURE = True
+        if env.get("RATELIMIT_STORAGE_URI"):
+            settings.RATELIMIT_STORAGE_URI = env["RATELIMIT_STORAGE_URI"]
+        if env.get("AUDIT_PSEUDONYM_KEY"):
+            settings.AUDIT_PSEUDONYM_KEY = env["AUDIT_PSEUDONYM_KEY"]
+        for key, value in (overrides or {}).items():
+            setattr(settings, key, value)
+        settings.SQLALCHEMY_DATABASE_URI = normalise_database_url(settings.SQLALCHEMY_DATABASE_URI)
+        settings._fill_secrets()
+        return settings
+
+    def _fill_secrets(self) -> None:
+        if not self.SECRET_KEY:
+            if self.ENV_PRODUCTION:
+                raise RuntimeError("SECRET_KEY must be set in production (PB_PRODUCTION=1).")
+            self.SECRET_KEY = _instance_secret("secret_key")
+        if not self.AUDIT_PSEUDONYM_KEY:
+            self.AUDIT_PSEUDONYM_KEY = _instance_secret("audit_pseudonym_key")
+
+    def as_flask_config(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _instance_secret(name: str) -> str:
+    """A random secret kept in instance/ so all gunicorn workers and restarts share it."""
+    path = PROJECT_ROOT / "instance" / name
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        value = secrets.token_hex(32)
+        try:
+            with path.open("x") as handle:
+                handle.write(value)
+            path.chmod(0o600)
+        except FileExistsError:
+            return path.read_text().strip()
+        return value

@@ -1,0 +1,62 @@
+"""Helpers shared by every form: showing a service's refusal on the right field."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from babel.numbers import NumberFormatError, format_decimal, get_currency_precision, parse_decimal
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import ValidationError
+
+from pb.errors import DomainError
+from pb.i18n import minor_to_decimal
+
+
+def apply_error(form: FlaskForm, error: DomainError) -> None:
+    """Put a domain error under the field it names, or at the top of the form."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None and hasattr(field, "errors"):
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+class MoneyField(StringField):
+    """An amount typed in major units as the visitor writes numbers ("12,500.50" in English,
+    "12 500,50" in Polish), kept as integer minor units in `data`. Never a float."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency = "GBP"
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return format_decimal(minor_to_decimal(self.data, self.currency), locale=get_locale())
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        # Converted in pre_validate, once the view has set the currency (its decimals matter).
+        self.text = valuelist[0].strip() if valuelist else ""
+        self.data = None
+
+    def pre_validate(self, form: Any) -> None:
+        text = getattr(self, "text", "")
+        if not text:
+            return
+        text = text.replace("\u00a0", " ")
+        for symbol in ("£", "€", "$", "zł", "PLN", "GBP", "EUR", "USD", "Rs"):
+            text = text.replace(symbol, "")
+        try:
+            amount = parse_decimal(text.strip(), locale=get_locale(), strict=False)
+        except NumberFormatError as error:
+            raise ValidationError(_l("Enter an amount such as 12500 or 12500.50.")) from error
+        scaled = amount.scaleb(get_currency_precision(self.currency))
+        if scaled != scaled.to_integral_value() or amount <= 0 or scaled >= Decimal(10) ** 15:
+            raise ValidationError(_l("Enter a positive amount with at most two decimals."))
+        self.data = int(scaled)

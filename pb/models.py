@@ -1,0 +1,25 @@
+"""Every model module, imported in one place so the metadata (and Alembic) sees all tables."""
+
+from pb.accounts.models import User, staff_wards
+from pb.audit.models import AuditEntry
+from pb.proposals.models import Proposal
+from pb.results.models import Result, ResultProject
+from pb.rounds.models import Round, round_wards
+from pb.voting.models import Ballot, BallotChoice, Participation
+from pb.wards.models import Postcode, Ward
+
+__all__ = [
+    "AuditEntry",
+    "Ballot",
+    "BallotChoice",
+    "Participation",
+    "Postcode",
+    "Proposal",
+    "Result",
+    "ResultProject",
+    "Round",
+    "User",
+    "Ward",
+    "round_wards",
+    "staff_wards",
+]

@@ -1,0 +1,51 @@
+"""Proposal and review forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from pb.forms import MoneyField
+
+
+class ProposalForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(min=5, max=200)])
+    description = TextAreaField(
+        _l("What should be done, where, and who will benefit?"),
+        validators=[DataRequired(), Length(min=20, max=5000)],
+    )
+    estimated_cost = MoneyField(
+        _l("Estimated cost"),
+        validators=[InputRequired()],
+        description=_l("Your best guess; council officers will check it."),
+    )
+    ward = SelectField(_l("Ward"), coerce=int, validators=[InputRequired()])
+    category = SelectField(_l("Category"), validators=[InputRequired()])
+    submit = SubmitField(_l("Submit proposal"))
+
+    def configure(self, round_) -> None:  # type: ignore[no-untyped-def]
+        self.ward.choices = [(ward.id, ward.name) for ward in round_.wards]
+        self.category.choices = [(c, c) for c in round_.categories]
+        self.estimated_cost.currency = round_.currency
+
+
+class ReviewForm(FlaskForm):
+    decision = RadioField(
+        _l("Decision"),
+        choices=[
+            ("feasible", _l("Feasible: put it on the ballot")),
+            ("infeasible", _l("Not feasible")),
+        ],
+        validators=[InputRequired()],
+    )
+    final_cost = MoneyField(
+        _l("Final cost"),
+        validators=[Optional()],
+        description=_l("Required when feasible: the cost the ballot will show."),
+    )
+    reason = TextAreaField(
+        _l("Reason (shown publicly)"), validators=[DataRequired(), Length(max=2000)]
+    )
+    submit = SubmitField(_l("Save review"))

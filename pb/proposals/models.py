@@ -1,0 +1,66 @@
+"""Projects citizens propose, and the officer's review that puts them on the ballot."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pb.accounts.models import User
+from pb.db import UTCDateTime, str_enum, utcnow
+from pb.extensions import db
+from pb.rounds.models import Round
+from pb.wards.models import Ward
+
+
+class ProposalStatus(StrEnum):
+    SUBMITTED = "submitted"
+    FEASIBLE = "feasible"  # on the ballot
+    INFEASIBLE = "infeasible"
+
+
+class Proposal(db.Model):
+    __tablename__ = "proposals"
+    __table_args__ = (
+        CheckConstraint("estimated_cost > 0", name="estimated_cost_positive"),
+        CheckConstraint("final_cost IS NULL OR final_cost > 0", name="final_cost_positive"),
+        CheckConstraint(
+            "status != 'feasible' OR final_cost IS NOT NULL", name="feasible_has_final_cost"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    ward_id: Mapped[int] = mapped_column(ForeignKey("wards.id", ondelete="RESTRICT"))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(60))
+    estimated_cost: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[ProposalStatus] = mapped_column(
+        str_enum(ProposalStatus, "status"), default=ProposalStatus.SUBMITTED
+    )
+    review_reason: Mapped[str] = mapped_column(Text, default="")
+    final_cost: Mapped[int | None] = mapped_column(BigInteger)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    round: Mapped[Round] = relationship()
+    ward: Mapped[Ward] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+
+    @property
+    def on_ballot(self) -> bool:
+        return self.status is ProposalStatus.FEASIBLE
+
+    @property
+    def cost(self) -> int:
+        """The cost the ballot and the tally use: the officer's final cost once reviewed."""
+        return self.final_cost if self.final_cost is not None else self.estimated_cost
+
+    def __repr__(self) -> str:
+        return f"<Proposal {self.id} {self.status}>"

@@ -1,0 +1,166 @@
+"""Proposals: citizens submit and edit them; officers review them onto (or off) the ballot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from pb.accounts.models import Role, User
+from pb.audit import services as audit
+from pb.db import utcnow
+from pb.errors import Conflict, Forbidden, InvalidInput, NotFound
+from pb.extensions import db
+from pb.proposals.models import Proposal, ProposalStatus
+from pb.rounds import services as rounds
+from pb.rounds.models import Phase, Round
+from pb.voting import eligibility
+
+
+@dataclass
+class ProposalDraft:
+    title: str
+    description: str
+    estimated_cost: int
+    ward_id: int
+    category: str
+
+
+def get_proposal(proposal_id: int) -> Proposal:
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None:
+        raise NotFound(_("No such proposal."))
+    return proposal
+
+
+def round_proposals(round_: Round) -> list[Proposal]:
+    query = select(Proposal).where(Proposal.round_id == round_.id).order_by(Proposal.id)
+    return list(db.session.scalars(query))
+
+
+def proposals_by(user: User) -> list[Proposal]:
+    query = select(Proposal).where(Proposal.author_id == user.id).order_by(Proposal.id.desc())
+    return list(db.session.scalars(query))
+
+
+def submit(
+    round_: Round, draft: ProposalDraft, *, author: User, now: datetime | None = None
+) -> Proposal:
+    if not rounds.accepting_proposals(round_, now):
+        raise Conflict(_("This round is not accepting proposals now."))
+    if not eligibility.can_take_part(author, round_):
+        raise Forbidden(_("Only residents of this round's wards can propose projects."))
+    _check_draft(round_, draft)
+    proposal = Proposal(round_id=round_.id, author_id=author.id)
+    _apply(proposal, draft)
+    db.session.add(proposal)
+    db.session.flush()
+    audit.record("proposal.submitted", proposal, _draft_data(proposal), actor=author)
+    return proposal
+
+
+def edit(proposal: Proposal, draft: ProposalDraft, *, author: User) -> None:
+    check_editable_by(proposal, author)
+    _check_draft(proposal.round, draft)
+    _apply(proposal, draft)
+    db.session.flush()
+    audit.record("proposal.edited", proposal, _draft_data(proposal), actor=author)
+
+
+def check_editable_by(proposal: Proposal, user: User) -> None:
+    """Authors may edit their own proposal until the review phase starts."""
+    if proposal.author_id != user.id:
+        raise Forbidden(_("You can only edit your own proposals."))
+    if (
+        proposal.round.phase is not Phase.PROPOSALS
+        or proposal.status is not ProposalStatus.SUBMITTED
+    ):
+        raise Conflict(_("Proposals can only be edited until the review starts."))
+
+
+def can_review(officer: User, proposal: Proposal) -> bool:
+    return officer.role is Role.OFFICER and officer.works_for({proposal.ward_id})
+
+
+def review_queue(officer: User) -> list[Proposal]:
+    """Proposals in rounds under review, in the officer's wards; unreviewed first."""
+    query = (
+        select(Proposal)
+        .join(Round, Proposal.round_id == Round.id)
+        .where(Round.phase == Phase.REVIEW)
+        .where(Proposal.ward_id.in_([ward.id for ward in officer.wards]))
+        .order_by(Proposal.status != ProposalStatus.SUBMITTED, Proposal.round_id, Proposal.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def review(
+    proposal: Proposal,
+    *,
+    officer: User,
+    feasible: bool,
+    reason: str,
+    final_cost: int | None,
+) -> None:
+    """Record the officer's decision; feasible proposals go on the ballot at their final cost."""
+    if not can_review(officer, proposal):
+        raise Forbidden(_("You are not an officer for this proposal's ward."))
+    if proposal.round.phase is not Phase.REVIEW:
+        raise Conflict(_("Proposals can only be reviewed during the review phase."))
+    if not reason.strip():
+        raise InvalidInput(_("Give a reason: it is shown publicly."), field="reason")
+    if feasible and (final_cost is None or final_cost <= 0):
+        raise InvalidInput(_("A feasible project needs a final cost."), field="final_cost")
+    if feasible and final_cost is not None and final_cost > proposal.round.budget:
+        raise InvalidInput(
+            _("The final cost cannot exceed the round's budget."), field="final_cost"
+        )
+    proposal.status = ProposalStatus.FEASIBLE if feasible else ProposalStatus.INFEASIBLE
+    proposal.review_reason = reason.strip()
+    proposal.final_cost = final_cost if feasible else None
+    proposal.reviewed_by_id = officer.id
+    proposal.reviewed_at = utcnow()
+    db.session.flush()
+    audit.record(
+        "proposal.reviewed",
+        proposal,
+        {
+            "status": proposal.status.value,
+            "reason": proposal.review_reason,
+            "final_cost": proposal.final_cost,
+        },
+        actor=officer,
+    )
+
+
+def _check_draft(round_: Round, draft: ProposalDraft) -> None:
+    if draft.ward_id not in round_.ward_ids:
+        raise InvalidInput(_("Choose one of this round's wards."), field="ward")
+    if round_.categories and draft.category not in round_.categories:
+        raise InvalidInput(_("Choose one of this round's categories."), field="category")
+    if draft.estimated_cost <= 0:
+        raise InvalidInput(_("The cost must be more than zero."), field="estimated_cost")
+    if draft.estimated_cost > round_.budget:
+        raise InvalidInput(
+            _("The cost cannot exceed the round's whole budget."), field="estimated_cost"
+        )
+
+
+def _apply(proposal: Proposal, draft: ProposalDraft) -> None:
+    proposal.title = draft.title.strip()
+    proposal.description = draft.description.strip()
+    proposal.estimated_cost = draft.estimated_cost
+    proposal.ward_id = draft.ward_id
+    proposal.category = draft.category
+
+
+def _draft_data(proposal: Proposal) -> dict[str, object]:
+    return {
+        "round_id": proposal.round_id,
+        "title": proposal.title,
+        "estimated_cost": proposal.estimated_cost,
+        "ward_id": proposal.ward_id,
+        "category": proposal.category,
+    }

@@ -1,0 +1,123 @@
+"""Citizens propose and edit; officers review."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from pb.errors import DomainError, NotFound
+from pb.forms import apply_error
+from pb.proposals import services
+from pb.proposals.forms import ProposalForm, ReviewForm
+from pb.public.services import visible_round
+
+bp = Blueprint("proposals", __name__)
+
+
+@bp.get("/rounds/<int:round_id>/proposals")
+def index(round_id: int):  # type: ignore[no-untyped-def]
+    """Every proposal in a round with its review status."""
+    round_ = visible_round(round_id)
+    return render_template(
+        "proposals/index.html", round=round_, proposals=services.round_proposals(round_)
+    )
+
+
+@bp.route("/rounds/<int:round_id>/proposals/new", methods=["GET", "POST"])
+def new(round_id: int):  # type: ignore[no-untyped-def]
+    """Propose a project."""
+    round_ = visible_round(round_id)
+    form = ProposalForm()
+    form.configure(round_)
+    if form.validate_on_submit():
+        try:
+            proposal = services.submit(round_, _draft(form), author=current_user)
+        except DomainError as error:
+            apply_error(form, error)
+        else:
+            flash(_("Thank you! Your proposal was submitted."), "success")
+            return redirect(url_for("public.project", round_id=round_.id, proposal_id=proposal.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("proposals/form.html", form=form, round=round_, proposal=None), status
+
+
+@bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
+def edit(proposal_id: int):  # type: ignore[no-untyped-def]
+    """Edit your own proposal until the review starts."""
+    proposal = services.get_proposal(proposal_id)
+    services.check_editable_by(proposal, current_user)
+    form = ProposalForm(
+        data={
+            "title": proposal.title,
+            "description": proposal.description,
+            "estimated_cost": proposal.estimated_cost,
+            "ward": proposal.ward_id,
+            "category": proposal.category,
+        }
+    )
+    form.configure(proposal.round)
+    if form.validate_on_submit():
+        try:
+            services.edit(proposal, _draft(form), author=current_user)
+        except DomainError as error:
+            apply_error(form, error)
+        else:
+            flash(_("Your changes were saved."), "success")
+            return redirect(
+                url_for("public.project", round_id=proposal.round_id, proposal_id=proposal.id)
+            )
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "proposals/form.html", form=form, round=proposal.round, proposal=proposal
+    ), status
+
+
+@bp.get("/my/proposals")
+def mine():  # type: ignore[no-untyped-def]
+    """The proposals you submitted."""
+    return render_template("proposals/mine.html", proposals=services.proposals_by(current_user))
+
+
+@bp.get("/review")
+def review_queue():  # type: ignore[no-untyped-def]
+    """Proposals waiting for an officer's review in your wards."""
+    return render_template("proposals/queue.html", proposals=services.review_queue(current_user))
+
+
+@bp.route("/review/proposals/<int:proposal_id>", methods=["GET", "POST"])
+def review(proposal_id: int):  # type: ignore[no-untyped-def]
+    """Review one proposal: feasible (with a final cost) or not, with a public reason."""
+    proposal = services.get_proposal(proposal_id)
+    if not services.can_review(current_user, proposal):
+        raise NotFound(_("No such proposal in your wards."))
+    form = ReviewForm()
+    form.final_cost.currency = proposal.round.currency
+    if not form.is_submitted():
+        form.final_cost.data = proposal.final_cost or proposal.estimated_cost
+    if form.validate_on_submit():
+        try:
+            services.review(
+                proposal,
+                officer=current_user,
+                feasible=form.decision.data == "feasible",
+                reason=form.reason.data,
+                final_cost=form.final_cost.data,
+            )
+        except DomainError as error:
+            apply_error(form, error)
+        else:
+            flash(_("Review saved."), "success")
+            return redirect(url_for("proposals.review_queue"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("proposals/review.html", form=form, proposal=proposal), status
+
+
+def _draft(form: ProposalForm) -> services.ProposalDraft:
+    return services.ProposalDraft(
+        title=form.title.data,
+        description=form.description.data,
+        estimated_cost=form.estimated_cost.data,
+        ward_id=form.ward.data,
+        category=form.category.data,
+    )

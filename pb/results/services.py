@@ -1,0 +1,148 @@
+"""Tallying a closed round through the allocation engine, storing and publishing the outcome.
+
+Who may see results is decided in one place, `visible_to`: every page, API answer and export asks
+it, so nothing about the votes leaks before publication.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from pb.accounts.models import Role, User
+from pb.audit import services as audit
+from pb.audit.chain import canonical_json, sha256_hex
+from pb.db import utcnow
+from pb.errors import Conflict, NotFound
+from pb.extensions import db
+from pb.proposals.models import Proposal
+from pb.results import engine
+from pb.results.models import Result, ResultProject
+from pb.rounds import services as rounds
+from pb.rounds.models import Phase, Round
+from pb.voting import services as voting
+
+
+def visible_to(round_: Round, user: User | None) -> bool:
+    """Published results are public; closed-but-unpublished ones only for checking by the
+    round's councillors and by auditors; during voting, nobody sees any count."""
+    if round_.phase is Phase.PUBLISHED:
+        return True
+    if round_.phase is not Phase.CLOSED or user is None or not user.is_authenticated:
+        return False
+    return user.role is Role.AUDITOR or rounds.can_manage(user, round_)
+
+
+def get_result(round_: Round) -> Result | None:
+    return db.session.get(Result, round_.id)
+
+
+def receipts_digest(round_: Round) -> tuple[int, str]:
+    """How many ballots, and one hash over their sorted receipts (what the close entry logs)."""
+    receipts = list(db.session.scalars(voting.receipts_query(round_)))
+    return len(receipts), sha256_hex("\n".join(receipts))
+
+
+@rounds.on_entering(Phase.CLOSED)
+def tally(round_: Round, actor: User | None) -> Result:
+    """Count the votes with the round's rule and tie-break; store the outcome and its trace."""
+    if get_result(round_) is not None:
+        raise Conflict(_("This round has already been counted."))
+    projects = rounds.ballot_projects(round_)
+    ballots = voting.round_ballots(round_)
+    outcome = engine.run(round_, projects, [voting.choices_of(b) for b in ballots])
+    votes = voting.choices_for_projects(ballots)
+    result = Result(
+        round_id=round_.id,
+        rule=outcome.rule,
+        satisfaction=outcome.satisfaction,
+        tie_break=outcome.tie_break,
+        tie_break_seed=round_.tie_break_seed,
+        config_hash=round_.config_hash or "",
+        budget=round_.budget,
+        total_cost=outcome.total_cost,
+        ballot_count=len(ballots),
+        outcome_json=canonical_json(outcome.to_json()),
+        projects=[
+            ResultProject(
+                proposal_id=line.proposal_id,
+                rank=line.rank,
+                votes=votes.get(line.proposal_id, 0),
+                score=line.score,
+                cost=line.cost,
+                funded=line.funded,
+                reason=line.reason,
+                reason_detail=line.detail,
+            )
+            for line in engine.project_lines(outcome, projects)
+        ],
+    )
+    db.session.add(result)
+    db.session.flush()
+    count, digest = receipts_digest(round_)
+    audit.record(
+        "round.tallied",
+        round_,
+        {
+            "ballots": count,
+            "receipts_sha256": digest,
+            "config_hash": result.config_hash,
+            "rule": result.rule,
+            "satisfaction": result.satisfaction,
+            "tie_break": result.tie_break,
+            "selected": [int(pid) for pid in outcome.selected],
+            "total_cost": result.total_cost,
+        },
+        actor=actor,
+    )
+    return result
+
+
+@rounds.on_entering(Phase.PUBLISHED)
+def publish(round_: Round, actor: User | None) -> None:
+    result = get_result(round_)
+    if result is None:
+        raise Conflict(_("This round has not been counted yet."))
+    result.published_at = utcnow()
+    db.session.flush()
+    audit.record("round.results_published", round_, {"total_cost": result.total_cost}, actor=actor)
+
+
+@dataclass(frozen=True)
+class ResultLine:
+    project: Proposal
+    line: ResultProject
+
+
+@dataclass(frozen=True)
+class ResultsPage:
+    round: Round
+    result: Result
+    funded: list[ResultLine]
+    unfunded: list[ResultLine]
+    participants: int
+
+    @property
+    def budget_left(self) -> int:
+        return self.result.budget - self.result.total_cost
+
+
+def results_page(round_: Round, user: User | None) -> ResultsPage:
+    if not visible_to(round_, user):
+        raise NotFound(_("The results of this round are not published yet."))
+    result = get_result(round_)
+    if result is None:
+        raise NotFound(_("The results of this round are not published yet."))
+    projects = {
+        p.id: p for p in db.session.scalars(select(Proposal).where(Proposal.round_id == round_.id))
+    }
+    lines = [ResultLine(projects[line.proposal_id], line) for line in result.projects]
+    return ResultsPage(
+        round=round_,
+        result=result,
+        funded=[line for line in lines if line.line.funded],
+        unfunded=[line for line in lines if not line.line.funded],
+        participants=voting.participation_count(round_),
+    )

@@ -1,0 +1,84 @@
+"""A co-commissioning round: what is being decided, by whom, with which ballot and rule."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pb.db import UTCDateTime, str_enum, utcnow
+from pb.extensions import db
+from pb.wards.models import Ward
+
+
+class Phase(StrEnum):
+    DRAFT = "draft"
+    PROPOSALS = "proposals"
+    REVIEW = "review"
+    VOTING = "voting"
+    CLOSED = "closed"
+    PUBLISHED = "published"
+
+    def reached(self, other: Phase) -> bool:
+        """True when this phase is `other` or comes after it (string order would be wrong)."""
+        return PHASE_ORDER.index(self) >= PHASE_ORDER.index(other)
+
+
+PHASE_ORDER: tuple[Phase, ...] = tuple(Phase)
+
+round_wards = Table(
+    "round_wards",
+    db.metadata,
+    Column("round_id", ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True),
+    Column("ward_id", ForeignKey("wards.id", ondelete="RESTRICT"), primary_key=True),
+)
+
+
+class Round(db.Model):
+    __tablename__ = "rounds"
+    __table_args__ = (
+        CheckConstraint("budget > 0", name="budget_positive"),
+        CheckConstraint("proposals_close_at > proposals_open_at", name="proposal_dates_ordered"),
+        CheckConstraint("voting_open_at >= proposals_close_at", name="voting_after_proposals"),
+        CheckConstraint("voting_close_at > voting_open_at", name="voting_dates_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    budget: Mapped[int] = mapped_column(BigInteger)  # minor units (pence, grosze)
+    currency: Mapped[str] = mapped_column(String(3), default="GBP")
+    phase: Mapped[Phase] = mapped_column(str_enum(Phase, "phase"), default=Phase.DRAFT)
+    proposals_open_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    proposals_close_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    voting_open_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    voting_close_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    ballot_format: Mapped[str] = mapped_column(String(30))
+    ballot_params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    rule: Mapped[str] = mapped_column(String(60))
+    satisfaction: Mapped[str | None] = mapped_column(String(40))
+    tie_break: Mapped[str] = mapped_column(String(40))
+    tie_break_seed: Mapped[str | None] = mapped_column(String(64))
+    # Set once, when voting opens: the canonical configuration every ballot is cast under.
+    config_json: Mapped[str | None] = mapped_column(Text)
+    config_hash: Mapped[str | None] = mapped_column(String(64))
+    frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    wards: Mapped[list[Ward]] = relationship(secondary=round_wards, order_by=Ward.name)
+
+    @property
+    def ward_ids(self) -> set[int]:
+        return {ward.id for ward in self.wards}
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.config_hash is not None
+
+    def __repr__(self) -> str:
+        return f"<Round {self.id} {self.phase}>"

@@ -1,0 +1,88 @@
+"""The councillor's area: configure rounds and move them through their phases."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from pb.errors import Conflict, DomainError
+from pb.forms import apply_error
+from pb.labels import PHASE_LABELS
+from pb.rounds import services
+from pb.rounds.forms import AdvanceForm, RoundForm
+from pb.rounds.models import Round
+from pb.voting.formats import BALLOT_FORMATS
+
+bp = Blueprint("rounds", __name__, url_prefix="/manage")
+
+
+@bp.get("/rounds")
+def index():  # type: ignore[no-untyped-def]
+    """The rounds of the wards you are councillor for."""
+    return render_template("rounds/index.html", rounds=services.managed_rounds(current_user))
+
+
+@bp.route("/rounds/new", methods=["GET", "POST"])
+def new():  # type: ignore[no-untyped-def]
+    """Configure a new round (it starts as a draft)."""
+    form = RoundForm()
+    return _save(form, None)
+
+
+@bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
+def edit(round_id: int):  # type: ignore[no-untyped-def]
+    """Change a round's configuration until voting opens."""
+    round_ = services.get_managed_round(current_user, round_id)
+    if round_.is_frozen:
+        raise Conflict(_("Voting has opened: this round's configuration is frozen."))
+    form = RoundForm(data=RoundForm.data_from(round_))
+    return _save(form, round_)
+
+
+@bp.get("/rounds/<int:round_id>")
+def show(round_id: int):  # type: ignore[no-untyped-def]
+    """A round's dashboard: its phase, what the next step needs, its counts."""
+    round_ = services.get_managed_round(current_user, round_id)
+    return render_template(
+        "rounds/show.html",
+        round=round_,
+        summary=services.dashboard(round_),
+        next_phase=services.next_phase(round_),
+        advance_form=AdvanceForm(from_phase=round_.phase.value),
+        ballot_format=BALLOT_FORMATS[round_.ballot_format],
+    )
+
+
+@bp.post("/rounds/<int:round_id>/advance")
+def advance(round_id: int):  # type: ignore[no-untyped-def]
+    """Move the round to its next phase (opening voting freezes it; closing tallies it)."""
+    round_ = services.get_managed_round(current_user, round_id)
+    form = AdvanceForm()
+    if not form.validate_on_submit():
+        raise Conflict(_("Your form expired. Please reload the page and try again."))
+    if form.from_phase.data != round_.phase.value:
+        raise Conflict(_("This round has already moved on. Reload the page to see its phase."))
+    phase = services.advance_phase(round_, actor=current_user)
+    flash(_("The round is now in the phase: %(phase)s.", phase=PHASE_LABELS[phase]), "success")
+    return redirect(url_for("rounds.show", round_id=round_.id))
+
+
+def _save(form: RoundForm, round_: Round | None):  # type: ignore[no-untyped-def]
+    form.configure([(ward.id, ward.name) for ward in current_user.wards])
+    if form.validate_on_submit():
+        try:
+            settings = form.settings()
+            if round_ is None:
+                round_ = services.create_round(settings, actor=current_user)
+            else:
+                services.update_round(round_, settings, actor=current_user)
+        except DomainError as error:
+            apply_error(form, error)
+        else:
+            flash(_("The round was saved."), "success")
+            return redirect(url_for("rounds.show", round_id=round_.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "rounds/form.html", form=form, round=round_, formats=BALLOT_FORMATS.values()
+    ), status

@@ -1,0 +1,61 @@
+"""Who voted (participation) and what was voted (anonymous ballots), kept strictly apart.
+
+A ballot row holds no user id and no timestamp, and its primary key is random, so neither the table
+order nor any column can tie it back to a participation row. One ballot per voter per round is
+enforced by the unique constraint on participation, written in the same transaction as the ballot.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pb.extensions import db
+
+
+class Participation(db.Model):
+    __tablename__ = "participations"
+    __table_args__ = (UniqueConstraint("round_id", "voter_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    # Who the eligibility service says this voter is ("user:42"; later census or access codes).
+    voter_key: Mapped[str] = mapped_column(String(80))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    ward_id: Mapped[int | None] = mapped_column(ForeignKey("wards.id", ondelete="SET NULL"))
+    channel: Mapped[str] = mapped_column(String(20), default="web")
+    # Day only: enough for a participation-over-time chart, too coarse to match a ballot.
+    voted_on: Mapped[date] = mapped_column(Date)
+
+
+class Ballot(db.Model):
+    __tablename__ = "ballots"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random, never sequential
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    receipt: Mapped[str] = mapped_column(String(64), unique=True)
+    config_hash: Mapped[str] = mapped_column(String(64))
+    # SHA-256 of the revote secret shown once to the voter; lets them replace this ballot
+    # without the database ever linking it to them.
+    revote_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+    choices: Mapped[list[BallotChoice]] = relationship(
+        cascade="all, delete-orphan", order_by="BallotChoice.proposal_id", passive_deletes=True
+    )
+
+
+class BallotChoice(db.Model):
+    """One project on a ballot; `value` is 1 (approval), a rank (1 = first) or points."""
+
+    __tablename__ = "ballot_choices"
+    __table_args__ = (CheckConstraint("value > 0", name="value_positive"),)
+
+    ballot_id: Mapped[str] = mapped_column(
+        ForeignKey("ballots.id", ondelete="CASCADE"), primary_key=True
+    )
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("proposals.id", ondelete="RESTRICT"), primary_key=True
+    )
+    value: Mapped[int] = mapped_column(default=1)

@@ -1,0 +1,207 @@
+"""Casting and replacing ballots.
+
+Casting is one transaction: the participation row (who) and the anonymous ballot (what) are
+inserted together; the unique constraint on participation makes a second ballot by the same voter
+fail at the database, whatever the timing. Replacing needs the revote secret the voter was shown
+once; only its hash is stored on the ballot, so the database never links a ballot to a voter.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from pb.accounts.models import User
+from pb.audit.chain import canonical_json, sha256_hex
+from pb.db import utcnow
+from pb.errors import Conflict, Forbidden, InvalidInput
+from pb.extensions import db
+from pb.rounds import services as rounds
+from pb.rounds.models import Round
+from pb.voting import eligibility
+from pb.voting.formats import BallotItem, Choices, get_format
+from pb.voting.models import Ballot, BallotChoice, Participation
+
+
+@dataclass(frozen=True)
+class CastReceipt:
+    receipt: str
+    revote_secret: str | None  # shown once; None when a ballot was replaced (secret unchanged)
+
+    @property
+    def short_code(self) -> str:
+        return short_code(self.receipt)
+
+
+def short_code(receipt: str) -> str:
+    return "-".join(receipt[i : i + 4] for i in range(0, 12, 4)).upper()
+
+
+def ballot_items(round_: Round) -> list[BallotItem]:
+    return [BallotItem(id=p.id, cost=p.cost) for p in rounds.ballot_projects(round_)]
+
+
+def validate_choices(round_: Round, choices: Choices) -> list[str]:
+    fmt = get_format(round_.ballot_format)
+    return fmt.validate(choices, ballot_items(round_), round_.ballot_params, round_.budget)
+
+
+def parse_choices(round_: Round, form: Mapping[str, str]) -> Choices:
+    try:
+        return get_format(round_.ballot_format).parse(form, ballot_items(round_))
+    except ValueError as error:
+        raise InvalidInput(str(error), field="ballot") from error
+
+
+def has_voted(user: User, round_: Round) -> bool:
+    key = eligibility.voter_key(user, round_)
+    if key is None:
+        return False
+    query = select(Participation.id).where(
+        Participation.round_id == round_.id, Participation.voter_key == key
+    )
+    return db.session.scalar(query) is not None
+
+
+def cast(round_: Round, voter: User, choices: Choices, now: datetime | None = None) -> CastReceipt:
+    """Record a first ballot. Raises Conflict if this voter already voted in the round."""
+    key = _check_can_vote(round_, voter, choices, now)
+    participation = Participation(
+        round_id=round_.id,
+        voter_key=key,
+        user_id=voter.id,
+        ward_id=voter.home_ward_id,
+        voted_on=(now or utcnow()).date(),
+    )
+    try:
+        with db.session.begin_nested():  # a savepoint: the request can still answer cleanly
+            db.session.add(participation)
+    except IntegrityError as error:
+        raise Conflict(
+            _("You have already voted in this round. Use your ballot key to change your vote.")
+        ) from error
+    secret = new_revote_secret()
+    receipt = _insert_ballot(round_, choices, revote_hash(secret))
+    return CastReceipt(receipt=receipt, revote_secret=secret)
+
+
+def replace(
+    round_: Round, voter: User, secret: str, choices: Choices, now: datetime | None = None
+) -> CastReceipt:
+    """Swap the voter's ballot for a new one (new random id, new receipt, same ballot key)."""
+    _check_can_vote(round_, voter, choices, now)
+    if not has_voted(voter, round_):
+        raise Conflict(_("You have not voted in this round yet."))
+    hashed = revote_hash(secret)
+    removed = db.session.execute(
+        delete(Ballot).where(Ballot.round_id == round_.id, Ballot.revote_hash == hashed)
+    ).rowcount
+    if removed != 1:
+        raise InvalidInput(_("That ballot key does not match a ballot in this round."), field="key")
+    try:
+        with db.session.begin_nested():
+            receipt = _insert_ballot(round_, choices, hashed)
+    except IntegrityError as error:  # a concurrent replacement with the same key won
+        raise Conflict(_("Your ballot was being changed at the same moment. Try again.")) from error
+    return CastReceipt(receipt=receipt, revote_secret=None)
+
+
+def find_receipt(round_: Round, secret: str) -> str | None:
+    query = select(Ballot.receipt).where(
+        Ballot.round_id == round_.id, Ballot.revote_hash == revote_hash(secret)
+    )
+    return db.session.scalar(query)
+
+
+def ballot_count(round_: Round) -> int:
+    return db.session.scalar(select(func.count(Ballot.id)).where(Ballot.round_id == round_.id)) or 0
+
+
+def participation_count(round_: Round) -> int:
+    query = select(func.count(Participation.id)).where(Participation.round_id == round_.id)
+    return db.session.scalar(query) or 0
+
+
+def receipts_query(round_: Round) -> Select[tuple[str]]:
+    return select(Ballot.receipt).where(Ballot.round_id == round_.id).order_by(Ballot.receipt)
+
+
+def round_ballots(round_: Round) -> list[Ballot]:
+    """The round's anonymous ballots, ordered by receipt (never by insertion)."""
+    query = (
+        select(Ballot)
+        .where(Ballot.round_id == round_.id)
+        .order_by(Ballot.receipt)
+        .options(selectinload(Ballot.choices))
+    )
+    return list(db.session.scalars(query))
+
+
+def compute_receipt(round_id: int, ballot_id: str, choices: Choices) -> str:
+    """SHA-256 over the round, the random ballot id and the canonical choices."""
+    body = {
+        "round": round_id,
+        "ballot": ballot_id,
+        "choices": [[project, value] for project, value in sorted(choices.items())],
+    }
+    return sha256_hex(canonical_json(body))
+
+
+def new_revote_secret() -> str:
+    raw = base64.b32encode(secrets.token_bytes(10)).decode()  # 80 bits, 16 letters/digits
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+
+
+def revote_hash(secret: str) -> str:
+    normalised = "".join(ch for ch in secret.upper() if ch.isalnum())
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+def _check_can_vote(round_: Round, voter: User, choices: Choices, now: datetime | None) -> str:
+    if not rounds.accepting_ballots(round_, now):
+        raise Conflict(_("Voting is not open for this round."))
+    key = eligibility.voter_key(voter, round_)
+    if key is None:
+        raise Forbidden(_("Only residents of this round's wards can vote in it."))
+    errors = validate_choices(round_, choices)
+    if errors:
+        raise InvalidInput(" ".join(errors), field="ballot")
+    return key
+
+
+def _insert_ballot(round_: Round, choices: Choices, hashed_secret: str) -> str:
+    ballot_id = secrets.token_hex(16)
+    receipt = compute_receipt(round_.id, ballot_id, choices)
+    ballot = Ballot(
+        id=ballot_id,
+        round_id=round_.id,
+        receipt=receipt,
+        config_hash=round_.config_hash or "",
+        revote_hash=hashed_secret,
+        choices=[BallotChoice(proposal_id=pid, value=value) for pid, value in choices.items()],
+    )
+    db.session.add(ballot)
+    db.session.flush()
+    return receipt
+
+
+def choices_of(ballot: Ballot) -> Choices:
+    return {choice.proposal_id: choice.value for choice in ballot.choices}
+
+
+def choices_for_projects(ballots: Sequence[Ballot]) -> dict[int, int]:
+    """Number of ballots naming each project (its "votes", whatever the format)."""
+    counts: dict[int, int] = {}
+    for ballot in ballots:
+        for choice in ballot.choices:
+            counts[choice.proposal_id] = counts.get(choice.proposal_id, 0) + 1
+    return counts

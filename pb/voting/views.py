@@ -1,0 +1,127 @@
+"""The ballot: choose, review, confirm; then the receipt."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from pb.errors import DomainError
+from pb.public.services import visible_round
+from pb.rounds import services as rounds
+from pb.rounds.models import Round
+from pb.voting import eligibility, services
+from pb.voting.formats import Choices, get_format
+
+bp = Blueprint("voting", __name__)
+
+
+@bp.route("/rounds/<int:round_id>/ballot", methods=["GET", "POST"])
+def ballot(round_id: int):  # type: ignore[no-untyped-def]
+    """The ballot page (a POST here comes back from the review page to change choices)."""
+    round_ = visible_round(round_id)
+    choices: Choices = {}
+    if request.method == "POST":
+        choices = _parse_quietly(round_)
+    return _render_ballot(round_, choices, errors=[])
+
+
+@bp.post("/rounds/<int:round_id>/ballot/review")
+def review(round_id: int):  # type: ignore[no-untyped-def]
+    """Check the choices and show a summary to confirm (nothing is saved yet)."""
+    round_ = visible_round(round_id)
+    try:
+        choices = services.parse_choices(round_, request.form)
+    except DomainError as error:
+        return _render_ballot(round_, _parse_quietly(round_), [error.message]), 422
+    errors = services.validate_choices(round_, choices)
+    if errors:
+        return _render_ballot(round_, choices, errors), 422
+    projects = {p.id: p for p in rounds.ballot_projects(round_)}
+    fmt = get_format(round_.ballot_format)
+    by_rank = fmt.input_kind == "rank"
+    ordered = sorted(choices.items(), key=lambda item: (item[1] if by_rank else 0, item[0]))
+    return render_template(
+        "voting/review.html",
+        round=round_,
+        choices=choices,
+        chosen=[(projects[pid], value) for pid, value in ordered],
+        total_cost=sum(projects[pid].cost for pid in choices),
+        ballot_format=fmt,
+        replacing=services.has_voted(current_user, round_),
+        stored_key=_stored_key(round_),
+    )
+
+
+@bp.post("/rounds/<int:round_id>/ballot/cast")
+def cast(round_id: int):  # type: ignore[no-untyped-def]
+    """Cast (or replace) the ballot, in one transaction."""
+    round_ = visible_round(round_id)
+    try:
+        choices = services.parse_choices(round_, request.form)
+        if services.has_voted(current_user, round_):
+            key = request.form.get("key", "") or _stored_key(round_) or ""
+            result = services.replace(round_, current_user, key, choices)
+        else:
+            result = services.cast(round_, current_user, choices)
+    except DomainError as error:
+        status = error.status_code if error.status_code != 400 else 422
+        return _render_ballot(round_, _parse_quietly(round_), [error.message]), status
+    keys = dict(session.get("ballot_keys", {}))
+    if result.revote_secret:
+        keys[str(round_.id)] = result.revote_secret
+        session["new_ballot_key"] = result.revote_secret  # shown once on the receipt page
+    session["ballot_keys"] = keys
+    session["receipts"] = {**session.get("receipts", {}), str(round_.id): result.receipt}
+    return redirect(url_for("voting.receipt", round_id=round_.id))
+
+
+@bp.get("/rounds/<int:round_id>/ballot/receipt")
+def receipt(round_id: int):  # type: ignore[no-untyped-def]
+    """Your receipt: proof your ballot is recorded, to look up on the public board."""
+    round_ = visible_round(round_id)
+    stored = session.get("receipts", {}).get(str(round_.id))
+    key = _stored_key(round_)
+    receipt_hash = stored or (services.find_receipt(round_, key) if key else None)
+    return render_template(
+        "voting/receipt.html",
+        round=round_,
+        receipt=receipt_hash,
+        short_code=services.short_code(receipt_hash) if receipt_hash else None,
+        new_key=session.pop("new_ballot_key", None),
+        has_voted=services.has_voted(current_user, round_),
+        accepting=rounds.accepting_ballots(round_),
+    )
+
+
+def _stored_key(round_: Round) -> str | None:
+    return session.get("ballot_keys", {}).get(str(round_.id))
+
+
+def _parse_quietly(round_: Round) -> Choices:
+    """Whatever can be read from the form, to show it again after an error (nothing is lost)."""
+    kept: Choices = {}
+    for item in services.ballot_items(round_):
+        raw = (request.form.get(f"project-{item.id}") or "").strip()
+        if raw.isdigit() and 0 < int(raw) < 10**6:
+            kept[item.id] = int(raw)
+    return kept
+
+
+def _render_ballot(round_: Round, choices: Choices, errors: list[str]):  # type: ignore[no-untyped-def]
+    projects = rounds.ballot_projects(round_)
+    fmt = get_format(round_.ballot_format)
+    return render_template(
+        "voting/ballot.html",
+        round=round_,
+        projects=projects,
+        choices=choices,
+        errors=errors,
+        ballot_format=fmt,
+        rules=fmt.rules_in_words(round_.ballot_params, round_.budget, round_.currency),
+        accepting=rounds.accepting_ballots(round_),
+        eligible=eligibility.can_take_part(current_user, round_),
+        has_voted=services.has_voted(current_user, round_),
+        stored_key=_stored_key(round_),
+        categories=sorted({p.category for p in projects}),
+        wards=sorted({p.ward.name for p in projects}),
+    )

@@ -1,0 +1,137 @@
+"""Shared fixtures: an application on a real, migrated database (SQLite and PostgreSQL).
+
+Every database test runs twice, once per backend. The schema is built once per test process by
+running the Alembic migrations; each test then starts from empty tables (a fresh copy of the
+migrated SQLite file; TRUNCATE on PostgreSQL). Where PostgreSQL is unreachable its tests skip with
+the reason, except in CI (CI=true), where they fail: CI must prove both backends.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from pb import create_app
+from pb.extensions import db
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_PABULIB = (REPO_ROOT.parent / "shared" / "pabulib").resolve()
+POSTGRES_URL = os.environ.get("PB_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("PB_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+TEST_CONFIG: dict[str, Any] = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key",
+    "AUDIT_PSEUDONYM_KEY": "test-audit-key",
+    "PASSWORD_HASHING": "cheapest-for-tests",
+    "WTF_CSRF_ENABLED": False,
+    "RATELIMIT_ENABLED": False,
+}
+
+
+def unavailable(service: str, reason: str) -> None:
+    """Skip on a laptop without the service; fail in CI, where every backend must be tested."""
+    message = f"{service} unavailable ({reason})"
+    if IN_CI:
+        pytest.fail(f"{message}: CI must run these tests", pytrace=False)
+    pytest.skip(message)
+
+
+def make_app(database_url: str, **overrides: Any) -> Flask:
+    return create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+
+
+def migrate(database_url: str) -> None:
+    from flask_migrate import upgrade
+
+    app = make_app(database_url)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+# ---------------------------------------------------------------------------------------------
+# databases
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    migrate(f"sqlite:///{path}")
+    return path
+
+
+def _postgres_admin_connection():  # type: ignore[no-untyped-def]
+    import psycopg
+
+    return psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=3)
+
+
+@pytest.fixture(scope="session")
+def postgres_url(worker_id: str) -> Iterator[str | None]:
+    """A database of this test process's own, migrated once; None when no server answers."""
+    import psycopg
+
+    try:
+        admin = _postgres_admin_connection()
+    except psycopg.OperationalError:
+        yield None
+        return
+    name = f"pb_test_{worker_id}".replace("-", "_")
+    with admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+    migrate(url)
+    yield url
+    with _postgres_admin_connection() as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _empty_postgres(url: str) -> None:
+    app = make_app(url)
+    with app.app_context():
+        tables = ", ".join(f'"{table.name}"' for table in reversed(db.metadata.sorted_tables))
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        db.engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "pb.db"
+        shutil.copyfile(sqlite_template, path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_url")
+    if url is None:
+        unavailable("PostgreSQL", f"no server at {POSTGRES_URL}")
+    _empty_postgres(url)
+    return url
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    app = make_app(database_url)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def backend(app: Flask) -> str:
+    return db.engine.dialect.name

@@ -1,0 +1,164 @@
+"""Builders for test data. They go through the real services (with a simulated clock where a
+round must be in a given phase), so test data obeys the same rules as real data."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from itertools import count
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from pb.accounts import services as accounts
+from pb.accounts.models import Role, User
+from pb.db import utcnow
+from pb.extensions import db
+from pb.proposals import services as proposals
+from pb.proposals.models import Proposal
+from pb.rounds import services as rounds
+from pb.rounds.models import Phase, Round
+from pb.voting import services as voting
+from pb.wards import services as wards
+from pb.wards.models import Ward
+
+PASSWORD = "correct horse battery"
+_serial = count(1)
+
+
+def ward(code: str = "", name: str = "") -> Ward:
+    number = next(_serial)
+    result = wards.save_ward(None, code or f"W{number}", name or f"Ward {number}", actor=None)
+    db.session.commit()
+    return result
+
+
+def user(
+    role: Role = Role.CITIZEN,
+    *,
+    home: Ward | None = None,
+    wards_: Sequence[Ward] = (),
+    email: str = "",
+    password: str = PASSWORD,
+) -> User:
+    number = next(_serial)
+    created = accounts.create_staff_user(
+        email or f"{role.value}{number}@example.test",
+        f"{role.value.title()} {number}",
+        password,
+        role,
+        ward_codes=[w.code for w in wards_],
+        home_ward_code=home.code if home else None,
+    )
+    db.session.commit()
+    return created
+
+
+def login(client: FlaskClient, person: User, password: str = PASSWORD) -> Any:
+    return client.post("/login", data={"email": person.email, "password": password})
+
+
+@dataclass
+class RoundSetup:
+    """A round and the people around it."""
+
+    round: Round
+    councillor: User
+    officer: User
+    ward: Ward
+    projects: list[Proposal] = field(default_factory=list)
+    voters: list[User] = field(default_factory=list)
+
+
+def settings(ward_ids: Sequence[int], start: datetime, **overrides: Any) -> rounds.RoundSettings:
+    values: dict[str, Any] = {
+        "title": "Test round",
+        "description": "A round built by the test suite.",
+        "ward_ids": list(ward_ids),
+        "budget": 100_000,
+        "currency": "GBP",
+        "proposals_open_at": start,
+        "proposals_close_at": start + timedelta(days=1),
+        "voting_open_at": start + timedelta(days=2),
+        "voting_close_at": start + timedelta(days=3),
+        "categories": ["Parks", "Streets"],
+        "ballot_format": "approval",
+        "ballot_params": {"min_projects": 1, "max_projects": None},
+        "rule": "greedy",
+        "satisfaction": None,
+        "tie_break": "lexicographic",
+    }
+    values.update(overrides)
+    return rounds.RoundSettings(**values)
+
+
+def round_in_phase(
+    phase: Phase,
+    *,
+    costs: Sequence[int] = (30_000, 50_000, 40_000),
+    ballots: Sequence[dict[int, int]] = (),
+    voters: int = 0,
+    ward_: Ward | None = None,
+    **overrides: Any,
+) -> RoundSetup:
+    """A round in `phase` *now*: its dates are placed around the present so the phase is live.
+
+    `ballots` map project indexes (0-based) to values and are cast during the voting window;
+    `voters` extra eligible citizens are created (at least one per ballot).
+    """
+    home = ward_ or ward()
+    councillor = user(Role.COUNCILLOR, wards_=[home])
+    officer = user(Role.OFFICER, wards_=[home])
+    now = utcnow()
+    live_proposals = phase in (Phase.DRAFT, Phase.PROPOSALS)
+    start = now - timedelta(hours=1) if live_proposals else now - timedelta(days=2)
+    closes_soon = phase in (Phase.CLOSED, Phase.PUBLISHED)
+    extra = {"voting_close_at": now - timedelta(minutes=1)} if closes_soon else {}
+    if not live_proposals:
+        extra["voting_open_at"] = now - timedelta(days=1)
+    round_ = rounds.create_round(
+        settings([home.id], start, **{**extra, **overrides}), actor=councillor
+    )
+    setup = RoundSetup(round_, councillor, officer, home)
+    people = [user(Role.CITIZEN, home=home) for _ in range(max(voters, len(ballots)))]
+    setup.voters = people
+    if phase is Phase.DRAFT:
+        db.session.commit()
+        return setup
+    rounds.advance_phase(round_, actor=councillor, now=start)
+    author = people[0] if people else user(Role.CITIZEN, home=home)
+    for index, cost in enumerate(costs):
+        draft = proposals.ProposalDraft(
+            f"Project {index + 1}", "A project the test suite proposed.", cost, home.id, "Parks"
+        )
+        setup.projects.append(proposals.submit(round_, draft, author=author, now=start))
+    if phase is Phase.PROPOSALS:
+        db.session.commit()
+        return setup
+    after_proposals = round_.proposals_close_at
+    rounds.advance_phase(round_, actor=councillor, now=after_proposals)
+    if phase is Phase.REVIEW:
+        db.session.commit()
+        return setup
+    for project in setup.projects:
+        proposals.review(
+            project,
+            officer=officer,
+            feasible=True,
+            reason="Feasible.",
+            final_cost=project.estimated_cost,
+        )
+    rounds.advance_phase(round_, actor=councillor, now=after_proposals)
+    voting_moment = round_.voting_open_at + timedelta(minutes=1)
+    for person, choices in zip(people, ballots, strict=False):
+        by_id = {setup.projects[index].id: value for index, value in choices.items()}
+        voting.cast(round_, person, by_id, now=voting_moment)
+    if phase is Phase.VOTING:
+        db.session.commit()
+        return setup
+    rounds.advance_phase(round_, actor=councillor)
+    if phase is Phase.PUBLISHED:
+        rounds.advance_phase(round_, actor=councillor)
+    db.session.commit()
+    return setup
