@@ -1,0 +1,1 @@
+"""Accounts: citizens and staff, roles, sign-in."""

@@ -1,0 +1,1 @@
+"""Tallying through pb.allocation, storing and publishing results."""

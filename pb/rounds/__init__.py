@@ -1,0 +1,1 @@
+"""Rounds: configuration, phases, the frozen configuration."""

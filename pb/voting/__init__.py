@@ -1,0 +1,1 @@
+"""Ballot formats, eligibility, casting and replacing ballots."""

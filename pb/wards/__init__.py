@@ -1,0 +1,1 @@
+"""Wards and the postcode list."""
