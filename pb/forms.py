@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -10,6 +11,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from pb.errors import DomainError
@@ -60,3 +62,8 @@ class MoneyField(StringField):
         if scaled != scaled.to_integral_value() or amount <= 0 or scaled >= Decimal(10) ** 15:
             raise ValidationError(_l("Enter a positive amount with at most two decimals."))
         self.data = int(scaled)
+
+
+def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms select choices."""
+    return [SelectChoice(value, label) for value, label in pairs]

@@ -20,7 +20,7 @@ from pb.accounts.forms import LoginForm, RegisterForm
 from pb.db import keep_despite_refusal
 from pb.errors import InvalidInput
 from pb.extensions import limiter, login_manager
-from pb.forms import apply_error
+from pb.forms import apply_error, options
 from pb.wards import services as wards
 
 bp = Blueprint("accounts", __name__)
@@ -81,9 +81,9 @@ def login():  # type: ignore[no-untyped-def]
 def register():  # type: ignore[no-untyped-def]
     """Create a citizen account with a home ward."""
     form = RegisterForm()
-    form.home_ward.choices = [(0, _("— choose your ward —"))] + [
-        (ward.id, ward.name) for ward in wards.all_wards()
-    ]
+    form.home_ward.choices = options(
+        [(0, _("— choose your ward —")), *((ward.id, ward.name) for ward in wards.all_wards())]
+    )
     if form.validate_on_submit():
         try:
             user = services.register_citizen(

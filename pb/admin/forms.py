@@ -9,12 +9,13 @@ from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from pb.accounts.models import Role
+from pb.forms import options
 from pb.labels import ROLE_LABELS
 from pb.rounds.forms import MultiCheckboxField
 
 
 class UserForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[(role.value, ROLE_LABELS[role]) for role in Role])
+    role = SelectField(_l("Role"), choices=options((role.value, ROLE_LABELS[role]) for role in Role))
     wards = MultiCheckboxField(_l("Wards (for councillors and officers)"), coerce=int)
     active = BooleanField(_l("Account active"))
     submit = SubmitField(_l("Save"))

@@ -12,7 +12,7 @@ from pb.accounts.models import Role, User
 from pb.admin.forms import PostcodeUploadForm, UserForm, WardForm
 from pb.errors import DomainError
 from pb.extensions import db
-from pb.forms import apply_error
+from pb.forms import apply_error, options
 from pb.wards import services as wards
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -47,7 +47,7 @@ def user(user_id: int):  # type: ignore[no-untyped-def]
             "active": target.active,
         }
     )
-    form.wards.choices = [(w.id, w.name) for w in wards.all_wards()]
+    form.wards.choices = options((w.id, w.name) for w in wards.all_wards())
     if form.validate_on_submit():
         if target.id == current_user.id and (
             form.role.data != Role.ADMIN.value or not form.active.data

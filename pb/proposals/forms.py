@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from pb.forms import MoneyField
+from pb.forms import MoneyField, options
 
 
 class ProposalForm(FlaskForm):
@@ -26,18 +26,20 @@ class ProposalForm(FlaskForm):
     submit = SubmitField(_l("Submit proposal"))
 
     def configure(self, round_) -> None:  # type: ignore[no-untyped-def]
-        self.ward.choices = [(ward.id, ward.name) for ward in round_.wards]
-        self.category.choices = [(c, c) for c in round_.categories]
+        self.ward.choices = options((ward.id, ward.name) for ward in round_.wards)
+        self.category.choices = options((c, c) for c in round_.categories)
         self.estimated_cost.currency = round_.currency
 
 
 class ReviewForm(FlaskForm):
     decision = RadioField(
         _l("Decision"),
-        choices=[
-            ("feasible", _l("Feasible: put it on the ballot")),
-            ("infeasible", _l("Not feasible")),
-        ],
+        choices=options(
+            [
+                ("feasible", _l("Feasible: put it on the ballot")),
+                ("infeasible", _l("Not feasible")),
+            ]
+        ),
         validators=[InputRequired()],
     )
     final_cost = MoneyField(

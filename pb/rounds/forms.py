@@ -20,7 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from pb.forms import MoneyField
+from pb.forms import MoneyField, options
 from pb.results import engine
 from pb.rounds.models import Round
 from pb.rounds.services import DEFAULT_CATEGORIES, RoundSettings
@@ -43,7 +43,7 @@ class RoundForm(FlaskForm):
     )
     wards = MultiCheckboxField(_l("Wards"), coerce=int, validators=[DataRequired()])
     budget = MoneyField(_l("Total budget"), validators=[InputRequired()])
-    currency = SelectField(_l("Currency"), choices=[(c, c) for c in CURRENCIES])
+    currency = SelectField(_l("Currency"), choices=options((c, c) for c in CURRENCIES))
     proposals_open_at = DateTimeLocalField(
         _l("Proposals open (UTC)"), format=DATE_FORMAT, validators=[InputRequired()]
     )
@@ -63,7 +63,7 @@ class RoundForm(FlaskForm):
     )
     ballot_format = RadioField(
         _l("Ballot format"),
-        choices=[(fmt.name, fmt.label) for fmt in BALLOT_FORMATS.values()],
+        choices=options((fmt.name, fmt.label) for fmt in BALLOT_FORMATS.values()),
         default="approval",
         validators=[InputRequired()],
     )
@@ -77,11 +77,11 @@ class RoundForm(FlaskForm):
     submit = SubmitField(_l("Save round"))
 
     def configure(self, ward_choices: list[tuple[int, str]]) -> None:
-        self.wards.choices = ward_choices
-        self.rule.choices = engine.rule_choices()
+        self.wards.choices = options(ward_choices)
+        self.rule.choices = options(engine.rule_choices())
         default = ("", _l("The rule's default for the ballot"))
-        self.satisfaction.choices = [default, *engine.satisfaction_choices()]
-        self.tie_break.choices = engine.tie_break_choices()
+        self.satisfaction.choices = options([default, *engine.satisfaction_choices()])
+        self.tie_break.choices = options(engine.tie_break_choices())
         self.budget.currency = self.currency.data or "GBP"
 
     def param_fields(self, format_name: str) -> list[IntegerField]:
