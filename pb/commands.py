@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 
 from pb.accounts import services as accounts
 from pb.accounts.models import Role
+from pb.db import writing
 from pb.errors import DomainError
 from pb.extensions import db
 
@@ -30,10 +31,11 @@ def create_user(
 ) -> None:
     """Create an account (staff accounts are only ever made this way or by an admin grant)."""
     try:
-        user = accounts.create_staff_user(
-            email, display_name, password, Role(role), list(wards), home_ward
-        )
-        db.session.commit()
+        with writing():
+            user = accounts.create_staff_user(
+                email, display_name, password, Role(role), list(wards), home_ward
+            )
+            db.session.commit()
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(error.message) from error
@@ -49,6 +51,7 @@ def demo(force: bool) -> None:
     if demo_data.already_loaded() and not force:
         click.echo("Demo data already present; nothing to do.")
         return
-    summary = demo_data.load()
-    db.session.commit()
+    with writing():
+        summary = demo_data.load()
+        db.session.commit()
     click.echo(summary)

@@ -2,22 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from flask import Flask, Response, g
+from flask import Flask, Response, g, has_request_context, request
 from sqlalchemy import DateTime, Dialect, Engine, Enum, event
 from sqlalchemy.types import TypeDecorator
 
 from pb.extensions import db
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_writing: ContextVar[bool] = ContextVar("pb_writing", default=False)
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Mark work outside a request (a command) as a writer, so SQLite takes the write lock."""
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
+
+
+def _takes_write_lock() -> bool:
+    if _writing.get():
+        return True
+    return has_request_context() and request.method not in SAFE_METHODS
+
 
 def configure_sqlite(engine: Engine) -> None:
-    """WAL + synchronous=FULL for durability; BEGIN IMMEDIATE so writers queue instead of failing.
+    """WAL + synchronous=FULL for durability; writers take the lock at BEGIN and queue.
 
     pysqlite's own transaction handling is switched off: its deferred BEGIN lets two writers read
     the same state and then fail with "database is locked" on upgrade, which would fork the audit
-    chain or lose a ballot. Taking the write lock at BEGIN serialises them (up to busy_timeout).
+    chain or lose a ballot. A request that may write (POST...) or a command marked `writing()`
+    begins IMMEDIATE, taking the write lock first (waiting up to busy_timeout); reads (GET) begin
+    deferred, so in WAL mode they never wait for, or block, a writer.
     """
 
     @event.listens_for(engine, "connect")
@@ -32,7 +56,7 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _takes_write_lock() else "BEGIN")
 
 
 def keep_despite_refusal() -> None:

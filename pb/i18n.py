@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from babel import Locale
 from babel.numbers import get_currency_precision
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_currency, format_datetime, get_locale
 
 from pb.config import PROJECT_ROOT
@@ -19,6 +19,8 @@ LANGUAGE_NAMES = {"en": "English", "pl": "Polski", "ur": "اردو"}
 def select_locale() -> str:
     """The language the visitor picked (kept in their session), else their browser's best match."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # command line, background work: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen

@@ -135,3 +135,11 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def backend(app: Flask) -> str:
     return db.engine.dialect.name
+
+
+@pytest.fixture
+def bare_app() -> Iterator[Flask]:
+    """An application for code that needs Flask's context (translations) but no database."""
+    app = make_app("sqlite://")
+    with app.test_request_context():
+        yield app

@@ -114,7 +114,12 @@ def test_citizen_cannot_edit_another_citizens_proposal(app: Flask) -> None:
     assert client.get(f"/proposals/{proposal.id}/edit").status_code == 403
     response = client.post(
         f"/proposals/{proposal.id}/edit",
-        data={"title": "Hijacked title", "description": "x" * 30, "estimated_cost": "10",
-              "ward": setup.ward.id, "category": "Parks"},
+        data={
+            "title": "Hijacked title",
+            "description": "x" * 30,
+            "estimated_cost": "10",
+            "ward": setup.ward.id,
+            "category": "Parks",
+        },
     )
     assert response.status_code == 403

@@ -15,7 +15,9 @@ from pb.rounds.forms import MultiCheckboxField
 
 
 class UserForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=options((role.value, ROLE_LABELS[role]) for role in Role))
+    role = SelectField(
+        _l("Role"), choices=options((role.value, ROLE_LABELS[role]) for role in Role)
+    )
     wards = MultiCheckboxField(_l("Wards (for councillors and officers)"), coerce=int)
     active = BooleanField(_l("Account active"))
     submit = SubmitField(_l("Save"))

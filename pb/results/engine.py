@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
+
+from pb import allocation
 from pb.allocation import (
     RULES,
     SATISFACTIONS,
@@ -23,8 +25,6 @@ from pb.allocation import (
     Profile,
     Project,
 )
-
-from pb import allocation
 from pb.i18n import format_money
 from pb.proposals.models import Proposal
 from pb.voting.formats import BALLOT_FORMATS, Choices

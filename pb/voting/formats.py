@@ -72,7 +72,7 @@ class BallotFormat:
             raw = (form.get(f"project-{item.id}") or "").strip()
             if not raw or raw == "0":
                 continue
-            if not raw.isdigit() or len(raw) > 6:
+            if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
                 raise ValueError(_("Please enter whole numbers only."))
             choices[item.id] = 1 if self.input_kind == "checkbox" else int(raw)
         return choices

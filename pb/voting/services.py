@@ -32,6 +32,10 @@ from pb.voting.formats import BallotItem, Choices, get_format
 from pb.voting.models import Ballot, BallotChoice, Participation
 
 
+def already_voted_message() -> str:
+    return _("You have already voted in this round. Use your ballot key to change your vote.")
+
+
 @dataclass(frozen=True)
 class CastReceipt:
     receipt: str
@@ -86,9 +90,7 @@ def cast(round_: Round, voter: User, choices: Choices, now: datetime | None = No
         with db.session.begin_nested():  # a savepoint: the request can still answer cleanly
             db.session.add(participation)
     except IntegrityError as error:
-        raise Conflict(
-            _("You have already voted in this round. Use your ballot key to change your vote.")
-        ) from error
+        raise Conflict(already_voted_message()) from error
     secret = new_revote_secret()
     receipt = _insert_ballot(round_, choices, revote_hash(secret))
     return CastReceipt(receipt=receipt, revote_secret=secret)
@@ -101,6 +103,8 @@ def replace(
     _check_can_vote(round_, voter, choices, now)
     if not has_voted(voter, round_):
         raise Conflict(_("You have not voted in this round yet."))
+    if not secret.strip():
+        raise Conflict(already_voted_message())
     hashed = revote_hash(secret)
     removed = db.session.execute(
         delete(Ballot).where(Ballot.round_id == round_.id, Ballot.revote_hash == hashed)

@@ -102,7 +102,7 @@ def _parse_quietly(round_: Round) -> Choices:
     kept: Choices = {}
     for item in services.ballot_items(round_):
         raw = (request.form.get(f"project-{item.id}") or "").strip()
-        if raw.isdigit() and 0 < int(raw) < 10**6:
+        if raw.isascii() and raw.isdigit() and 0 < int(raw) < 10**6:
             kept[item.id] = int(raw)
     return kept
 

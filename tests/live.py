@@ -1,0 +1,133 @@
+"""A real gunicorn server on a free port, for tests that need real HTTP and real concurrency."""
+
+from __future__ import annotations
+
+import html
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(database_url: str, *, workers: int = 4, threads: int = 4) -> Iterator[str]:
+    """Serve the app on `database_url`; yields the base URL; stops the server afterwards."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "live-test-secret",
+        "AUDIT_PSEUDONYM_KEY": "test-audit-key",
+        "PYTHONWARNINGS": "ignore",
+    }
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--worker-class",
+        "gthread",
+        "--log-level",
+        "warning",
+        "pb:create_app()",
+    ]
+    process = subprocess.Popen(command, cwd=REPO_ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base, process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def _wait_until_up(base: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("gunicorn exited before serving")
+        try:
+            with urllib.request.urlopen(base + "/login", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:  # not listening yet, or still booting
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start within 30 s")
+
+
+class Browserless:
+    """A cookie-keeping HTTP client that reads CSRF tokens from pages, like a plain browser."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()
+        )
+
+    def get(self, path: str) -> tuple[int, str]:
+        return self._open(urllib.request.Request(self.base + path))
+
+    def post(self, path: str, data: dict[str, str]) -> tuple[int, str]:
+        body = urllib.parse.urlencode(data).encode()
+        return self._open(urllib.request.Request(self.base + path, data=body, method="POST"))
+
+    def csrf_token(self, path: str) -> str:
+        _, page = self.get(path)
+        match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+        assert match, f"no CSRF token on {path}"
+        return html.unescape(match.group(1))
+
+    def login(self, email: str, password: str) -> None:
+        token = self.csrf_token("/login")
+        status, _ = self.post("/login", {"csrf_token": token, "email": email, "password": password})
+        assert status == 302, f"login failed with {status}"
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{cookie.name}={cookie.value}" for cookie in self.jar)
+
+    def _open(self, request: urllib.request.Request) -> tuple[int, str]:
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return None
+
+
+def post_with_cookie(base: str, path: str, cookie: str, data: dict[str, str]) -> int:
+    """One POST with a fixed cookie (so many threads can act as the same signed-in voter)."""
+    body = urllib.parse.urlencode(data).encode()
+    request = urllib.request.Request(
+        base + path, data=body, method="POST", headers={"Cookie": cookie}
+    )
+    opener = urllib.request.build_opener(_NoRedirect())
+    try:
+        with opener.open(request, timeout=120) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
