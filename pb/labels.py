@@ -20,6 +20,7 @@ ROLE_LABELS = {
 PHASE_LABELS = {
     Phase.DRAFT: _l("Draft"),
     Phase.PROPOSALS: _l("Collecting proposals"),
+    Phase.DELIBERATION: _l("Deliberation"),
     Phase.REVIEW: _l("Reviewing proposals"),
     Phase.VOTING: _l("Voting"),
     Phase.CLOSED: _l("Voting closed, counting"),
@@ -30,6 +31,8 @@ STATUS_LABELS = {
     ProposalStatus.SUBMITTED: _l("Awaiting review"),
     ProposalStatus.FEASIBLE: _l("Feasible: on the ballot"),
     ProposalStatus.INFEASIBLE: _l("Not feasible"),
+    ProposalStatus.MERGED: _l("Merged into another proposal"),
+    ProposalStatus.NOT_SHORTLISTED: _l("Did not reach the support threshold"),
 }
 
 

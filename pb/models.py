@@ -2,6 +2,17 @@
 
 from pb.accounts.models import User, staff_wards
 from pb.audit.models import AuditEntry
+from pb.deliberation.models import (
+    Amendment,
+    Comment,
+    CommentReaction,
+    HiddenProposal,
+    Notification,
+    ProposalMerge,
+    ProposalVersion,
+    Report,
+    Support,
+)
 from pb.proposals.models import Proposal
 from pb.results.models import Result, ResultProject
 from pb.rounds.models import Round, round_wards
@@ -9,15 +20,24 @@ from pb.voting.models import Ballot, BallotChoice, Participation
 from pb.wards.models import Postcode, Ward
 
 __all__ = [
+    "Amendment",
     "AuditEntry",
     "Ballot",
     "BallotChoice",
+    "Comment",
+    "CommentReaction",
+    "HiddenProposal",
+    "Notification",
     "Participation",
     "Postcode",
     "Proposal",
+    "ProposalMerge",
+    "ProposalVersion",
+    "Report",
     "Result",
     "ResultProject",
     "Round",
+    "Support",
     "User",
     "Ward",
     "round_wards",

@@ -19,6 +19,8 @@ class ProposalStatus(StrEnum):
     SUBMITTED = "submitted"
     FEASIBLE = "feasible"  # on the ballot
     INFEASIBLE = "infeasible"
+    MERGED = "merged"  # folded into another proposal by an officer (pb.deliberation.merging)
+    NOT_SHORTLISTED = "not_shortlisted"  # below the round's support threshold at review
 
 
 class Proposal(db.Model):

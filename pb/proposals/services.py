@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,6 +18,24 @@ from pb.proposals.models import Proposal, ProposalStatus
 from pb.rounds import services as rounds
 from pb.rounds.models import Phase, Round
 from pb.voting import eligibility
+
+# Statuses an officer reviews; merged and not-shortlisted proposals never reach review.
+REVIEWABLE = (ProposalStatus.SUBMITTED, ProposalStatus.FEASIBLE, ProposalStatus.INFEASIBLE)
+ChangeHook = Callable[[Proposal, User, str], None]
+CHANGE_HOOKS: list[ChangeHook] = []
+
+
+def on_change(hook: ChangeHook) -> ChangeHook:
+    """Register work done, in the same transaction, after a proposal is submitted, edited or
+    reviewed (`hook(proposal, actor, "submitted" | "edited" | "reviewed")`): version history
+    and notifications live in pb.deliberation, so this module does not import them."""
+    CHANGE_HOOKS.append(hook)
+    return hook
+
+
+def _changed(proposal: Proposal, actor: User, event: str) -> None:
+    for hook in CHANGE_HOOKS:
+        hook(proposal, actor, event)
 
 
 @dataclass
@@ -58,6 +77,7 @@ def submit(
     db.session.add(proposal)
     db.session.flush()
     audit.record("proposal.submitted", proposal, _draft_data(proposal), actor=author)
+    _changed(proposal, author, "submitted")
     return proposal
 
 
@@ -67,6 +87,7 @@ def edit(proposal: Proposal, draft: ProposalDraft, *, author: User) -> None:
     _apply(proposal, draft)
     db.session.flush()
     audit.record("proposal.edited", proposal, _draft_data(proposal), actor=author)
+    _changed(proposal, author, "edited")
 
 
 def check_editable_by(proposal: Proposal, user: User) -> None:
@@ -91,6 +112,7 @@ def review_queue(officer: User) -> list[Proposal]:
         .join(Round, Proposal.round_id == Round.id)
         .where(Round.phase == Phase.REVIEW)
         .where(Proposal.ward_id.in_([ward.id for ward in officer.wards]))
+        .where(Proposal.status.in_(REVIEWABLE))
         .order_by(Proposal.status != ProposalStatus.SUBMITTED, Proposal.round_id, Proposal.id)
     )
     return list(db.session.scalars(query))
@@ -109,6 +131,8 @@ def review(
         raise Forbidden(_("You are not an officer for this proposal's ward."))
     if proposal.round.phase is not Phase.REVIEW:
         raise Conflict(_("Proposals can only be reviewed during the review phase."))
+    if proposal.status not in REVIEWABLE:
+        raise Conflict(_("This proposal was merged or did not reach the support threshold."))
     if not reason.strip():
         raise InvalidInput(_("Give a reason: it is shown publicly."), field="reason")
     if feasible and (final_cost is None or final_cost <= 0):
@@ -133,6 +157,7 @@ def review(
         },
         actor=officer,
     )
+    _changed(proposal, officer, "reviewed")
 
 
 def _check_draft(round_: Round, draft: ProposalDraft) -> None:

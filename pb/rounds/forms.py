@@ -50,6 +50,20 @@ class RoundForm(FlaskForm):
     proposals_close_at = DateTimeLocalField(
         _l("Proposals close (UTC)"), format=DATE_FORMAT, validators=[InputRequired()]
     )
+    deliberation_close_at = DateTimeLocalField(
+        _l("Deliberation closes (UTC)"),
+        format=DATE_FORMAT,
+        validators=[Optional()],
+        description=_l(
+            "Optional: residents keep discussing, supporting and amending proposals after "
+            "proposals close, until this date. Leave empty for no deliberation phase."
+        ),
+    )
+    support_threshold = IntegerField(
+        _l("Supports needed to go forward to review"),
+        validators=[Optional(), NumberRange(min=1, max=1_000_000)],
+        description=_l("Optional: leave empty to send every proposal to review."),
+    )
     voting_open_at = DateTimeLocalField(
         _l("Voting opens (UTC)"), format=DATE_FORMAT, validators=[InputRequired()]
     )
@@ -103,6 +117,10 @@ class RoundForm(FlaskForm):
             proposals_close_at=_utc(self.proposals_close_at.data),
             voting_open_at=_utc(self.voting_open_at.data),
             voting_close_at=_utc(self.voting_close_at.data),
+            deliberation_close_at=(
+                _utc(self.deliberation_close_at.data) if self.deliberation_close_at.data else None
+            ),
+            support_threshold=self.support_threshold.data,
             categories=self.categories.data.splitlines(),
             ballot_format=fmt.name,
             ballot_params=params,
@@ -126,7 +144,10 @@ class RoundForm(FlaskForm):
             "satisfaction": round_.satisfaction or "",
             "tie_break": round_.tie_break,
             "tie_break_seed": round_.tie_break_seed or "",
+            "support_threshold": round_.support_threshold,
         }
+        if round_.deliberation_close_at is not None:
+            data["deliberation_close_at"] = round_.deliberation_close_at.replace(tzinfo=None)
         for name in (
             "proposals_open_at",
             "proposals_close_at",

@@ -17,6 +17,9 @@ from pb.wards.models import Ward
 class Phase(StrEnum):
     DRAFT = "draft"
     PROPOSALS = "proposals"
+    # Optional (a round with no `deliberation_close_at` skips it): comments, supports and
+    # amendments continue after proposals close; no new proposals.
+    DELIBERATION = "deliberation"
     REVIEW = "review"
     VOTING = "voting"
     CLOSED = "closed"
@@ -44,6 +47,14 @@ class Round(db.Model):
         CheckConstraint("proposals_close_at > proposals_open_at", name="proposal_dates_ordered"),
         CheckConstraint("voting_open_at >= proposals_close_at", name="voting_after_proposals"),
         CheckConstraint("voting_close_at > voting_open_at", name="voting_dates_ordered"),
+        CheckConstraint(
+            "deliberation_close_at IS NULL OR (deliberation_close_at > proposals_close_at"
+            " AND voting_open_at >= deliberation_close_at)",
+            name="deliberation_dates_ordered",
+        ),
+        CheckConstraint(
+            "support_threshold IS NULL OR support_threshold > 0", name="support_threshold_positive"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,6 +65,10 @@ class Round(db.Model):
     phase: Mapped[Phase] = mapped_column(str_enum(Phase, "phase"), default=Phase.DRAFT)
     proposals_open_at: Mapped[datetime] = mapped_column(UTCDateTime)
     proposals_close_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Deliberation runs from proposals_close_at to this; NULL: the round has no deliberation.
+    deliberation_close_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Supports a proposal needs to go forward to review; NULL: every proposal goes forward.
+    support_threshold: Mapped[int | None] = mapped_column()
     voting_open_at: Mapped[datetime] = mapped_column(UTCDateTime)
     voting_close_at: Mapped[datetime] = mapped_column(UTCDateTime)
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -62,6 +62,8 @@ class RoundSettings:
     satisfaction: str | None
     tie_break: str
     tie_break_seed: str | None = None
+    deliberation_close_at: datetime | None = None  # None: no deliberation phase
+    support_threshold: int | None = None  # None: every proposal goes forward to review
 
 
 def get_round(round_id: int) -> Round:
@@ -113,7 +115,10 @@ def update_round(round_: Round, settings: RoundSettings, *, actor: User) -> None
 
 def next_phase(round_: Round) -> Phase | None:
     index = PHASE_ORDER.index(round_.phase)
-    return PHASE_ORDER[index + 1] if index + 1 < len(PHASE_ORDER) else None
+    following = PHASE_ORDER[index + 1] if index + 1 < len(PHASE_ORDER) else None
+    if following is Phase.DELIBERATION and round_.deliberation_close_at is None:
+        return Phase.REVIEW  # deliberation is optional
+    return following
 
 
 def advance_phase(round_: Round, *, actor: User, now: datetime | None = None) -> Phase:
@@ -218,8 +223,11 @@ def accepting_ballots(round_: Round, now: datetime | None = None) -> bool:
 
 
 def _check_can_enter(round_: Round, target: Phase, now: datetime) -> None:
-    if target is Phase.REVIEW and now < round_.proposals_close_at:
+    if target in (Phase.DELIBERATION, Phase.REVIEW) and now < round_.proposals_close_at:
         raise Conflict(_("Proposals stay open until their closing date; review starts after it."))
+    closes = round_.deliberation_close_at
+    if target is Phase.REVIEW and closes is not None and now < closes:
+        raise Conflict(_("Deliberation stays open until its closing date; review starts after it."))
     if target is Phase.VOTING:
         pending = db.session.scalar(
             select(Proposal.id).where(
@@ -246,6 +254,18 @@ def check_settings(settings: RoundSettings) -> None:
         raise InvalidInput(_("Voting cannot open before proposals close."), field="voting_open_at")
     if not settings.voting_open_at < settings.voting_close_at:
         raise InvalidInput(_("Voting must close after it opens."), field="voting_close_at")
+    deliberation_closes = settings.deliberation_close_at
+    if deliberation_closes is not None and not (
+        settings.proposals_close_at < deliberation_closes <= settings.voting_open_at
+    ):
+        raise InvalidInput(
+            _("Deliberation must close after proposals close and no later than voting opens."),
+            field="deliberation_close_at",
+        )
+    if settings.support_threshold is not None and settings.support_threshold < 1:
+        raise InvalidInput(
+            _("The support threshold must be at least 1."), field="support_threshold"
+        )
     ballot_format = BALLOT_FORMATS.get(settings.ballot_format)
     if ballot_format is None:
         raise InvalidInput(_("Unknown ballot format."), field="ballot_format")
@@ -276,6 +296,8 @@ def _apply(round_: Round, settings: RoundSettings, actor: User) -> None:
     round_.proposals_close_at = settings.proposals_close_at
     round_.voting_open_at = settings.voting_open_at
     round_.voting_close_at = settings.voting_close_at
+    round_.deliberation_close_at = settings.deliberation_close_at
+    round_.support_threshold = settings.support_threshold
     round_.categories = [c.strip() for c in settings.categories if c.strip()]
     round_.ballot_format = settings.ballot_format
     round_.ballot_params = dict(settings.ballot_params)
@@ -288,6 +310,9 @@ def _apply(round_: Round, settings: RoundSettings, actor: User) -> None:
 def _settings_data(round_: Round) -> dict[str, Any]:
     data = canonical_config(round_) | {"projects": None}
     data.pop("projects")
+    closes = round_.deliberation_close_at
+    data["deliberation_close_at"] = format_time(closes) if closes else None
+    data["support_threshold"] = round_.support_threshold
     return data
 
 
