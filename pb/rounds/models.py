@@ -84,6 +84,11 @@ class Round(db.Model):
     frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Texts in other languages, entered by councillors: {"pl": {"title": ..., "description": ...,
+    # "category:Parks": ...}}. Display only: never part of the frozen configuration.
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(
+        JSON, default=dict, server_default="{}"
+    )
 
     wards: Mapped[list[Ward]] = relationship(secondary=round_wards, order_by=Ward.name)
 
