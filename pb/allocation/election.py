@@ -1,0 +1,173 @@
+"""An election prepared for counting: validated, with the numbers every rule needs computed once.
+
+Rules receive an `Election` and report each decision to a `TraceRecorder`, which turns them
+into the outcome's trace and refuses to finish unless every project was accounted for exactly
+once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from pb.allocation.numbers import Number, normalize
+from pb.allocation.outcome import Outcome, Payments, TraceStep
+from pb.allocation.satisfaction import SATISFACTIONS, score_measure
+from pb.allocation.types import Instance, Profile
+
+
+@dataclass
+class Election:
+    """Instance + profile + the chosen satisfaction and tie-break, ready for a rule."""
+
+    instance: Instance
+    profile: Profile
+    satisfaction: str | None
+    tie_break: str
+    seed: int | str | None
+    priority: dict[str, int]
+    """Project id -> tie-break rank (lower wins ties)."""
+    votes: dict[str, int] = field(repr=False)
+    """Project id -> number of voters supporting it (weights counted)."""
+
+    @property
+    def budget(self) -> Number:
+        return self.instance.budget
+
+    @cached_property
+    def costs(self) -> dict[str, Number]:
+        return {p.id: p.cost for p in self.instance.projects}
+
+    @cached_property
+    def num_voters(self) -> int:
+        return self.profile.num_voters
+
+    @cached_property
+    def groups(self) -> list[tuple[int, dict[str, Number]]]:
+        """Distinct ballots as (number of voters, utilities under the satisfaction measure).
+
+        Identical ballots are merged; their order is the order of first appearance, and no rule
+        depends on it.
+        """
+        assert self.satisfaction is not None
+        return group_utilities(self.instance, self.profile, self.satisfaction)
+
+    @cached_property
+    def scores(self) -> dict[str, Number]:
+        """Project id -> score (votes, points or positional score), for every project."""
+        measure = score_measure(self.profile.vote_type, self.satisfaction)
+        totals: dict[str, Number] = dict.fromkeys(self.instance.project_ids, 0)
+        for weight, utilities in group_utilities(self.instance, self.profile, measure):
+            for pid, u in utilities.items():
+                totals[pid] += weight * u
+        return {pid: normalize(total) for pid, total in totals.items()}
+
+    def by_priority(self, project_ids: list[str] | tuple[str, ...]) -> list[str]:
+        return sorted(project_ids, key=self.priority.__getitem__)
+
+
+def group_utilities(
+    instance: Instance, profile: Profile, satisfaction: str
+) -> list[tuple[int, dict[str, Number]]]:
+    spec = SATISFACTIONS[satisfaction]
+    merged: dict[Any, list[Any]] = {}
+    for ballot in profile.ballots:
+        utilities = spec.utilities(ballot, instance)
+        key = frozenset(utilities.items())
+        entry = merged.get(key)
+        if entry is None:
+            merged[key] = [ballot.weight, utilities]
+        else:
+            entry[0] += ballot.weight
+    return [(weight, utilities) for weight, utilities in merged.values()]
+
+
+def count_votes(profile: Profile) -> dict[str, int]:
+    votes: dict[str, int] = {}
+    for ballot in profile.ballots:
+        for pid in ballot.supported():
+            votes[pid] = votes.get(pid, 0) + ballot.weight
+    return votes
+
+
+class TraceRecorder:
+    """Collects one decision per project and builds the `Outcome`.
+
+    `remaining` is the real budget left (budget minus the cost of what was selected so far).
+    """
+
+    def __init__(self, election: Election) -> None:
+        self.election = election
+        self.remaining: Number = election.budget
+        self.selected: list[str] = []
+        self.steps: list[TraceStep] = []
+        self._decided: set[str] = set()
+
+    def decided(self, project_id: str) -> bool:
+        return project_id in self._decided
+
+    def _check_new(self, project_id: str) -> None:
+        if project_id in self._decided:
+            raise RuntimeError(f"project {project_id} was decided twice")  # engine bug
+        self._decided.add(project_id)
+
+    def select(
+        self,
+        project_id: str,
+        phase: str,
+        *,
+        price: Number | None = None,
+        payments: Payments | None = None,
+    ) -> None:
+        self._check_new(project_id)
+        cost = self.election.costs[project_id]
+        self.remaining = normalize(self.remaining - cost)
+        self.selected.append(project_id)
+        self.steps.append(
+            TraceStep(
+                project=project_id,
+                selected=True,
+                reason="selected",
+                score=self.election.scores[project_id],
+                cost=cost,
+                remaining_budget=self.remaining,
+                phase=phase,
+                price=None if price is None else normalize(price),
+                payments=payments,
+            )
+        )
+
+    def reject(self, project_id: str, reason: str, *, payments: Payments | None = None) -> None:
+        self._check_new(project_id)
+        self.steps.append(
+            TraceStep(
+                project=project_id,
+                selected=False,
+                reason=reason,
+                score=self.election.scores[project_id],
+                cost=self.election.costs[project_id],
+                remaining_budget=self.remaining,
+                payments=payments,
+            )
+        )
+
+    def outcome(self, rule: str, details: Mapping[str, Any] | None = None) -> Outcome:
+        missing = [pid for pid in self.election.instance.project_ids if pid not in self._decided]
+        if missing:
+            raise RuntimeError(f"the trace does not account for {missing}")  # engine bug
+        election = self.election
+        total = normalize(sum((election.costs[pid] for pid in self.selected), 0))
+        return Outcome(
+            rule=rule,
+            satisfaction=election.satisfaction,
+            tie_break=election.tie_break,
+            seed=election.seed,
+            budget=election.budget,
+            selected=tuple(self.selected),
+            total_cost=total,
+            scores=election.scores,
+            trace=tuple(self.steps),
+            details=dict(details or {}),
+        )

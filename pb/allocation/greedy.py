@@ -1,0 +1,89 @@
+"""The greedy family: take projects from the best score down while the money lasts.
+
+How projects are ranked depends on the satisfaction measure (`ranking_value`):
+
+- approval, `cost` satisfaction (the default): by number of votes. This is the usual greedy rule
+  and equals pabutools' `greedy_utilitarian_welfare` with `Cost_Sat` (total satisfaction per unit
+  of cost = votes);
+- approval, `cardinality`: by votes per unit of cost (pabutools with `Cardinality_Sat`);
+- cumulative (`points`) and ordinal (`positional`, `borda`): by the project's total score, as
+  pabulib's greedy counts Częstochowa, Katowice and Kraków.
+
+Ties in the ranking go to the project earlier in the tie-break order. Projects nobody supports
+are never funded (reason `no_supporters`), even if money is left over; pabutools' greedy would
+fund them last. Under Borda a project only ever ranked last scores 0 and counts as unsupported.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from pb.allocation.election import Election, TraceRecorder
+from pb.allocation.errors import InvalidElectionError
+from pb.allocation.numbers import Number
+from pb.allocation.outcome import Outcome
+
+PER_COST = frozenset({"cost", "cardinality"})
+"""Satisfactions under which greedy ranks by satisfaction per unit of cost."""
+
+
+def ranking_value(election: Election, project_id: str) -> Number:
+    """The number greedy sorts projects by, highest first."""
+    score = election.scores[project_id]
+    if election.satisfaction == "cardinality":
+        return Fraction(score) / election.costs[project_id]
+    return score
+
+
+def ranked(election: Election, candidates: list[str]) -> list[str]:
+    """Candidates from best to worst; ties broken by the tie-break priority."""
+    return sorted(
+        candidates, key=lambda pid: (-ranking_value(election, pid), election.priority[pid])
+    )
+
+
+def _run(election: Election, rule: str, *, skip: bool, threshold: Number | None) -> Outcome:
+    trace = TraceRecorder(election)
+    candidates = []
+    for pid in election.instance.project_ids:
+        if election.scores[pid] == 0:
+            trace.reject(pid, "no_supporters")
+        elif threshold is not None and election.scores[pid] < threshold:
+            trace.reject(pid, "below_threshold")
+        else:
+            candidates.append(pid)
+    stopped = False
+    for pid in ranked(election, candidates):
+        if stopped:
+            trace.reject(pid, "stopped_no_skip")
+        elif election.costs[pid] <= trace.remaining:
+            trace.select(pid, "greedy")
+        else:
+            trace.reject(pid, "does_not_fit")
+            stopped = not skip
+    details = {} if threshold is None else {"threshold": threshold}
+    return trace.outcome(rule, details)
+
+
+def greedy(election: Election) -> Outcome:
+    """Select projects from the highest score down, skipping those that no longer fit.
+
+    Ties are broken by the election's tie-break order.
+    """
+    return _run(election, "greedy", skip=True, threshold=None)
+
+
+def greedy_no_skip(election: Election) -> Outcome:
+    """Like `greedy`, but stop at the first project that does not fit (Gdynia's rule)."""
+    return _run(election, "greedy-no-skip", skip=False, threshold=None)
+
+
+def greedy_threshold(election: Election) -> Outcome:
+    """Like `greedy`, but only projects whose score is at least META
+    `min_project_score_threshold` can be funded (Łódź, Katowice)."""
+    threshold = election.instance.min_project_score_threshold
+    if threshold is None:
+        raise InvalidElectionError(
+            "greedy-threshold needs min_project_score_threshold in the election's META"
+        )
+    return _run(election, "greedy-threshold", skip=True, threshold=threshold)

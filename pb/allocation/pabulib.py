@@ -1,0 +1,408 @@
+"""The pabulib `.pb` file format (https://pabulib.org/format): read and write, exactly.
+
+A file has three sections, META (`key;value`), PROJECTS and VOTES, each a `;`-separated table
+with a header line, CSV quoting ("" inside quotes). The reader accepts UTF-8 with or without a
+BOM, any order of columns, spaces around cells and list items (real files have them), the legacy
+`target` column (read as `beneficiaries`, its current name), and all four vote types the engine
+counts. It rejects, with the line number and the problem, anything it cannot read faithfully: an
+unknown project in a vote, a duplicate voter or project id, a ballot breaking `max_length` or
+`max_sum_points`, a non-numeric cost...
+
+`parse_string(write_string(e)) == e` for every election `e` the reader returns, and the writer's
+output is canonical: cells trimmed, lists written `a,b,c`, `\\n` line ends, no BOM.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from pb.allocation.errors import AllocationError
+from pb.allocation.numbers import Number, normalize, parse_decimal
+from pb.allocation.types import (
+    VOTE_TYPES,
+    Ballot,
+    CumulativeBallot,
+    Instance,
+    OrdinalBallot,
+    Profile,
+    Project,
+    trusted_approval,
+)
+
+SECTIONS = ("meta", "projects", "votes")
+LIST_COLUMNS = frozenset({"category", "beneficiaries", "vote", "points"})
+RENAMED_COLUMNS = {"target": "beneficiaries", "categories": "category"}
+
+
+class PabulibError(ValueError):
+    """A file that cannot be read; `line` is the 1-based line number (None: the whole file)."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        self.line = line
+        self.problem = message
+        super().__init__(f"line {line}: {message}" if line is not None else message)
+
+
+@dataclass(frozen=True)
+class PabulibElection:
+    """A pabulib file: the typed election plus every cell of the file, in order.
+
+    `project_rows` and `vote_rows` keep all columns (age, sex, description...) as trimmed
+    strings, list cells normalised to `a,b,c`; `instance` and `profile` are what they mean.
+    """
+
+    instance: Instance
+    profile: Profile
+    project_columns: tuple[str, ...]
+    project_rows: tuple[tuple[str, ...], ...]
+    vote_columns: tuple[str, ...]
+    vote_rows: tuple[tuple[str, ...], ...] = field(repr=False)
+
+    @property
+    def meta(self) -> Mapping[str, str]:
+        return self.instance.meta
+
+    @property
+    def selected(self) -> Mapping[str, int] | None:
+        """The official `selected` column (project id -> 0/1/2/3), or None if the file has none."""
+        if "selected" not in self.project_columns:
+            return None
+        index = self.project_columns.index("selected")
+        result = {}
+        for row in self.project_rows:
+            value = row[index]
+            result[row[0]] = int(value) if value else 0
+        return MappingProxyType(result)
+
+    @property
+    def official_selection(self) -> frozenset[str] | None:
+        """Ids of the projects the file marks as selected (value 1), or None without the column."""
+        selected = self.selected
+        if selected is None:
+            return None
+        return frozenset(pid for pid, value in selected.items() if value == 1)
+
+    @property
+    def rule(self) -> str | None:
+        """The META `rule` field (how the official result was computed), if present."""
+        return self.meta.get("rule") or None
+
+
+def _normalise_list(value: str) -> str:
+    value = value.strip()
+    if "," in value and (" " in value or "\t" in value):
+        value = ",".join(item.strip() for item in value.split(","))
+    return value
+
+
+def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) for every non-blank line, honouring CSV quotes."""
+    lines = io.StringIO(text.removeprefix("\ufeff"), newline="")
+    reader = csv.reader(lines, delimiter=";", quotechar='"', strict=True, skipinitialspace=True)
+    start = 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise PabulibError(f"malformed line ({error})", reader.line_num) from None
+        line = start
+        start = reader.line_num + 1
+        if cells and "".join(cells).strip():
+            yield line, cells
+
+
+def _section(cells: list[str]) -> str | None:
+    first = cells[0]
+    if len(first) > 12:  # fast path: a data row
+        return None
+    name = first.strip().lower()
+    if name in SECTIONS and not "".join(cells[1:]).strip():
+        return name
+    return None
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.meta: dict[str, str] = {}
+        self.columns: dict[str, tuple[str, ...]] = {}
+        self.rows: dict[str, list[tuple[int, tuple[str, ...]]]] = {"projects": [], "votes": []}
+        self.section_line: dict[str, int] = {}
+
+    def read(self, text: str) -> None:
+        section: str | None = None
+        header: tuple[str, ...] | None = None
+        lists: tuple[int, ...] = ()
+        for line, cells in _rows(text):
+            name = _section(cells)
+            if name is not None:
+                if name in self.section_line:
+                    raise PabulibError(f"second {name.upper()} section", line)
+                section, header = name, None
+                self.section_line[name] = line
+                continue
+            if section is None:
+                raise PabulibError("data before the META section", line)
+            if header is None:
+                header = self._header(section, cells, line)
+                lists = tuple(i for i, name in enumerate(header) if name in LIST_COLUMNS)
+                continue
+            if len(cells) != len(header):
+                raise PabulibError(
+                    f"{len(cells)} fields where the {section.upper()} header has {len(header)}",
+                    line,
+                )
+            stripped = list(map(str.strip, cells))
+            for i in lists:
+                if " " in stripped[i] or "\t" in stripped[i]:
+                    stripped[i] = _normalise_list(stripped[i])
+            values = tuple(stripped)
+            if section == "meta":
+                key, value = values
+                if key in self.meta:
+                    raise PabulibError(f"META key {key!r} appears twice", line)
+                self.meta[key] = value
+            else:
+                self.rows[section].append((line, values))
+        for name in SECTIONS:
+            if name not in self.section_line:
+                raise PabulibError(f"the file has no {name.upper()} section")
+
+    def _header(self, section: str, cells: list[str], line: int) -> tuple[str, ...]:
+        names = tuple(RENAMED_COLUMNS.get(c.strip(), c.strip()) for c in cells)
+        if section == "meta":
+            if [n.lower() for n in names] != ["key", "value"]:
+                raise PabulibError("the META header must be 'key;value'", line)
+        else:
+            required = ("project_id", "cost") if section == "projects" else ("voter_id", "vote")
+            for name in required:
+                if name not in names:
+                    raise PabulibError(f"the {section.upper()} header has no {name!r} column", line)
+        if len(set(names)) != len(names) or "" in names:
+            raise PabulibError(
+                f"the {section.upper()} header has an empty or repeated column", line
+            )
+        self.columns[section] = names
+        return names
+
+
+def _number(text: str, what: str, line: int) -> Number:
+    try:
+        return parse_decimal(text)
+    except ValueError:
+        raise PabulibError(f"{what} is not a number: {text!r}", line) from None
+
+
+def _split(value: str) -> list[str]:
+    return [item for item in value.split(",") if item] if value else []
+
+
+def _projects(reader: _Reader) -> tuple[Project, ...]:
+    columns = reader.columns["projects"]
+    index = {name: i for i, name in enumerate(columns)}
+    projects: list[Project] = []
+    seen: set[str] = set()
+    for line, row in reader.rows["projects"]:
+        pid = row[index["project_id"]]
+        if not pid:
+            raise PabulibError("a project has an empty project_id", line)
+        if pid in seen:
+            raise PabulibError(f"project id {pid!r} appears twice", line)
+        seen.add(pid)
+        cost = _number(row[index["cost"]], f"the cost of project {pid}", line)
+        if cost <= 0:
+            raise PabulibError(f"the cost of project {pid} must be positive, not {cost}", line)
+
+        def listed(name: str, row: tuple[str, ...] = row) -> tuple[str, ...]:
+            if name not in index or row[index[name]] in ("", "None"):
+                return ()
+            return tuple(_split(row[index[name]]))
+
+        name = row[index["name"]] if "name" in index else ""
+        projects.append(Project(pid, cost, name, listed("category"), listed("beneficiaries")))
+        if "selected" in index and row[index["selected"]] not in ("", "0", "1", "2", "3"):
+            raise PabulibError(
+                f"selected must be 0, 1, 2 or 3, not {row[index['selected']]!r}", line
+            )
+    return tuple(projects)
+
+
+def _instance(reader: _Reader) -> Instance:
+    meta = reader.meta
+    line = reader.section_line["meta"]
+    for key in ("budget", "vote_type"):
+        if not meta.get(key):
+            raise PabulibError(f"META has no {key}", line)
+    budget = _number(meta["budget"], "META budget", line)
+    if budget < 0:
+        raise PabulibError(f"META budget must not be negative, not {budget}", line)
+    if meta["vote_type"] not in VOTE_TYPES:
+        raise PabulibError(
+            f"vote_type {meta['vote_type']!r} is not supported "
+            f"(the engine counts {', '.join(VOTE_TYPES)})",
+            line,
+        )
+    try:
+        return Instance(budget, _projects(reader), meta)
+    except AllocationError as error:
+        raise PabulibError(str(error), line) from None
+
+
+def _ballot(
+    vote_type: str, voter_id: str, vote: list[str], points: list[str] | None, line: int
+) -> Ballot:
+    if vote_type in ("approval", "choose-1"):
+        return trusted_approval(frozenset(vote), voter_id)  # ids checked by the caller
+    if vote_type == "ordinal":
+        return OrdinalBallot(tuple(vote), voter_id)
+    if points is None:
+        raise PabulibError(f"voter {voter_id} has no points", line)
+    if len(points) != len(vote):
+        raise PabulibError(
+            f"voter {voter_id} lists {len(vote)} projects but {len(points)} points", line
+        )
+    values = [_number(p, f"points of voter {voter_id}", line) for p in points]
+    if any(value < 0 for value in values):
+        raise PabulibError(f"voter {voter_id} gives negative points", line)
+    return CumulativeBallot(dict(zip(vote, values, strict=True)), voter_id)
+
+
+@dataclass(frozen=True)
+class _Limits:
+    min_length: Number | None
+    max_length: Number | None
+    max_points: Number | None
+    max_sum_points: Number | None
+
+    @classmethod
+    def of(cls, instance: Instance) -> _Limits:
+        max_length = instance.max_length
+        if instance.meta["vote_type"] == "choose-1":
+            max_length = 1 if max_length is None else min(max_length, 1)
+        return cls(instance.min_length, max_length, instance.max_points, instance.max_sum_points)
+
+    def check(self, ballot: Ballot, line: int) -> None:
+        who = f"voter {ballot.voter_id}"
+        if isinstance(ballot, CumulativeBallot):
+            size = len(ballot.points)
+        else:
+            size = len(ballot.supported())
+        if self.max_length is not None and size > self.max_length:
+            raise PabulibError(
+                f"{who} names {size} projects, more than max_length {self.max_length}", line
+            )
+        if self.min_length is not None and size < self.min_length:
+            raise PabulibError(
+                f"{who} names {size} projects, fewer than min_length {self.min_length}", line
+            )
+        if isinstance(ballot, CumulativeBallot):
+            total = sum(ballot.points.values())
+            if self.max_sum_points is not None and total > self.max_sum_points:
+                raise PabulibError(
+                    f"{who} gives {total} points, more than max_sum_points {self.max_sum_points}",
+                    line,
+                )
+            top = self.max_points
+            if top is not None and any(value > top for value in ballot.points.values()):
+                raise PabulibError(f"{who} gives a project more than max_points {top}", line)
+
+
+def _profile(reader: _Reader, instance: Instance) -> Profile:
+    columns = reader.columns["votes"]
+    voter_col, vote_col = columns.index("voter_id"), columns.index("vote")
+    points_col = columns.index("points") if "points" in columns else None
+    vote_type = instance.meta["vote_type"]
+    known = instance.by_id
+    limits = _Limits.of(instance)
+    ballots: list[Ballot] = []
+    seen: set[str] = set()
+    checked: dict[str, list[str]] = {}  # vote cell -> ids, for cells already validated
+    for line, row in reader.rows["votes"]:
+        voter_id = row[voter_col]
+        if not voter_id:
+            raise PabulibError("a vote has an empty voter_id", line)
+        if voter_id in seen:
+            raise PabulibError(f"voter id {voter_id!r} appears twice", line)
+        seen.add(voter_id)
+        cell = row[vote_col]
+        vote = checked.get(cell)
+        if vote is None:
+            vote = _split(cell)
+            for pid in vote:
+                if pid not in known:
+                    raise PabulibError(f"voter {voter_id} votes for unknown project {pid!r}", line)
+            if len(set(vote)) != len(vote):
+                raise PabulibError(f"voter {voter_id} names a project twice", line)
+            checked[cell] = vote
+        points = None if points_col is None else _split(row[points_col])
+        ballot = _ballot(vote_type, voter_id, vote, points, line)
+        limits.check(ballot, line)
+        ballots.append(ballot)
+    return Profile(vote_type, tuple(ballots))
+
+
+def parse_string(text: str) -> PabulibElection:
+    """Read a pabulib file from a string; raises `PabulibError` naming the line and problem."""
+    reader = _Reader()
+    reader.read(text)
+    instance = _instance(reader)
+    profile = _profile(reader, instance)
+    return PabulibElection(
+        instance=instance,
+        profile=profile,
+        project_columns=reader.columns["projects"],
+        project_rows=tuple(row for _, row in reader.rows["projects"]),
+        vote_columns=reader.columns["votes"],
+        vote_rows=tuple(row for _, row in reader.rows["votes"]),
+    )
+
+
+def parse_file(path: str | os.PathLike[str]) -> PabulibElection:
+    """Read a pabulib file (UTF-8, with or without BOM)."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        try:
+            return parse_string(handle.read())
+        except UnicodeDecodeError as error:
+            raise PabulibError(f"the file is not UTF-8 ({error.reason})") from None
+
+
+def _write_table(
+    out: csv.writer, title: str, columns: Sequence[str], rows: Iterable[Sequence[str]]
+) -> None:
+    out.writerow([title])
+    out.writerow(columns)
+    for row in rows:
+        out.writerow(row)
+
+
+def write_string(election: PabulibElection) -> str:
+    """The election as pabulib text (canonical form: trimmed cells, `\\n` line ends)."""
+    buffer = io.StringIO()
+    out = csv.writer(buffer, delimiter=";", quotechar='"', lineterminator="\n")
+    _write_table(out, "META", ("key", "value"), election.meta.items())
+    _write_table(out, "PROJECTS", election.project_columns, election.project_rows)
+    _write_table(out, "VOTES", election.vote_columns, election.vote_rows)
+    return buffer.getvalue()
+
+
+def write_file(election: PabulibElection, path: str | os.PathLike[str]) -> None:
+    """Write the election to `path` as UTF-8 pabulib text."""
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write(write_string(election))
+
+
+__all__ = [
+    "PabulibElection",
+    "PabulibError",
+    "normalize",
+    "parse_file",
+    "parse_string",
+    "write_file",
+    "write_string",
+]

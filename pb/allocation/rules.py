@@ -1,0 +1,147 @@
+"""The rule registry and `allocate`, the one entry point of the engine.
+
+Rules are registered by their pabulib `rule` name in `RULES`; the web app builds its rule,
+satisfaction and tie-break choices from `RULES`, `SATISFACTIONS` and `TIE_BREAKS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from pb.allocation import greedy
+from pb.allocation.election import Election, count_votes
+from pb.allocation.errors import (
+    InvalidElectionError,
+    UnknownRuleError,
+    UnknownSatisfactionError,
+    UnsupportedVoteTypeError,
+)
+from pb.allocation.outcome import Outcome
+from pb.allocation.tiebreak import priority
+from pb.allocation.types import Instance, Profile
+
+_APPROVAL_SATS = ("cost", "cardinality")
+_ORDINAL_SATS = ("positional", "borda")
+_ALL = MappingProxyType(
+    {
+        "approval": _APPROVAL_SATS,
+        "choose-1": _APPROVAL_SATS,
+        "ordinal": _ORDINAL_SATS,
+        "cumulative": ("points",),
+    }
+)
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """A registered allocation rule.
+
+    `satisfactions` maps each supported vote type to the satisfaction measures the rule accepts
+    with it, the default first (an empty tuple: the rule takes no satisfaction measure).
+    """
+
+    name: str
+    label: str
+    description: str
+    satisfactions: Mapping[str, tuple[str, ...]]
+    compute: Callable[[Election], Outcome]
+
+    @property
+    def vote_types(self) -> tuple[str, ...]:
+        return tuple(self.satisfactions)
+
+    def satisfactions_for(self, vote_type: str) -> tuple[str, ...]:
+        return self.satisfactions.get(vote_type, ())
+
+    def default_satisfaction(self, vote_type: str) -> str | None:
+        options = self.satisfactions_for(vote_type)
+        return options[0] if options else None
+
+
+def _specs() -> dict[str, RuleSpec]:
+    specs = [
+        RuleSpec(
+            "greedy",
+            "Greedy (most votes first)",
+            "Projects are funded from the most votes (or points) down; a project that no longer "
+            "fits in the remaining budget is skipped and counting goes on with the next one.",
+            _ALL,
+            greedy.greedy,
+        ),
+        RuleSpec(
+            "greedy-no-skip",
+            "Greedy, stop at the first that does not fit",
+            "Projects are funded from the most votes (or points) down; counting stops at the "
+            "first project that does not fit in the remaining budget.",
+            _ALL,
+            greedy.greedy_no_skip,
+        ),
+        RuleSpec(
+            "greedy-threshold",
+            "Greedy with a minimum score",
+            "Like greedy, but only projects that reached the minimum score set for the election "
+            "(min_project_score_threshold) can be funded.",
+            _ALL,
+            greedy.greedy_threshold,
+        ),
+    ]
+    return {spec.name: spec for spec in specs}
+
+
+RULES: Mapping[str, RuleSpec] = MappingProxyType(_specs())
+"""Allocation rules by pabulib name."""
+
+
+def allocate(
+    instance: Instance,
+    profile: Profile,
+    rule: str,
+    *,
+    satisfaction: str | None = None,
+    tie_break: str = "lexicographic",
+    seed: int | str | None = None,
+) -> Outcome:
+    """Count an election with a registered rule and return the outcome with its trace.
+
+    `satisfaction` defaults to the rule's default for the profile's vote type. `tie_break` names
+    a rule of `TIE_BREAKS`; `seed` is the published seed of a `lottery` tie-break (recorded in
+    the outcome in every case). Ties are always broken by that order, never by chance or by
+    input order, so the same inputs always give the same outcome.
+
+    Raises a subclass of `AllocationError` (a `ValueError`) for an unknown rule, a rule that
+    cannot count this vote type, an unsupported satisfaction, a bad tie-break or seed, or a
+    ballot naming an unknown project.
+    """
+    if not isinstance(instance, Instance) or not isinstance(profile, Profile):
+        raise InvalidElectionError("allocate() takes an Instance and a Profile")
+    spec = RULES.get(rule)
+    if spec is None:
+        raise UnknownRuleError(f"unknown rule {rule!r}; expected one of {', '.join(RULES)}")
+    vote_type = profile.vote_type
+    if vote_type not in spec.vote_types:
+        raise UnsupportedVoteTypeError(
+            f"the {rule} rule cannot count {vote_type} ballots "
+            f"(it counts {', '.join(spec.vote_types)})"
+        )
+    options = spec.satisfactions_for(vote_type)
+    chosen = satisfaction or spec.default_satisfaction(vote_type)
+    if satisfaction and satisfaction not in options:
+        allowed = ", ".join(options) if options else "none"
+        raise UnknownSatisfactionError(
+            f"the {rule} rule cannot use the {satisfaction!r} satisfaction with {vote_type} "
+            f"ballots (allowed: {allowed})"
+        )
+    profile.check_against(instance)
+    votes = count_votes(profile)
+    election = Election(
+        instance=instance,
+        profile=profile,
+        satisfaction=chosen,
+        tie_break=tie_break,
+        seed=seed,
+        priority=priority(tie_break, instance, votes, seed),
+        votes=votes,
+    )
+    return spec.compute(election)

@@ -1,0 +1,320 @@
+"""The election as the engine sees it: projects, an instance (budget and rules of the ballot), and
+a profile of ballots. All frozen, all validated on construction, all exact numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from types import MappingProxyType
+from typing import ClassVar, TypeAlias
+
+from pb.allocation.errors import InvalidElectionError
+from pb.allocation.numbers import Number, exact, parse_decimal
+
+VOTE_TYPES: tuple[str, ...] = ("approval", "ordinal", "cumulative", "choose-1")
+"""Ballot kinds the engine counts. `choose-1` is an approval ballot naming at most one project."""
+
+# META keys holding numbers that constrain ballots or rules (pabulib names).
+CONSTRAINT_KEYS: tuple[str, ...] = (
+    "min_length",
+    "max_length",
+    "min_sum_cost",
+    "max_sum_cost",
+    "min_points",
+    "max_points",
+    "min_sum_points",
+    "max_sum_points",
+    "min_project_score_threshold",
+)
+
+
+def _freeze_strings(values: Iterable[object] | None, what: str) -> tuple[str, ...]:
+    if values is None or isinstance(values, str):
+        raise InvalidElectionError(f"{what} must be a sequence of strings")
+    items = []
+    for value in values:
+        if value is None or value == "":
+            continue  # an empty category is no category
+        if not isinstance(value, str):
+            raise InvalidElectionError(f"{what} must contain strings, not {value!r}")
+        items.append(value)
+    return tuple(items)
+
+
+def _project_id(value: object, what: str) -> str:
+    if not isinstance(value, str) or not value or value != value.strip():
+        raise InvalidElectionError(
+            f"{what} must be a non-empty string without surrounding spaces, not {value!r}"
+        )
+    return value
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project on the ballot. `cost` is exact and positive (an int in practice)."""
+
+    id: str
+    cost: Number
+    name: str = ""
+    categories: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        _project_id(self.id, "a project id")
+        cost = exact(self.cost, f"the cost of project {self.id}")
+        if cost <= 0:
+            raise InvalidElectionError(
+                f"the cost of project {self.id} must be positive, not {cost}"
+            )
+        object.__setattr__(self, "cost", cost)
+        if not isinstance(self.name, str):
+            raise InvalidElectionError(f"the name of project {self.id} must be a string")
+        object.__setattr__(
+            self, "categories", _freeze_strings(self.categories, f"categories of {self.id}")
+        )
+        object.__setattr__(self, "targets", _freeze_strings(self.targets, f"targets of {self.id}"))
+
+
+@dataclass(frozen=True)
+class Instance:
+    """The budget, the projects (in ballot order) and the META of the election.
+
+    Ballot constraints (`max_length`, `max_sum_points`...) and `min_project_score_threshold` are
+    read from `meta` under their pabulib names and exposed as exact numbers (None when absent).
+    """
+
+    budget: Number
+    projects: tuple[Project, ...]
+    meta: Mapping[str, str] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        budget = exact(self.budget, "the budget")
+        if budget < 0:
+            raise InvalidElectionError(f"the budget must not be negative, not {budget}")
+        object.__setattr__(self, "budget", budget)
+        projects = tuple(self.projects)
+        seen: set[str] = set()
+        for project in projects:
+            if not isinstance(project, Project):
+                raise InvalidElectionError(f"projects must be Project objects, not {project!r}")
+            if project.id in seen:
+                raise InvalidElectionError(f"duplicate project id {project.id!r}")
+            seen.add(project.id)
+        object.__setattr__(self, "projects", projects)
+        meta: dict[str, str] = {}
+        for key, value in dict(self.meta).items():
+            if not isinstance(key, str):
+                raise InvalidElectionError(f"META keys must be strings, not {key!r}")
+            if isinstance(value, int) and not isinstance(value, bool):
+                value = str(value)
+            if not isinstance(value, str):
+                raise InvalidElectionError(f"META value of {key!r} must be a string")
+            meta[key] = value
+        object.__setattr__(self, "meta", MappingProxyType(meta))
+        for key in CONSTRAINT_KEYS:  # fail now, not in the middle of a tally
+            self.constraint(key)
+
+    @cached_property
+    def by_id(self) -> Mapping[str, Project]:
+        """Projects keyed by id."""
+        return MappingProxyType({project.id: project for project in self.projects})
+
+    @property
+    def project_ids(self) -> tuple[str, ...]:
+        return tuple(project.id for project in self.projects)
+
+    def project(self, project_id: str) -> Project:
+        try:
+            return self.by_id[project_id]
+        except KeyError:
+            raise InvalidElectionError(f"unknown project {project_id!r}") from None
+
+    def constraint(self, key: str) -> Number | None:
+        """The number stored in META under `key`, or None when absent or empty."""
+        raw = self.meta.get(key, "").strip()
+        if raw in ("", "None", "none"):
+            return None
+        try:
+            return parse_decimal(raw)
+        except ValueError:
+            raise InvalidElectionError(f"META {key} must be a number, not {raw!r}") from None
+
+    @property
+    def min_length(self) -> Number | None:
+        return self.constraint("min_length")
+
+    @property
+    def max_length(self) -> Number | None:
+        return self.constraint("max_length")
+
+    @property
+    def min_sum_cost(self) -> Number | None:
+        return self.constraint("min_sum_cost")
+
+    @property
+    def max_sum_cost(self) -> Number | None:
+        return self.constraint("max_sum_cost")
+
+    @property
+    def min_points(self) -> Number | None:
+        return self.constraint("min_points")
+
+    @property
+    def max_points(self) -> Number | None:
+        return self.constraint("max_points")
+
+    @property
+    def min_sum_points(self) -> Number | None:
+        return self.constraint("min_sum_points")
+
+    @property
+    def max_sum_points(self) -> Number | None:
+        return self.constraint("max_sum_points")
+
+    @property
+    def min_project_score_threshold(self) -> Number | None:
+        return self.constraint("min_project_score_threshold")
+
+
+def _weight(ballot: object) -> None:
+    weight = ballot.weight  # type: ignore[attr-defined]
+    if isinstance(weight, bool) or not isinstance(weight, int) or weight < 1:
+        raise InvalidElectionError(f"a ballot weight must be a positive int, not {weight!r}")
+    voter_id = ballot.voter_id  # type: ignore[attr-defined]
+    if voter_id is not None and not isinstance(voter_id, str):
+        raise InvalidElectionError(f"a voter id must be a string, not {voter_id!r}")
+
+
+@dataclass(frozen=True)
+class ApprovalBallot:
+    """The set of projects a voter approves. `weight` counts identical ballots at once."""
+
+    projects: frozenset[str] = frozenset()
+    voter_id: str | None = None
+    weight: int = 1
+    vote_types: ClassVar[tuple[str, ...]] = ("approval", "choose-1")
+
+    def __post_init__(self) -> None:
+        if isinstance(self.projects, str):
+            raise InvalidElectionError("an approval ballot takes a set of project ids, not a str")
+        projects = frozenset(self.projects)
+        for pid in projects:
+            _project_id(pid, "a project id in a ballot")
+        object.__setattr__(self, "projects", projects)
+        _weight(self)
+
+    def supported(self) -> frozenset[str]:
+        return self.projects
+
+
+@dataclass(frozen=True)
+class OrdinalBallot:
+    """A ranking, most preferred first. Unranked projects get nothing."""
+
+    ranking: tuple[str, ...] = ()
+    voter_id: str | None = None
+    weight: int = 1
+    vote_types: ClassVar[tuple[str, ...]] = ("ordinal",)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.ranking, str):
+            raise InvalidElectionError("an ordinal ballot takes a sequence of ids, not a str")
+        ranking = tuple(self.ranking)
+        for pid in ranking:
+            _project_id(pid, "a project id in a ballot")
+        if len(set(ranking)) != len(ranking):
+            raise InvalidElectionError(f"a ranking names a project twice: {ranking}")
+        object.__setattr__(self, "ranking", ranking)
+        _weight(self)
+
+    def supported(self) -> frozenset[str]:
+        return frozenset(self.ranking)
+
+
+@dataclass(frozen=True)
+class CumulativeBallot:
+    """Points per project id. Projects given 0 points count as not supported."""
+
+    points: Mapping[str, Number] = field(default_factory=dict, hash=False)
+    voter_id: str | None = None
+    weight: int = 1
+    vote_types: ClassVar[tuple[str, ...]] = ("cumulative",)
+
+    def __post_init__(self) -> None:
+        points: dict[str, Number] = {}
+        for pid, value in dict(self.points).items():
+            _project_id(pid, "a project id in a ballot")
+            number = exact(value, f"points given to project {pid}")
+            if number < 0:
+                raise InvalidElectionError(f"points given to project {pid} must not be negative")
+            points[pid] = number
+        object.__setattr__(self, "points", MappingProxyType(points))
+        _weight(self)
+
+    def supported(self) -> frozenset[str]:
+        return frozenset(pid for pid, value in self.points.items() if value > 0)
+
+
+Ballot: TypeAlias = ApprovalBallot | OrdinalBallot | CumulativeBallot
+
+
+def trusted_approval(projects: frozenset[str], voter_id: str | None) -> ApprovalBallot:
+    """An `ApprovalBallot` built without re-validation, for readers that already checked every
+    id against the instance (the pabulib reader: 90,000 ballots in a city-wide file)."""
+    ballot = object.__new__(ApprovalBallot)
+    object.__setattr__(ballot, "projects", projects)
+    object.__setattr__(ballot, "voter_id", voter_id)
+    object.__setattr__(ballot, "weight", 1)
+    return ballot
+
+
+_BALLOT_CLASS: dict[str, type] = {
+    "approval": ApprovalBallot,
+    "choose-1": ApprovalBallot,
+    "ordinal": OrdinalBallot,
+    "cumulative": CumulativeBallot,
+}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """All ballots of one election, of one `vote_type`."""
+
+    vote_type: str
+    ballots: tuple[Ballot, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.vote_type not in VOTE_TYPES:
+            raise InvalidElectionError(
+                f"unknown vote type {self.vote_type!r}; expected one of {', '.join(VOTE_TYPES)}"
+            )
+        ballots = tuple(self.ballots)
+        expected = _BALLOT_CLASS[self.vote_type]
+        for ballot in ballots:
+            if not isinstance(ballot, expected):
+                raise InvalidElectionError(
+                    f"a {self.vote_type} profile holds {expected.__name__}s, "
+                    f"not {type(ballot).__name__}"
+                )
+            if self.vote_type == "choose-1" and len(ballot.projects) > 1:  # type: ignore[union-attr]
+                raise InvalidElectionError("a choose-1 ballot names at most one project")
+        object.__setattr__(self, "ballots", ballots)
+
+    @property
+    def num_voters(self) -> int:
+        """Number of voters, counting each ballot `weight` times."""
+        return sum(ballot.weight for ballot in self.ballots)
+
+    def check_against(self, instance: Instance) -> None:
+        """Raise `InvalidElectionError` if a ballot names a project that is not on the ballot."""
+        known = instance.by_id
+        for index, ballot in enumerate(self.ballots):
+            names = (
+                ballot.points.keys() if isinstance(ballot, CumulativeBallot) else ballot.supported()
+            )
+            for pid in names:
+                if pid not in known:
+                    who = f"voter {ballot.voter_id}" if ballot.voter_id else f"ballot #{index + 1}"
+                    raise InvalidElectionError(f"{who} votes for unknown project {pid!r}")

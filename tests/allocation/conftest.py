@@ -1,0 +1,51 @@
+"""Fixtures for the allocation engine's tests: paths to real elections and small builders."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+from pb.allocation import ApprovalBallot, Instance, Profile, Project
+from pb.allocation.pabulib import PabulibElection, parse_file
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SHARED_PABULIB = (REPO_ROOT.parent / "shared" / "pabulib").resolve()
+LOCAL_PABULIB = REPO_ROOT / "tests" / "data" / "pabulib"
+SHARED_REASON = f"the shared pabulib collection is absent ({SHARED_PABULIB})"
+
+
+def shared_files() -> list[Path]:
+    """Every .pb file in ../shared/pabulib (empty when the folder is absent)."""
+    if not SHARED_PABULIB.is_dir():
+        return []
+    return sorted(SHARED_PABULIB.glob("*.pb"))
+
+
+def local_files() -> list[Path]:
+    return sorted(LOCAL_PABULIB.glob("*.pb"))
+
+
+def shared(name: str) -> Path:
+    """A shared file by name; skips the test when the shared folder is absent."""
+    path = SHARED_PABULIB / name
+    if not path.is_file():
+        pytest.skip(SHARED_REASON)
+    return path
+
+
+def approval(
+    budget: int, costs: dict[str, int], ballots: Iterable[Iterable[str]], **meta: str
+) -> tuple[Instance, Profile]:
+    """An approval election from plain data: {id: cost} and ballots as lists of ids."""
+    instance = Instance(budget, tuple(Project(pid, cost) for pid, cost in costs.items()), meta)
+    profile = Profile("approval", tuple(ApprovalBallot(frozenset(b)) for b in ballots))
+    return instance, profile
+
+
+@functools.cache
+def load(path: Path) -> PabulibElection:
+    """Parse a pabulib file once per test process (the big ones take a second)."""
+    return parse_file(path)
