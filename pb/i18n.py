@@ -1,19 +1,24 @@
-"""Languages: which locale a request uses, right-to-left scripts, and locale-aware formatting."""
+"""Languages: which locale a request uses, right-to-left scripts, locale-aware formatting, and the
+councillors' translations of round and project texts."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from babel import Locale
 from babel.numbers import get_currency_precision
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_currency, format_datetime, get_locale
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
 
 from pb.config import PROJECT_ROOT
 from pb.extensions import babel
 
 LANGUAGE_NAMES = {"en": "English", "pl": "Polski", "ur": "اردو"}
+# Texts a councillor may translate; a category is translated per name ("category:Parks").
+TRANSLATABLE_FIELDS = ("title", "description")
 
 
 def select_locale() -> str:
@@ -29,23 +34,55 @@ def select_locale() -> str:
     )
 
 
-def text_direction() -> str:
-    return Locale.parse(str(get_locale())).text_direction  # "ltr" or "rtl"
+def current_language() -> str:
+    return str(get_locale() or "en").split("_")[0]
+
+
+def text_direction(language: str | None = None) -> str:
+    return Locale.parse(language or str(get_locale())).text_direction  # "ltr" or "rtl"
 
 
 def minor_to_decimal(amount_minor: int, currency: str) -> Decimal:
     return Decimal(amount_minor).scaleb(-get_currency_precision(currency))
 
 
-def format_money(amount_minor: int | None, currency: str) -> str:
+def format_money(amount_minor: int | Decimal | None, currency: str) -> str:
     """Integer minor units (pence, grosze) as a locale-formatted amount: exact, no float."""
     if amount_minor is None:
         return ""
+    if isinstance(amount_minor, Decimal):  # an exact share, rounded to the minor unit
+        amount_minor = int(amount_minor.to_integral_value())
     return format_currency(minor_to_decimal(amount_minor, currency), currency)
+
+
+def format_number(value: int | Decimal | None) -> str:
+    return "" if value is None else format_decimal(value)
 
 
 def format_moment(moment: datetime | None, style: str = "medium") -> str:
     return "" if moment is None else format_datetime(moment, style)
+
+
+def format_day(day: date | None, style: str = "medium") -> str:
+    return "" if day is None else format_date(day, style)
+
+
+def localised(obj: Any, field: str, language: str | None = None) -> str:
+    """A round's or project's text in the visitor's language, falling back to the original.
+
+    Councillors enter translations in `obj.translations` ({"pl": {"title": ...}}); an empty or
+    missing translation shows the text as it was written.
+    """
+    original = getattr(obj, field)
+    texts: Mapping[str, Mapping[str, str]] = getattr(obj, "translations", None) or {}
+    translated = (texts.get(language or current_language()) or {}).get(field, "")
+    return translated.strip() or original
+
+
+def localised_category(round_: Any, category: str, language: str | None = None) -> str:
+    texts: Mapping[str, Mapping[str, str]] = getattr(round_, "translations", None) or {}
+    translated = (texts.get(language or current_language()) or {}).get(f"category:{category}", "")
+    return translated.strip() or category
 
 
 def init_app(app: Flask) -> None:
@@ -55,11 +92,15 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["moment"] = format_moment
+    app.jinja_env.filters["day"] = format_day
+    app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["loc"] = localised
+    app.jinja_env.globals["category_name"] = localised_category
 
     @app.context_processor
     def _language_context() -> dict[str, object]:
         return {
-            "current_lang": str(get_locale()),
+            "current_lang": current_language(),
             "text_dir": text_direction(),
             "language_names": {code: LANGUAGE_NAMES[code] for code in app.config["LANGUAGES"]},
         }

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_babel import ngettext
 from flask_login import current_user
 
 from pb.errors import DomainError
+from pb.i18n import localised_category
 from pb.public.services import visible_round
 from pb.rounds import services as rounds
 from pb.rounds.models import Round
-from pb.voting import eligibility, services
+from pb.voting import eligibility, meter, services
 from pb.voting.formats import Choices, get_format
 
 bp = Blueprint("voting", __name__)
@@ -110,18 +112,40 @@ def _parse_quietly(round_: Round) -> Choices:
 def _render_ballot(round_: Round, choices: Choices, errors: list[str]):  # type: ignore[no-untyped-def]
     projects = rounds.ballot_projects(round_)
     fmt = get_format(round_.ballot_format)
+    params, budget = round_.ballot_params, round_.budget
+    items = services.ballot_items(round_)
+    # Filters narrow what is shown, never what is chosen: hidden choices stay in the form.
+    category = request.values.get("category", "")
+    ward = request.values.get("ward", "")
+    shown = {
+        p.id
+        for p in projects
+        if (not category or p.category == category) and (not ward or p.ward.code == ward)
+    }
     return render_template(
         "voting/ballot.html",
         round=round_,
         projects=projects,
+        shown=shown,
         choices=choices,
         errors=errors,
         ballot_format=fmt,
-        rules=fmt.rules_in_words(round_.ballot_params, round_.budget, round_.currency),
+        rules=fmt.rules_in_words(params, budget, round_.currency),
+        meter=meter.state(fmt, params, budget, round_.currency, items, choices),
+        meter_messages=meter.messages(fmt, params, budget),
         accepting=rounds.accepting_ballots(round_),
         eligible=eligibility.can_take_part(current_user, round_),
         has_voted=services.has_voted(current_user, round_),
         stored_key=_stored_key(round_),
-        categories=sorted({p.category for p in projects}),
-        wards=sorted({p.ward.name for p in projects}),
+        categories=sorted(
+            {(p.category, localised_category(round_, p.category)) for p in projects},
+            key=lambda pair: pair[1].casefold(),
+        ),
+        wards=sorted({(p.ward.code, p.ward.name) for p in projects}, key=lambda pair: pair[1]),
+        category=category,
+        ward=ward,
+        shown_counts=[
+            ngettext("%(num)d project shown.", "%(num)d projects shown.", n)
+            for n in range(len(projects) + 1)
+        ],
     )
