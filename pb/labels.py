@@ -35,6 +35,65 @@ STATUS_LABELS = {
     ProposalStatus.NOT_SHORTLISTED: _l("Did not reach the support threshold"),
 }
 
+# The allocation engine is pure and English-only; residents read its rules here, translated.
+RULE_TEXTS = {
+    "greedy": _l(
+        "Projects are funded from the most votes (or points) down; a project that no longer "
+        "fits in the remaining budget is skipped and counting goes on with the next one."
+    ),
+    "greedy-no-skip": _l(
+        "Projects are funded from the most votes (or points) down; counting stops at the first "
+        "project that does not fit in the remaining budget."
+    ),
+    "greedy-threshold": _l(
+        "Like greedy, but only projects that reached the minimum score set for the round can "
+        "be funded."
+    ),
+    "equalshares": _l(
+        "Method of Equal Shares: the budget is split equally among all voters, and a project is "
+        "funded when the voters who chose it can pay for it together from their shares."
+    ),
+    "equalshares/add1": _l(
+        "Method of Equal Shares: the budget is split equally among all voters, and a project is "
+        "funded when the voters who chose it can pay for it together from their shares. While "
+        "money is left, every share is raised a little and the count is repeated."
+    ),
+    "equalshares/add1u": _l(
+        "Method of Equal Shares with shares raised while money is left; any money still left "
+        "then funds the remaining projects with the most votes, while they fit."
+    ),
+    "equalshares/add1-comparison": _l(
+        "Method of Equal Shares, compared with the plain most-votes outcome: if more voters "
+        "prefer the most-votes outcome, it is used instead."
+    ),
+    "equalshares/add1-pabutools": _l(
+        "Method of Equal Shares: each voter's share starts at the budget divided by the number "
+        "of voters and is raised a little at a time while money is left."
+    ),
+}
+
+TIE_BREAK_TEXTS = {
+    "lexicographic": _l("Ties go to the project whose number comes first."),
+    "lowest-cost": _l(
+        "Ties go to the cheapest project; if costs are equal, to the one with more voters."
+    ),
+    "most-votes": _l(
+        "Ties go to the project with more voters; if that is equal too, to the cheaper one."
+    ),
+    "lottery": _l(
+        "Ties are broken by a draw from a number published before counting, so anyone can "
+        "repeat the draw."
+    ),
+}
+
+
+def rule_text(name: str, fallback: str = "") -> str:
+    return str(RULE_TEXTS.get(name, fallback or name))
+
+
+def tie_break_text(name: str, fallback: str = "") -> str:
+    return str(TIE_BREAK_TEXTS.get(name, fallback or name))
+
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(

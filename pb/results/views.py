@@ -3,24 +3,70 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from pb.i18n import format_day, format_money, format_number, localised, text_direction
+from pb.labels import rule_text, tie_break_text
 from pb.public.services import visible_round
-from pb.results import engine, services
+from pb.results import charts, engine, explanation, services
 
 bp = Blueprint("results", __name__)
 
 
 @bp.get("/rounds/<int:round_id>/results")
 def show(round_id: int):  # type: ignore[no-untyped-def]
-    """Funded and unfunded projects, votes, costs, the rule, and why each project lost."""
+    """Funded and unfunded projects, votes, costs, the rule, charts, and why each project lost."""
     round_ = visible_round(round_id)
     page = services.results_page(round_, current_user)
+    result, currency = page.result, round_.currency
+    rtl = text_direction() == "rtl"
+    lines = page.funded + page.unfunded
+    titles = {item.project.id: localised(item.project, "title") for item in lines}
+    by_votes = sorted(lines, key=lambda item: (-item.line.votes, item.line.rank))
+    funded_mark = _("funded")
+    outcome = explanation.read_outcome(result.outcome_json)
+    by_day = charts.participation_by_day(round_.id)
+    by_ward = charts.participation_by_ward(round_.id)
     return render_template(
         "results/show.html",
         page=page,
         round=round_,
-        rule=engine.describe_rule(page.result.rule),
-        tie_break=engine.describe_tie_break(page.result.tie_break),
+        rule=rule_text(result.rule, engine.describe_rule(result.rule)),
+        tie_break=tie_break_text(result.tie_break, engine.describe_tie_break(result.tie_break)),
         reason_text=engine.reason_text,
+        titles=titles,
+        budget_chart=charts.budget_line(
+            [
+                (titles[i.project.id], i.line.cost, format_money(i.line.cost, currency))
+                for i in page.funded
+            ],
+            result.budget,
+            format_money(page.budget_left, currency),
+            rtl,
+        ),
+        votes_chart=charts.bar_chart(
+            [
+                charts.Row(
+                    titles[i.project.id] + (f" ({funded_mark})" if i.line.funded else ""),
+                    i.line.votes,
+                    format_number(i.line.votes),
+                    i.line.funded,
+                )
+                for i in by_votes
+            ],
+            rtl,
+        ),
+        day_chart=charts.bar_chart(
+            [charts.Row(format_day(day), count, format_number(count)) for day, count in by_day],
+            rtl,
+        ),
+        ward_chart=charts.bar_chart(
+            [charts.Row(name, count, format_number(count)) for name, count in by_ward], rtl
+        ),
+        explanations=explanation.explain(outcome, currency) if outcome else [],
+        equal_shares=bool(outcome and explanation.uses_equal_shares(outcome)),
+        equal_share=format_money(
+            explanation.equal_share(outcome, result.ballot_count) if outcome else None, currency
+        ),
     )
