@@ -55,6 +55,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "rounds.edit": COUNCILLOR,
     "rounds.show": COUNCILLOR,
     "rounds.advance": COUNCILLOR,
+    "content.round_translations": COUNCILLOR,  # the service checks the councillor's wards
     # auditors
     "audit.log": AUDITOR,
     # admins

@@ -43,6 +43,7 @@ def _register_blueprints(app: Flask) -> None:
     from pb.admin.views import bp as admin_bp
     from pb.api.views import bp as api_bp
     from pb.audit.views import bp as audit_bp
+    from pb.content.views import bp as content_bp
     from pb.proposals.views import bp as proposals_bp
     from pb.public.views import bp as public_bp
     from pb.results.views import bp as results_bp
@@ -53,6 +54,7 @@ def _register_blueprints(app: Flask) -> None:
         public_bp,
         accounts_bp,
         rounds_bp,
+        content_bp,
         proposals_bp,
         voting_bp,
         results_bp,

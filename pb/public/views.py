@@ -13,6 +13,7 @@ from pb.rounds import services as rounds
 from pb.rounds.models import Phase
 from pb.voting import eligibility
 from pb.voting import services as voting
+from pb.voting.formats import get_format
 from pb.wards import services as wards
 
 bp = Blueprint("public", __name__)
@@ -45,6 +46,9 @@ def round(round_id: int):  # type: ignore[no-untyped-def]
         can_take_part=bool(user and eligibility.can_take_part(user, round_)),
         has_voted=bool(user and voting.has_voted(user, round_)),
         timeline=services.timeline(round_),
+        ballot_rules=get_format(round_.ballot_format).rules_in_words(
+            round_.ballot_params, round_.budget, round_.currency
+        ),
     )
 
 
