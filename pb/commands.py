@@ -35,11 +35,14 @@ def create_user(
             user = accounts.create_staff_user(
                 email, display_name, password, Role(role), list(wards), home_ward
             )
+            message = f"Created {user.role.value} {user.email} (id {user.id})."
             db.session.commit()
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(error.message) from error
-    click.echo(f"Created {user.role.value} {user.email} (id {user.id}).")
+    finally:
+        db.session.remove()  # end the transaction: nothing read after this holds a snapshot
+    click.echo(message)
 
 
 @cli.command("demo")

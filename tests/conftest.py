@@ -45,8 +45,22 @@ def unavailable(service: str, reason: str) -> None:
     pytest.skip(message)
 
 
+class IsolatedClient(FlaskClient):
+    """Each request gets its own application context, as in production.
+
+    The test itself holds an app context (to use services directly); without this, requests would
+    reuse it and share `g` and the database session with the test and with each other.
+    """
+
+    def open(self, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 def make_app(database_url: str, **overrides: Any) -> Flask:
-    return create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+    app.test_client_class = IsolatedClient
+    return app
 
 
 def migrate(database_url: str) -> None:
@@ -85,7 +99,9 @@ def postgres_url(worker_id: str) -> Iterator[str | None]:
     except psycopg.OperationalError:
         yield None
         return
-    name = f"pb_test_{worker_id}".replace("-", "_")
+    # The process id keeps concurrent test runs on one server (several developers, xdist
+    # workers) out of each other's databases.
+    name = f"pb_test_{os.getpid()}_{worker_id}".replace("-", "_")
     with admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
@@ -101,6 +117,13 @@ def _empty_postgres(url: str) -> None:
     with app.app_context():
         tables = ", ".join(f'"{table.name}"' for table in reversed(db.metadata.sorted_tables))
         with db.engine.begin() as connection:
+            # A connection an earlier test leaked (a thread, a server) must not hold locks that
+            # would make TRUNCATE wait forever: end every other session on this test database.
+            connection.exec_driver_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            connection.exec_driver_sql("SET LOCAL lock_timeout = '20s'")
             connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
         db.engine.dispose()
 
@@ -143,3 +166,23 @@ def bare_app() -> Iterator[Flask]:
     app = make_app("sqlite://")
     with app.test_request_context():
         yield app
+
+
+class TimeMachine:
+    """Moves the platform's clock (`pb.clock.now`) for every request in the test process."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import pb.clock
+
+        self._monkeypatch = monkeypatch
+        self._module = pb.clock
+        self.now = pb.clock.now()
+
+    def travel(self, moment: Any) -> None:
+        self.now = moment
+        self._monkeypatch.setattr(self._module, "now", lambda: self.now)
+
+
+@pytest.fixture
+def time_machine(monkeypatch: pytest.MonkeyPatch) -> TimeMachine:
+    return TimeMachine(monkeypatch)

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from pb.db import utcnow
+from pb import clock
 from pb.errors import NotFound
 from pb.rounds import services as rounds
 from pb.rounds.models import Phase, Round
@@ -32,7 +32,7 @@ class Milestone:
 
 def round_listing(ward_code: str | None, now: datetime | None = None) -> RoundListing:
     """Open = proposals or votes being taken now; past = closed or published."""
-    now = now or utcnow()
+    now = now or clock.now()
     listing = RoundListing()
     for round_ in rounds.public_rounds():
         if ward_code and ward_code not in {ward.code for ward in round_.wards}:
@@ -57,7 +57,7 @@ def visible_round(round_id: int) -> Round:
 
 
 def timeline(round_: Round, now: datetime | None = None) -> list[Milestone]:
-    now = now or utcnow()
+    now = now or clock.now()
     spans = [
         (_l("Proposals"), round_.proposals_open_at, round_.proposals_close_at),
         (_l("Review by council officers"), round_.proposals_close_at, round_.voting_open_at),

@@ -16,6 +16,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from pb import clock
 from pb.accounts.models import Role, User
 from pb.audit import services as audit
 from pb.audit.chain import canonical_json, format_time, sha256_hex
@@ -123,7 +124,7 @@ def next_phase(round_: Round) -> Phase | None:
 
 def advance_phase(round_: Round, *, actor: User, now: datetime | None = None) -> Phase:
     """Move the round one phase forward, checking what that step needs (dates, reviews, ...)."""
-    now = now or utcnow()
+    now = now or clock.now()
     target = next_phase(round_)
     if target is None:
         raise Conflict(_("This round has finished."))
@@ -210,7 +211,7 @@ def canonical_config(round_: Round) -> dict[str, Any]:
 
 
 def accepting_proposals(round_: Round, now: datetime | None = None) -> bool:
-    now = now or utcnow()
+    now = now or clock.now()
     return (
         round_.phase is Phase.PROPOSALS
         and round_.proposals_open_at <= now < round_.proposals_close_at
@@ -218,7 +219,7 @@ def accepting_proposals(round_: Round, now: datetime | None = None) -> bool:
 
 
 def accepting_ballots(round_: Round, now: datetime | None = None) -> bool:
-    now = now or utcnow()
+    now = now or clock.now()
     return round_.phase is Phase.VOTING and round_.voting_open_at <= now < round_.voting_close_at
 
 

@@ -20,9 +20,9 @@ from sqlalchemy import Select, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from pb import clock
 from pb.accounts.models import User
 from pb.audit.chain import canonical_json, sha256_hex
-from pb.db import utcnow
 from pb.errors import Conflict, Forbidden, InvalidInput
 from pb.extensions import db
 from pb.rounds import services as rounds
@@ -84,7 +84,7 @@ def cast(round_: Round, voter: User, choices: Choices, now: datetime | None = No
         voter_key=key,
         user_id=voter.id,
         ward_id=voter.home_ward_id,
-        voted_on=(now or utcnow()).date(),
+        voted_on=(now or clock.now()).date(),
     )
     try:
         with db.session.begin_nested():  # a savepoint: the request can still answer cleanly
