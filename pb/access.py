@@ -23,6 +23,10 @@ AUDITOR = frozenset({Role.AUDITOR})
 ADMIN = frozenset({Role.ADMIN})
 # Who may see a round's results before they are published (to check them).
 RESULT_CHECKERS = frozenset({Role.COUNCILLOR, Role.AUDITOR})
+# Moderate deliberation in their wards (the service checks the ward).
+MODERATORS = frozenset({Role.COUNCILLOR, Role.OFFICER})
+# May comment (residents; the ward's councillors and officers answer questions).
+COMMENTERS = frozenset({Role.CITIZEN, Role.COUNCILLOR, Role.OFFICER})
 
 POLICY: dict[str, frozenset[Role]] = {
     "static": PUBLIC,
@@ -65,6 +69,26 @@ POLICY: dict[str, frozenset[Role]] = {
     "admin.wards_index": ADMIN,
     "admin.ward_edit": ADMIN,
     "admin.postcodes": ADMIN,
+    # deliberation (issue 6): reading is public; the services check wards and authorship
+    "deliberation.search_page": PUBLIC,
+    "deliberation.history": PUBLIC,
+    "deliberation.amendment": PUBLIC,
+    "deliberation.comment_create": COMMENTERS,
+    "deliberation.comment_edit": COMMENTERS,
+    "deliberation.comment_delete": COMMENTERS,
+    "deliberation.comment_react": COMMENTERS,
+    "deliberation.support": CITIZEN,
+    "deliberation.withdraw_support": CITIZEN,
+    "deliberation.amendment_new": CITIZEN,
+    "deliberation.amendment_decide": CITIZEN,
+    "deliberation.report_proposal": CITIZEN,
+    "deliberation.report_comment": CITIZEN,
+    "deliberation.moderation_queue": MODERATORS,
+    "deliberation.moderation_hide": MODERATORS,
+    "deliberation.moderation_dismiss": MODERATORS,
+    "deliberation.merge": OFFICER,
+    "deliberation.notifications_list": ANY_ROLE,
+    "deliberation.notifications_read": ANY_ROLE,
     # JSON API (read-only, public data only)
     "api.rounds_index": PUBLIC,
     "api.round_detail": PUBLIC,

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from pb import access, errors, i18n, labels
+from pb import access, errors, i18n, labels, security
 from pb import db as database
 from pb.config import PROJECT_ROOT, Settings
 from pb.extensions import csrf, db, limiter, login_manager, migrate
@@ -33,6 +33,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     database.init_app(app)
     errors.init_app(app)
     access.init_app(app)
+    security.init_app(app)
     _register_blueprints(app)
     _register_cli(app)
     return app
@@ -44,6 +45,8 @@ def _register_blueprints(app: Flask) -> None:
     from pb.api.views import bp as api_bp
     from pb.audit.views import bp as audit_bp
     from pb.content.views import bp as content_bp
+    from pb.deliberation import panels
+    from pb.deliberation.views import bp as deliberation_bp
     from pb.proposals.views import bp as proposals_bp
     from pb.public.views import bp as public_bp
     from pb.results.views import bp as results_bp
@@ -61,8 +64,10 @@ def _register_blueprints(app: Flask) -> None:
         audit_bp,
         admin_bp,
         api_bp,
+        deliberation_bp,
     ):
         app.register_blueprint(blueprint)
+    panels.init_app(app)
 
 
 def _register_cli(app: Flask) -> None:

@@ -52,6 +52,22 @@ class Settings:
     RATELIMIT_HEADERS_ENABLED: bool = False
     LOGIN_RATE_LIMIT: str = "10 per 15 minutes"
     LOGIN_IP_RATE_LIMIT: str = "60 per 15 minutes"
+    # Comments, amendments and reports, per signed-in user, all counted together: stops one
+    # account flooding a discussion or the moderation queue.
+    POSTING_RATE_LIMIT: str = "10 per minute;100 per day"
+    # How long an author may edit a comment after posting it (later edits would rewrite a
+    # discussion others have already answered).
+    COMMENT_EDIT_MINUTES: int = 15
+    # E-mail copies of notifications; empty SMTP_HOST: in-app notifications only.
+    SMTP_HOST: str = ""
+    SMTP_PORT: int = 25
+    SMTP_USERNAME: str = ""
+    SMTP_PASSWORD: str = ""
+    SMTP_STARTTLS: bool = False
+    SMTP_TIMEOUT: int = 10
+    MAIL_FROM: str = "Ward budgets <noreply@localhost>"
+    # The public address, for links in e-mails ("https://budgets.example.org"); empty: no links.
+    SITE_URL: str = ""
     BABEL_DEFAULT_LOCALE: str = "en"
     BABEL_DEFAULT_TIMEZONE: str = "UTC"
     LANGUAGES: tuple[str, ...] = ("en", "pl", "ur")
@@ -74,6 +90,13 @@ class Settings:
             settings.RATELIMIT_STORAGE_URI = env["RATELIMIT_STORAGE_URI"]
         if env.get("AUDIT_PSEUDONYM_KEY"):
             settings.AUDIT_PSEUDONYM_KEY = env["AUDIT_PSEUDONYM_KEY"]
+        for name in ("SMTP_HOST", "SMTP_USERNAME", "SMTP_PASSWORD", "MAIL_FROM", "SITE_URL"):
+            if env.get(name):
+                setattr(settings, name, env[name])
+        if env.get("SMTP_PORT"):
+            settings.SMTP_PORT = int(env["SMTP_PORT"])
+        if env.get("SMTP_STARTTLS"):
+            settings.SMTP_STARTTLS = env["SMTP_STARTTLS"] == "1"
         for key, value in (overrides or {}).items():
             setattr(settings, key, value)
         settings.SQLALCHEMY_DATABASE_URI = normalise_database_url(settings.SQLALCHEMY_DATABASE_URI)

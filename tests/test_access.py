@@ -9,6 +9,7 @@ from pb.access import POLICY, PUBLIC
 from pb.accounts.models import Role
 from pb.rounds.models import Phase
 from tests import factories
+from tests.deliberation.helpers import access_objects
 
 ROLES = [None, *Role]  # None: not signed in
 
@@ -45,6 +46,7 @@ def world(app: Flask) -> dict:
         "ward_id": setup.ward.id,
         "filename": "css/site.css",
     }
+    args.update(access_objects(setup, people[Role.CITIZEN]))
     return {"setup": setup, "people": people, "args": args}
 
 
