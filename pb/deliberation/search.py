@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import Select, func, literal_column, select, text
 
 from pb.deliberation.models import Comment, HiddenProposal, Support
 from pb.deliberation.search_schema import FTS_TABLE
@@ -23,7 +23,7 @@ PAGE_SIZE = 20
 MAX_TOKENS = 8
 MAX_PAGE = 10_000
 SORTS = ("supports", "newest", "discussed")
-PG_DOCUMENT = text(
+PG_DOCUMENT = literal_column(
     "to_tsvector('simple', coalesce(proposals.title, '') || ' ' || "
     "coalesce(proposals.description, ''))"
 )
