@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from pb import access, errors, i18n, labels, security
+from pb import access, errors, forms, i18n, labels, security
 from pb import db as database
 from pb.config import PROJECT_ROOT, Settings
 from pb.extensions import csrf, db, limiter, login_manager, migrate
@@ -32,6 +32,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     labels.init_app(app)
     database.init_app(app)
     errors.init_app(app)
+    forms.init_app(app)
     access.init_app(app)
     security.init_app(app)
     _register_blueprints(app)

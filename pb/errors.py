@@ -80,4 +80,10 @@ def init_app(app: Flask) -> None:
         reason = reasons.get(status, error.description or "")
         if status == 400 and error.description and "CSRF" in error.description:
             reason = _("Your form expired. Please go back, reload the page and submit it again.")
+        elif (
+            status == 400
+            and isinstance(error.description, str)
+            and error.description != (type(error).description)
+        ):
+            reason = error.description  # a specific, translated explanation given with abort()
         return _error_response(status, title, reason)

@@ -7,10 +7,12 @@ from decimal import Decimal
 from typing import Any
 
 from babel.numbers import NumberFormatError, format_decimal, get_currency_precision, parse_decimal
+from flask import Flask, abort, request
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import IntegerField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
@@ -67,3 +69,27 @@ class MoneyField(StringField):
 def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
     """(value, label) pairs as WTForms select choices."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class SmallIntegerField(IntegerField):
+    """An integer of at most nine digits: longer input is an error, not a crash in validators
+    that compare it with floats."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist and len(valuelist[0].strip().lstrip("+-")) > 9:
+            self.data = None
+            raise ValueError(_l("Enter a smaller number."))
+        super().process_formdata(valuelist)
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def _refuse_nul_characters() -> None:
+        """A NUL character is never meaningful in typed text, and PostgreSQL cannot store it:
+        refuse the request with a clear message instead of failing deep in the database."""
+        values = [*request.args.values(), *request.form.values()]
+        if any("\x00" in value for value in values):
+            abort(
+                400,
+                description=_("The form contained an invalid character. Remove it and try again."),
+            )

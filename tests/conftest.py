@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -186,3 +187,16 @@ class TimeMachine:
 @pytest.fixture
 def time_machine(monkeypatch: pytest.MonkeyPatch) -> TimeMachine:
     return TimeMachine(monkeypatch)
+
+
+@contextmanager
+def custom_app(database_url: str, **overrides: Any) -> Iterator[Flask]:
+    """An application with non-default settings (CSRF on, rate limits on...), in its context,
+    whose connections are closed afterwards."""
+    app = make_app(database_url, **overrides)
+    with app.app_context():
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.engine.dispose()

@@ -3,7 +3,8 @@ round must be in a given phase), so test data obeys the same rules as real data.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import count
@@ -14,6 +15,7 @@ from flask.testing import FlaskClient
 from pb.accounts import services as accounts
 from pb.accounts.models import Role, User
 from pb.db import utcnow
+from pb.db import writing as pb_writing
 from pb.extensions import db
 from pb.proposals import services as proposals
 from pb.proposals.models import Proposal
@@ -27,11 +29,20 @@ PASSWORD = "correct horse battery"
 _serial = count(1)
 
 
+@contextmanager
+def writing() -> Iterator[None]:
+    """Write from the test's own session the way a command does: end any read snapshot the
+    test holds (SQLite would refuse to upgrade a stale one), take the write lock, commit."""
+    db.session.commit()
+    with pb_writing():
+        yield
+        db.session.commit()
+
+
 def ward(code: str = "", name: str = "") -> Ward:
     number = next(_serial)
-    result = wards.save_ward(None, code or f"W{number}", name or f"Ward {number}", actor=None)
-    db.session.commit()
-    return result
+    with writing():
+        return wards.save_ward(None, code or f"W{number}", name or f"Ward {number}", actor=None)
 
 
 def user(
@@ -43,16 +54,15 @@ def user(
     password: str = PASSWORD,
 ) -> User:
     number = next(_serial)
-    created = accounts.create_staff_user(
-        email or f"{role.value}{number}@example.test",
-        f"{role.value.title()} {number}",
-        password,
-        role,
-        ward_codes=[w.code for w in wards_],
-        home_ward_code=home.code if home else None,
-    )
-    db.session.commit()
-    return created
+    with writing():
+        return accounts.create_staff_user(
+            email or f"{role.value}{number}@example.test",
+            f"{role.value.title()} {number}",
+            password,
+            role,
+            ward_codes=[w.code for w in wards_],
+            home_ward_code=home.code if home else None,
+        )
 
 
 def login(client: FlaskClient, person: User, password: str = PASSWORD) -> Any:
@@ -107,6 +117,18 @@ def round_in_phase(
     `ballots` map project indexes (0-based) to values and are cast during the voting window;
     `voters` extra eligible citizens are created (at least one per ballot).
     """
+    with writing():
+        return _build_round(phase, costs, ballots, voters, ward_, overrides)
+
+
+def _build_round(
+    phase: Phase,
+    costs: Sequence[int],
+    ballots: Sequence[dict[int, int]],
+    voters: int,
+    ward_: Ward | None,
+    overrides: dict[str, Any],
+) -> RoundSetup:
     home = ward_ or ward()
     councillor = user(Role.COUNCILLOR, wards_=[home])
     officer = user(Role.OFFICER, wards_=[home])

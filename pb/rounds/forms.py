@@ -20,7 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from pb.forms import MoneyField, options
+from pb.forms import MoneyField, SmallIntegerField, options
 from pb.results import engine
 from pb.rounds.models import Round
 from pb.rounds.services import DEFAULT_CATEGORIES, RoundSettings
@@ -59,7 +59,7 @@ class RoundForm(FlaskForm):
             "proposals close, until this date. Leave empty for no deliberation phase."
         ),
     )
-    support_threshold = IntegerField(
+    support_threshold = SmallIntegerField(
         _l("Supports needed to go forward to review"),
         validators=[Optional(), NumberRange(min=1, max=1_000_000)],
         description=_l("Optional: leave empty to send every proposal to review."),
@@ -170,7 +170,7 @@ for _format in BALLOT_FORMATS.values():
         setattr(
             RoundForm,
             param_field_name(_format.name, _param.name),
-            IntegerField(
+            SmallIntegerField(
                 _param.label,
                 default=_param.default,
                 validators=[Optional(), NumberRange(min=_param.minimum, max=_param.maximum)],

@@ -1,0 +1,141 @@
+"""Nothing a user can type gives a 500: junk to every form, as the role allowed to post it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask, url_for
+
+from pb.access import POLICY, PUBLIC
+from pb.accounts.models import Role
+from pb.rounds.models import Phase
+from tests import factories
+from tests.deliberation.helpers import access_objects
+
+JUNK = [
+    "",
+    "   ",
+    "-1",
+    "0",
+    "1e309",
+    "NaN",
+    "9" * 400,
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "a\x00b",
+    "😀" * 300,
+    "２３",
+    "1,2,3",
+    "2026-13-45T25:61",
+    "x" * 20_000,
+]
+COMMON_FIELDS = ["key", "lang", "next", "from_phase", "q", "page", "ward"]
+
+
+@pytest.fixture
+def world(app: Flask) -> dict:
+    voting = factories.round_in_phase(Phase.VOTING, voters=1)
+    review = factories.round_in_phase(Phase.REVIEW, voters=1, ward_=voting.ward)
+    proposals = factories.round_in_phase(Phase.PROPOSALS, voters=1, ward_=voting.ward)
+    people = {
+        Role.CITIZEN: voting.voters[0],
+        Role.COUNCILLOR: factories.user(Role.COUNCILLOR, wards_=[voting.ward]),
+        Role.OFFICER: factories.user(Role.OFFICER, wards_=[voting.ward]),
+        Role.AUDITOR: factories.user(Role.AUDITOR),
+        Role.ADMIN: factories.user(Role.ADMIN),
+    }
+    extra = access_objects(proposals, proposals.voters[0])  # comments, amendments, reports
+    return {
+        "voting": voting,
+        "review": review,
+        "proposals": proposals,
+        "people": people,
+        "extra": extra,
+    }
+
+
+def _args(world: dict, endpoint: str) -> dict:
+    round_for = world["review"] if endpoint.startswith("proposals.review") else world["voting"]
+    if endpoint in ("proposals.new", "proposals.edit"):
+        round_for = world["proposals"]
+    return {
+        "round_id": round_for.round.id,
+        "proposal_id": round_for.projects[0].id,
+        "user_id": world["people"][Role.CITIZEN].id,
+        "ward_id": world["voting"].ward.id,
+        **world["extra"],
+    }
+
+
+def _poster(role_set: frozenset) -> Role | None:
+    if role_set is PUBLIC:
+        return None
+    for role in (Role.CITIZEN, Role.COUNCILLOR, Role.OFFICER, Role.ADMIN, Role.AUDITOR):
+        if role in role_set:
+            return role
+    return None
+
+
+def test_junk_never_causes_a_server_error(app: Flask, world: dict) -> None:
+    failures = []
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods:
+            continue
+        role = _poster(POLICY[rule.endpoint])
+        client = app.test_client()
+        if role is not None:
+            factories.login(client, world["people"][role])
+        args = _args(world, rule.endpoint)
+        with app.test_request_context():
+            url = url_for(rule.endpoint, **{name: args[name] for name in rule.arguments})
+        fields = set(COMMON_FIELDS)
+        if "GET" in rule.methods:
+            page = client.get(url).data.decode()
+            fields |= set(re.findall(r'name="([^"]+)"', page))
+        fields |= {f"project-{p.id}" for p in world["voting"].projects}
+        fields.discard("csrf_token")
+        for junk in JUNK:
+            response = client.post(url, data={name: junk for name in fields})
+            checked += 1
+            if response.status_code >= 500:
+                failures.append(f"POST {url} with {junk[:20]!r}: {response.status_code}")
+    assert checked > 100
+    assert failures == []
+
+
+def test_a_form_with_errors_keeps_what_was_typed(app: Flask, world: dict) -> None:
+    client = app.test_client()
+    factories.login(client, world["people"][Role.CITIZEN])
+    proposals = world["proposals"]
+    response = client.post(
+        f"/rounds/{proposals.round.id}/proposals/new",
+        data={
+            "title": "Benches by the pond",
+            "description": "too short",
+            "estimated_cost": "twelve pounds",
+            "ward": proposals.ward.id,
+            "category": "Parks",
+        },
+    )
+    page = response.data.decode()
+    assert response.status_code == 422
+    assert 'value="Benches by the pond"' in page  # kept
+    assert "too short</textarea>" in page
+    assert 'value="twelve pounds"' in page
+    assert "Enter an amount such as 12500" in page  # the field's own error
+    assert 'aria-invalid="true"' in page
+
+
+def test_unknown_ids_are_404(app: Flask, world: dict) -> None:
+    client = app.test_client()
+    for url in (
+        "/rounds/999999",
+        "/rounds/999999/results",
+        "/rounds/1/projects/999999",
+        "/api/rounds/999999",
+    ):
+        assert client.get(url).status_code == 404, url
+    response = client.get("/api/rounds/999999")
+    assert response.is_json and response.get_json()["reason"]
