@@ -15,6 +15,7 @@ from sqlalchemy import select
 from pb.accounts import services as accounts
 from pb.accounts.models import Role, User
 from pb.db import utcnow
+from pb.deliberation import demo as deliberation_demo
 from pb.extensions import db
 from pb.proposals import services as proposals
 from pb.results import engine
@@ -302,6 +303,7 @@ def load(now: datetime | None = None) -> str:
     for index, (title, cost, category, text) in enumerate(YOUTH_PROPOSALS):
         draft = proposals.ProposalDraft(title, text, cost, riverside.id, category)
         proposals.submit(youth, draft, author=riverside_people[index], now=now)
+    deliberation_demo.populate(youth, riverside_people, councillor, officer)
     return (
         "Demo loaded: 2 wards, 605 accounts, 3 rounds "
         f"(voting: #{voting_round.id}, published: #{published.id}, proposals: #{youth.id})."
