@@ -1,7 +1,7 @@
 """Every model module, imported in one place so the metadata (and Alembic) sees all tables."""
 
 from pb.accounts.models import User, staff_wards
-from pb.audit.models import AuditEntry
+from pb.audit.models import AuditEntry, Checkpoint
 from pb.deliberation.models import (
     Amendment,
     Comment,
@@ -24,6 +24,7 @@ __all__ = [
     "AuditEntry",
     "Ballot",
     "BallotChoice",
+    "Checkpoint",
     "Comment",
     "CommentReaction",
     "HiddenProposal",

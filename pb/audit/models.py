@@ -10,6 +10,7 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pb.audit.chain import format_time
+from pb.audit.signing import CHECKPOINT_FORMAT
 from pb.db import UTCDateTime
 from pb.extensions import db
 
@@ -40,4 +41,29 @@ class AuditEntry(db.Model):
             "object_id": self.object_id,
             "data": json.loads(self.data),
             "prev_hash": self.prev_hash,
+        }
+
+
+class Checkpoint(db.Model):
+    """A signed head of the audit chain (see pb.audit.signing). Append-only, like the log."""
+
+    __tablename__ = "audit_checkpoints"
+
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    origin: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    public_key: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(128))
+
+    def published(self) -> dict[str, Any]:
+        """The checkpoint as the public JSON and the export bundle carry it."""
+        return {
+            "format": CHECKPOINT_FORMAT,
+            "origin": self.origin,
+            "seq": self.seq,
+            "hash": self.entry_hash,
+            "signed_at": format_time(self.signed_at),
+            "public_key": self.public_key,
+            "signature": self.signature,
         }
