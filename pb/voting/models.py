@@ -32,6 +32,9 @@ class Participation(db.Model):
 
 class Ballot(db.Model):
     __tablename__ = "ballots"
+    # SQLite stores rowid tables in insertion order; WITHOUT ROWID stores rows by the random
+    # primary key, so the file's row order says nothing about when a ballot was cast.
+    __table_args__ = {"sqlite_with_rowid": False}
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random, never sequential
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
@@ -50,7 +53,10 @@ class BallotChoice(db.Model):
     """One project on a ballot; `value` is 1 (approval), a rank (1 = first) or points."""
 
     __tablename__ = "ballot_choices"
-    __table_args__ = (CheckConstraint("value > 0", name="value_positive"),)
+    __table_args__ = (
+        CheckConstraint("value > 0", name="value_positive"),
+        {"sqlite_with_rowid": False},  # stored by (random) ballot id, not in casting order
+    )
 
     ballot_id: Mapped[str] = mapped_column(
         ForeignKey("ballots.id", ondelete="CASCADE"), primary_key=True
