@@ -55,11 +55,18 @@ class Election:
         return group_utilities(self.instance, self.profile, self.satisfaction)
 
     @cached_property
+    def score_groups(self) -> list[tuple[int, dict[str, Number]]]:
+        """Distinct ballots as (voters, project -> score): votes count 1, else points/position."""
+        measure = score_measure(self.profile.vote_type, self.satisfaction)
+        return group_utilities(self.instance, self.profile, measure)
+
+    @cached_property
     def scores(self) -> dict[str, Number]:
         """Project id -> score (votes, points or positional score), for every project."""
-        measure = score_measure(self.profile.vote_type, self.satisfaction)
+        if self.profile.vote_type in ("approval", "choose-1"):
+            return {pid: self.votes.get(pid, 0) for pid in self.instance.project_ids}
         totals: dict[str, Number] = dict.fromkeys(self.instance.project_ids, 0)
-        for weight, utilities in group_utilities(self.instance, self.profile, measure):
+        for weight, utilities in self.score_groups:
             for pid, u in utilities.items():
                 totals[pid] += weight * u
         return {pid: normalize(total) for pid, total in totals.items()}
@@ -71,24 +78,17 @@ class Election:
 def group_utilities(
     instance: Instance, profile: Profile, satisfaction: str
 ) -> list[tuple[int, dict[str, Number]]]:
+    """(voters, utilities) per distinct ballot under a satisfaction measure; ballots that are
+    distinct but equal under the measure stay separate groups (no rule depends on grouping)."""
     spec = SATISFACTIONS[satisfaction]
-    merged: dict[Any, list[Any]] = {}
-    for ballot in profile.ballots:
-        utilities = spec.utilities(ballot, instance)
-        key = frozenset(utilities.items())
-        entry = merged.get(key)
-        if entry is None:
-            merged[key] = [ballot.weight, utilities]
-        else:
-            entry[0] += ballot.weight
-    return [(weight, utilities) for weight, utilities in merged.values()]
+    return [(weight, spec.utilities(ballot, instance)) for weight, ballot in profile.distinct]
 
 
 def count_votes(profile: Profile) -> dict[str, int]:
     votes: dict[str, int] = {}
-    for ballot in profile.ballots:
+    for weight, ballot in profile.distinct:
         for pid in ballot.supported():
-            votes[pid] = votes.get(pid, 0) + ballot.weight
+            votes[pid] = votes.get(pid, 0) + weight
     return votes
 
 
@@ -139,7 +139,14 @@ class TraceRecorder:
             )
         )
 
-    def reject(self, project_id: str, reason: str, *, payments: Payments | None = None) -> None:
+    def reject(
+        self,
+        project_id: str,
+        reason: str,
+        *,
+        payments: Payments | None = None,
+        available: Number | None = None,
+    ) -> None:
         self._check_new(project_id)
         self.steps.append(
             TraceStep(
@@ -150,6 +157,7 @@ class TraceRecorder:
                 cost=self.election.costs[project_id],
                 remaining_budget=self.remaining,
                 payments=payments,
+                available=None if available is None else normalize(available),
             )
         )
 

@@ -68,7 +68,8 @@ class Payments:
     """The largest single payment (what every supporter who could afford it paid, per unit of
     satisfaction, times their satisfaction)."""
     exhausted: int
-    """Supporters who could not pay the full share and paid everything they had left."""
+    """Paying supporters whose full share was more than they had, so they paid all they had
+    left (supporters who had nothing left are not counted as payers at all)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -107,6 +108,9 @@ class TraceStep:
     """Equal Shares: the price per unit of satisfaction (rho); the per-voter payment is
     price x satisfaction. Phragmén: the load every supporter carries after the purchase."""
     payments: Payments | None = None
+    available: Number | None = None
+    """Equal Shares, for a project dropped as unaffordable: the money its supporters had left
+    together at that point (less than its cost)."""
 
     def explanation(self) -> str:
         """The reason in plain words."""
@@ -129,12 +133,15 @@ class TraceStep:
             data["price"] = numbers.to_json(self.price)
         if self.payments is not None:
             data["payments"] = self.payments.to_json()
+        if self.available is not None:
+            data["available"] = numbers.to_json(self.available)
         return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> TraceStep:
         price = data.get("price")
         payments = data.get("payments")
+        available = data.get("available")
         return cls(
             project=str(data["project"]),
             selected=bool(data["selected"]),
@@ -145,6 +152,7 @@ class TraceStep:
             phase=data.get("phase"),
             price=None if price is None else numbers.from_json(price),
             payments=None if payments is None else Payments.from_json(payments),
+            available=None if available is None else numbers.from_json(available),
         )
 
 

@@ -257,8 +257,6 @@ def _instance(reader: _Reader) -> Instance:
 def _ballot(
     vote_type: str, voter_id: str, vote: list[str], points: list[str] | None, line: int
 ) -> Ballot:
-    if vote_type in ("approval", "choose-1"):
-        return trusted_approval(frozenset(vote), voter_id)  # ids checked by the caller
     if vote_type == "ordinal":
         return OrdinalBallot(tuple(vote), voter_id)
     if points is None:
@@ -322,7 +320,9 @@ def _profile(reader: _Reader, instance: Instance) -> Profile:
     limits = _Limits.of(instance)
     ballots: list[Ballot] = []
     seen: set[str] = set()
-    checked: dict[str, list[str]] = {}  # vote cell -> ids, for cells already validated
+    checked: dict[str, tuple[list[str], frozenset[str]]] = {}  # vote cell -> validated ids
+    approval = vote_type in ("approval", "choose-1")
+    distinct: dict[frozenset[str], list] = {}
     for line, row in reader.rows["votes"]:
         voter_id = row[voter_col]
         if not voter_id:
@@ -331,20 +331,33 @@ def _profile(reader: _Reader, instance: Instance) -> Profile:
             raise PabulibError(f"voter id {voter_id!r} appears twice", line)
         seen.add(voter_id)
         cell = row[vote_col]
-        vote = checked.get(cell)
-        if vote is None:
+        found = checked.get(cell)
+        if found is None:
             vote = _split(cell)
             for pid in vote:
                 if pid not in known:
                     raise PabulibError(f"voter {voter_id} votes for unknown project {pid!r}", line)
             if len(set(vote)) != len(vote):
                 raise PabulibError(f"voter {voter_id} names a project twice", line)
-            checked[cell] = vote
+            # one shared frozenset per distinct cell: its hash is computed once
+            found = checked[cell] = (vote, frozenset(vote))
+        vote, approved = found
         points = None if points_col is None else _split(row[points_col])
-        ballot = _ballot(vote_type, voter_id, vote, points, line)
+        if approval:
+            ballot: Ballot = trusted_approval(approved, voter_id)  # ids checked above
+            group = distinct.get(approved)
+            if group is None:
+                distinct[approved] = [1, ballot]
+            else:
+                group[0] += 1
+        else:
+            ballot = _ballot(vote_type, voter_id, vote, points, line)
         limits.check(ballot, line)
         ballots.append(ballot)
-    return Profile(vote_type, tuple(ballots))
+    profile = Profile(vote_type, tuple(ballots))
+    if approval:  # the grouping `Profile.distinct` would compute, done while reading
+        profile.__dict__["distinct"] = [(weight, ballot) for weight, ballot in distinct.values()]
+    return profile
 
 
 def parse_string(text: str) -> PabulibElection:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from pb.allocation import greedy
+from pb.allocation import completion, greedy, max_welfare, phragmen
 from pb.allocation.election import Election, count_votes
 from pb.allocation.errors import (
     InvalidElectionError,
@@ -85,6 +85,65 @@ def _specs() -> dict[str, RuleSpec]:
             "(min_project_score_threshold) can be funded.",
             _ALL,
             greedy.greedy_threshold,
+        ),
+        RuleSpec(
+            "equalshares",
+            "Method of Equal Shares (no completion)",
+            "The budget is split equally among all voters; a project is funded when its "
+            "supporters can pay for it from their shares, cheapest per unit of satisfaction "
+            "first. Usually leaves part of the budget unspent.",
+            _ALL,
+            completion.equalshares,
+        ),
+        RuleSpec(
+            "equalshares/add1",
+            "Method of Equal Shares (add1 completion)",
+            "Equal Shares, recomputed with each voter's share raised one currency unit at a time "
+            "until spending more would exceed the budget or nothing else fits. The variant used "
+            "for the official results of Wieliczka, Świecie and Assen.",
+            _ALL,
+            completion.equalshares_add1,
+        ),
+        RuleSpec(
+            "equalshares/add1u",
+            "Method of Equal Shares (add1, then most votes)",
+            "Equal Shares with the add1 completion; any money left then funds the remaining "
+            "projects in greedy order, while they fit.",
+            _ALL,
+            completion.equalshares_add1u,
+        ),
+        RuleSpec(
+            "equalshares/add1-comparison",
+            "Method of Equal Shares (add1) compared with greedy",
+            "Equal Shares with the add1 completion, then compared with the greedy outcome: if "
+            "more voters are happier with the greedy outcome, it is used instead.",
+            _ALL,
+            completion.equalshares_add1_comparison,
+        ),
+        RuleSpec(
+            "equalshares/add1-pabutools",
+            "Method of Equal Shares (add1 as in pabutools)",
+            "Equal Shares with pabutools' completion: each voter's share starts at exactly the "
+            "budget divided by the number of voters and rises one unit at a time.",
+            _ALL,
+            completion.equalshares_add1_pabutools,
+        ),
+        RuleSpec(
+            "max-welfare",
+            "Maximum total satisfaction",
+            "The combination of projects that fits in the budget and gives voters the highest "
+            "total satisfaction, found exactly (a knapsack problem solved to proven optimality).",
+            _ALL,
+            max_welfare.max_welfare,
+        ),
+        RuleSpec(
+            "phragmen",
+            "Sequential Phragmén",
+            "Voters earn virtual money at the same rate; a project is bought as soon as its "
+            "supporters have earned its cost, spreading the cost over them as evenly as "
+            "possible. Stops at the first project that does not fit in the budget.",
+            MappingProxyType({"approval": (), "choose-1": ()}),
+            phragmen.phragmen,
         ),
     ]
     return {spec.name: spec for spec in specs}

@@ -307,14 +307,37 @@ class Profile:
         """Number of voters, counting each ballot `weight` times."""
         return sum(ballot.weight for ballot in self.ballots)
 
+    @cached_property
+    def distinct(self) -> list[tuple[int, Ballot]]:
+        """(number of voters, one of the ballots) per distinct ballot content, in order of
+        first appearance. Rules count these groups instead of every voter."""
+        merged: dict[object, list] = {}
+        for ballot in self.ballots:
+            if isinstance(ballot, ApprovalBallot):
+                key: object = ballot.projects
+            elif isinstance(ballot, OrdinalBallot):
+                key = ballot.ranking
+            else:
+                key = frozenset(ballot.points.items())
+            entry = merged.get(key)
+            if entry is None:
+                merged[key] = [ballot.weight, ballot]
+            else:
+                entry[0] += ballot.weight
+        return [(weight, ballot) for weight, ballot in merged.values()]
+
     def check_against(self, instance: Instance) -> None:
         """Raise `InvalidElectionError` if a ballot names a project that is not on the ballot."""
         known = instance.by_id
-        for index, ballot in enumerate(self.ballots):
+        for _weight, ballot in self.distinct:  # the first ballot of each distinct content
             names = (
                 ballot.points.keys() if isinstance(ballot, CumulativeBallot) else ballot.supported()
             )
             for pid in names:
                 if pid not in known:
-                    who = f"voter {ballot.voter_id}" if ballot.voter_id else f"ballot #{index + 1}"
+                    if ballot.voter_id:
+                        who = f"voter {ballot.voter_id}"
+                    else:
+                        index = next(i for i, b in enumerate(self.ballots) if b is ballot)
+                        who = f"ballot #{index + 1}"
                     raise InvalidElectionError(f"{who} votes for unknown project {pid!r}")

@@ -1,0 +1,252 @@
+"""Equal Shares rules with a completion: plain, add1, add1u, add1 + comparison, pabutools' add1.
+
+Plain Equal Shares usually spends well under the budget. The *add1* completion gives every voter
+one more unit of (virtual) money at a time and recomputes, keeping the last outcome that fits the
+real budget. Two details vary between implementations (equalshares.net's compute tool calls them
+"integral" and "exhaustive"):
+
+- where the per-voter budget starts: the exact share B/n, or the whole units floor(B/n);
+- whether to stop as soon as the outcome is exhaustive (no unselected project fits in the money
+  left), or only when one more unit would make the outcome cost more than the budget.
+
+`equalshares/add1` uses the variant that reproduces the official results of Wieliczka 2023,
+Świecie 2023 and Assen 2024 (see docs/allocation.md for how it was found);
+`equalshares/add1-pabutools` is pabutools' `exhaustion_by_budget_increase` with a step of one
+unit per voter, as equalshares.net's computation page uses it. In every variant the loop also
+ends when every project someone supports is selected (more money cannot change anything then;
+without this stop a fully fundable election would loop forever).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from pb.allocation import equal_shares, greedy
+from pb.allocation.election import Election, TraceRecorder
+from pb.allocation.numbers import Number, normalize
+from pb.allocation.outcome import Outcome
+
+
+@dataclass(frozen=True)
+class Add1:
+    """A variant of the add1 completion."""
+
+    integral_start: bool
+    """Start from floor(B/n) per voter instead of exactly B/n."""
+    exhaustive_stop: bool
+    """Stop as soon as the outcome is exhaustive."""
+
+
+OFFICIAL = Add1(integral_start=True, exhaustive_stop=False)
+"""Whole units per voter, no exhaustive stop: reproduces Wieliczka, Świecie and Assen (see the
+docs; the exhaustive stop gives a different Wieliczka outcome). It is also what pabulib's
+checker computes for `equalshares/add1`."""
+
+PABUTOOLS = Add1(integral_start=False, exhaustive_stop=True)
+"""pabutools: exhaustion_by_budget_increase(rule=method_of_equal_shares, budget_step=n)."""
+
+
+@dataclass
+class Completed:
+    run: equal_shares.Run
+    increments: int
+    stop: str
+
+
+def _cost(election: Election, selected: list[str]) -> Number:
+    return sum((election.costs[pid] for pid in selected), 0)
+
+
+def is_exhaustive(election: Election, selected: list[str]) -> bool:
+    """True if no unselected project fits in the real budget left."""
+    left = election.budget - _cost(election, selected)
+    chosen = set(selected)
+    return all(cost > left for pid, cost in election.costs.items() if pid not in chosen)
+
+
+def same_outcome_between(low: equal_shares.Run, high: equal_shares.Run) -> bool:
+    """True if every budget between those of `low` and `high` gives `low`'s selection sequence.
+
+    Proof: with the same projects selected before a step, every voter's remaining budget can only
+    be higher when the starting budget is higher (a higher budget lowers each price, and a voter
+    keeps max(budget - price x satisfaction, 0)); so every price can only be lower. If at each
+    step the selected project's (price at the lower budget, tie rank) comes strictly before the
+    lowest (price, tie rank) any other project still in play has at the higher budget, that
+    project wins the step at every budget in between, ties included; and projects unaffordable
+    at the higher budget are unaffordable below it. (`high` is computed with
+    `thresholds=low.keys` so that its bounds are tight.)
+    """
+    if high.over or low.over or low.selected != high.selected:
+        return False
+    return all(
+        bound is None or key < bound for key, bound in zip(low.keys, high.bounds, strict=True)
+    )
+
+
+def add1(election: Election, variant: Add1, *, search: bool = True) -> Completed:
+    """Run MES with the add1 completion; see the module docstring for the definition.
+
+    The definition recomputes MES for every one-unit step of the per-voter budget, which can
+    mean hundreds of runs (Assen 2024: 843). With `search`, ranges of steps that provably give
+    the same outcome are skipped (`same_outcome_between`), jumping twice as far after each
+    success and half as far after a failure; the result is the same as stepping one unit at a
+    time (`search=False`), which the tests check.
+    """
+    prep = equal_shares.prepare(election)
+    budget, voters = election.budget, prep.voters
+    if voters == 0:
+        return Completed(equal_shares.run(prep, budget), 0, "no_voters")
+    start = (budget // voters) * voters if variant.integral_start else budget
+
+    runs: dict[int, equal_shares.Run] = {}  # every run is exact: failed jumps are reused
+
+    def at(steps: int, thresholds: list[Any] | None = None) -> equal_shares.Run:
+        if thresholds is None and steps in runs:
+            return runs[steps]
+        result = equal_shares.run(prep, start + steps * voters, limit=budget, thresholds=thresholds)
+        runs[steps] = result
+        return result
+
+    current = at(0)
+    supported = len(prep.projects)
+    increments = 0
+    jump = 2
+    while True:
+        if len(current.selections) == supported:
+            return Completed(current, increments, "all_supported_selected")
+        if variant.exhaustive_stop and is_exhaustive(election, current.selected):
+            return Completed(current, increments, "exhaustive")
+        while search and jump >= 2:
+            far = at(increments + jump, current.keys)
+            if same_outcome_between(current, far):
+                current, increments, jump = far, increments + jump, jump * 2
+                runs.clear()
+                break
+            jump //= 2
+        else:
+            following = at(increments + 1)
+            if following.over or _cost(election, following.selected) > budget:
+                return Completed(current, increments, "next_over_budget")
+            current, increments, jump = following, increments + 1, 2
+
+
+def _record_mes(trace: TraceRecorder, run: equal_shares.Run, *, drops: bool) -> None:
+    """Selections (and, if `drops`, unaffordable projects) in the order MES decided them."""
+    pending = list(run.drops) if drops else []
+    for number, selection in enumerate(run.selections):
+        while pending and pending[0].after <= number:
+            drop = pending.pop(0)
+            trace.reject(drop.project, "not_affordable_by_supporters", available=drop.available)
+        trace.select(
+            selection.project, "equal-shares", price=selection.rho, payments=selection.payments
+        )
+    for drop in pending:
+        trace.reject(drop.project, "not_affordable_by_supporters", available=drop.available)
+
+
+def _unsupported_first(election: Election, trace: TraceRecorder) -> None:
+    """Projects nobody supports are decided up front, at the full budget, as greedy does."""
+    for pid in election.instance.project_ids:
+        if election.scores[pid] == 0:
+            trace.reject(pid, "no_supporters")
+
+
+def _details(election: Election, done: Completed | None, run: equal_shares.Run) -> dict[str, Any]:
+    voters = election.num_voters
+    details: dict[str, Any] = {"voters": voters, "virtual_budget": run.budget}
+    if voters:
+        details["voter_budget"] = normalize(Fraction(run.budget) / voters)
+    if done is not None:
+        details["add1_increments"] = done.increments
+        details["add1_stop"] = done.stop
+    return details
+
+
+def _finish_mes(
+    election: Election, rule: str, done: Completed | None, run: equal_shares.Run
+) -> Outcome:
+    trace = TraceRecorder(election)
+    _unsupported_first(election, trace)
+    _record_mes(trace, run, drops=True)
+    return trace.outcome(rule, _details(election, done, run))
+
+
+def equalshares(election: Election) -> Outcome:
+    """Plain Method of Equal Shares with the real budget (no completion)."""
+    run = equal_shares.run(equal_shares.prepare(election), election.budget)
+    return _finish_mes(election, "equalshares", None, run)
+
+
+def equalshares_add1(election: Election) -> Outcome:
+    """MES with the official add1 completion (integral start, exhaustive stop)."""
+    done = add1(election, OFFICIAL)
+    return _finish_mes(election, "equalshares/add1", done, done.run)
+
+
+def equalshares_add1_pabutools(election: Election) -> Outcome:
+    """MES completed as pabutools' exhaustion_by_budget_increase with one unit per voter."""
+    done = add1(election, PABUTOOLS)
+    return _finish_mes(election, "equalshares/add1-pabutools", done, done.run)
+
+
+def _greedy_fill(election: Election, trace: TraceRecorder, phase: str) -> None:
+    """Fund the undecided projects in greedy order while they fit (utilitarian completion)."""
+    undecided = [pid for pid in election.instance.project_ids if not trace.decided(pid)]
+    for pid in greedy.ranked(election, undecided):
+        if election.scores[pid] == 0:
+            trace.reject(pid, "no_supporters")
+        elif election.costs[pid] <= trace.remaining:
+            trace.select(pid, phase)
+        else:
+            trace.reject(pid, "does_not_fit")
+
+
+def equalshares_add1u(election: Election) -> Outcome:
+    """add1, then the utilitarian completion: fund what still fits, in greedy order."""
+    done = add1(election, OFFICIAL)
+    trace = TraceRecorder(election)
+    _unsupported_first(election, trace)
+    _record_mes(trace, done.run, drops=False)
+    _greedy_fill(election, trace, "completion")
+    return trace.outcome("equalshares/add1u", _details(election, done, done.run))
+
+
+def equalshares_add1_comparison(election: Election) -> Outcome:
+    """add1, then equalshares.net's comparison step against greedy.
+
+    Every voter compares their satisfaction (number of approved projects selected; points or
+    positional score for other ballots) under both outcomes; if more voters prefer the greedy
+    outcome than prefer Equal Shares, the greedy outcome is used instead. Ties keep Equal Shares.
+    """
+    done = add1(election, OFFICIAL)
+    mes_selected = set(done.run.selected)
+    greedy_outcome = greedy.greedy(election)
+    greedy_selected = set(greedy_outcome.selected)
+    prefers_mes = prefers_greedy = 0
+    for weight, utilities in election.score_groups:
+        mes = sum((u for pid, u in utilities.items() if pid in mes_selected), 0)
+        other = sum((u for pid, u in utilities.items() if pid in greedy_selected), 0)
+        if mes > other:
+            prefers_mes += weight
+        elif other > mes:
+            prefers_greedy += weight
+    details = _details(election, done, done.run)
+    details.update(prefers_equal_shares=prefers_mes, prefers_greedy=prefers_greedy)
+    if prefers_greedy <= prefers_mes:
+        details["comparison_winner"] = "equal-shares"
+        trace = TraceRecorder(election)
+        _unsupported_first(election, trace)
+        _record_mes(trace, done.run, drops=True)
+        return trace.outcome("equalshares/add1-comparison", details)
+    details["comparison_winner"] = "greedy"
+    trace = TraceRecorder(election)
+    for step in greedy_outcome.trace:
+        if step.selected:
+            trace.select(step.project, "comparison")
+        elif step.project in mes_selected:
+            trace.reject(step.project, "lost_comparison")
+        else:
+            trace.reject(step.project, step.reason)
+    return trace.outcome("equalshares/add1-comparison", details)
