@@ -49,3 +49,27 @@ def approval(
 def load(path: Path) -> PabulibElection:
     """Parse a pabulib file once per test process (the big ones take a second)."""
     return parse_file(path)
+
+
+@functools.cache
+def header(path: Path) -> tuple[dict[str, str], tuple[str, ...], int]:
+    """(META, PROJECTS columns, number of VOTES lines) read cheaply, without parsing ballots."""
+    meta: dict[str, str] = {}
+    columns: tuple[str, ...] = ()
+    section = ""
+    votes = 0
+    with path.open(encoding="utf-8-sig") as handle:
+        for line in handle:
+            name = line.strip().lower()
+            if name in ("meta", "projects", "votes"):
+                section, first = name, True
+                continue
+            if section == "meta" and ";" in line and not line.startswith("key;"):
+                key, _, value = line.partition(";")
+                meta[key.strip()] = value.strip()
+            elif section == "projects" and first:
+                columns = tuple(c.strip() for c in line.split(";"))
+                first = False
+            elif section == "votes":
+                votes += 1
+    return meta, columns, max(votes - 1, 0)
