@@ -195,19 +195,17 @@ def _greedy_fill(election: Election, trace: TraceRecorder, phase: str) -> None:
     """Fund the undecided projects in greedy order while they fit (utilitarian completion)."""
     undecided = [pid for pid in election.instance.project_ids if not trace.decided(pid)]
     for pid in greedy.ranked(election, undecided):
-        if election.scores[pid] == 0:
-            trace.reject(pid, "no_supporters")
-        elif election.costs[pid] <= trace.remaining:
+        if election.costs[pid] <= trace.remaining:
             trace.select(pid, phase)
         else:
             trace.reject(pid, "does_not_fit")
 
 
 def equalshares_add1u(election: Election) -> Outcome:
-    """add1, then the utilitarian completion: fund what still fits, in greedy order."""
+    """add1, then the utilitarian completion: fund what still fits, in greedy order (as
+    equalshares.net's tool does, this includes projects nobody voted for, last)."""
     done = add1(election, OFFICIAL)
     trace = TraceRecorder(election)
-    _unsupported_first(election, trace)
     _record_mes(trace, done.run, drops=False)
     _greedy_fill(election, trace, "completion")
     return trace.outcome("equalshares/add1u", _details(election, done, done.run))

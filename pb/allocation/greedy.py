@@ -9,9 +9,9 @@ How projects are ranked depends on the satisfaction measure (`ranking_value`):
 - cumulative (`points`) and ordinal (`positional`, `borda`): by the project's total score, as
   pabulib's greedy counts Częstochowa, Katowice and Kraków.
 
-Ties in the ranking go to the project earlier in the tie-break order. Projects nobody supports
-are never funded (reason `no_supporters`), even if money is left over; pabutools' greedy would
-fund them last. Under Borda a project only ever ranked last scores 0 and counts as unsupported.
+Ties in the ranking go to the project earlier in the tie-break order. As pabulib (its checker)
+and pabutools define greedy, projects nobody voted for come last and are funded if money is
+left over; `greedy-threshold` with a threshold of 1 avoids that.
 """
 
 from __future__ import annotations
@@ -46,9 +46,7 @@ def _run(election: Election, rule: str, *, skip: bool, threshold: Number | None)
     trace = TraceRecorder(election)
     candidates = []
     for pid in election.instance.project_ids:
-        if election.scores[pid] == 0:
-            trace.reject(pid, "no_supporters")
-        elif threshold is not None and election.scores[pid] < threshold:
+        if threshold is not None and election.scores[pid] < threshold:
             trace.reject(pid, "below_threshold")
         else:
             candidates.append(pid)

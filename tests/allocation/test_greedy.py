@@ -89,25 +89,29 @@ def test_a_project_costing_more_than_the_whole_budget_is_never_selected() -> Non
     assert outcome.step("big").remaining_budget == 100
 
 
-def test_projects_nobody_voted_for_are_not_funded_even_with_money_left() -> None:
-    instance, profile = approval(100, {"a": 10, "b": 10}, [["a"], []])
+def test_projects_nobody_voted_for_come_last_as_pabulib_defines_greedy() -> None:
+    # pabulib's checker and pabutools fund them if money is left; a threshold of 1 prevents it
+    instance, profile = approval(100, {"z": 10, "a": 10, "b": 95}, [["a"], ["b"], []])
     outcome = allocate(instance, profile, "greedy")
+    assert outcome.selected == ("a", "z")  # b (1 vote) does not fit after a; z has no vote
+    assert outcome.scores == {"z": 0, "a": 1, "b": 1}
+    guarded = Instance(100, instance.projects, {"min_project_score_threshold": "1"})
+    outcome = allocate(guarded, profile, "greedy-threshold")
     assert outcome.selected == ("a",)
-    assert reasons(outcome)["b"] == "no_supporters"
-    assert outcome.scores == {"a": 1, "b": 0}
+    assert reasons(outcome)["z"] == "below_threshold"
 
 
-def test_only_empty_ballots_select_nothing() -> None:
-    instance, profile = approval(100, {"a": 10, "b": 10}, [[], [], []])
+def test_only_empty_ballots() -> None:
+    instance, profile = approval(15, {"a": 10, "b": 10}, [[], [], []])
     outcome = allocate(instance, profile, "greedy")
-    assert outcome.selected == ()
-    assert outcome.total_cost == 0
-    assert set(reasons(outcome).values()) == {"no_supporters"}
+    assert outcome.selected == ("a",)  # all tied at 0 votes: by id, then b does not fit
+    assert reasons(outcome)["b"] == "does_not_fit"
 
 
 def test_no_ballots_at_all() -> None:
     instance, profile = approval(100, {"a": 10}, [])
-    assert allocate(instance, profile, "greedy").selected == ()
+    assert allocate(instance, profile, "greedy").selected == ("a",)
+    assert allocate(instance, profile, "equalshares").selected == ()
 
 
 def test_a_single_voter_gets_what_fits_in_score_order() -> None:
@@ -215,6 +219,6 @@ def test_ordinal_greedy_uses_positional_scores_or_borda() -> None:
     assert positional.selected == ("b", "c")
     borda = allocate(instance, profile, "greedy", satisfaction="borda")
     assert borda.scores == {"a": 2, "b": 2, "c": 0}
-    # a, b tie on 2: a first; b no longer fits; c only ever ranked last, so worth 0 to everyone
-    assert borda.selected == ("a",)
-    assert reasons(borda) == {"a": "selected", "b": "does_not_fit", "c": "no_supporters"}
+    # a, b tie on 2: a first; b no longer fits; c (ranked last by all, 0) comes last and fits
+    assert borda.selected == ("a", "c")
+    assert reasons(borda) == {"a": "selected", "b": "does_not_fit", "c": "selected"}

@@ -5,8 +5,9 @@ scripts/allocation_record_pabutools.py for every file of ../shared/pabulib (pabu
 minutes to hours on the large ones). Tie-breaking is lexicographic on both sides.
 
 Documented differences, checked here rather than hidden:
-- pabutools' greedy and Phragmén end by funding projects nobody voted for if money is left; the
-  engine never does, so such projects are removed from pabutools' side before comparing;
+- pabutools' Phragmén ends by funding projects nobody voted for if they all fit; the engine's
+  Phragmén never does, so such projects are removed from pabutools' side before comparing
+  (greedy funds them last on both sides, as pabulib defines greedy);
 - optimal sets of max-welfare need not be unique and pabutools' ILP does not control which one it
   returns, so the total welfare (exact) is compared.
 """
@@ -58,7 +59,9 @@ def assert_agrees(outcome: Outcome, record: dict[str, Any], rule: str) -> None:
         welfare = outcome.details["welfare"]
         assert Fraction(str(welfare)) == Fraction(str(record["welfare"]))
         return
-    theirs = {pid for pid in record["selected"] if outcome.scores[pid] != 0}
+    theirs = set(record["selected"])
+    if rule == "phragmen":
+        theirs = {pid for pid in theirs if outcome.scores[pid] != 0}
     assert set(outcome.selected) == theirs
 
 
