@@ -34,7 +34,7 @@ class Ballot(db.Model):
     __tablename__ = "ballots"
     # SQLite stores rowid tables in insertion order; WITHOUT ROWID stores rows by the random
     # primary key, so the file's row order says nothing about when a ballot was cast.
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random, never sequential
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
