@@ -1,0 +1,393 @@
+"""The verifier's ballot and result checks: receipts, counts, and a full recount.
+
+Pure (standard library, `pb.allocation`, the pure parts of `pb.audit`). The recount uses only
+data the signed chain commits to: the configuration (its hash is in the log) and the ballots of
+ballots.csv (their receipts hash to the digest logged when voting closed). ballots.pb must
+describe exactly the same ballots, so that anyone can recount it with other software.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pb.allocation import (
+    AllocationError,
+    ApprovalBallot,
+    CumulativeBallot,
+    Instance,
+    OrdinalBallot,
+    Profile,
+    Project,
+    allocate,
+)
+from pb.allocation.pabulib import PabulibError, parse_string
+from pb.audit.bundle import (
+    BALLOT_COLUMNS,
+    BALLOTS_CSV,
+    BALLOTS_PB,
+    CONFIG,
+    LOG,
+    MANIFEST,
+    RESULTS,
+    RESULTS_FORMAT,
+    Bundle,
+)
+from pb.audit.chain import canonical_json, receipt_of, receipts_digest
+from pb.audit.verdict import Report, VerificationFailed
+
+# Ballot formats (pb.voting.formats) and the pabulib vote type each is counted as; a test keeps
+# this in step with the platform's registry.
+VOTE_TYPES_BY_FORMAT: Mapping[str, str] = {
+    "approval": "approval",
+    "knapsack": "approval",
+    "ranked": "ordinal",
+    "cumulative": "cumulative",
+}
+HEX = frozenset("0123456789abcdef")
+
+
+@dataclass(frozen=True)
+class CastBallot:
+    receipt: str
+    ballot_id: str
+    choices: dict[int, int]
+
+
+@dataclass(frozen=True)
+class Ballots:
+    vote_type: str
+    items: list[CastBallot]
+
+    def engine_ballots(self) -> tuple[Any, ...]:
+        return tuple(_engine_ballot(self.vote_type, b.choices) for b in self.items)
+
+    def votes(self) -> dict[int, int]:
+        """Ballots naming each project (the results table's "votes")."""
+        counts: dict[int, int] = {}
+        for ballot in self.items:
+            for pid in ballot.choices:
+                counts[pid] = counts.get(pid, 0) + 1
+        return counts
+
+
+def _engine_ballot(vote_type: str, choices: Mapping[int, int]) -> Any:
+    if vote_type == "ordinal":
+        return OrdinalBallot(tuple(str(pid) for pid, _ in sorted(choices.items(), key=_by_value)))
+    if vote_type == "cumulative":
+        return CumulativeBallot({str(pid): value for pid, value in choices.items()})
+    return ApprovalBallot(frozenset(str(pid) for pid in choices))
+
+
+def _by_value(item: tuple[int, int]) -> int:
+    return item[1]
+
+
+def check_ballots(
+    bundle: Bundle, config: Mapping[str, Any], config_hash: str, report: Report
+) -> Ballots:
+    """ballots.csv: every receipt matches its ballot; ballots.pb holds the same ballots."""
+    vote_type = VOTE_TYPES_BY_FORMAT.get(config.get("ballot_format"))  # type: ignore[arg-type]
+    if vote_type is None:
+        raise VerificationFailed(
+            f"{CONFIG}: unknown ballot format {config.get('ballot_format')!r} "
+            f"(this verifier knows {', '.join(VOTE_TYPES_BY_FORMAT)})"
+        )
+    projects = {p["id"]: p["cost"] for p in config["projects"]}
+    rows = list(csv.reader(io.StringIO(bundle.text(BALLOTS_CSV), newline="")))
+    if not rows or tuple(rows[0]) != BALLOT_COLUMNS:
+        raise VerificationFailed(f"{BALLOTS_CSV}: the header must be {','.join(BALLOT_COLUMNS)}")
+    items: list[CastBallot] = []
+    ballot_ids: set[str] = set()
+    for line, row in enumerate(rows[1:], start=2):
+        ballot = _csv_ballot(row, line, config, config_hash, projects, vote_type)
+        if items and ballot.receipt <= items[-1].receipt:
+            problem = "appears twice" if ballot.receipt == items[-1].receipt else "is out of order"
+            raise VerificationFailed(
+                f"{BALLOTS_CSV} line {line}: receipt {ballot.receipt} {problem} "
+                "(ballots are listed once each, sorted by receipt)"
+            )
+        if ballot.ballot_id in ballot_ids:
+            raise VerificationFailed(f"{BALLOTS_CSV} line {line}: ballot id appears twice")
+        ballot_ids.add(ballot.ballot_id)
+        items.append(ballot)
+    ballots = Ballots(vote_type, items)
+    _check_pabulib(bundle, config, projects, ballots)
+    report.facts.append(
+        f"{BALLOTS_CSV}: {len(items)} ballots, each receipt matches its ballot; {BALLOTS_PB} "
+        "holds the same ballots"
+    )
+    return ballots
+
+
+def _csv_ballot(
+    row: list[str],
+    line: int,
+    config: Mapping[str, Any],
+    config_hash: str,
+    projects: Mapping[int, int],
+    vote_type: str,
+) -> CastBallot:
+    where = f"{BALLOTS_CSV} line {line}"
+    if len(row) != len(BALLOT_COLUMNS):
+        raise VerificationFailed(f"{where}: {len(row)} fields, expected {len(BALLOT_COLUMNS)}")
+    receipt, ballot_id, cast_under, choices_text = row
+    if len(receipt) != 64 or not set(receipt) <= HEX:
+        raise VerificationFailed(f"{where}: the receipt is not 64 lowercase hex digits")
+    if not ballot_id or len(ballot_id) > 64:
+        raise VerificationFailed(f"{where}: the ballot id is empty or too long")
+    if cast_under != config_hash:
+        raise VerificationFailed(f"{where}: cast under configuration {cast_under}, not this one")
+    choices = _choices(choices_text, where, projects)
+    problem = _value_problem(vote_type, list(choices.values()))
+    if problem:
+        raise VerificationFailed(f"{where}: {problem}")
+    if receipt_of(config["round_id"], ballot_id, choices) != receipt:
+        raise VerificationFailed(
+            f"{where}: receipt {receipt} does not match the ballot's contents (ballot changed)"
+        )
+    return CastBallot(receipt, ballot_id, choices)
+
+
+def _choices(text: str, where: str, projects: Mapping[int, int]) -> dict[int, int]:
+    try:
+        pairs = json.loads(text)
+        canonical = canonical_json(pairs)
+    except (json.JSONDecodeError, TypeError):
+        raise VerificationFailed(f"{where}: choices are not canonical JSON") from None
+    valid = isinstance(pairs, list) and all(
+        isinstance(p, list) and len(p) == 2 and all(type(v) is int for v in p) for p in pairs
+    )
+    if not valid or canonical != text:
+        raise VerificationFailed(
+            f"{where}: choices must be [[project, value], ...] as canonical JSON"
+        )
+    ids = [pid for pid, _ in pairs]
+    if ids != sorted(set(ids)):
+        raise VerificationFailed(f"{where}: choices must be sorted by project, each once")
+    unknown = [pid for pid in ids if pid not in projects]
+    if unknown:
+        raise VerificationFailed(f"{where}: project {unknown[0]} is not on the ballot")
+    return {pid: value for pid, value in pairs}
+
+
+def _value_problem(vote_type: str, values: list[int]) -> str | None:
+    if any(value < 1 for value in values):
+        return "every value must be a positive integer"
+    if vote_type == "approval" and any(value != 1 for value in values):
+        return "an approval ballot gives each chosen project the value 1"
+    if vote_type == "ordinal" and sorted(values) != list(range(1, len(values) + 1)):
+        return "a ranking must use the ranks 1, 2, 3... once each"
+    return None
+
+
+def _check_pabulib(
+    bundle: Bundle, config: Mapping[str, Any], projects: Mapping[int, int], ballots: Ballots
+) -> None:
+    try:
+        election = parse_string(bundle.text(BALLOTS_PB))
+    except PabulibError as error:
+        raise VerificationFailed(f"{BALLOTS_PB}: {error}") from None
+    instance, profile = election.instance, election.profile
+    if instance.meta.get("vote_type") != ballots.vote_type:
+        raise VerificationFailed(f"{BALLOTS_PB}: vote_type is not {ballots.vote_type}")
+    if instance.budget != config["budget"]:
+        raise VerificationFailed(f"{BALLOTS_PB}: the budget differs from {CONFIG}")
+    listed = {project.id: project.cost for project in instance.projects}
+    if listed != {str(pid): cost for pid, cost in projects.items()}:
+        raise VerificationFailed(f"{BALLOTS_PB}: the projects or their costs differ from {CONFIG}")
+    if len(profile.ballots) != len(ballots.items):
+        raise VerificationFailed(
+            f"{BALLOTS_PB}: {len(profile.ballots)} votes, but {BALLOTS_CSV} has "
+            f"{len(ballots.items)} ballots"
+        )
+    expected = ballots.engine_ballots()
+    for ballot, cast, wanted in zip(profile.ballots, ballots.items, expected, strict=True):
+        same = _same_ballot(ballot, wanted)
+        if ballot.voter_id != cast.receipt or not same:
+            raise VerificationFailed(
+                f"{BALLOTS_PB}: the vote of voter {ballot.voter_id} is not ballot {cast.receipt} "
+                f"of {BALLOTS_CSV} (votes are listed in receipt order)"
+            )
+
+
+def _same_ballot(read: Any, wanted: Any) -> bool:
+    if isinstance(wanted, CumulativeBallot):
+        return isinstance(read, CumulativeBallot) and dict(read.points) == dict(wanted.points)
+    if isinstance(wanted, OrdinalBallot):
+        return isinstance(read, OrdinalBallot) and read.ranking == wanted.ranking
+    return isinstance(read, ApprovalBallot) and read.projects == wanted.projects
+
+
+def _entry(round_entries: list[dict[str, Any]], action: str, round_id: Any) -> dict[str, Any]:
+    found = [e for e in round_entries if e["action"] == action]
+    if not found:
+        raise VerificationFailed(f"{LOG}: no {action} entry for round {round_id}")
+    return found[-1]
+
+
+def check_close(
+    bundle: Bundle, round_entries: list[dict[str, Any]], ballots: Ballots, report: Report
+) -> None:
+    """The ballots are the ones the log recorded at close; the counts agree."""
+    closed = _entry(round_entries, "round.tallied", bundle.manifest.get("round_id"))
+    data, seq, count = closed["data"], closed["seq"], len(ballots.items)
+    if data.get("ballots") != count:
+        raise VerificationFailed(
+            f"{BALLOTS_CSV}: {count} ballots, but entry {seq} (round.tallied) recorded "
+            f"{data.get('ballots')} when voting closed"
+        )
+    if data.get("receipts_sha256") != receipts_digest(b.receipt for b in ballots.items):
+        raise VerificationFailed(
+            f"{BALLOTS_CSV}: the receipts do not hash to the receipts_sha256 of entry {seq} "
+            "(round.tallied): a ballot was added, removed or replaced after voting closed"
+        )
+    counts = bundle.manifest.get("counts")
+    if not isinstance(counts, dict) or counts.get("ballots") != count:
+        raise VerificationFailed(f"{MANIFEST}: counts.ballots is not {count}")
+    participated, eligible = data.get("participated"), data.get("eligible")
+    if participated is None or eligible is None:
+        report.notes.append(f"Entry {seq} records no participation counts (an older entry).")
+        participated, eligible = counts.get("participated"), counts.get("eligible")
+    elif (counts.get("participated"), counts.get("eligible")) != (participated, eligible):
+        raise VerificationFailed(f"{MANIFEST}: counts differ from entry {seq} (round.tallied)")
+    if participated != count:
+        raise VerificationFailed(
+            f"entry {seq} (round.tallied): {participated} voters took part but there are "
+            f"{count} ballots"
+        )
+    if type(eligible) is not int or eligible < count:
+        raise VerificationFailed(f"entry {seq} (round.tallied): more ballots than eligible voters")
+    report.facts.append(
+        f"counts agree: {eligible} eligible, {participated} took part, {count} ballots; the "
+        f"receipts hash to the digest logged at close (entry {seq})"
+    )
+
+
+def check_results(
+    bundle: Bundle,
+    round_entries: list[dict[str, Any]],
+    config: Mapping[str, Any],
+    config_hash: str,
+    ballots: Ballots,
+    report: Report,
+) -> None:
+    """Recount with the round's rule and tie-break; compare with results.json and the log."""
+    results = bundle.json(RESULTS)
+    if not isinstance(results, dict) or results.get("format") != RESULTS_FORMAT:
+        raise VerificationFailed(f"{RESULTS}: not a {RESULTS_FORMAT} document")
+    expected = {
+        "round_id": config["round_id"],
+        "config_hash": config_hash,
+        "rule": config["rule"],
+        "tie_break": config["tie_break"],
+        "tie_break_seed": config["tie_break_seed"],
+        "ballot_count": len(ballots.items),
+    }
+    for name, value in expected.items():
+        if results.get(name) != value:
+            raise VerificationFailed(f"{RESULTS}: {name} is {results.get(name)!r}, not {value!r}")
+    outcome = recount(config, ballots)
+    recounted = outcome.to_json()
+    _compare_outcomes(results.get("outcome"), recounted)
+    _check_lines(results, recounted, ballots)
+    closed = _entry(round_entries, "round.tallied", config["round_id"])
+    logged = {
+        "selected": [int(pid) for pid in outcome.selected],
+        "total_cost": recounted["total_cost"],
+        "rule": outcome.rule,
+        "satisfaction": outcome.satisfaction,
+        "tie_break": outcome.tie_break,
+        "config_hash": config_hash,
+    }
+    for name, value in logged.items():
+        if closed["data"].get(name) != value:
+            raise VerificationFailed(
+                f"entry {closed['seq']} (round.tallied): {name} {closed['data'].get(name)!r} "
+                f"is not the recount's {value!r}"
+            )
+    if results.get("published_at") is not None:
+        _entry(round_entries, "round.results_published", config["round_id"])
+    report.facts.append(
+        f"{RESULTS}: recounted with {outcome.rule} (satisfaction {outcome.satisfaction or '-'}, "
+        f"tie-break {outcome.tie_break}): selection {list(outcome.selected)}, total cost "
+        f"{recounted['total_cost']} and the whole trace match the published result and entry "
+        f"{closed['seq']}"
+    )
+
+
+def recount(config: Mapping[str, Any], ballots: Ballots) -> Any:
+    """The outcome of the round's rule and tie-break on these ballots."""
+    instance = Instance(
+        budget=config["budget"],
+        projects=tuple(
+            Project(str(p["id"]), p["cost"], p["title"], (p["category"],))
+            for p in config["projects"]
+        ),
+        meta={"vote_type": ballots.vote_type},
+    )
+    try:
+        return allocate(
+            instance,
+            Profile(ballots.vote_type, ballots.engine_ballots()),
+            config["rule"],
+            satisfaction=config["satisfaction"],
+            tie_break=config["tie_break"],
+            seed=config["tie_break_seed"],
+        )
+    except AllocationError as error:
+        raise VerificationFailed(f"{CONFIG}: the recount cannot run ({error})") from None
+
+
+def _compare_outcomes(published: Any, recounted: dict[str, Any]) -> None:
+    if not isinstance(published, dict):
+        raise VerificationFailed(f"{RESULTS}: no outcome")
+    if published.get("selected") != recounted["selected"]:
+        raise VerificationFailed(
+            f"{RESULTS}: the published selection {published.get('selected')} is not the "
+            f"recount's {recounted['selected']}"
+        )
+    for name in sorted(set(published) | set(recounted)):
+        if name == "trace":
+            continue
+        if canonical_json(published.get(name)) != canonical_json(recounted.get(name)):
+            raise VerificationFailed(f"{RESULTS}: outcome {name} differs from the recount")
+    steps = published.get("trace")
+    if not isinstance(steps, list) or len(steps) != len(recounted["trace"]):
+        raise VerificationFailed(f"{RESULTS}: the trace does not have one step per project")
+    for number, (step, again) in enumerate(zip(steps, recounted["trace"], strict=True), 1):
+        if canonical_json(step) != canonical_json(again):
+            raise VerificationFailed(
+                f"{RESULTS}: trace step {number} (project {again['project']}) differs from the "
+                "recount"
+            )
+
+
+def _check_lines(
+    results: Mapping[str, Any], recounted: Mapping[str, Any], ballots: Ballots
+) -> None:
+    lines = results.get("projects")
+    if not isinstance(lines, list) or not all(isinstance(line, dict) for line in lines):
+        raise VerificationFailed(f"{RESULTS}: no project lines")
+    votes = ballots.votes()
+    selected = {int(pid) for pid in recounted["selected"]}
+    ids = [line.get("id") for line in lines]
+    if not all(type(pid) is int for pid in ids) or sorted(ids) != sorted(
+        int(pid) for pid in recounted["scores"]
+    ):
+        raise VerificationFailed(f"{RESULTS}: the project lines are not the ballot's projects")
+    for line in lines:
+        pid = line["id"]
+        if line.get("votes") != votes.get(pid, 0):
+            raise VerificationFailed(
+                f"{RESULTS}: project {pid} shows {line.get('votes')} votes; the ballots give "
+                f"{votes.get(pid, 0)}"
+            )
+        if line.get("funded") is not (pid in selected):
+            raise VerificationFailed(f"{RESULTS}: project {pid} is wrongly marked as funded or not")
+    if results.get("total_cost") != recounted["total_cost"]:
+        raise VerificationFailed(f"{RESULTS}: total_cost is not the recount's")
