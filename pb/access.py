@@ -62,6 +62,15 @@ POLICY: dict[str, frozenset[Role]] = {
     "content.round_translations": COUNCILLOR,  # the service checks the councillor's wards
     # auditors
     "audit.log": AUDITOR,
+    "audit.chain": AUDITOR,
+    # transparency (issue 4): public pages; anything derived from the votes (board contents,
+    # the bundle) is gated by pb.results.services.visible_to in the services
+    "transparency.index": PUBLIC,
+    "transparency.checkpoints_json": PUBLIC,
+    "transparency.round_page": PUBLIC,
+    "transparency.board": PUBLIC,
+    "transparency.bundle": PUBLIC,
+    "transparency.config": PUBLIC,
     # admins
     "admin.index": ADMIN,
     "admin.users": ADMIN,

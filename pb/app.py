@@ -52,6 +52,7 @@ def _register_blueprints(app: Flask) -> None:
     from pb.public.views import bp as public_bp
     from pb.results.views import bp as results_bp
     from pb.rounds.views import bp as rounds_bp
+    from pb.transparency.views import bp as transparency_bp
     from pb.voting.views import bp as voting_bp
 
     for blueprint in (
@@ -66,6 +67,7 @@ def _register_blueprints(app: Flask) -> None:
         admin_bp,
         api_bp,
         deliberation_bp,
+        transparency_bp,
     ):
         app.register_blueprint(blueprint)
     panels.init_app(app)

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 # sub-command name -> module exposing add_parser(subparsers) and run(args) -> int
 COMMANDS: dict[str, str] = {
     "tally": "pb.allocation.cli",
+    "verify": "pb.audit.verify_cli",
+    "export": "pb.audit.export_cli",
 }
 
 

@@ -7,11 +7,14 @@ from flask.cli import AppGroup
 
 from pb.accounts import services as accounts
 from pb.accounts.models import Role
+from pb.audit.commands import checkpoint, keygen
 from pb.db import writing
 from pb.errors import DomainError
 from pb.extensions import db
 
 cli = AppGroup("pb", help="Participatory budgeting operator commands.")
+cli.add_command(keygen)  # the checkpoint signing key (pb/audit/commands.py)
+cli.add_command(checkpoint)  # a scheduler runs this every 15 minutes while voting is open
 
 
 @cli.command("create-user")

@@ -74,6 +74,22 @@ def entries(after_seq: int = -1, limit: int | None = None) -> list[AuditEntry]:
     return list(db.session.scalars(query))
 
 
+def head() -> AuditEntry | None:
+    """The newest entry (take `lock_head()` first if what you do depends on it staying so)."""
+    return _head()
+
+
+def lock_head() -> None:
+    """Hold the chain head until this transaction ends (PostgreSQL; SQLite writers hold the
+    database write lock from BEGIN IMMEDIATE)."""
+    _lock_chain_head()
+
+
+def origin() -> str | None:
+    """This deployment's origin id: the genesis entry's object id (None before any entry)."""
+    return db.session.scalar(select(AuditEntry.object_id).where(AuditEntry.seq == 0))
+
+
 def _object_ref(obj: ObjectRef) -> tuple[str, str]:
     if isinstance(obj, tuple):
         return str(obj[0]), str(obj[1])

@@ -22,6 +22,7 @@ from pb.results import engine
 from pb.results.models import Result, ResultProject
 from pb.rounds import services as rounds
 from pb.rounds.models import Phase, Round
+from pb.voting import eligibility
 from pb.voting import services as voting
 
 
@@ -88,6 +89,8 @@ def tally(round_: Round, actor: User | None) -> Result:
         {
             "ballots": count,
             "receipts_sha256": digest,
+            "participated": voting.participation_count(round_),  # must equal "ballots"
+            "eligible": eligibility.eligible_count(round_),
             "config_hash": result.config_hash,
             "rule": result.rule,
             "satisfaction": result.satisfaction,

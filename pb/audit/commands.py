@@ -1,0 +1,67 @@
+"""Operator commands for checkpoints, added to the `flask --app wsgi pb` group.
+
+- `pb keygen` creates the Ed25519 signing key (once) and prints the public key to publish.
+- `pb checkpoint` is what a scheduler runs every 15 minutes: while a round is open for voting it
+  signs the head of the audit log (if it moved since the last checkpoint). It needs no request,
+  so checkpoints keep coming even when nobody visits the site.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from pb.audit import checkpoints, keys, signing
+from pb.db import writing
+from pb.errors import DomainError
+from pb.extensions import db
+
+
+@click.command("keygen")
+@click.option(
+    "--force", is_flag=True, help="Replace an existing key (checkpoints already signed stay valid)."
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the key (default: PB_CHECKPOINT_KEY_FILE or instance/checkpoint_key.pem).",
+)
+def keygen(force: bool, out: Path | None) -> None:
+    """Create the checkpoint signing key and print its public key."""
+    path = out or keys.key_file()
+    if path.exists() and not force:
+        raise click.ClickException(f"{path} already exists; use --force to replace it.")
+    public = keys.write_key_file(path, replace=force)
+    click.echo(f"Wrote {path} (keep it private; back it up outside the database).")
+    click.echo(f"Public key: {public}")
+    click.echo(f"Key id:     {signing.key_id(public)}")
+    click.echo(
+        "Publish the public key where auditors will find it (it is also shown on /transparency)."
+    )
+
+
+@click.command("checkpoint")
+@click.option("--force", is_flag=True, help="Sign even if no round is open for voting.")
+def checkpoint(force: bool) -> None:
+    """Sign the head of the audit log (run every 15 minutes while voting is open)."""
+    try:
+        with writing():
+            if not force and not checkpoints.voting_is_open():
+                message = "No round is open for voting: nothing to sign (--force signs anyway)."
+            else:
+                signed = checkpoints.sign_head()
+                if signed is None:
+                    latest = checkpoints.latest_checkpoint()
+                    seq = latest.seq if latest else "-"
+                    message = f"The head is already signed (checkpoint at seq {seq})."
+                else:
+                    message = f"Signed checkpoint: seq {signed.seq}, hash {signed.entry_hash}."
+            db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from error
+    finally:
+        db.session.remove()
+    click.echo(message)

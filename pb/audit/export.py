@@ -1,0 +1,242 @@
+"""The export bundle of one round, built from the database (the format: pb.audit.bundle).
+
+Every way out (the page, `pb export`) comes through `round_bundle`, which asks
+`pb.results.services.visible_to` first: before publication only auditors and the round's
+councillors get a closed round's bundle, and during voting nobody does.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from pb.accounts.models import User
+from pb.allocation import Instance
+from pb.allocation.pabulib import PabulibElection, write_string
+from pb.audit import bundle
+from pb.audit import checkpoints as checkpoint_store
+from pb.audit import services as audit
+from pb.audit.chain import canonical_json, format_time
+from pb.audit.models import AuditEntry
+from pb.errors import NotFound
+from pb.extensions import db
+from pb.results import engine
+from pb.results import services as results
+from pb.rounds import services as rounds
+from pb.rounds.models import Round
+from pb.voting import eligibility
+from pb.voting import services as voting
+from pb.voting.formats import get_format
+from pb.voting.models import Ballot
+
+# pabulib's META requires a country and a unit (city); set these for your council.
+PABULIB_COUNTRY = os.environ.get("PB_PABULIB_COUNTRY", "United Kingdom")
+PABULIB_UNIT = os.environ.get("PB_PABULIB_UNIT", "Ward budgets")
+# META keys in the order pabulib-checker expects them.
+CONSTRAINT_ORDER = (
+    "min_length",
+    "max_length",
+    "min_sum_cost",
+    "max_sum_cost",
+    "min_points",
+    "max_points",
+    "min_sum_points",
+    "max_sum_points",
+)
+
+
+def filename(round_: Round) -> str:
+    return f"round-{round_.id}-bundle.zip"
+
+
+def round_bundle(round_: Round, user: User | None) -> bytes:
+    """The round's archive, if `user` (None: the public) may see its results now."""
+    if not results.visible_to(round_, user):
+        raise NotFound(_("This round's audit bundle is published with its results."))
+    result = results.get_result(round_)
+    if result is None or round_.config_json is None:
+        raise NotFound(_("This round's audit bundle is published with its results."))
+    log = audit.entries()
+    head = log[-1]
+    ballots = voting.round_ballots(round_)
+    signed = checkpoint_store.checkpoints(up_to=head.seq)
+    files = {
+        bundle.CONFIG: round_.config_json.encode("utf-8"),
+        bundle.BALLOTS_CSV: _ballots_csv(ballots),
+        bundle.BALLOTS_PB: _pabulib(round_, ballots).encode("utf-8"),
+        bundle.RESULTS: bundle.dumps(_results(round_, result)),
+        bundle.LOG: "".join(_log_line(entry) for entry in log).encode("utf-8"),
+        bundle.CHECKPOINTS: bundle.dumps([checkpoint.published() for checkpoint in signed]),
+    }
+    manifest = {
+        "round_id": round_.id,
+        "origin": log[0].object_id,
+        "log_head": {"seq": head.seq, "hash": head.entry_hash},
+        "counts": counts(round_),
+    }
+    return bundle.write_bundle(manifest, files)
+
+
+def counts(round_: Round) -> dict[str, int]:
+    """Eligible voters, voters who took part, ballots: as logged when voting closed."""
+    closed = closing_entry(round_)
+    data = json.loads(closed.data) if closed else {}
+    return {
+        "eligible": data.get("eligible", eligibility.eligible_count(round_)),
+        "participated": data.get("participated", voting.participation_count(round_)),
+        "ballots": voting.ballot_count(round_),
+    }
+
+
+def closing_entry(round_: Round) -> AuditEntry | None:
+    query = (
+        select(AuditEntry)
+        .where(
+            AuditEntry.action == "round.tallied",
+            AuditEntry.object_type == "round",
+            AuditEntry.object_id == str(round_.id),
+        )
+        .order_by(AuditEntry.seq.desc())
+        .limit(1)
+    )
+    return db.session.scalar(query)
+
+
+def _log_line(entry: AuditEntry) -> str:
+    return canonical_json(entry.hashed_fields() | {"entry_hash": entry.entry_hash}) + "\n"
+
+
+def ballot_choices_json(ballot: Ballot) -> str:
+    return canonical_json([[c.proposal_id, c.value] for c in sorted(ballot.choices, key=_pid)])
+
+
+def _pid(choice: Any) -> int:
+    return int(choice.proposal_id)
+
+
+def _ballots_csv(ballots: list[Ballot]) -> bytes:
+    buffer = io.StringIO()
+    out = csv.writer(buffer, lineterminator="\n")
+    out.writerow(bundle.BALLOT_COLUMNS)
+    for ballot in ballots:  # sorted by receipt: never in the order they were cast
+        out.writerow([ballot.receipt, ballot.id, ballot.config_hash, ballot_choices_json(ballot)])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _results(round_: Round, result: Any) -> dict[str, Any]:
+    return {
+        "format": bundle.RESULTS_FORMAT,
+        "round_id": round_.id,
+        "config_hash": result.config_hash,
+        "rule": result.rule,
+        "satisfaction": result.satisfaction,
+        "tie_break": result.tie_break,
+        "tie_break_seed": result.tie_break_seed,
+        "budget": result.budget,
+        "total_cost": result.total_cost,
+        "ballot_count": result.ballot_count,
+        "published_at": format_time(result.published_at) if result.published_at else None,
+        "outcome": json.loads(result.outcome_json),
+        "projects": [
+            {
+                "id": line.proposal_id,
+                "rank": line.rank,
+                "votes": line.votes,
+                "score": line.score,
+                "cost": line.cost,
+                "funded": line.funded,
+                "reason": line.reason,
+            }
+            for line in result.projects
+        ],
+    }
+
+
+def _cell(text: str) -> str:
+    """One line, no list separator: what pabulib-checker accepts in a text cell."""
+    return " ".join(text.replace(",", " ").split())
+
+
+def _pabulib(round_: Round, ballots: list[Ballot]) -> str:
+    """The round's projects and anonymous ballots as a pabulib file (voter id: the receipt)."""
+    projects = rounds.ballot_projects(round_)
+    fmt = get_format(round_.ballot_format)
+    instance, profile = engine.build_election(
+        round_, projects, [voting.choices_of(b) for b in ballots]
+    )
+    vote_type = profile.vote_type
+    limits = fmt.pabulib_meta(round_.ballot_params, round_.budget)
+    if "max_length" in limits and int(limits["max_length"]) > len(projects):
+        limits["max_length"] = str(len(projects))  # the same rule; pabulib forbids more
+    total = sum(p.cost for p in projects)
+    seed = f" (seed {round_.tie_break_seed})" if round_.tie_break_seed else ""
+    meta = {
+        "description": _cell(round_.title),
+        "country": PABULIB_COUNTRY,
+        "unit": PABULIB_UNIT,
+        "subunit": _cell(" / ".join(ward.name for ward in round_.wards)),
+        "instance": str(round_.voting_open_at.year),
+        "num_projects": str(len(projects)),
+        "num_votes": str(len(ballots)),
+        "budget": str(round_.budget),
+        "vote_type": vote_type,
+        "rule": round_.rule,
+        "date_begin": round_.voting_open_at.strftime("%d.%m.%Y"),
+        "date_end": round_.voting_close_at.strftime("%d.%m.%Y"),
+        **{key: limits[key] for key in CONSTRAINT_ORDER if key in limits},
+        "currency": round_.currency,
+        **({"fully_funded": "1"} if round_.budget >= total else {}),
+        "comment": (
+            f"#1: round {round_.id}; satisfaction {round_.satisfaction or 'default'}; "
+            f"tie-break {round_.tie_break}{seed}; configuration SHA-256 {round_.config_hash}"
+        ),
+    }
+    votes = voting.choices_for_projects(ballots)
+    points: dict[int, int] = {}
+    for ballot in ballots:
+        for choice in ballot.choices:
+            points[choice.proposal_id] = points.get(choice.proposal_id, 0) + choice.value
+    cumulative = vote_type == "cumulative"
+    project_columns = ("project_id", "cost", "votes", *(("score",) if cumulative else ()))
+    project_rows = tuple(
+        (
+            str(p.id),
+            str(p.cost),
+            str(votes.get(p.id, 0)),
+            *((str(points.get(p.id, 0)),) if cumulative else ()),
+            _cell(p.title),
+            _cell(p.category),
+        )
+        for p in projects
+    )
+    vote_rows = tuple(_vote_row(vote_type, b) for b in ballots)
+    return write_string(
+        PabulibElection(
+            instance=Instance(instance.budget, instance.projects, meta),
+            profile=profile,
+            project_columns=(*project_columns, "name", "category"),
+            project_rows=project_rows,
+            vote_columns=("voter_id", "vote", *(("points",) if cumulative else ())),
+            vote_rows=vote_rows,
+        )
+    )
+
+
+def _vote_row(vote_type: str, ballot: Ballot) -> tuple[str, ...]:
+    choices = voting.choices_of(ballot)
+    if vote_type == "ordinal":  # most preferred first
+        order = sorted(choices, key=choices.__getitem__)
+    elif vote_type == "cumulative":  # most points first (pabulib-checker's advice)
+        order = sorted(choices, key=lambda pid: (-choices[pid], pid))
+    else:
+        order = sorted(choices)
+    row = [ballot.receipt, ",".join(str(pid) for pid in order)]
+    if vote_type == "cumulative":
+        row.append(",".join(str(choices[pid]) for pid in order))
+    return tuple(row)

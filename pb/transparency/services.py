@@ -1,0 +1,133 @@
+"""What the transparency pages and the bulletin board show, and when.
+
+Anything derived from the ballots (receipts, counts, choices, the bundle) goes through
+`pb.results.services.visible_to`: the public sees it once results are published; auditors and
+the round's councillors once voting has closed; nobody while voting is open. Ballots are always
+listed by receipt, never in the order they were cast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from pb.accounts.models import User
+from pb.audit import checkpoints, export, keys, signing
+from pb.audit.models import Checkpoint
+from pb.errors import InvalidInput
+from pb.extensions import db
+from pb.proposals.models import Proposal
+from pb.results import services as results
+from pb.rounds import services as rounds
+from pb.rounds.models import Round
+from pb.voting import services as voting
+from pb.voting.formats import get_format
+from pb.voting.models import Ballot
+
+PAGE_SIZE = 100
+HEX = frozenset("0123456789abcdef")
+
+
+@dataclass(frozen=True)
+class BoardBallot:
+    receipt: str
+    short_code: str
+    choices: list[tuple[Proposal, int]]
+
+
+@dataclass
+class Board:
+    round: Round
+    visible: bool
+    counts: dict[str, int] | None = None
+    ballots: list[BoardBallot] = field(default_factory=list)
+    page: int = 1
+    pages: int = 1
+    query: str = ""
+    matches: list[BoardBallot] | None = None  # None: no lookup asked
+    latest: Checkpoint | None = None
+
+
+def normalise_receipt(text: str) -> str:
+    """A receipt or short code as typed (any case, dashes, spaces) -> lowercase hex.
+
+    Raises InvalidInput unless it is 12 hex digits (the short code) or 64 (the full receipt).
+    """
+    cleaned = "".join(ch for ch in text[:200].lower() if ch not in " -\t")
+    if len(cleaned) not in (12, 64) or not set(cleaned) <= HEX:
+        raise InvalidInput(
+            _("Enter your short code (like ABCD-1234-EF56) or your full receipt."),
+            field="receipt",
+        )
+    return cleaned
+
+
+def board(round_: Round, user: User | None, page: int = 1, query: str = "") -> Board:
+    """The bulletin board of a round, as much of it as `user` may see now."""
+    result = Board(round=round_, visible=False, query=query, latest=checkpoints.latest_checkpoint())
+    code = normalise_receipt(query) if query else None
+    if not results.visible_to(round_, user) or results.get_result(round_) is None:
+        result.matches = [] if code else None  # nothing to look up in yet
+        return result
+    result.visible = True
+    result.counts = export.counts(round_)
+    total = result.counts["ballots"]
+    result.pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    result.page = min(max(page, 1), result.pages)
+    titles = _projects(round_)
+    descending = get_format(round_.ballot_format).input_kind == "points"
+    base = (
+        select(Ballot)
+        .where(Ballot.round_id == round_.id)
+        .options(selectinload(Ballot.choices))
+        .order_by(Ballot.receipt)
+    )
+    rows = db.session.scalars(base.offset((result.page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
+    result.ballots = [_board_ballot(b, titles, descending) for b in rows]
+    if code:
+        found = db.session.scalars(
+            base.where(Ballot.receipt.startswith(code, autoescape=True)).limit(5)
+        )
+        result.matches = [_board_ballot(b, titles, descending) for b in found]
+    return result
+
+
+def page_of(round_: Round, receipt: str) -> int:
+    """The board page that lists `receipt`."""
+    before = db.session.scalar(
+        select(func.count(Ballot.id)).where(Ballot.round_id == round_.id, Ballot.receipt < receipt)
+    )
+    return (before or 0) // PAGE_SIZE + 1
+
+
+def _projects(round_: Round) -> dict[int, Proposal]:
+    return {p.id: p for p in rounds.ballot_projects(round_)}
+
+
+def _board_ballot(ballot: Ballot, projects: dict[int, Proposal], descending: bool) -> BoardBallot:
+    """Choices in ballot order: by rank (1 first), by points (most first), else by project."""
+    sign = -1 if descending else 1
+    choices = sorted(voting.choices_of(ballot).items(), key=lambda item: (sign * item[1], item[0]))
+    return BoardBallot(
+        receipt=ballot.receipt,
+        short_code=voting.short_code(ballot.receipt),
+        choices=[(projects[pid], value) for pid, value in choices if pid in projects],
+    )
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    public_key: str
+    key_id: str
+
+
+def signing_key() -> SigningKey | None:
+    public = keys.public_key()
+    return SigningKey(public, signing.key_id(public)) if public else None
+
+
+def bundle_available(round_: Round, user: User | None) -> bool:
+    return results.visible_to(round_, user) and results.get_result(round_) is not None
