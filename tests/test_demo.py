@@ -1,0 +1,41 @@
+"""The demo loader builds what the README promises, on both databases, through the services."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Flask
+
+from pb import demo
+from pb.accounts.models import User
+from pb.extensions import db
+from pb.results import services as results
+from pb.rounds.models import Phase, Round
+from pb.voting import services as voting
+
+
+def test_demo_loads_once_with_its_promised_contents(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["pb", "demo"])
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(args=["pb", "demo"])
+    assert "already present" in again.output
+    db.session.rollback()
+    emails = set(db.session.scalars(sa.select(User.email).where(User.email.like("%@demo.test"))))
+    assert {
+        f"{role}@demo.test" for role in ("citizen", "councillor", "officer", "auditor", "admin")
+    } <= emails
+    rounds = {r.phase: r for r in db.session.scalars(sa.select(Round))}
+    voting_round = rounds[Phase.VOTING]
+    assert 12 <= len(demo.RIVERSIDE_PROJECTS) <= 18
+    assert voting.ballot_count(voting_round) >= 200
+    assert voting.ballot_count(voting_round) == voting.participation_count(voting_round)
+    published = rounds[Phase.PUBLISHED]
+    assert results.get_result(published).published_at is not None
+    assert Phase.PROPOSALS in rounds
+    client = app.test_client()
+    assert (
+        client.post("/login", data={"email": "citizen@demo.test", "password": "demo"}).status_code
+        == 302
+    )
+    assert client.get(f"/rounds/{voting_round.id}/ballot").status_code == 200
+    assert app.test_client().get(f"/rounds/{published.id}/results").status_code == 200
