@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from pb.allocation import equal_shares, greedy
+from pb.allocation import equal_shares, equal_shares_exact, equal_shares_float, greedy
 from pb.allocation.election import Election, TraceRecorder
 from pb.allocation.numbers import Number, normalize
 from pb.allocation.outcome import Outcome
@@ -81,31 +81,66 @@ def same_outcome_between(low: equal_shares.Run, high: equal_shares.Run) -> bool:
     if high.over or low.over or low.selected != high.selected:
         return False
     return all(
-        bound is None or key < bound for key, bound in zip(low.keys, high.bounds, strict=True)
+        equal_shares.before(key, rival)
+        for key, rivals in zip(low.keys, high.bounds, strict=True)
+        for rival in rivals
     )
+
+
+def mes_run(
+    prep: equal_shares.Prepared,
+    total_budget: Number,
+    *,
+    limit: Number | None = None,
+    thresholds: list[equal_shares.Key] | None = None,
+    guide: equal_shares.Run | None = None,
+) -> equal_shares.Run:
+    """One MES run: in floating point with proven decisions when possible, else exactly.
+
+    The decisions (what is selected, in which order, what is dropped) are exact either way;
+    prices of a floating-point run are approximate until `exact_run` recomputes them.
+    """
+    if prep.uniform:
+        try:
+            return equal_shares_float.run(prep, total_budget, limit=limit, thresholds=thresholds)
+        except equal_shares_float.Uncertain:
+            pass
+    return equal_shares_exact.run(prep, total_budget, limit=limit, thresholds=thresholds)
+
+
+def exact_run(prep: equal_shares.Prepared, run: equal_shares.Run) -> equal_shares.Run:
+    """The same run with exact prices, payments and drops (for the outcome's trace)."""
+    return equal_shares_exact.replay(prep, run)
 
 
 def add1(election: Election, variant: Add1, *, search: bool = True) -> Completed:
     """Run MES with the add1 completion; see the module docstring for the definition.
 
     The definition recomputes MES for every one-unit step of the per-voter budget, which can
-    mean hundreds of runs (Assen 2024: 843). With `search`, ranges of steps that provably give
-    the same outcome are skipped (`same_outcome_between`), jumping twice as far after each
-    success and half as far after a failure; the result is the same as stepping one unit at a
-    time (`search=False`), which the tests check.
+    mean hundreds of runs (Assen 2024: 843). With `search` (the default; the result is the same
+    as stepping one unit at a time, which the tests check):
+
+    - from the current budget, MES is run `jump` units higher; if `same_outcome_between` proves
+      that every budget in between gives the current outcome, they are all skipped and the jump
+      doubles; otherwise it halves, down to a single step;
+    - a run is *guided* by the nearest run already computed above it (`guided_step`): its first
+      steps, while it repeats that run's choices, usually cost one pricing instead of several.
     """
     prep = equal_shares.prepare(election)
     budget, voters = election.budget, prep.voters
     if voters == 0:
-        return Completed(equal_shares.run(prep, budget), 0, "no_voters")
+        return Completed(equal_shares_exact.run(prep, budget), 0, "no_voters")
     start = (budget // voters) * voters if variant.integral_start else budget
-
-    runs: dict[int, equal_shares.Run] = {}  # every run is exact: failed jumps are reused
+    runs: dict[int, equal_shares.Run] = {}  # every run decides exactly, whatever its options
 
     def at(steps: int, thresholds: list[Any] | None = None) -> equal_shares.Run:
         if thresholds is None and steps in runs:
             return runs[steps]
-        result = equal_shares.run(prep, start + steps * voters, limit=budget, thresholds=thresholds)
+        above = [known for known in runs if known > steps]
+        guide = runs[min(above)] if above and thresholds is None else None
+        result = mes_run(
+            prep, start + steps * voters, limit=budget, thresholds=thresholds, guide=guide
+        )
         runs[steps] = result
         return result
 
@@ -115,9 +150,9 @@ def add1(election: Election, variant: Add1, *, search: bool = True) -> Completed
     jump = 2
     while True:
         if len(current.selections) == supported:
-            return Completed(current, increments, "all_supported_selected")
+            return Completed(exact_run(prep, current), increments, "all_supported_selected")
         if variant.exhaustive_stop and is_exhaustive(election, current.selected):
-            return Completed(current, increments, "exhaustive")
+            return Completed(exact_run(prep, current), increments, "exhaustive")
         while search and jump >= 2:
             far = at(increments + jump, current.keys)
             if same_outcome_between(current, far):
@@ -128,22 +163,22 @@ def add1(election: Election, variant: Add1, *, search: bool = True) -> Completed
         else:
             following = at(increments + 1)
             if following.over or _cost(election, following.selected) > budget:
-                return Completed(current, increments, "next_over_budget")
+                return Completed(exact_run(prep, current), increments, "next_over_budget")
             current, increments, jump = following, increments + 1, 2
+            for old in [known for known in runs if known <= increments]:
+                del runs[old]
 
 
 def _record_mes(trace: TraceRecorder, run: equal_shares.Run, *, drops: bool) -> None:
-    """Selections (and, if `drops`, unaffordable projects) in the order MES decided them."""
-    pending = list(run.drops) if drops else []
-    for number, selection in enumerate(run.selections):
-        while pending and pending[0].after <= number:
-            drop = pending.pop(0)
-            trace.reject(drop.project, "not_affordable_by_supporters", available=drop.available)
+    """Selections in the order MES made them; then (if `drops`) the projects its supporters
+    could not pay for when it ended, with what they had left."""
+    for selection in run.selections:
         trace.select(
             selection.project, "equal-shares", price=selection.rho, payments=selection.payments
         )
-    for drop in pending:
-        trace.reject(drop.project, "not_affordable_by_supporters", available=drop.available)
+    if drops:
+        for drop in run.drops:
+            trace.reject(drop.project, "not_affordable_by_supporters", available=drop.available)
 
 
 def _unsupported_first(election: Election, trace: TraceRecorder) -> None:
@@ -175,7 +210,8 @@ def _finish_mes(
 
 def equalshares(election: Election) -> Outcome:
     """Plain Method of Equal Shares with the real budget (no completion)."""
-    run = equal_shares.run(equal_shares.prepare(election), election.budget)
+    prep = equal_shares.prepare(election)
+    run = exact_run(prep, mes_run(prep, election.budget))
     return _finish_mes(election, "equalshares", None, run)
 
 

@@ -28,6 +28,13 @@ def local_files() -> list[Path]:
     return sorted(LOCAL_PABULIB.glob("*.pb"))
 
 
+def all_files() -> list[Path]:
+    """The local copies, then every shared file that has no local copy (each election once)."""
+    local = local_files()
+    names = {path.name for path in local}
+    return local + [path for path in shared_files() if path.name not in names]
+
+
 def shared(name: str) -> Path:
     """A shared file by name; skips the test when the shared folder is absent."""
     path = SHARED_PABULIB / name

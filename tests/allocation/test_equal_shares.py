@@ -16,6 +16,8 @@ from pb.allocation import (
     allocate,
     completion,
     equal_shares,
+    equal_shares_exact,
+    equal_shares_float,
 )
 from pb.allocation.rules import RULES
 
@@ -217,8 +219,55 @@ def test_exact_arithmetic_fallback_gives_the_same_runs() -> None:
     instance, profile = FOUR
     election = _election(instance, profile, "cost")
     prep = equal_shares.prepare(election)
-    fast = equal_shares.run(prep, 196)
-    plain = equal_shares.run(prep, 196, rational=Fraction)
+    fast = equal_shares_exact.run(prep, 196)
+    plain = equal_shares_exact.run(prep, 196, rational=Fraction)
     assert fast.selected == plain.selected
     assert [s.rho for s in fast.selections] == [s.rho for s in plain.selections]
     assert [s.payments for s in fast.selections] == [s.payments for s in plain.selections]
+
+
+def test_floating_point_runs_decide_exactly_or_give_up() -> None:
+    instance, profile = FOUR
+    prep = equal_shares.prepare(_election(instance, profile, "cost"))
+    for budget in range(0, 400, 7):
+        exact = equal_shares_exact.run(prep, budget)
+        try:
+            floating = equal_shares_float.run(prep, budget)
+        except equal_shares_float.Uncertain:
+            continue
+        assert floating.selected == exact.selected
+        replayed = completion.exact_run(prep, floating)
+        expected = completion.exact_run(prep, exact)
+        assert [s.rho for s in replayed.selections] == [s.rho for s in exact.selections]
+        assert [s.payments for s in replayed.selections] == [s.payments for s in exact.selections]
+        assert [(d.project, d.available) for d in replayed.drops] == [
+            (d.project, d.available) for d in expected.drops
+        ]
+
+
+def test_a_guided_run_decides_like_an_unguided_one() -> None:
+    instance, profile = FOUR
+    prep = equal_shares.prepare(_election(instance, profile, "cost"))
+    for high in range(0, 400, 9):
+        guide = equal_shares_exact.run(prep, high)
+        for low in range(0, high + 1, 5):
+            plain = equal_shares_exact.run(prep, low)
+            assert equal_shares_exact.run(prep, low, guide=guide).selected == plain.selected
+            try:
+                floating = equal_shares_float.run(prep, low, guide=guide)
+            except equal_shares_float.Uncertain:
+                continue
+            assert floating.selected == plain.selected
+
+
+def test_ties_and_exact_boundaries_make_the_float_path_give_up() -> None:
+    # three supporters with exactly the cost between them: is the last one poor or rich?
+    instance, profile = approval(30, {"a": 30, "b": 30}, [["a"], ["a"], ["a", "b"]])
+    prep = equal_shares.prepare(_election(instance, profile, "cost"))
+    exact = equal_shares_exact.run(prep, 30)
+    assert exact.selected == ["a"]
+    try:
+        floating = equal_shares_float.run(prep, 30)
+    except equal_shares_float.Uncertain:
+        return
+    assert floating.selected == exact.selected

@@ -14,7 +14,7 @@ import pytest
 from pb.allocation.rules import RULES
 from pb.cli import main
 
-from .conftest import REPO_ROOT, SHARED_PABULIB, header, load, local_files, shared_files
+from .conftest import REPO_ROOT, SHARED_PABULIB, all_files, header, load, shared_files
 
 BIG = 20_000  # voters; informational `slow` marker above this
 
@@ -33,7 +33,7 @@ def marks(path: Path) -> list[pytest.MarkDecorator]:
 
 
 SHARED = officially_decided(shared_files())
-LOCAL = officially_decided(local_files())
+EVERY = officially_decided(all_files())  # each election once, the local copy when there is one
 
 
 def test_the_shared_collection_has_the_expected_official_results() -> None:
@@ -55,7 +55,7 @@ def test_the_shared_collection_has_the_expected_official_results() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [pytest.param(p, marks=marks(p), id=f"{p.parent.name}/{p.name}") for p in LOCAL + SHARED],
+    [pytest.param(p, marks=marks(p), id=f"{p.parent.name}/{p.name}") for p in EVERY],
 )
 def test_pb_tally_reproduces_the_official_selection(
     path: Path, capsys: pytest.CaptureFixture[str]

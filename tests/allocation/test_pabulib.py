@@ -17,7 +17,7 @@ from pb.allocation.pabulib import (
 )
 from pb.allocation.satisfaction import SATISFACTIONS
 
-from .conftest import LOCAL_PABULIB, load, local_files, shared_files
+from .conftest import LOCAL_PABULIB, all_files, load
 
 MINIMAL = '''META
 key;value
@@ -153,7 +153,7 @@ def test_official_selection_column() -> None:
     assert election.official_selection == {"3", "9", "2", "11", "13", "14", "5", "6", "12"}
 
 
-ALL_FILES = local_files() + shared_files()
+ALL_FILES = all_files()
 
 
 @pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")

@@ -23,7 +23,7 @@ from pb.allocation import (
 from pb.allocation.pabulib import parse_string, write_string
 from pb.allocation.pabulib_export import election_file, with_outcome
 
-from .conftest import header, load, local_files, shared_files
+from .conftest import all_files, header, load
 
 checker = pytest.importorskip("pabulib.checker")
 
@@ -136,7 +136,11 @@ def test_missing_mandatory_meta_is_refused() -> None:
         election_file(instance, Profile("approval", ()))
 
 
-SMALL = [p for p in local_files() + shared_files() if header(p)[2] < 1000]
+# The checker recomputes Equal Shares with add1 in Fractions, one unit at a time: a minute per
+# file. The exported rounds above already cross-check add1 with it; here, greedy files only.
+SMALL = [
+    p for p in all_files() if header(p)[2] < 1000 and header(p)[0].get("rule") != "equalshares/add1"
+]
 
 
 @pytest.mark.parametrize("path", SMALL, ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -144,7 +148,7 @@ def test_rewritten_real_files_gain_no_error_and_lose_the_format_ones(path: Path)
     original = problems(path.read_text(encoding="utf-8-sig"))
     election = load(path)
     rule = election.rule
-    if rule in ("greedy", "greedy-no-skip", "greedy-threshold", "equalshares/add1"):
+    if rule in ("greedy", "greedy-no-skip", "greedy-threshold"):
         outcome = allocate(election.instance, election.profile, rule)
         election = with_outcome(election, outcome)
     rewritten = problems(write_string(election))

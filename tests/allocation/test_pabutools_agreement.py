@@ -91,7 +91,9 @@ def test_agrees_with_recorded_pabutools_outcomes(
     assert_agrees(ours(path, rule, satisfaction), record, rule)
 
 
-LIVE_FAST = ("greedy", "equalshares", "max-welfare", "phragmen")
+# pabutools' add1 completion needs seconds to minutes even on these files (843 MES runs for
+# Assen): the recorded outcomes cover it.
+LIVE = ("greedy", "equalshares", "max-welfare", "phragmen")
 
 
 def live_cases() -> list[Any]:
@@ -102,8 +104,7 @@ def live_cases() -> list[Any]:
         if voters >= 1000:  # the recorded outcomes cover the larger files
             continue
         for rule, satisfaction in RECORDER.COMBOS[vote_type]:
-            tiny = voters < 100
-            if rule in LIVE_FAST or (tiny and rule.startswith("equalshares/")):
+            if rule in LIVE:
                 cases.append(
                     pytest.param(path, rule, satisfaction, id=f"{path.name}-{rule}-{satisfaction}")
                 )

@@ -1,0 +1,254 @@
+"""Equal Shares on approval ballots in floating point, with every decision proven exact.
+
+Each voter group's budget is a float, and one number `error` bounds how far any non-zero float
+budget can be from the exact rational budget (zero budgets are exact: a voter who pays all they
+have is set to 0.0). Every decision of a step is taken only if it holds for every exact value
+within the bounds:
+
+- a project is dropped only if its supporters' money plus the error is below its cost, and
+  priced only if the money minus the error reaches it;
+- the poor/rich boundary of the water-filling is accepted only if the largest poor budget and
+  the smallest rich budget are each further from the share than both errors together;
+- the selected project's price interval must lie strictly before every rival's lower bound,
+  unless both prices are exact (when no supporter is poor, the share is cost / payers exactly,
+  a rational kept exactly), in which case the tie rank decides as in the exact run.
+
+Otherwise the run raises `Uncertain` and the caller recomputes it exactly. Errors are bounded
+with the standard model of IEEE 754 double arithmetic (each operation's relative error is at most
+u = 2^-53; a sum of k terms is off by at most k·u times the sum of magnitudes) and inflated
+generously, so the bounds are safe, not tight. The float path never decides differently from the
+exact path: it either agrees or gives up.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from fractions import Fraction
+from itertools import accumulate
+from operator import mul
+from typing import Any
+
+from pb.allocation.equal_shares import Bound, Key, Prepared, Run, Selection, before
+from pb.allocation.numbers import Number
+
+UNIT = 2.0**-52  # twice the unit roundoff: a safe relative error per operation
+
+
+class Uncertain(Exception):
+    """A decision was too close to call in floating point; recompute exactly."""
+
+
+def _down(x: float) -> float:
+    return math.nextafter(x, -math.inf)
+
+
+def _up(x: float) -> float:
+    return math.nextafter(x, math.inf)
+
+
+def run(
+    prep: Prepared,
+    total_budget: Number,
+    *,
+    limit: Number | None = None,
+    thresholds: list[Key] | None = None,
+    guide: Run | None = None,
+) -> Run:
+    """Like `equal_shares_exact.run` for approval ballots, or raise `Uncertain`.
+
+    The returned run's selections carry float prices: its decisions are exact, its prices are
+    not; `equal_shares_exact.replay` recomputes them exactly when they are needed.
+    """
+    if not prep.uniform:
+        raise Uncertain("not an approval election")
+    result = Run(budget=total_budget)
+    if prep.voters == 0 or not prep.projects:
+        return result
+    start = float(Fraction(total_budget) / prep.voters)
+    error = start * UNIT  # bounds |float - exact| for every non-zero budget
+    budgets = [start] * prep.groups
+    weights = prep.weights
+    priority = prep.priority
+    costs = prep.costs
+    utility, groups_of, initial = _layout(prep)
+    stale = dict(initial)  # certified lower bounds of each price
+    spent: Number = 0
+    get_budget = budgets.__getitem__
+    get_weight = weights.__getitem__
+
+    def pricer(pid: str) -> tuple[Key, Any] | None:
+        """The key and charging plan of `pid`, or None if it is certainly unaffordable."""
+        cost = costs[pid]
+        order = sorted(groups_of[pid], key=get_budget)
+        values = list(map(get_budget, order))
+        first = bisect_right(values, 0.0)  # groups with nothing left pay nothing
+        if first == len(values):
+            return None
+        values = values[first:]
+        counts = list(accumulate(map(get_weight, order[first:])))
+        money = list(accumulate(map(mul, values, map(get_weight, order[first:]))))
+        slack = counts[-1] * error + (len(values) + 2) * UNIT * money[-1]
+        if money[-1] + slack < cost:
+            return None
+        if money[-1] - slack < cost:
+            raise Uncertain(f"is {pid} affordable?")
+        return _price(pid, cost, utility[pid], values, counts, money, error, priority)
+
+    following = guide is not None
+    while stale:
+        step = len(result.selections)
+        theta = thresholds[step] if thresholds is not None and step < len(thresholds) else None
+        best: str | None = None
+        best_key: Key | None = None
+        best_plan: Any = None
+        keys: dict[str, Key] = {}
+        rivals: list[Bound] = []
+        if following:
+            settled = _guided(guide, step, stale, pricer)  # type: ignore[arg-type]
+            if settled is None:
+                following = False
+            else:
+                best, best_key, best_plan, rivals = settled
+                del stale[best]
+                error = _charge(budgets, groups_of[best], best_plan, error, start)
+                result.selections.append(Selection(best, best_key[1], (0, 0, 0, 0)))
+                result.keys.append(best_key)
+                result.bounds.append(rivals)
+                spent += costs[best]
+                if limit is not None and spent > limit:
+                    result.over = True
+                    break
+                continue
+        for pid, bound in sorted(stale.items(), key=lambda item: (item[1][0], item[1][2])):
+            # Stop at the first project whose lower bound is clear of the best interval (and of
+            # the threshold): sorted by lower bound, every later one is clear too.
+            clear = best_key is not None and best_key[1] < bound[0]
+            if clear and (theta is None or theta[1] < bound[0]):
+                rivals.append(bound)
+                break
+            priced = pricer(pid)
+            if priced is None:  # unaffordable now, hence for good: money only goes down
+                del stale[pid]
+                continue
+            key, plan = priced
+            keys[pid] = key
+            stale[pid] = (key[0], key[2], key[3])
+            if best_key is None or _less(key, best_key):
+                best, best_key, best_plan = pid, key, plan
+        if best is None:
+            break
+        for pid, key in keys.items():  # the winner must beat every rival for certain
+            if pid != best:
+                bound = (key[0], key[2], key[3])
+                if not before(best_key, bound):
+                    raise Uncertain(f"{best} or {pid}?")
+                rivals.append(bound)
+        del stale[best]
+        error = _charge(budgets, groups_of[best], best_plan, error, start)
+        result.selections.append(Selection(best, best_key[1], (0, 0, 0, 0)))
+        result.keys.append(best_key)
+        result.bounds.append(rivals)
+        spent += costs[best]
+        if limit is not None and spent > limit:
+            result.over = True
+            break
+    return result
+
+
+def _layout(prep: Prepared) -> tuple[dict[str, Any], dict[str, list[int]], dict[str, Bound]]:
+    """Per project: its satisfaction, its supporter groups, and the lower bound of its price
+    cost / (u x supporters), exactly; computed once per election, not once per run."""
+    cached = prep.cache.get("float_layout")
+    if cached is None:
+        utility = {p: prep.members[p][0][0] for p in prep.projects}
+        groups_of = {p: prep.members[p][0][1] for p in prep.projects}
+        initial = {}
+        for p in prep.projects:
+            supporters = sum(prep.weights[g] for g in groups_of[p])
+            exact = Fraction(prep.costs[p]) / (utility[p] * supporters)
+            initial[p] = (_down(float(exact)), exact, prep.priority[p])
+        cached = prep.cache["float_layout"] = (utility, groups_of, initial)
+    return cached
+
+
+def _guided(guide: Run, step: int, stale: dict[str, Bound], pricer: Any) -> Any:
+    """Settle a step by pricing only the guide's winner (see
+    `equal_shares_exact.guided_step` for why this is sound), or None."""
+    if step >= len(guide.selections):
+        return None
+    pid = guide.selections[step].project
+    if pid not in stale:
+        return None
+    priced = pricer(pid)
+    if priced is None:
+        return None
+    key, plan = priced
+    rivals = guide.bounds[step]
+    if all(before(key, rival) for rival in rivals):
+        return pid, key, plan, rivals
+    stale[pid] = (key[0], key[2], key[3])
+    return None
+
+
+def _less(a: Key, b: Key) -> bool:
+    """The order used to pick a candidate winner (certainty is checked separately)."""
+    if a[2] is not None and b[2] is not None:
+        return (a[2], a[3]) < (b[2], b[3])
+    return (a[0] + a[1], a[3]) < (b[0] + b[1], b[3])
+
+
+def _price(
+    pid: str,
+    cost: Number,
+    u: Number,
+    values: list[float],
+    counts: list[int],
+    money: list[float],
+    error: float,
+    priority: dict[str, int],
+) -> tuple[Key, tuple[float, float]]:
+    """Price an affordable project: its key and (share, share error) for charging."""
+    payers = counts[-1]
+    # first position j whose budget covers an equal split of what the poorer ones cannot pay
+    low, high = 0, len(values) - 1
+    while low < high:
+        mid = (low + high) // 2
+        paid = money[mid - 1] if mid else 0.0
+        rest = payers - (counts[mid - 1] if mid else 0)
+        if cost - paid <= rest * values[mid]:
+            high = mid
+        else:
+            low = mid + 1
+    j = low
+    paid = money[j - 1] if j else 0.0
+    poor = counts[j - 1] if j else 0
+    rich = payers - poor
+    share = (cost - paid) / rich
+    paid_error = poor * error + (j + 2) * UNIT * paid
+    share_error = (paid_error + 2 * UNIT * (cost + paid)) / rich + 2 * UNIT * share
+    if j and not values[j - 1] + error < share - share_error:
+        raise Uncertain(f"is the poorest rich supporter of {pid} poor?")
+    if not values[j] - error >= share + share_error:
+        raise Uncertain(f"is the richest poor supporter of {pid} rich?")
+    rank = priority[pid]
+    if j == 0:  # nobody is poor: the share is exactly cost / payers
+        exact = Fraction(cost) / (payers * u)
+        approx = float(exact)
+        return (_down(approx), _up(approx), exact, rank), (share, share_error)
+    rho = share / float(u)
+    rho_error = share_error / float(u) + 2 * UNIT * rho
+    return (_down(rho - rho_error), _up(rho + rho_error), None, rank), (share, share_error)
+
+
+def _charge(
+    budgets: list[float], groups: list[int], plan: tuple[float, float], error: float, start: float
+) -> float:
+    """Each supporter pays the share, or all they have (certified poor): the new error bound."""
+    share, share_error = plan
+    for group in groups:
+        value = budgets[group]
+        if value:
+            budgets[group] = value - share if value >= share else 0.0
+    # a rich budget is off by its old error, the share's error, and one rounding
+    return error + share_error + 2 * UNIT * start
