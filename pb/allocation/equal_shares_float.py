@@ -71,7 +71,7 @@ def run(
     weights = prep.weights
     priority = prep.priority
     costs = prep.costs
-    utility, groups_of, initial = _layout(prep)
+    utility, groups_of, initial, supporters = _layout(prep)
     stale = dict(initial)  # certified lower bounds of each price
     spent: Number = 0
     get_budget = budgets.__getitem__
@@ -80,7 +80,18 @@ def run(
     def pricer(pid: str) -> tuple[Key, Any] | None:
         """The key and charging plan of `pid`, or None if it is certainly unaffordable."""
         cost = costs[pid]
-        order = sorted(groups_of[pid], key=get_budget)
+        groups = groups_of[pid]
+        lowest = min(map(get_budget, groups))
+        if lowest > 0.0:  # everyone has money: if everyone can pay an equal share, done
+            payers = supporters[pid]
+            share = cost / payers
+            share_error = 2 * UNIT * share
+            if lowest - error >= share + share_error:
+                exact = Fraction(cost) / (payers * utility[pid])
+                approx = float(exact)
+                key = (_down(approx), _up(approx), exact, priority[pid])
+                return key, (share, share_error)
+        order = sorted(groups, key=get_budget)
         values = list(map(get_budget, order))
         first = bisect_right(values, 0.0)  # groups with nothing left pay nothing
         if first == len(values):
@@ -156,19 +167,20 @@ def run(
     return result
 
 
-def _layout(prep: Prepared) -> tuple[dict[str, Any], dict[str, list[int]], dict[str, Bound]]:
-    """Per project: its satisfaction, its supporter groups, and the lower bound of its price
-    cost / (u x supporters), exactly; computed once per election, not once per run."""
+def _layout(prep: Prepared) -> tuple[Any, Any, Any, Any]:
+    """Per project: its satisfaction, its supporter groups, the lower bound of its price
+    cost / (u x supporters) exactly, and its number of supporters; computed once per election,
+    not once per run."""
     cached = prep.cache.get("float_layout")
     if cached is None:
         utility = {p: prep.members[p][0][0] for p in prep.projects}
         groups_of = {p: prep.members[p][0][1] for p in prep.projects}
+        supporters = {p: sum(prep.weights[g] for g in groups_of[p]) for p in prep.projects}
         initial = {}
         for p in prep.projects:
-            supporters = sum(prep.weights[g] for g in groups_of[p])
-            exact = Fraction(prep.costs[p]) / (utility[p] * supporters)
+            exact = Fraction(prep.costs[p]) / (utility[p] * supporters[p])
             initial[p] = (_down(float(exact)), exact, prep.priority[p])
-        cached = prep.cache["float_layout"] = (utility, groups_of, initial)
+        cached = prep.cache["float_layout"] = (utility, groups_of, initial, supporters)
     return cached
 
 
