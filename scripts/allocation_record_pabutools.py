@@ -241,6 +241,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=900.0)
     parser.add_argument("--output", type=Path, default=OUTPUT)
     parser.add_argument("--rule", help="only this engine rule")
+    parser.add_argument(
+        "--missing", action="store_true", help="skip what is already recorded (not timed out)"
+    )
     args = parser.parse_args(argv)
     files = args.files or sorted(SHARED.glob("*.pb"), key=lambda p: p.stat().st_size)
     data = json.loads(args.output.read_text()) if args.output.exists() else {}
@@ -258,6 +261,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.rule and rule != args.rule:
                 continue
             key = f"{rule}|{satisfaction or ''}"
+            known = data.get(path.name, {}).get(key, {})
+            if args.missing and "selected" in known:
+                continue
             record = run_one(path, rule, satisfaction, args.timeout)
             data.setdefault(path.name, {})[key] = record
             args.output.parent.mkdir(parents=True, exist_ok=True)
