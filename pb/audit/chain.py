@@ -55,9 +55,32 @@ def format_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def entry_hash(entry: Mapping[str, Any]) -> str:
-    """SHA-256 over the canonical JSON of the entry's hashed fields (previous hash included)."""
-    return sha256_hex(canonical_json({name: entry[name] for name in HASHED_FIELDS}))
+# The genesis entry's data names the chain's format, which fixes how every entry is hashed.
+# pb-audit-2 hashes an entry's data through its own SHA-256, so an export can withhold the data
+# of an entry (a closed round's unpublished tally) and still prove the chain: the entry then
+# carries `"data": null` and its `data_sha256`. pb-audit-1 (the first deployments) hashed the
+# data itself and cannot withhold anything.
+LOG_FORMAT = "pb-audit-2"
+LEGACY_LOG_FORMAT = "pb-audit-1"
+LOG_FORMATS = (LEGACY_LOG_FORMAT, LOG_FORMAT)
+
+
+def data_hash(data: Any) -> str:
+    return sha256_hex(canonical_json(data))
+
+
+def entry_hash(entry: Mapping[str, Any], log_format: str = LOG_FORMAT) -> str:
+    """SHA-256 over the canonical JSON of the entry's hashed fields (previous hash included).
+
+    pb-audit-2: `data` enters as `data_sha256`, the SHA-256 of its canonical JSON (taken from
+    the entry when its data is withheld, i.e. null). pb-audit-1: `data` enters as it is.
+    """
+    if log_format == LEGACY_LOG_FORMAT:
+        return sha256_hex(canonical_json({name: entry[name] for name in HASHED_FIELDS}))
+    body = {name: entry[name] for name in HASHED_FIELDS if name != "data"}
+    withheld = entry["data"] is None
+    body["data_sha256"] = entry["data_sha256"] if withheld else data_hash(entry["data"])
+    return sha256_hex(canonical_json(body))
 
 
 def receipt_of(round_id: int, ballot_id: str, choices: Mapping[int, int]) -> str:
@@ -89,11 +112,29 @@ class ChainBreak(ValueError):
 
 
 ENTRY_FIELDS = (*HASHED_FIELDS, "entry_hash")
+HEX = frozenset("0123456789abcdef")
 
 
-def check_entry(entry: Mapping[str, Any], expected_seq: int, prev_hash: str) -> str:
+def log_format_of(genesis: Mapping[str, Any]) -> str:
+    """The chain format named by a genesis entry's data (raises `ChainBreak` if unknown)."""
+    data = genesis.get("data") if isinstance(genesis, Mapping) else None
+    found = data.get("format") if isinstance(data, Mapping) else None
+    if found not in LOG_FORMATS:
+        raise ChainBreak(
+            0, f"the genesis entry names no known log format ({', '.join(LOG_FORMATS)})"
+        )
+    return str(found)
+
+
+def check_entry(
+    entry: Mapping[str, Any], expected_seq: int, prev_hash: str, log_format: str = LOG_FORMAT
+) -> str:
     """Check one entry against its position; return its hash or raise `ChainBreak`."""
-    if not isinstance(entry, Mapping) or set(entry) != set(ENTRY_FIELDS):
+    if not isinstance(entry, Mapping):
+        raise ChainBreak(expected_seq, "an entry must be a JSON object")
+    withheld = entry.get("data", {}) is None
+    expected_fields = set(ENTRY_FIELDS) | ({"data_sha256"} if withheld else set())
+    if set(entry) != expected_fields:
         raise ChainBreak(expected_seq, f"an entry must have exactly the fields {ENTRY_FIELDS}")
     seq = entry["seq"]
     if type(seq) is not int:
@@ -107,7 +148,13 @@ def check_entry(entry: Mapping[str, Any], expected_seq: int, prev_hash: str) -> 
     for name in ENTRY_FIELDS:
         if name not in ("seq", "data") and not isinstance(entry[name], str):
             raise ChainBreak(seq, f"{name} is not a string")
-    if not isinstance(entry["data"], Mapping):
+    if withheld:
+        digest = entry["data_sha256"]
+        if log_format == LEGACY_LOG_FORMAT or seq == 0:
+            raise ChainBreak(seq, "its data is withheld, which this log's format does not allow")
+        if not isinstance(digest, str) or len(digest) != 64 or not set(digest) <= HEX:
+            raise ChainBreak(seq, "data_sha256 is not 64 lowercase hex digits")
+    elif not isinstance(entry["data"], Mapping):
         raise ChainBreak(seq, "data is not an object")
     if seq == 0 and entry["action"] != "log.genesis":
         raise ChainBreak(seq, "the first entry is not a genesis entry")
@@ -118,7 +165,7 @@ def check_entry(entry: Mapping[str, Any], expected_seq: int, prev_hash: str) -> 
             "(an entry was inserted, deleted or replaced before it)",
         )
     try:
-        expected = entry_hash(entry)
+        expected = entry_hash(entry, log_format)
     except TypeError as error:
         raise ChainBreak(seq, f"its data is not canonical JSON ({error})") from None
     if entry["entry_hash"] != expected:
@@ -127,13 +174,17 @@ def check_entry(entry: Mapping[str, Any], expected_seq: int, prev_hash: str) -> 
 
 
 def check_chain(entries: Iterable[Mapping[str, Any]]) -> list[str]:
-    """Every entry's hash, in order, after checking the chain from its genesis entry.
+    """Every entry's hash, in order, after checking the chain from its genesis entry (whose
+    data names the log format).
 
     Raises `ChainBreak` naming the first entry that does not follow from the one before it.
     """
     hashes: list[str] = []
     prev = GENESIS_PREV_HASH
+    log_format = LOG_FORMAT
     for position, entry in enumerate(entries):
-        prev = check_entry(entry, position, prev)
+        if position == 0:
+            log_format = log_format_of(entry)
+        prev = check_entry(entry, position, prev, log_format)
         hashes.append(prev)
     return hashes

@@ -22,9 +22,9 @@ from pb.allocation.pabulib import PabulibElection, write_string
 from pb.audit import bundle
 from pb.audit import checkpoints as checkpoint_store
 from pb.audit import services as audit
-from pb.audit.chain import canonical_json, format_time
+from pb.audit.chain import LEGACY_LOG_FORMAT, canonical_json, data_hash, format_time
 from pb.audit.models import AuditEntry
-from pb.errors import NotFound
+from pb.errors import Conflict, NotFound
 from pb.extensions import db
 from pb.results import engine
 from pb.results import services as results
@@ -38,6 +38,8 @@ from pb.voting.models import Ballot
 # pabulib's META requires a country and a unit (city); set these for your council.
 PABULIB_COUNTRY = os.environ.get("PB_PABULIB_COUNTRY", "United Kingdom")
 PABULIB_UNIT = os.environ.get("PB_PABULIB_UNIT", "Ward budgets")
+# Log entries whose data says something about the votes (withheld in other rounds' bundles).
+WITHHELD_UNTIL_PUBLISHED = frozenset({"round.tallied"})
 # META keys in the order pabulib-checker expects them.
 CONSTRAINT_ORDER = (
     "min_length",
@@ -71,7 +73,7 @@ def round_bundle(round_: Round, user: User | None) -> bytes:
         bundle.BALLOTS_CSV: _ballots_csv(ballots),
         bundle.BALLOTS_PB: _pabulib(round_, ballots).encode("utf-8"),
         bundle.RESULTS: bundle.dumps(_results(round_, result)),
-        bundle.LOG: "".join(_log_line(entry) for entry in log).encode("utf-8"),
+        bundle.LOG: _log(log, round_, user).encode("utf-8"),
         bundle.CHECKPOINTS: bundle.dumps([checkpoint.published() for checkpoint in signed]),
     }
     manifest = {
@@ -108,8 +110,26 @@ def closing_entry(round_: Round) -> AuditEntry | None:
     return db.session.scalar(query)
 
 
-def _log_line(entry: AuditEntry) -> str:
-    return canonical_json(entry.hashed_fields() | {"entry_hash": entry.entry_hash}) + "\n"
+def _log(log: list[AuditEntry], round_: Round, user: User | None) -> str:
+    """The whole chain, one canonical JSON entry per line. The data of another round's close
+    entry (its count and selection) is withheld, leaving its hash, while that round's results
+    are not visible to `user`: one round's bundle must not publish another's result early."""
+    visible = {str(round_.id): True}
+    legacy = audit.log_format() == LEGACY_LOG_FORMAT
+    lines = []
+    for entry in log:
+        fields = entry.hashed_fields() | {"entry_hash": entry.entry_hash}
+        if entry.action in WITHHELD_UNTIL_PUBLISHED and entry.object_type == "round":
+            if entry.object_id not in visible:
+                other = db.session.get(Round, int(entry.object_id))
+                visible[entry.object_id] = other is not None and results.visible_to(other, user)
+            if not visible[entry.object_id]:
+                if legacy:
+                    raise Conflict(_("This log's format cannot withhold another round's result."))
+                fields["data_sha256"] = data_hash(fields["data"])
+                fields["data"] = None
+        lines.append(canonical_json(fields) + "\n")
+    return "".join(lines)
 
 
 def ballot_choices_json(ballot: Ballot) -> str:

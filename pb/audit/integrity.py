@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from pb.audit.chain import GENESIS_PREV_HASH, ChainBreak, check_entry
+from pb.audit.chain import GENESIS_PREV_HASH, LOG_FORMAT, ChainBreak, check_entry, log_format_of
 from pb.audit.models import AuditEntry, Checkpoint
 from pb.audit.signing import checkpoint_problem
 from pb.extensions import db
@@ -29,11 +29,14 @@ def check_stored() -> Integrity:
     """Walk the whole log from its genesis entry, then check every checkpoint against it."""
     hashes: list[str] = []
     prev = GENESIS_PREV_HASH
+    log_format = LOG_FORMAT
     query = select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=1000)
     for position, entry in enumerate(db.session.scalars(query)):
         fields = entry.hashed_fields() | {"entry_hash": entry.entry_hash}
         try:
-            prev = check_entry(fields, position, prev)
+            if position == 0:
+                log_format = log_format_of(fields)
+            prev = check_entry(fields, position, prev, log_format)
         except ChainBreak as error:
             return Integrity(position, prev if hashes else None, 0, str(error))
         hashes.append(prev)

@@ -18,7 +18,14 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select, text
 
-from pb.audit.chain import GENESIS_PREV_HASH, canonical_json, entry_hash, format_time
+from pb.audit.chain import (
+    GENESIS_PREV_HASH,
+    LOG_FORMAT,
+    canonical_json,
+    entry_hash,
+    format_time,
+    log_format_of,
+)
 from pb.audit.models import AuditEntry
 from pb.db import utcnow
 from pb.extensions import db
@@ -114,12 +121,19 @@ def _genesis_fields() -> dict[str, Any]:
         "action": "log.genesis",
         "object_type": "deployment",
         "object_id": secrets.token_hex(16),  # this deployment's origin id
-        "data": {"format": "pb-audit-1"},
+        "data": {"format": LOG_FORMAT},
         "prev_hash": GENESIS_PREV_HASH,
     }
 
 
+def log_format() -> str:
+    """The format this deployment's chain was started in (its genesis entry says)."""
+    genesis = db.session.scalar(select(AuditEntry.data).where(AuditEntry.seq == 0))
+    return log_format_of({"data": json.loads(genesis)}) if genesis else LOG_FORMAT
+
+
 def _append(fields: dict[str, Any]) -> AuditEntry:
+    chain_format = fields["data"]["format"] if fields["seq"] == 0 else log_format()
     entry = AuditEntry(
         seq=fields["seq"],
         occurred_at=datetime.strptime(fields["occurred_at"], "%Y-%m-%dT%H:%M:%S.%f%z"),
@@ -130,7 +144,7 @@ def _append(fields: dict[str, Any]) -> AuditEntry:
         object_id=fields["object_id"],
         data=canonical_json(fields["data"]),
         prev_hash=fields["prev_hash"],
-        entry_hash=entry_hash(fields),
+        entry_hash=entry_hash(fields, chain_format),
     )
     db.session.add(entry)
     db.session.flush()

@@ -28,7 +28,14 @@ from pb.audit.bundle import (
     read_bundle,
     sha256_bytes,
 )
-from pb.audit.chain import GENESIS_PREV_HASH, ChainBreak, canonical_json, check_entry
+from pb.audit.chain import (
+    GENESIS_PREV_HASH,
+    LOG_FORMAT,
+    ChainBreak,
+    canonical_json,
+    check_entry,
+    log_format_of,
+)
 from pb.audit.signing import checkpoint_problem, key_id
 from pb.audit.verdict import Report, VerificationFailed
 
@@ -93,11 +100,18 @@ class Log:
         return len(self.entries) - 1
 
     def of_round(self, round_id: int) -> list[dict[str, Any]]:
-        return [
+        """The round's own entries; their data must not be withheld."""
+        found = [
             e
             for e in self.entries
             if e["object_type"] == "round" and e["object_id"] == str(round_id)
         ]
+        for entry in found:
+            if entry["data"] is None:
+                raise VerificationFailed(
+                    f"{LOG}: entry {entry['seq']} is about this round but its data is withheld"
+                )
+        return found
 
 
 def verify_bundle(
@@ -158,13 +172,16 @@ def read_log(bundle: Bundle) -> Log:
     entries: list[dict[str, Any]] = []
     hashes: list[str] = []
     prev = GENESIS_PREV_HASH
+    log_format = LOG_FORMAT
     for number, line in enumerate(lines, start=1):
         try:
             entry = json.loads(line)
         except json.JSONDecodeError as error:
             raise VerificationFailed(f"{LOG} line {number}: not valid JSON ({error})") from None
         try:
-            prev = check_entry(entry, number - 1, prev)
+            if number == 1:
+                log_format = log_format_of(entry)
+            prev = check_entry(entry, number - 1, prev, log_format)
         except ChainBreak as error:
             raise VerificationFailed(f"{LOG} line {number}: {error}") from None
         entries.append(entry)

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from pb.audit import signing
-from pb.audit.chain import ChainBreak, check_chain, entry_hash, receipt_of
+from pb.audit.chain import (
+    LEGACY_LOG_FORMAT,
+    LOG_FORMAT,
+    ChainBreak,
+    check_chain,
+    data_hash,
+    entry_hash,
+    receipt_of,
+)
 from pb.audit.recount import VOTE_TYPES_BY_FORMAT
 from pb.audit.verify import KeptCheckpoint
 from pb.voting.formats import BALLOT_FORMATS
@@ -21,7 +29,7 @@ def test_the_verifier_knows_how_every_ballot_format_is_counted() -> None:
     assert {name: f.vote_type for name, f in BALLOT_FORMATS.items()} == VOTE_TYPES_BY_FORMAT
 
 
-def _chain(length: int) -> list[dict]:
+def _chain(length: int, log_format: str = LOG_FORMAT) -> list[dict]:
     entries: list[dict] = []
     for seq in range(length):
         entry = {
@@ -32,10 +40,10 @@ def _chain(length: int) -> list[dict]:
             "action": "log.genesis" if seq == 0 else "ward.created",
             "object_type": "ward",
             "object_id": str(seq),
-            "data": {"n": seq},
+            "data": {"format": log_format} if seq == 0 else {"n": seq},
             "prev_hash": entries[-1]["entry_hash"] if entries else "0" * 64,
         }
-        entry["entry_hash"] = entry_hash(entry)
+        entry["entry_hash"] = entry_hash(entry, log_format)
         entries.append(entry)
     return entries
 
@@ -55,6 +63,26 @@ def test_a_chain_verifies_and_a_float_or_a_stray_field_does_not() -> None:
     entries[0]["entry_hash"] = entry_hash(entries[0])
     with pytest.raises(ChainBreak, match="the first entry is not a genesis entry"):
         check_chain(entries)
+
+
+def test_withheld_data_keeps_the_chain_provable_but_cannot_be_changed() -> None:
+    entries = _chain(4)
+    entries[2]["data_sha256"] = data_hash(entries[2]["data"])
+    entries[2]["data"] = None
+    assert check_chain(entries)[-1] == entries[-1]["entry_hash"]
+    entries[2]["data_sha256"] = data_hash({"n": 99})
+    with pytest.raises(ChainBreak, match="entry 2: entry_hash does not match"):
+        check_chain(entries)
+    legacy = _chain(3, LEGACY_LOG_FORMAT)
+    assert check_chain(legacy)  # the first deployments' chains still verify...
+    legacy[1]["data_sha256"] = data_hash(legacy[1]["data"])
+    legacy[1]["data"] = None
+    with pytest.raises(ChainBreak, match="does not allow"):  # ...but cannot withhold data
+        check_chain(legacy)
+    unknown = _chain(2)
+    unknown[0]["data"] = {"format": "pb-audit-9"}
+    with pytest.raises(ChainBreak, match="no known log format"):
+        check_chain(unknown)
 
 
 def test_a_checkpoint_signature_covers_every_signed_field() -> None:
