@@ -3,7 +3,8 @@
 - `pb keygen` creates the Ed25519 signing key (once) and prints the public key to publish.
 - `pb checkpoint` is what a scheduler runs every 15 minutes: while a round is open for voting it
   signs the head of the audit log (if it moved since the last checkpoint). It needs no request,
-  so checkpoints keep coming even when nobody visits the site.
+  so checkpoints keep coming even when nobody visits the site. It also finishes the rewrite of
+  the ballot tables in random order if a close could not do it (pb.audit.secrecy).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from pb.audit import checkpoints, keys, signing
+from pb.audit import checkpoints, keys, secrecy, signing
 from pb.db import writing
 from pb.errors import DomainError
 from pb.extensions import db
@@ -48,6 +49,8 @@ def checkpoint(force: bool) -> None:
     """Sign the head of the audit log (run every 15 minutes while voting is open)."""
     try:
         with writing():
+            if secrecy.rewrite_if_needed() is False:
+                click.echo("Ballot tables not yet rewritten in random order (busy); will retry.")
             if not force and not checkpoints.voting_is_open():
                 message = "No round is open for voting: nothing to sign (--force signs anyway)."
             else:
