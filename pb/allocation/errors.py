@@ -31,3 +31,12 @@ class UnknownTieBreakError(AllocationError):
 class InvalidElectionError(AllocationError):
     """The election itself is malformed: duplicate project ids, a ballot naming an unknown
     project, a non-positive cost, a missing META value a rule needs..."""
+
+
+class PabulibError(ValueError):
+    """A file that cannot be read; `line` is the 1-based line number (None: the whole file)."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        self.line = line
+        self.problem = message
+        super().__init__(f"line {line}: {message}" if line is not None else message)

@@ -17,12 +17,13 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from pb.allocation.errors import AllocationError
+from pb.allocation.errors import AllocationError, PabulibError
 from pb.allocation.numbers import Number, normalize, parse_decimal
+from pb.allocation.pabulib_lines import Reader
 from pb.allocation.types import (
     VOTE_TYPES,
     Ballot,
@@ -33,19 +34,6 @@ from pb.allocation.types import (
     Project,
     trusted_approval,
 )
-
-SECTIONS = ("meta", "projects", "votes")
-LIST_COLUMNS = frozenset({"category", "beneficiaries", "vote", "points"})
-RENAMED_COLUMNS = {"target": "beneficiaries", "categories": "category"}
-
-
-class PabulibError(ValueError):
-    """A file that cannot be read; `line` is the 1-based line number (None: the whole file)."""
-
-    def __init__(self, message: str, line: int | None = None) -> None:
-        self.line = line
-        self.problem = message
-        super().__init__(f"line {line}: {message}" if line is not None else message)
 
 
 @dataclass(frozen=True)
@@ -93,105 +81,6 @@ class PabulibElection:
         return self.meta.get("rule") or None
 
 
-def _normalise_list(value: str) -> str:
-    value = value.strip()
-    if "," in value and (" " in value or "\t" in value):
-        value = ",".join(item.strip() for item in value.split(","))
-    return value
-
-
-def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
-    """(line number, cells) for every non-blank line, honouring CSV quotes."""
-    lines = io.StringIO(text.removeprefix("\ufeff"), newline="")
-    reader = csv.reader(lines, delimiter=";", quotechar='"', strict=True, skipinitialspace=True)
-    start = 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            raise PabulibError(f"malformed line ({error})", reader.line_num) from None
-        line = start
-        start = reader.line_num + 1
-        if cells and "".join(cells).strip():
-            yield line, cells
-
-
-def _section(cells: list[str]) -> str | None:
-    first = cells[0]
-    if len(first) > 12:  # fast path: a data row
-        return None
-    name = first.strip().lower()
-    if name in SECTIONS and not "".join(cells[1:]).strip():
-        return name
-    return None
-
-
-class _Reader:
-    def __init__(self) -> None:
-        self.meta: dict[str, str] = {}
-        self.columns: dict[str, tuple[str, ...]] = {}
-        self.rows: dict[str, list[tuple[int, tuple[str, ...]]]] = {"projects": [], "votes": []}
-        self.section_line: dict[str, int] = {}
-
-    def read(self, text: str) -> None:
-        section: str | None = None
-        header: tuple[str, ...] | None = None
-        lists: tuple[int, ...] = ()
-        for line, cells in _rows(text):
-            name = _section(cells)
-            if name is not None:
-                if name in self.section_line:
-                    raise PabulibError(f"second {name.upper()} section", line)
-                section, header = name, None
-                self.section_line[name] = line
-                continue
-            if section is None:
-                raise PabulibError("data before the META section", line)
-            if header is None:
-                header = self._header(section, cells, line)
-                lists = tuple(i for i, name in enumerate(header) if name in LIST_COLUMNS)
-                continue
-            if len(cells) != len(header):
-                raise PabulibError(
-                    f"{len(cells)} fields where the {section.upper()} header has {len(header)}",
-                    line,
-                )
-            stripped = list(map(str.strip, cells))
-            for i in lists:
-                if " " in stripped[i] or "\t" in stripped[i]:
-                    stripped[i] = _normalise_list(stripped[i])
-            values = tuple(stripped)
-            if section == "meta":
-                key, value = values
-                if key in self.meta:
-                    raise PabulibError(f"META key {key!r} appears twice", line)
-                self.meta[key] = value
-            else:
-                self.rows[section].append((line, values))
-        for name in SECTIONS:
-            if name not in self.section_line:
-                raise PabulibError(f"the file has no {name.upper()} section")
-
-    def _header(self, section: str, cells: list[str], line: int) -> tuple[str, ...]:
-        names = tuple(RENAMED_COLUMNS.get(c.strip(), c.strip()) for c in cells)
-        if section == "meta":
-            if [n.lower() for n in names] != ["key", "value"]:
-                raise PabulibError("the META header must be 'key;value'", line)
-        else:
-            required = ("project_id", "cost") if section == "projects" else ("voter_id", "vote")
-            for name in required:
-                if name not in names:
-                    raise PabulibError(f"the {section.upper()} header has no {name!r} column", line)
-        if len(set(names)) != len(names) or "" in names:
-            raise PabulibError(
-                f"the {section.upper()} header has an empty or repeated column", line
-            )
-        self.columns[section] = names
-        return names
-
-
 def _number(text: str, what: str, line: int) -> Number:
     try:
         return parse_decimal(text)
@@ -203,7 +92,7 @@ def _split(value: str) -> list[str]:
     return [item for item in value.split(",") if item] if value else []
 
 
-def _projects(reader: _Reader) -> tuple[Project, ...]:
+def _projects(reader: Reader) -> tuple[Project, ...]:
     columns = reader.columns["projects"]
     index = {name: i for i, name in enumerate(columns)}
     projects: list[Project] = []
@@ -233,7 +122,7 @@ def _projects(reader: _Reader) -> tuple[Project, ...]:
     return tuple(projects)
 
 
-def _instance(reader: _Reader) -> Instance:
+def _instance(reader: Reader) -> Instance:
     meta = reader.meta
     line = reader.section_line["meta"]
     for key in ("budget", "vote_type"):
@@ -311,7 +200,7 @@ class _Limits:
                 raise PabulibError(f"{who} gives a project more than max_points {top}", line)
 
 
-def _profile(reader: _Reader, instance: Instance) -> Profile:
+def _profile(reader: Reader, instance: Instance) -> Profile:
     columns = reader.columns["votes"]
     voter_col, vote_col = columns.index("voter_id"), columns.index("vote")
     points_col = columns.index("points") if "points" in columns else None
@@ -362,7 +251,7 @@ def _profile(reader: _Reader, instance: Instance) -> Profile:
 
 def parse_string(text: str) -> PabulibElection:
     """Read a pabulib file from a string; raises `PabulibError` naming the line and problem."""
-    reader = _Reader()
+    reader = Reader()
     reader.read(text)
     instance = _instance(reader)
     profile = _profile(reader, instance)
