@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from pb.allocation.errors import AllocationError, PabulibError
-from pb.allocation.numbers import Number, normalize, parse_decimal
+from pb.allocation.numbers import Number, parse_decimal
 from pb.allocation.pabulib_lines import Reader
 from pb.allocation.types import (
     VOTE_TYPES,
@@ -302,7 +302,6 @@ def write_file(election: PabulibElection, path: str | os.PathLike[str]) -> None:
 __all__ = [
     "PabulibElection",
     "PabulibError",
-    "normalize",
     "parse_file",
     "parse_string",
     "write_file",
