@@ -15,7 +15,7 @@ from typing import Any
 
 from pb.allocation import numbers
 from pb.allocation.errors import AllocationError
-from pb.allocation.outcome import Outcome
+from pb.allocation.outcome import Outcome, TraceStep
 from pb.allocation.pabulib import PabulibElection, PabulibError, parse_file
 from pb.allocation.rules import RULES, allocate
 from pb.allocation.satisfaction import SATISFACTIONS
@@ -95,6 +95,16 @@ def _fmt(value: numbers.Number | None) -> str:
     return f"{float(value):,.2f}".replace(",", " ") + "~"
 
 
+def _payments(step: TraceStep) -> str:
+    """Who paid (Equal Shares, Phragmén) or what the supporters had (Equal Shares, rejected)."""
+    if step.payments is not None:
+        paid = step.payments
+        return f"{paid.payers} voters, at most {_fmt(paid.max_payment)} each"
+    if step.available is not None:
+        return f"supporters had {_fmt(step.available)}"
+    return ""
+
+
 def _table(election: PabulibElection, outcome: Outcome, path: str) -> str:
     instance = election.instance
     lines = [
@@ -107,7 +117,7 @@ def _table(election: PabulibElection, outcome: Outcome, path: str) -> str:
         f"    Projects: {len(instance.projects)}",
         "",
     ]
-    header = ("#", "project", "cost", "score", "decision", "budget left", "why")
+    header = ("#", "project", "cost", "score", "decision", "budget left", "payments", "why")
     rows = [header]
     for number, step in enumerate(outcome.trace, start=1):
         rows.append(
@@ -118,13 +128,14 @@ def _table(election: PabulibElection, outcome: Outcome, path: str) -> str:
                 _fmt(step.score),
                 "SELECTED" if step.selected else "-",
                 _fmt(step.remaining_budget),
+                _payments(step),
                 step.explanation(),
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
     for row in rows:
         cells = [
-            cell.rjust(w) if i in (0, 2, 3, 5) else cell.ljust(w)
+            cell.rjust(w) if i in (0, 2, 3, 5, 6) else cell.ljust(w)
             for i, (cell, w) in enumerate(zip(row, widths, strict=False))
         ]
         lines.append("  ".join([*cells, row[-1]]).rstrip())
@@ -135,6 +146,8 @@ def _table(election: PabulibElection, outcome: Outcome, path: str) -> str:
     ]
     for key, value in outcome.details.items():
         lines.append(f"{key}: {value}")
+    if any("~" in cell for row in rows for cell in row):
+        lines.append("(~: rounded for display; --json gives the exact fractions)")
     official = _official(election, outcome)
     if official is not None:
         if official["matches"]:
