@@ -126,6 +126,20 @@ def add1(election: Election, variant: Add1, *, search: bool = True) -> Completed
     - a run is *guided* by the nearest run already computed above it (`guided_step`): its first
       steps, while it repeats that run's choices, usually cost one pricing instead of several.
     """
+    # add1, add1u and add1-comparison share this computation: keep it on the (immutable)
+    # profile, for the same instance, satisfaction, tie-break and variant
+    memo = election.profile.__dict__.setdefault("_add1_memo", {})
+    key = (id(election.instance), election.satisfaction, election.tie_break, election.seed)
+    key += (variant, search)
+    found = memo.get(key)
+    if found is not None and found[0] is election.instance:
+        return found[1]
+    done = _add1(election, variant, search)
+    memo[key] = (election.instance, done)
+    return done
+
+
+def _add1(election: Election, variant: Add1, search: bool) -> Completed:
     prep = equal_shares.prepare(election)
     budget, voters = election.budget, prep.voters
     if voters == 0:
