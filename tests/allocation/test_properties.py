@@ -173,3 +173,25 @@ def test_outcomes_survive_a_json_round_trip(
             threshold(instance), profile, rule, satisfaction=satisfaction, tie_break=tie_break
         )
         assert Outcome.from_json(outcome.to_json()) == outcome
+
+
+@SETTINGS
+@given(elections(("approval",)), st.integers(1, 400), st.sampled_from(["cost", "cardinality"]))
+def test_the_floating_point_path_decides_like_the_exact_one_or_gives_up(
+    election: tuple[Instance, Profile], total: int, satisfaction: str
+) -> None:
+    from pb.allocation import equal_shares, equal_shares_exact, equal_shares_float
+    from pb.allocation.election import Election, count_votes
+
+    instance, profile = election
+    votes = count_votes(profile)
+    rank = priority("lexicographic", instance, votes, None)
+    prep = equal_shares.prepare(
+        Election(instance, profile, satisfaction, "lexicographic", None, rank, votes)
+    )
+    exact = equal_shares_exact.run(prep, Fraction(total, 7))
+    try:
+        floating = equal_shares_float.run(prep, Fraction(total, 7))
+    except equal_shares_float.Uncertain:
+        return
+    assert floating.selected == exact.selected
