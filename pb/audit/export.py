@@ -89,9 +89,13 @@ def counts(round_: Round) -> dict[str, int]:
     """Eligible voters, voters who took part, ballots: as logged when voting closed."""
     closed = closing_entry(round_)
     data = json.loads(closed.data) if closed else {}
+    eligible = data["eligible"] if "eligible" in data else eligibility.eligible_count(round_)
+    participated = data.get("participated")
+    if participated is None:  # a close entry from before the counts were logged
+        participated = voting.participation_count(round_)
     return {
-        "eligible": data.get("eligible", eligibility.eligible_count(round_)),
-        "participated": data.get("participated", voting.participation_count(round_)),
+        "eligible": eligible,
+        "participated": participated,
         "ballots": voting.ballot_count(round_),
     }
 

@@ -13,6 +13,7 @@ from pb.audit import checkpoints, export, secrecy, signing
 from pb.audit import services as audit
 from pb.audit.bundle import CONFIG
 from pb.errors import DomainError, NotFound
+from pb.extensions import limiter
 from pb.labels import rule_text, tie_break_text
 from pb.public.services import visible_round
 from pb.results import engine
@@ -111,6 +112,8 @@ def board(round_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/rounds/<int:round_id>/bundle.zip")
+# Building a bundle serialises the whole audit log: one address may not keep the server at it.
+@limiter.limit("20 per minute")
 def bundle(round_id: int):  # type: ignore[no-untyped-def]
     """The round's audit bundle (once its results are visible to you)."""
     round_ = visible_round(round_id)

@@ -45,6 +45,8 @@ def test_pb_export_writes_the_same_bundle_as_the_site(
     assert out.read_bytes() == published.data
     assert f"pb verify {out}" in result.stdout
 
+    if database_url.startswith("postgresql"):
+        return  # the refusals below do not depend on the database; once (SQLite) is enough
     closed = run_round([{0: 1}], publish=False)
     args = ["export", "--round", str(closed.setup.round.id), "--out", str(tmp_path / "c.zip")]
     refused = pb(*args, database_url=database_url)
