@@ -135,7 +135,7 @@ def test_checkpoints_are_published_as_a_page_and_as_json(app: Flask) -> None:
         assert checkpoint["origin"] == data["origin"]
     page = client.get("/transparency?page=-5").data.decode()
     latest = data["checkpoints"][-1]
-    assert f"--checkpoint {latest['seq']}:{latest['hash']}" in page
+    assert f"{latest['seq']}:{latest['hash']}" in page
     assert data["public_key"] in page
     assert json.loads(json.dumps(data)) == data
 
