@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -11,7 +12,7 @@ from flask.testing import FlaskClient
 
 from pb.accounts.models import Role
 from pb.audit import signing
-from pb.audit.verify import verify_bundle
+from pb.audit.verify import kept_from_file, verify_bundle
 from pb.extensions import db
 from pb.rounds.models import Phase
 from pb.voting import services as voting
@@ -67,7 +68,9 @@ def test_after_close_only_checkers_see_the_board_and_the_bundle(app: Flask) -> N
         verify_bundle(download.data)
 
 
-def test_once_published_anyone_can_look_up_a_receipt_and_download_the_bundle(app: Flask) -> None:
+def test_once_published_anyone_can_look_up_a_receipt_and_download_the_bundle(
+    app: Flask, tmp_path: Path
+) -> None:
     run = run_round(BALLOTS)
     round_ = run.setup.round
     base = f"/rounds/{round_.id}"
@@ -92,7 +95,10 @@ def test_once_published_anyone_can_look_up_a_receipt_and_download_the_bundle(app
     assert download.status_code == 200 and "Cache-Control" not in download.headers
     assert f'filename="round-{round_.id}-bundle.zip"' in download.headers["Content-Disposition"]
     assert download.data == run.data  # deterministic: the same bytes for everyone
-    verify_bundle(download.data)
+    saved = tmp_path / "checkpoints.json"  # what an auditor keeps from the public page
+    saved.write_bytes(client.get("/transparency/checkpoints.json").data)
+    public_key = json.loads(saved.read_text())["public_key"]
+    verify_bundle(download.data, kept=kept_from_file(saved), keys=[public_key])
     page = client.get(f"{base}/transparency").data.decode()
     assert "Download the audit bundle" in page and f"pb verify round-{round_.id}-bundle.zip" in page
     assert f"--rule {round_.rule}" in page
