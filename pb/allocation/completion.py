@@ -100,12 +100,11 @@ def mes_run(
     The decisions (what is selected, in which order, what is dropped) are exact either way;
     prices of a floating-point run are approximate until `exact_run` recomputes them.
     """
-    if prep.uniform:
-        try:
-            return equal_shares_float.run(prep, total_budget, limit=limit, thresholds=thresholds)
-        except equal_shares_float.Uncertain:
-            pass
-    return equal_shares_exact.run(prep, total_budget, limit=limit, thresholds=thresholds)
+    options: dict[str, Any] = {"limit": limit, "thresholds": thresholds, "guide": guide}
+    try:
+        return equal_shares_float.run(prep, total_budget, **options)
+    except equal_shares_float.Uncertain:
+        return equal_shares_exact.run(prep, total_budget, **options)
 
 
 def exact_run(prep: equal_shares.Prepared, run: equal_shares.Run) -> equal_shares.Run:

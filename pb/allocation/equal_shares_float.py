@@ -26,7 +26,7 @@ import math
 from bisect import bisect_right
 from fractions import Fraction
 from itertools import accumulate
-from operator import mul
+from operator import mul, truediv
 from typing import Any
 
 from pb.allocation.equal_shares import Bound, Key, Prepared, Run, Selection, before
@@ -60,8 +60,6 @@ def run(
     The returned run's selections carry float prices: its decisions are exact, its prices are
     not; `equal_shares_exact.replay` recomputes them exactly when they are needed.
     """
-    if not prep.uniform:
-        raise Uncertain("not an approval election")
     result = Run(budget=total_budget)
     if prep.voters == 0 or not prep.projects:
         return result
@@ -70,32 +68,14 @@ def run(
     priority = prep.priority
     costs = prep.costs
     utility, groups_of, initial, supporters = _layout(prep)
-    book = _Sorted(prep, start, groups_of)
     stale = dict(initial)  # certified lower bounds of each price
     spent: Number = 0
-
-    def pricer(pid: str) -> tuple[Key, Any] | None:
-        """The key and charging plan of `pid`, or None if it is certainly unaffordable."""
-        cost = costs[pid]
-        lowest = book.lowest(pid)
-        if lowest > 0.0:  # everyone has money: if everyone can pay an equal share, done
-            payers = supporters[pid]
-            share = cost / payers
-            share_error = 2 * UNIT * share
-            if lowest - error >= share + share_error:
-                exact = Fraction(cost) / (payers * utility[pid])
-                approx = float(exact)
-                key = (_down(approx), _up(approx), exact, priority[pid])
-                return key, (share, share_error)
-        values, counts, money = book.tally(pid)
-        if not values:
-            return None
-        slack = counts[-1] * error + (len(values) + 2) * UNIT * money[-1]
-        if money[-1] + slack < cost:
-            return None
-        if money[-1] - slack < cost:
-            raise Uncertain(f"is {pid} affordable?")
-        return _price(pid, cost, utility[pid], values, counts, money, error, priority)
+    if not prep.uniform:
+        book: Any = _Weighted(prep, start)
+        pricer = book.pricer(lambda: error)
+    else:
+        book = _Sorted(prep, start, groups_of)
+        pricer = _uniform_pricer(book, lambda: error, costs, utility, supporters, priority)
 
     following = guide is not None
     while stale:
@@ -170,7 +150,7 @@ def _layout(prep: Prepared) -> tuple[Any, Any, Any, Any]:
         supporters = {p: sum(prep.weights[g] for g in groups_of[p]) for p in prep.projects}
         initial = {}
         for p in prep.projects:
-            exact = Fraction(prep.costs[p]) / (utility[p] * supporters[p])
+            exact = Fraction(prep.costs[p]) / Fraction(prep.weight_sat[p])
             initial[p] = (_down(float(exact)), exact, prep.priority[p])
         cached = prep.cache["float_layout"] = (utility, groups_of, initial, supporters)
     return cached
@@ -200,6 +180,43 @@ def _less(a: Key, b: Key) -> bool:
     if a[2] is not None and b[2] is not None:
         return (a[2], a[3]) < (b[2], b[3])
     return (a[0] + a[1], a[3]) < (b[0] + b[1], b[3])
+
+
+def _uniform_pricer(
+    book: _Sorted,
+    current_error: Any,
+    costs: dict[str, Number],
+    utility: dict[str, Any],
+    supporters: dict[str, int],
+    priority: dict[str, int],
+) -> Any:
+    """Pricing when every supporter values the project the same (approval ballots)."""
+
+    def pricer(pid: str) -> tuple[Key, Any] | None:
+        """The key and charging plan of `pid`, or None if it is certainly unaffordable."""
+        error = current_error()
+        cost = costs[pid]
+        lowest = book.lowest(pid)
+        if lowest > 0.0:  # everyone has money: if everyone can pay an equal share, done
+            payers = supporters[pid]
+            share = cost / payers
+            share_error = 2 * UNIT * share
+            if lowest - error >= share + share_error:
+                exact = Fraction(cost) / (payers * utility[pid])
+                approx = float(exact)
+                key = (_down(approx), _up(approx), exact, priority[pid])
+                return key, (share, share_error)
+        values, counts, money = book.tally(pid)
+        if not values:
+            return None
+        slack = counts[-1] * error + (len(values) + 2) * UNIT * money[-1]
+        if money[-1] + slack < cost:
+            return None
+        if money[-1] - slack < cost:
+            raise Uncertain(f"is {pid} affordable?")
+        return _price(pid, cost, utility[pid], values, counts, money, error, priority)
+
+    return pricer
 
 
 def _price(
@@ -291,3 +308,109 @@ class _Sorted:
                 budgets[group] = value - share if value >= share else 0.0
         # a rich budget is off by its old error, the share's error, and one rounding
         return error + share_error + 2 * UNIT * self.start
+
+
+class _Weighted:
+    """Points or rankings: supporters value a project differently and pay in proportion, so
+    they are sorted by budget per unit of satisfaction (b/u) and the price rho is solved for
+    directly. Satisfactions must be integers (they are: points, positions); otherwise the run
+    is left to the exact path."""
+
+    def __init__(self, prep: Prepared, start: float) -> None:
+        self.budgets = [start] * prep.groups
+        self.start = start
+        self.costs = prep.costs
+        self.priority = prep.priority
+        self.layout = _weighted_layout(prep)
+
+    def forget(self, pid: str) -> None:
+        pass
+
+    def pricer(self, current_error: Any) -> Any:
+        budgets, costs, priority = self.budgets, self.costs, self.priority
+
+        def pricer(pid: str) -> tuple[Key, Any] | None:
+            error = current_error()
+            groups, utils, weights, u_min, u_max = self.layout[pid]
+            cost = costs[pid]
+            ratios = list(map(truediv, map(budgets.__getitem__, groups), utils))
+            order = sorted(range(len(groups)), key=ratios.__getitem__)
+            values = list(map(ratios.__getitem__, order))
+            first = bisect_right(values, 0.0)  # nothing left: pays nothing
+            if first == len(values):
+                return None
+            order, values = order[first:], values[first:]
+            get_weight = weights.__getitem__
+            mass = list(accumulate(map(mul, map(get_weight, order), map(utils.__getitem__, order))))
+            heads = list(accumulate(map(get_weight, order)))
+            spend = map(budgets.__getitem__, map(groups.__getitem__, order))
+            money = list(accumulate(map(mul, spend, map(get_weight, order))))
+            slack = heads[-1] * error + (len(values) + 2) * UNIT * money[-1]
+            if money[-1] + slack < cost:
+                return None
+            if money[-1] - slack < cost:
+                raise Uncertain(f"is {pid} affordable?")
+            total = mass[-1]
+            low, high = 0, len(values) - 1  # first position whose voters can pay rho x u
+            while low < high:
+                mid = (low + high) // 2
+                paid = money[mid - 1] if mid else 0.0
+                if cost - paid <= (total - (mass[mid - 1] if mid else 0)) * values[mid]:
+                    high = mid
+                else:
+                    low = mid + 1
+            j = low
+            paid = money[j - 1] if j else 0.0
+            rest = total - (mass[j - 1] if j else 0)
+            rho = (cost - paid) / rest
+            paid_error = (heads[j - 1] if j else 0) * error + (j + 2) * UNIT * paid
+            rho_error = (paid_error + 2 * UNIT * (cost + paid)) / rest + 2 * UNIT * rho
+            if j:
+                last = values[j - 1]
+                if not last + error / u_min + 2 * UNIT * last < rho - rho_error:
+                    raise Uncertain(f"is the poorest rich supporter of {pid} poor?")
+            nearest = values[j]
+            if not nearest - error / u_min - 2 * UNIT * nearest >= rho + rho_error:
+                raise Uncertain(f"is the richest poor supporter of {pid} rich?")
+            rank = priority[pid]
+            if j == 0:  # nobody is short: rho is exactly cost / total satisfaction
+                exact = Fraction(cost) / total
+                approx = float(exact)
+                return (_down(approx), _up(approx), exact, rank), (rho, rho_error, u_max)
+            key = (_down(rho - rho_error), _up(rho + rho_error), None, rank)
+            return key, (rho, rho_error, u_max)
+
+        return pricer
+
+    def charge(self, pid: str, plan: tuple[float, float, int], error: float) -> float:
+        rho, rho_error, u_max = plan
+        budgets = self.budgets
+        groups, utils, _weights, _u_min, _u_max = self.layout[pid]
+        for group, u in zip(groups, utils, strict=True):
+            value = budgets[group]
+            if value:
+                if value / u >= rho:
+                    value -= rho * u
+                    if value <= 0.0:  # pragma: no cover - excluded by the certified margins
+                        raise Uncertain(f"a supporter of {pid} would be left with nothing")
+                    budgets[group] = value
+                else:
+                    budgets[group] = 0.0
+        return error + u_max * rho_error + 4 * UNIT * self.start
+
+
+def _weighted_layout(prep: Prepared) -> dict[str, tuple[Any, ...]]:
+    cached = prep.cache.get("float_weighted")
+    if cached is None:
+        cached = {}
+        for pid in prep.projects:
+            groups, utils = [], []
+            for u, members in prep.members[pid]:
+                if not isinstance(u, int):
+                    raise Uncertain("fractional satisfactions: exact path")
+                groups.extend(members)
+                utils.extend([u] * len(members))
+            weights = [prep.weights[g] for g in groups]
+            cached[pid] = (groups, utils, weights, min(utils), max(utils))
+        prep.cache["float_weighted"] = cached
+    return cached

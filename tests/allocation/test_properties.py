@@ -176,14 +176,16 @@ def test_outcomes_survive_a_json_round_trip(
 
 
 @SETTINGS
-@given(elections(("approval",)), st.integers(1, 400), st.sampled_from(["cost", "cardinality"]))
+@given(elections(), st.integers(1, 400), st.data())
 def test_the_floating_point_path_decides_like_the_exact_one_or_gives_up(
-    election: tuple[Instance, Profile], total: int, satisfaction: str
+    election: tuple[Instance, Profile], total: int, data: st.DataObject
 ) -> None:
     from pb.allocation import equal_shares, equal_shares_exact, equal_shares_float
     from pb.allocation.election import Election, count_votes
 
     instance, profile = election
+    options = RULES["equalshares"].satisfactions_for(profile.vote_type)
+    satisfaction = data.draw(st.sampled_from(options))
     votes = count_votes(profile)
     rank = priority("lexicographic", instance, votes, None)
     prep = equal_shares.prepare(
