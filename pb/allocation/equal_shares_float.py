@@ -1,4 +1,8 @@
-"""Equal Shares on approval ballots in floating point, with every decision proven exact.
+"""Equal Shares in floating point, with every decision proven exact.
+
+Approval ballots (`_Sorted`: supporters sorted by budget, an equal share) and points or rankings
+(`_Weighted`: supporters sorted by budget per unit of satisfaction, payments in proportion) are
+both covered.
 
 Each voter group's budget is a float, and one number `error` bounds how far any non-zero float
 budget can be from the exact rational budget (zero budgets are exact: a voter who pays all they
@@ -10,8 +14,9 @@ within the bounds:
 - the poor/rich boundary of the water-filling is accepted only if the largest poor budget and
   the smallest rich budget are each further from the share than both errors together;
 - the selected project's price interval must lie strictly before every rival's lower bound,
-  unless both prices are exact (when no supporter is poor, the share is cost / payers exactly,
-  a rational kept exactly), in which case the tie rank decides as in the exact run.
+  unless both prices are exact (when no supporter is short, the price is cost / total
+  satisfaction exactly, a rational kept exactly), in which case the tie rank decides as in the
+  exact run.
 
 Otherwise the run raises `Uncertain` and the caller recomputes it exactly. Errors are bounded
 with the standard model of IEEE 754 double arithmetic (each operation's relative error is at most
