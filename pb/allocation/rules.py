@@ -47,6 +47,8 @@ class RuleSpec:
     description: str
     satisfactions: Mapping[str, tuple[str, ...]]
     compute: Callable[[Election], Outcome]
+    required_meta: tuple[str, ...] = ()
+    """META keys the instance must carry for this rule (e.g. a greedy threshold)."""
 
     @property
     def vote_types(self) -> tuple[str, ...]:
@@ -85,6 +87,7 @@ def _specs() -> dict[str, RuleSpec]:
             "(min_project_score_threshold) can be funded.",
             _ALL,
             greedy.greedy_threshold,
+            ("min_project_score_threshold",),
         ),
         RuleSpec(
             "equalshares",

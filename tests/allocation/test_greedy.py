@@ -76,6 +76,10 @@ def test_greedy_threshold_excludes_projects_below_the_minimum_score() -> None:
 
 
 def test_greedy_threshold_needs_the_threshold_in_meta() -> None:
+    from pb.allocation import RULES
+
+    assert RULES["greedy-threshold"].required_meta == ("min_project_score_threshold",)
+    assert RULES["greedy"].required_meta == ()
     instance, profile = approval(10, {"a": 5}, [["a"]])
     with pytest.raises(InvalidElectionError, match="min_project_score_threshold"):
         allocate(instance, profile, "greedy-threshold")
