@@ -7,9 +7,11 @@ once.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 from typing import Any
 
 from pb.allocation.numbers import Number, normalize
@@ -85,11 +87,18 @@ def group_utilities(
 
 
 def count_votes(profile: Profile) -> dict[str, int]:
-    votes: dict[str, int] = {}
-    for weight, ballot in profile.distinct:
-        for pid in ballot.supported():
-            votes[pid] = votes.get(pid, 0) + weight
-    return votes
+    """Project id -> number of voters supporting it (ballot weights counted)."""
+    distinct = profile.distinct
+    if profile.vote_type in ("approval", "choose-1"):
+        supported = [(w, b.projects) for w, b in distinct]  # attribute access: 90k groups fast
+    else:
+        supported = [(w, b.supported()) for w, b in distinct]
+    votes = Counter(chain.from_iterable(ids for w, ids in supported if w == 1))
+    for weight, ids in supported:
+        if weight > 1:
+            for pid in ids:
+                votes[pid] += weight
+    return dict(votes)
 
 
 class TraceRecorder:

@@ -329,11 +329,20 @@ class Profile:
     def check_against(self, instance: Instance) -> None:
         """Raise `InvalidElectionError` if a ballot names a project that is not on the ballot."""
         known = instance.by_id
+
+        def named(ballot: Ballot) -> Iterable[str]:
+            if isinstance(ballot, CumulativeBallot):
+                return ballot.points.keys()
+            return ballot.supported()
+
+        if self.vote_type in ("approval", "choose-1"):
+            mentioned = set().union(*[b.projects for _w, b in self.distinct])  # type: ignore[union-attr]
+        else:
+            mentioned = set().union(*(named(b) for _w, b in self.distinct))
+        if mentioned <= known.keys():
+            return  # the common case, checked in one pass
         for _weight, ballot in self.distinct:  # the first ballot of each distinct content
-            names = (
-                ballot.points.keys() if isinstance(ballot, CumulativeBallot) else ballot.supported()
-            )
-            for pid in names:
+            for pid in named(ballot):
                 if pid not in known:
                     if ballot.voter_id:
                         who = f"voter {ballot.voter_id}"
