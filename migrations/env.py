@@ -1,9 +1,8 @@
 import logging
 from logging.config import fileConfig
 
-from flask import current_app
-
 from alembic import context
+from flask import current_app
 
 import pb.models  # noqa: F401  (registers every table on the metadata)
 from pb.deliberation.search_schema import include_object

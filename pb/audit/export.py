@@ -11,14 +11,17 @@ import csv
 import io
 import json
 import os
+from dataclasses import replace
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from pb.accounts.models import User
-from pb.allocation import Instance
-from pb.allocation.pabulib import PabulibElection, write_string
+from pb.allocation import Instance, Profile
+from pb.allocation.pabulib import write_string
+from pb.allocation.pabulib_export import election_file
+from pb.allocation.types import CONSTRAINT_KEYS
 from pb.audit import bundle
 from pb.audit import checkpoints as checkpoint_store
 from pb.audit import services as audit
@@ -28,7 +31,6 @@ from pb.errors import Conflict, NotFound
 from pb.extensions import db
 from pb.results import engine
 from pb.results import services as results
-from pb.rounds import services as rounds
 from pb.rounds.models import Round
 from pb.voting import eligibility
 from pb.voting import services as voting
@@ -40,17 +42,6 @@ PABULIB_COUNTRY = os.environ.get("PB_PABULIB_COUNTRY", "United Kingdom")
 PABULIB_UNIT = os.environ.get("PB_PABULIB_UNIT", "Ward budgets")
 # Log entries whose data says something about the votes (withheld in other rounds' bundles).
 WITHHELD_UNTIL_PUBLISHED = frozenset({"round.tallied"})
-# META keys in the order pabulib-checker expects them.
-CONSTRAINT_ORDER = (
-    "min_length",
-    "max_length",
-    "min_sum_cost",
-    "max_sum_cost",
-    "min_points",
-    "max_points",
-    "min_sum_points",
-    "max_sum_points",
-)
 
 
 def filename(round_: Round) -> str:
@@ -188,17 +179,27 @@ def _cell(text: str) -> str:
 
 
 def _pabulib(round_: Round, ballots: list[Ballot]) -> str:
-    """The round's projects and anonymous ballots as a pabulib file (voter id: the receipt)."""
-    projects = rounds.ballot_projects(round_)
-    fmt = get_format(round_.ballot_format)
-    instance, profile = engine.build_election(
-        round_, projects, [voting.choices_of(b) for b in ballots]
+    """The round's projects and anonymous ballots as a pabulib file (voter id: the receipt).
+
+    The election is the one the tally counted (built from the frozen configuration); the file
+    itself is written by the engine's pabulib writer, which pabulib-checker accepts.
+    """
+    choices = [voting.choices_of(b) for b in ballots]
+    instance, profile = engine.build_election(round_, choices)
+    projects = tuple(
+        replace(p, name=_cell(p.name), categories=tuple(_cell(c) for c in p.categories))
+        for p in instance.projects
     )
-    vote_type = profile.vote_type
-    limits = fmt.pabulib_meta(round_.ballot_params, round_.budget)
+    named = tuple(
+        replace(ballot, voter_id=b.receipt)
+        for ballot, b in zip(profile.ballots, ballots, strict=True)
+    )
+    limits = get_format(round_.ballot_format).pabulib_meta(round_.ballot_params, round_.budget)
     if "max_length" in limits and int(limits["max_length"]) > len(projects):
         limits["max_length"] = str(len(projects))  # the same rule; pabulib forbids more
-    total = sum(p.cost for p in projects)
+    limits |= {
+        key: value for key, value in instance.meta.items() if key == "min_project_score_threshold"
+    }
     seed = f" (seed {round_.tie_break_seed})" if round_.tie_break_seed else ""
     meta = {
         "description": _cell(round_.title),
@@ -206,61 +207,17 @@ def _pabulib(round_: Round, ballots: list[Ballot]) -> str:
         "unit": PABULIB_UNIT,
         "subunit": _cell(" / ".join(ward.name for ward in round_.wards)),
         "instance": str(round_.voting_open_at.year),
-        "num_projects": str(len(projects)),
-        "num_votes": str(len(ballots)),
-        "budget": str(round_.budget),
-        "vote_type": vote_type,
         "rule": round_.rule,
         "date_begin": round_.voting_open_at.strftime("%d.%m.%Y"),
         "date_end": round_.voting_close_at.strftime("%d.%m.%Y"),
-        **{key: limits[key] for key in CONSTRAINT_ORDER if key in limits},
+        **{key: limits[key] for key in CONSTRAINT_KEYS if key in limits},
         "currency": round_.currency,
-        **({"fully_funded": "1"} if round_.budget >= total else {}),
         "comment": (
             f"#1: round {round_.id}; satisfaction {round_.satisfaction or 'default'}; "
             f"tie-break {round_.tie_break}{seed}; configuration SHA-256 {round_.config_hash}"
         ),
     }
-    votes = voting.choices_for_projects(ballots)
-    points: dict[int, int] = {}
-    for ballot in ballots:
-        for choice in ballot.choices:
-            points[choice.proposal_id] = points.get(choice.proposal_id, 0) + choice.value
-    cumulative = vote_type == "cumulative"
-    project_columns = ("project_id", "cost", "votes", *(("score",) if cumulative else ()))
-    project_rows = tuple(
-        (
-            str(p.id),
-            str(p.cost),
-            str(votes.get(p.id, 0)),
-            *((str(points.get(p.id, 0)),) if cumulative else ()),
-            _cell(p.title),
-            _cell(p.category),
-        )
-        for p in projects
+    election = election_file(
+        Instance(instance.budget, projects, meta), Profile(profile.vote_type, named)
     )
-    vote_rows = tuple(_vote_row(vote_type, b) for b in ballots)
-    return write_string(
-        PabulibElection(
-            instance=Instance(instance.budget, instance.projects, meta),
-            profile=profile,
-            project_columns=(*project_columns, "name", "category"),
-            project_rows=project_rows,
-            vote_columns=("voter_id", "vote", *(("points",) if cumulative else ())),
-            vote_rows=vote_rows,
-        )
-    )
-
-
-def _vote_row(vote_type: str, ballot: Ballot) -> tuple[str, ...]:
-    choices = voting.choices_of(ballot)
-    if vote_type == "ordinal":  # most preferred first
-        order = sorted(choices, key=choices.__getitem__)
-    elif vote_type == "cumulative":  # most points first (pabulib-checker's advice)
-        order = sorted(choices, key=lambda pid: (-choices[pid], pid))
-    else:
-        order = sorted(choices)
-    row = [ballot.receipt, ",".join(str(pid) for pid in order)]
-    if vote_type == "cumulative":
-        row.append(",".join(str(choices[pid]) for pid in order))
-    return tuple(row)
+    return write_string(election)

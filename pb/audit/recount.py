@@ -64,7 +64,7 @@ class Ballots:
     items: list[CastBallot]
 
     def engine_ballots(self) -> tuple[Any, ...]:
-        return tuple(_engine_ballot(self.vote_type, b.choices) for b in self.items)
+        return tuple(engine_ballot(self.vote_type, b.choices) for b in self.items)
 
     def votes(self) -> dict[int, int]:
         """Ballots naming each project (the results table's "votes")."""
@@ -75,7 +75,8 @@ class Ballots:
         return counts
 
 
-def _engine_ballot(vote_type: str, choices: Mapping[int, int]) -> Any:
+def engine_ballot(vote_type: str, choices: Mapping[int, int]) -> Any:
+    """A stored ballot (`{project id: value}`; value = 1, a rank or points) for the engine."""
     if vote_type == "ordinal":
         return OrdinalBallot(tuple(str(pid) for pid, _ in sorted(choices.items(), key=_by_value)))
     if vote_type == "cumulative":
@@ -320,25 +321,40 @@ def check_results(
     )
 
 
-def recount(config: Mapping[str, Any], ballots: Ballots) -> Any:
-    """The outcome of the round's rule and tie-break on these ballots."""
-    instance = Instance(
+def instance_from_config(config: Mapping[str, Any], vote_type: str) -> Instance:
+    """The election a frozen round configuration describes: the one input the platform's tally
+    and every verifier start from. `min_project_score` (threshold rules) became part of the
+    configuration in `pb-round-config-2`; older configurations have none."""
+    threshold = config.get("min_project_score")
+    meta = {"vote_type": vote_type}
+    if threshold:
+        meta["min_project_score_threshold"] = str(threshold)
+    return Instance(
         budget=config["budget"],
         projects=tuple(
             Project(str(p["id"]), p["cost"], p["title"], (p["category"],))
             for p in config["projects"]
         ),
-        meta={"vote_type": ballots.vote_type},
+        meta=meta,
     )
+
+
+def allocate_from_config(config: Mapping[str, Any], profile: Profile) -> Any:
+    """Run the configuration's rule, satisfaction and tie-break (with its seed)."""
+    return allocate(
+        instance_from_config(config, profile.vote_type),
+        profile,
+        config["rule"],
+        satisfaction=config["satisfaction"],
+        tie_break=config["tie_break"],
+        seed=config["tie_break_seed"],
+    )
+
+
+def recount(config: Mapping[str, Any], ballots: Ballots) -> Any:
+    """The outcome of the round's rule and tie-break on these ballots."""
     try:
-        return allocate(
-            instance,
-            Profile(ballots.vote_type, ballots.engine_ballots()),
-            config["rule"],
-            satisfaction=config["satisfaction"],
-            tie_break=config["tie_break"],
-            seed=config["tie_break_seed"],
-        )
+        return allocate_from_config(config, Profile(ballots.vote_type, ballots.engine_ballots()))
     except AllocationError as error:
         raise VerificationFailed(f"{CONFIG}: the recount cannot run ({error})") from None
 

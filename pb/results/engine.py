@@ -6,25 +6,15 @@ engine's trace becomes each project's line on the results page. Nothing here dec
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
 
-from pb import allocation
-from pb.allocation import (
-    RULES,
-    SATISFACTIONS,
-    TIE_BREAKS,
-    ApprovalBallot,
-    CumulativeBallot,
-    Instance,
-    OrdinalBallot,
-    Outcome,
-    Profile,
-    Project,
-)
+from pb.allocation import RULES, SATISFACTIONS, TIE_BREAKS, Instance, Outcome, Profile
+from pb.audit import recount
 from pb.i18n import format_money
 from pb.proposals.models import Proposal
 from pb.voting.formats import BALLOT_FORMATS, Choices
@@ -52,13 +42,23 @@ def describe_tie_break(name: str) -> str:
     return spec.description if spec else name
 
 
+# Rules that fund only projects reaching `min_project_score_threshold` (pabulib's META name).
+THRESHOLD_RULES = frozenset({"greedy-threshold"})
+
+
 def configuration_problem(
-    rule: str, vote_type: str, satisfaction: str | None, tie_break: str
+    rule: str,
+    vote_type: str,
+    satisfaction: str | None,
+    tie_break: str,
+    min_project_score: int | None = None,
 ) -> tuple[str, str] | None:
     """(field, message) when the engine could not tally this combination, else None."""
     spec = RULES.get(rule)
     if spec is None:
         return "rule", _("Unknown allocation rule.")
+    if rule in THRESHOLD_RULES and not min_project_score:
+        return "min_project_score", _("This rule needs the minimum score a project must reach.")
     if vote_type not in spec.vote_types:
         return "rule", _("This rule cannot count this ballot format. Choose another rule.")
     if satisfaction and satisfaction not in spec.satisfactions_for(vote_type):
@@ -68,33 +68,24 @@ def configuration_problem(
     return None
 
 
-def build_election(
-    round_: Any, projects: Sequence[Proposal], ballots: Sequence[Choices]
-) -> tuple[Instance, Profile]:
-    fmt = BALLOT_FORMATS[round_.ballot_format]
-    instance = Instance(
-        budget=round_.budget,
-        projects=tuple(
-            Project(id=str(p.id), cost=p.cost, name=p.title, categories=(p.category,))
-            for p in projects
-        ),
-        meta=fmt.pabulib_meta(round_.ballot_params, round_.budget) | {"vote_type": fmt.vote_type},
-    )
-    return instance, Profile(
-        vote_type=fmt.vote_type, ballots=tuple(_ballot(fmt.vote_type, b) for b in ballots)
-    )
+def build_election(round_: Any, ballots: Sequence[Choices]) -> tuple[Instance, Profile]:
+    """The round's election as the engine sees it, built from its frozen configuration with the
+    same pure functions the offline verifier uses, so both count exactly the same input."""
+    vote_type = BALLOT_FORMATS[round_.ballot_format].vote_type
+    profile = Profile(vote_type, tuple(recount.engine_ballot(vote_type, b) for b in ballots))
+    return recount.instance_from_config(frozen_config(round_), vote_type), profile
 
 
-def run(round_: Any, projects: Sequence[Proposal], ballots: Sequence[Choices]) -> Outcome:
-    instance, profile = build_election(round_, projects, ballots)
-    return allocation.allocate(
-        instance,
-        profile,
-        round_.rule,
-        satisfaction=round_.satisfaction,
-        tie_break=round_.tie_break,
-        seed=round_.tie_break_seed,
-    )
+def run(round_: Any, ballots: Sequence[Choices]) -> Outcome:
+    vote_type = BALLOT_FORMATS[round_.ballot_format].vote_type
+    profile = Profile(vote_type, tuple(recount.engine_ballot(vote_type, b) for b in ballots))
+    return recount.allocate_from_config(frozen_config(round_), profile)
+
+
+def frozen_config(round_: Any) -> dict[str, Any]:
+    if round_.config_json is None:
+        raise ValueError("a round is counted from its frozen configuration; this one has none")
+    return json.loads(round_.config_json)
 
 
 @dataclass(frozen=True)
@@ -156,12 +147,3 @@ def reason_text(line: Any, round_: Any) -> str:
         ),
     }
     return texts.get(line.reason, _("Fewer votes than the funded projects."))
-
-
-def _ballot(vote_type: str, choices: Choices) -> Any:
-    if vote_type == "ordinal":
-        ranking = tuple(str(pid) for pid, _rank in sorted(choices.items(), key=lambda kv: kv[1]))
-        return OrdinalBallot(ranking=ranking)
-    if vote_type == "cumulative":
-        return CumulativeBallot(points={str(pid): value for pid, value in choices.items()})
-    return ApprovalBallot(projects=frozenset(str(pid) for pid in choices))

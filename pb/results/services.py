@@ -53,7 +53,7 @@ def tally(round_: Round, actor: User | None) -> Result:
         raise Conflict(_("This round has already been counted."))
     projects = rounds.ballot_projects(round_)
     ballots = voting.round_ballots(round_)
-    outcome = engine.run(round_, projects, [voting.choices_of(b) for b in ballots])
+    outcome = engine.run(round_, [voting.choices_of(b) for b in ballots])
     votes = voting.choices_for_projects(ballots)
     result = Result(
         round_id=round_.id,

@@ -83,6 +83,11 @@ class RoundForm(FlaskForm):
     )
     rule = SelectField(_l("Allocation rule"), validators=[InputRequired()])
     satisfaction = SelectField(_l("How satisfaction is measured"), validators=[Optional()])
+    min_project_score = SmallIntegerField(
+        _l("Minimum votes (or points) a project needs to be funded"),
+        validators=[Optional(), NumberRange(min=1)],
+        description=_l("Only for rules with a threshold, such as greedy with a threshold."),
+    )
     tie_break = SelectField(_l("Tie-breaking rule"), validators=[InputRequired()])
     tie_break_seed = StringField(
         _l("Lottery seed (optional; generated and published when voting opens)"),
@@ -121,6 +126,7 @@ class RoundForm(FlaskForm):
                 _utc(self.deliberation_close_at.data) if self.deliberation_close_at.data else None
             ),
             support_threshold=self.support_threshold.data,
+            min_project_score=self.min_project_score.data,
             categories=self.categories.data.splitlines(),
             ballot_format=fmt.name,
             ballot_params=params,
@@ -145,6 +151,7 @@ class RoundForm(FlaskForm):
             "tie_break": round_.tie_break,
             "tie_break_seed": round_.tie_break_seed or "",
             "support_threshold": round_.support_threshold,
+            "min_project_score": round_.min_project_score,
         }
         if round_.deliberation_close_at is not None:
             data["deliberation_close_at"] = round_.deliberation_close_at.replace(tzinfo=None)

@@ -55,6 +55,9 @@ class Round(db.Model):
         CheckConstraint(
             "support_threshold IS NULL OR support_threshold > 0", name="support_threshold_positive"
         ),
+        CheckConstraint(
+            "min_project_score IS NULL OR min_project_score > 0", name="min_project_score_positive"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,6 +72,8 @@ class Round(db.Model):
     deliberation_close_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Supports a proposal needs to go forward to review; NULL: every proposal goes forward.
     support_threshold: Mapped[int | None] = mapped_column()
+    # Rules with a threshold (greedy-threshold): the least votes/points a project needs.
+    min_project_score: Mapped[int | None] = mapped_column()
     voting_open_at: Mapped[datetime] = mapped_column(UTCDateTime)
     voting_close_at: Mapped[datetime] = mapped_column(UTCDateTime)
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -30,7 +30,7 @@ from pb.voting.formats import BALLOT_FORMATS, param_field_name
 from pb.voting.models import Ballot, Participation
 from pb.wards.models import Ward
 
-CONFIG_FORMAT = "pb-round-config-1"
+CONFIG_FORMAT = "pb-round-config-2"
 PhaseHook = Callable[[Round, User], None]
 PHASE_HOOKS: dict[Phase, list[PhaseHook]] = defaultdict(list)
 DEFAULT_CATEGORIES = (
@@ -65,6 +65,7 @@ class RoundSettings:
     tie_break_seed: str | None = None
     deliberation_close_at: datetime | None = None  # None: no deliberation phase
     support_threshold: int | None = None  # None: every proposal goes forward to review
+    min_project_score: int | None = None  # threshold rules: the least score a project needs
 
 
 def get_round(round_id: int) -> Round:
@@ -197,6 +198,11 @@ def canonical_config(round_: Round) -> dict[str, Any]:
         "satisfaction": round_.satisfaction,
         "tie_break": round_.tie_break,
         "tie_break_seed": round_.tie_break_seed,
+        "min_project_score": round_.min_project_score,
+        "deliberation_close_at": (
+            format_time(round_.deliberation_close_at) if round_.deliberation_close_at else None
+        ),
+        "support_threshold": round_.support_threshold,
         "projects": [
             {
                 "id": project.id,
@@ -275,7 +281,11 @@ def check_settings(settings: RoundSettings) -> None:
         name, message = next(iter(param_errors.items()))
         raise InvalidInput(message, field=param_field_name(ballot_format.name, name))
     problem = engine.configuration_problem(
-        settings.rule, ballot_format.vote_type, settings.satisfaction, settings.tie_break
+        settings.rule,
+        ballot_format.vote_type,
+        settings.satisfaction,
+        settings.tie_break,
+        settings.min_project_score,
     )
     if problem:
         field, message = problem
@@ -299,6 +309,7 @@ def _apply(round_: Round, settings: RoundSettings, actor: User) -> None:
     round_.voting_close_at = settings.voting_close_at
     round_.deliberation_close_at = settings.deliberation_close_at
     round_.support_threshold = settings.support_threshold
+    round_.min_project_score = settings.min_project_score
     round_.categories = [c.strip() for c in settings.categories if c.strip()]
     round_.ballot_format = settings.ballot_format
     round_.ballot_params = dict(settings.ballot_params)
@@ -309,11 +320,8 @@ def _apply(round_: Round, settings: RoundSettings, actor: User) -> None:
 
 
 def _settings_data(round_: Round) -> dict[str, Any]:
-    data = canonical_config(round_) | {"projects": None}
+    data = canonical_config(round_)
     data.pop("projects")
-    closes = round_.deliberation_close_at
-    data["deliberation_close_at"] = format_time(closes) if closes else None
-    data["support_threshold"] = round_.support_threshold
     return data
 
 

@@ -154,19 +154,21 @@ def write_ballots(files: dict[str, bytes], rows: list[list[str]]) -> None:
     text = files[bundle.BALLOTS_PB].decode()
     head, votes = text.split("VOTES\n")
     header = votes.splitlines()[0]
-    cumulative = header.endswith(";points")
+    with_points = header.endswith(";points")
+    cumulative = "vote_type;cumulative" in head
     lines = [header]
     for receipt, _id, _config, choices in rows:
         pairs = json.loads(choices)
         if cumulative:
             pairs.sort(key=lambda pair: (-pair[1], pair[0]))
-            lines.append(
-                f"{receipt};{','.join(str(p) for p, _ in pairs)};"
-                f"{','.join(str(v) for _, v in pairs)}"
-            )
-        else:
+            points = [value for _, value in pairs]
+        else:  # approval (values 1) or ranks (1 = first): rankings score k, k-1, ..., 1
             pairs.sort(key=lambda pair: (pair[1], pair[0]))
-            lines.append(f"{receipt};{','.join(str(p) for p, _ in pairs)}")
+            points = list(range(len(pairs), 0, -1))
+        line = f"{receipt};{','.join(str(p) for p, _ in pairs)}"
+        if with_points:
+            line += f";{','.join(str(v) for v in points)}"
+        lines.append(line)
     head = head.replace(f"num_votes;{_meta(head, 'num_votes')}\n", f"num_votes;{len(rows)}\n")
     files[bundle.BALLOTS_PB] = (head + "VOTES\n" + "\n".join(lines) + "\n").encode()
 

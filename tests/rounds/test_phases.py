@@ -56,6 +56,22 @@ def test_opening_voting_freezes_the_configuration(app: Flask) -> None:
         rounds.update_round(round_, settings, actor=setup.councillor)
 
 
+def test_a_threshold_round_funds_only_projects_reaching_it(app: Flask) -> None:
+    setup = factories.round_in_phase(
+        Phase.CLOSED,
+        rule="greedy-threshold",
+        min_project_score=2,
+        ballots=[{0: 1, 1: 1}, {1: 1}, {2: 1}],
+    )
+    assert json.loads(setup.round.config_json)["min_project_score"] == 2
+    from pb.results import services as results
+
+    lines = {line.proposal_id: line for line in results.get_result(setup.round).projects}
+    assert lines[setup.projects[1].id].funded  # two votes
+    for index in (0, 2):  # one vote each: below the threshold although the budget would allow
+        assert lines[setup.projects[index].id].reason == "below_threshold"
+
+
 def test_a_lottery_round_publishes_its_seed_when_frozen(app: Flask) -> None:
     setup = factories.round_in_phase(Phase.VOTING, tie_break="lottery")
     seed = setup.round.tie_break_seed
@@ -105,6 +121,7 @@ def test_councillors_only_configure_their_own_wards(app: Flask) -> None:
             "satisfaction",
         ),
         ({"tie_break": "coin"}, "tie_break"),
+        ({"rule": "greedy-threshold"}, "min_project_score"),
     ],
 )
 def test_settings_are_checked_field_by_field(app: Flask, overrides: dict, field: str) -> None:
