@@ -73,15 +73,5 @@ def round_results(round_id: int):  # type: ignore[no-untyped-def]
         budget=result.budget,
         total_cost=result.total_cost,
         ballots=result.ballot_count,
-        projects=[
-            {
-                "id": line.proposal_id,
-                "votes": line.votes,
-                "score": line.score,
-                "cost": line.cost,
-                "funded": line.funded,
-                "reason": line.reason,
-            }
-            for line in result.projects
-        ],
+        projects=[line.to_json() for line in result.projects],
     )

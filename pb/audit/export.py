@@ -158,18 +158,7 @@ def _results(round_: Round, result: Any) -> dict[str, Any]:
         "ballot_count": result.ballot_count,
         "published_at": format_time(result.published_at) if result.published_at else None,
         "outcome": json.loads(result.outcome_json),
-        "projects": [
-            {
-                "id": line.proposal_id,
-                "rank": line.rank,
-                "votes": line.votes,
-                "score": line.score,
-                "cost": line.cost,
-                "funded": line.funded,
-                "reason": line.reason,
-            }
-            for line in result.projects
-        ],
+        "projects": [line.to_json() for line in result.projects],
     }
 
 

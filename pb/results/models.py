@@ -53,3 +53,15 @@ class ResultProject(db.Model):
     funded: Mapped[bool]
     reason: Mapped[str] = mapped_column(String(40))  # the engine's reason code
     reason_detail: Mapped[str] = mapped_column(Text, default="")
+
+    def to_json(self) -> dict[str, object]:
+        """The line as the API and the audit bundle publish it."""
+        return {
+            "id": self.proposal_id,
+            "rank": self.rank,
+            "votes": self.votes,
+            "score": self.score,
+            "cost": self.cost,
+            "funded": self.funded,
+            "reason": self.reason,
+        }
