@@ -125,3 +125,25 @@ def init_app(app: Flask) -> None:
         if current_user.role not in allowed:
             abort(403)
         return None
+
+
+def policy_table(app: Flask) -> str:
+    """Every route with its methods and the roles allowed, as Markdown (docs/routes.md)."""
+    lines = [
+        "| URL | methods | endpoint | who may use it |",
+        "| --- | --- | --- | --- |",
+    ]
+    rules = sorted(app.url_map.iter_rules(), key=lambda rule: (rule.rule, rule.endpoint))
+    for rule in rules:
+        allowed = POLICY.get(rule.endpoint)
+        if allowed is None:
+            who = "nobody (not in the policy)"
+        elif allowed is PUBLIC:
+            who = "everyone"
+        elif allowed == ANY_ROLE:
+            who = "any signed-in user"
+        else:
+            who = ", ".join(role.value for role in Role if role in allowed)
+        methods = ", ".join(sorted(rule.methods - {"HEAD", "OPTIONS"}))
+        lines.append(f"| `{rule.rule}` | {methods} | `{rule.endpoint}` | {who} |")
+    return "\n".join(lines) + "\n"

@@ -48,6 +48,16 @@ def create_user(
     click.echo(message)
 
 
+@cli.command("routes")
+def routes() -> None:
+    """Print every route and the roles allowed on it (the table in docs/routes.md)."""
+    from flask import current_app
+
+    from pb.access import policy_table
+
+    click.echo(policy_table(current_app), nl=False)
+
+
 @cli.command("demo")
 @click.option("--force", is_flag=True, help="Load even if the database already has data.")
 def demo(force: bool) -> None:

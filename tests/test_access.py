@@ -125,3 +125,13 @@ def test_citizen_cannot_edit_another_citizens_proposal(app: Flask) -> None:
         },
     )
     assert response.status_code == 403
+
+
+def test_the_routes_document_is_current(app: Flask) -> None:
+    from pb.access import policy_table
+    from tests.conftest import REPO_ROOT
+
+    document = (REPO_ROOT / "docs" / "routes.md").read_text()
+    assert document.endswith(policy_table(app)), (
+        "docs/routes.md is stale: regenerate its table with `flask --app wsgi pb routes`"
+    )
