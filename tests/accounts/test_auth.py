@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 
@@ -9,7 +12,7 @@ from pb.accounts.models import Role, User
 from pb.audit.models import AuditEntry
 from pb.extensions import db
 from tests import factories
-from tests.conftest import custom_app
+from tests.conftest import REDIS_URL, custom_app, unavailable
 
 
 def test_passwords_are_stored_as_argon2id(app: Flask) -> None:
@@ -131,3 +134,37 @@ def test_register_with_a_postcode_finds_the_ward(app: Flask) -> None:
 def test_session_cookie_flags(app: Flask) -> None:
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+@pytest.mark.redis
+def test_the_login_throttle_is_shared_by_all_workers_through_redis(database_url: str) -> None:
+    """With several gunicorn workers, per-process counters would multiply the allowed guesses;
+    production keeps them in Redis. Two application instances stand in for two workers."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        unavailable("Redis", f"{REDIS_URL}: {error}")
+    prefix = f"pb-test-{uuid.uuid4().hex}"
+    settings = {
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": REDIS_URL,
+        "RATELIMIT_KEY_PREFIX": prefix,
+        "LOGIN_RATE_LIMIT": "3 per minute",
+    }
+    with custom_app(database_url, **settings) as first:
+        person = factories.user(Role.CITIZEN, home=factories.ward())
+        statuses = [
+            first.test_client()
+            .post("/login", data={"email": person.email, "password": "wrong"})
+            .status_code
+            for _ in range(2)
+        ]
+        with custom_app(database_url, **settings) as second:
+            client = second.test_client()
+            statuses += [
+                client.post("/login", data={"email": person.email, "password": "wrong"}).status_code
+                for _ in range(2)
+            ]
+    assert statuses == [422, 422, 422, 429]
