@@ -73,6 +73,9 @@ class Settings:
     LANGUAGES: tuple[str, ...] = ("en", "pl", "ur")
     # Where an uploaded image or other user file would go; nothing is served from outside.
     MAX_CONTENT_LENGTH: int = 2 * 1024 * 1024
+    # pabulib's META requires a country and a unit (city) in exported ballots: set your council's.
+    PABULIB_COUNTRY: str = "United Kingdom"
+    PABULIB_UNIT: str = "Ward budgets"
     # Pseudonymous actor references in the audit log are keyed HMACs of user ids.
     AUDIT_PSEUDONYM_KEY: str = ""
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = field(default_factory=dict)
@@ -93,6 +96,10 @@ class Settings:
         for name in ("SMTP_HOST", "SMTP_USERNAME", "SMTP_PASSWORD", "MAIL_FROM", "SITE_URL"):
             if env.get(name):
                 setattr(settings, name, env[name])
+        if env.get("PB_PABULIB_COUNTRY"):
+            settings.PABULIB_COUNTRY = env["PB_PABULIB_COUNTRY"]
+        if env.get("PB_PABULIB_UNIT"):
+            settings.PABULIB_UNIT = env["PB_PABULIB_UNIT"]
         if env.get("SMTP_PORT"):
             settings.SMTP_PORT = int(env["SMTP_PORT"])
         if env.get("SMTP_STARTTLS"):

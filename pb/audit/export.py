@@ -10,10 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from dataclasses import replace
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -37,9 +37,6 @@ from pb.voting import services as voting
 from pb.voting.formats import get_format
 from pb.voting.models import Ballot
 
-# pabulib's META requires a country and a unit (city); set these for your council.
-PABULIB_COUNTRY = os.environ.get("PB_PABULIB_COUNTRY", "United Kingdom")
-PABULIB_UNIT = os.environ.get("PB_PABULIB_UNIT", "Ward budgets")
 # Log entries whose data says something about the votes (withheld in other rounds' bundles).
 WITHHELD_UNTIL_PUBLISHED = frozenset({"round.tallied"})
 
@@ -192,8 +189,8 @@ def _pabulib(round_: Round, ballots: list[Ballot]) -> str:
     seed = f" (seed {round_.tie_break_seed})" if round_.tie_break_seed else ""
     meta = {
         "description": _cell(round_.title),
-        "country": PABULIB_COUNTRY,
-        "unit": PABULIB_UNIT,
+        "country": current_app.config["PABULIB_COUNTRY"],
+        "unit": current_app.config["PABULIB_UNIT"],
         "subunit": _cell(" / ".join(ward.name for ward in round_.wards)),
         "instance": str(round_.voting_open_at.year),
         "rule": round_.rule,
