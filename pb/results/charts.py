@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -147,6 +147,18 @@ def participation_by_day(round_id: int) -> list[tuple[date, int]]:
         .order_by(Participation.voted_on)
     )
     return [(day, count) for day, count in db.session.execute(query)]
+
+
+def weekly_when_long(days: list[tuple[date, int]], most_bars: int = 21) -> tuple[list, bool]:
+    """Day counts as they are, or summed per week (from Monday) when there would be too many
+    bars to read on a phone. Returns the rows and whether they are weeks."""
+    if len(days) <= most_bars:
+        return days, False
+    weeks: dict[date, int] = {}
+    for day, count in days:
+        monday = day - timedelta(days=day.weekday())
+        weeks[monday] = weeks.get(monday, 0) + count
+    return sorted(weeks.items()), True
 
 
 def participation_by_ward(round_id: int) -> list[tuple[str, int]]:

@@ -26,7 +26,7 @@ def show(round_id: int):  # type: ignore[no-untyped-def]
     by_votes = sorted(lines, key=lambda item: (-item.line.votes, item.line.rank))
     funded_mark = _("funded")
     outcome = explanation.read_outcome(result.outcome_json)
-    by_day = charts.participation_by_day(round_.id)
+    by_day, weekly = charts.weekly_when_long(charts.participation_by_day(round_.id))
     by_ward = charts.participation_by_ward(round_.id)
     return render_template(
         "results/show.html",
@@ -58,9 +58,17 @@ def show(round_id: int):  # type: ignore[no-untyped-def]
             rtl,
         ),
         day_chart=charts.bar_chart(
-            [charts.Row(format_day(day), count, format_number(count)) for day, count in by_day],
+            [
+                charts.Row(
+                    _("Week of %(day)s", day=format_day(day)) if weekly else format_day(day),
+                    count,
+                    format_number(count),
+                )
+                for day, count in by_day
+            ],
             rtl,
         ),
+        weekly=weekly,
         ward_chart=charts.bar_chart(
             [charts.Row(name, count, format_number(count)) for name, count in by_ward], rtl
         ),

@@ -69,3 +69,17 @@ def test_equal_shares_is_explained_from_the_stored_trace(bare_app: Flask) -> Non
     assert "equal shares" in lines[1].text and "£500.00" in lines[1].text
     assert str(explanation.equal_share(outcome, 3)) == "30000"
     assert explanation.read_outcome('{"rule": "old"}') is None
+
+
+def test_long_voting_periods_are_drawn_week_by_week() -> None:
+    from datetime import date, timedelta
+
+    from pb.results.charts import weekly_when_long
+
+    short = [(date(2026, 3, 2) + timedelta(days=n), 1) for n in range(21)]
+    assert weekly_when_long(short) == (short, False)
+    long = [(date(2026, 3, 2) + timedelta(days=n), n) for n in range(30)]  # 2 March is a Monday
+    weeks, weekly = weekly_when_long(long)
+    assert weekly and [day.weekday() for day, _ in weeks] == [0] * 5
+    assert sum(count for _, count in weeks) == sum(count for _, count in long)
+    assert weeks[0] == (date(2026, 3, 2), sum(range(7)))
