@@ -11,7 +11,13 @@ from typing import Any
 from babel import Locale
 from babel.numbers import get_currency_precision
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
+from flask_babel import (
+    format_currency,
+    format_date,
+    format_decimal,
+    format_time,
+    get_locale,
+)
 
 from pb.config import PROJECT_ROOT
 from pb.extensions import babel
@@ -60,7 +66,14 @@ def format_number(value: int | Decimal | None) -> str:
 
 
 def format_moment(moment: datetime | None, style: str = "medium") -> str:
-    return "" if moment is None else format_datetime(moment, style)
+    """A date in `style` with the time to the minute, joined the locale's way
+    ("24 Dec 2026, 09:21"): seconds mean nothing on a round's timetable."""
+    if moment is None:
+        return ""
+    pattern = str(get_locale().datetime_formats.get(style, "{1} {0}"))
+    return pattern.replace("{1}", format_date(moment, style)).replace(
+        "{0}", format_time(moment, "short")
+    )
 
 
 def format_day(day: date | None, style: str = "medium") -> str:

@@ -135,7 +135,7 @@ def test_propose_discuss_amend_support_review_vote(app: Flask, time_machine) -> 
     count = db.session.query(Support).filter_by(proposal_id=benches).count()
     assert count == 2
     card = other.get(f"/rounds/{round_id}").get_data(as_text=True)
-    assert "2 of 2 supports needed" in card
+    assert "Enough supports to go to review (2 needed)" in card
 
     # Proposals close → deliberation → review: below-threshold proposals stop here.
     time_machine.travel(start + timedelta(hours=2, minutes=1))
