@@ -13,20 +13,18 @@ from pb.rounds.models import Phase
 from tests import factories
 from tests.deliberation.helpers import access_objects
 
+# One value per way typed input has broken forms elsewhere: empty, negative, float overflow,
+# an integer too long for a float, markup, NUL (PostgreSQL refuses it), astral characters,
+# non-ASCII digits, an impossible date, a very long text.
 JUNK = [
     "",
-    "   ",
     "-1",
-    "0",
     "1e309",
-    "NaN",
     "9" * 400,
-    "<script>alert(1)</script>",
-    "' OR 1=1 --",
+    "<script>alert(1)</script>' OR 1=1 --",
     "a\x00b",
     "😀" * 300,
     "２３",
-    "1,2,3",
     "2026-13-45T25:61",
     "x" * 20_000,
 ]
