@@ -102,14 +102,13 @@ class ProjectLine:
 def project_lines(outcome: Outcome, projects: Sequence[Proposal]) -> list[ProjectLine]:
     """One line per ballot project: funded ones in the order chosen, then the rest by score."""
     costs = {str(p.id): p.cost for p in projects}
-    reasons = {step.project: step for step in outcome.trace}
     order = list(outcome.selected) + sorted(
         (pid for pid in costs if pid not in outcome.selected),
         key=lambda pid: (-outcome.scores.get(pid, 0), costs[pid], int(pid)),
     )
     lines = []
     for rank, pid in enumerate(order, start=1):
-        step = reasons.get(pid)
+        step = outcome.step(pid)  # the engine traces every project exactly once
         lines.append(
             ProjectLine(
                 proposal_id=int(pid),
@@ -117,9 +116,8 @@ def project_lines(outcome: Outcome, projects: Sequence[Proposal]) -> list[Projec
                 score=str(outcome.scores.get(pid, 0)),
                 cost=costs[pid],
                 funded=pid in outcome.selected,
-                reason=getattr(step, "reason", "")
-                or ("selected" if pid in outcome.selected else ""),
-                detail=str(getattr(step, "remaining_budget", "") or ""),
+                reason=step.reason,
+                detail=str(step.remaining_budget),
             )
         )
     return lines
@@ -144,6 +142,9 @@ def reason_text(line: Any, round_: Any) -> str:
         "no_supporters": _("Nobody voted for it."),
         "not_optimal": _(
             "A combination of other projects gave voters more satisfaction within the budget."
+        ),
+        "lost_comparison": _(
+            "More voters preferred the plain greedy outcome, which did not include it."
         ),
     }
     return texts.get(line.reason, _("Fewer votes than the funded projects."))
