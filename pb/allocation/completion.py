@@ -147,15 +147,24 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
     runs: dict[int, equal_shares.Run] = {}  # every run decides exactly, whatever its options
 
     def at(steps: int, thresholds: list[Any] | None = None) -> equal_shares.Run:
-        if thresholds is None and steps in runs:
-            return runs[steps]
+        """A new run, guided by the nearest run already computed above it."""
         above = [known for known in runs if known > steps]
-        guide = runs[min(above)] if above and thresholds is None else None
+        guide = runs[min(above)] if above else None
         result = mes_run(
             prep, start + steps * voters, limit=budget, thresholds=thresholds, guide=guide
         )
         runs[steps] = result
         return result
+
+    def probe(steps: int, low: equal_shares.Run) -> equal_shares.Run:
+        """A run at `steps` whose bounds are tight enough to compare with `low`: a known run
+        if it settles the comparison either way, else one recomputed with `low`'s thresholds."""
+        known = runs.get(steps)
+        if known is not None and (
+            known.over or known.selected != low.selected or same_outcome_between(low, known)
+        ):
+            return known
+        return at(steps, low.keys)
 
     current = at(0)
     supported = len(prep.projects)
@@ -167,19 +176,18 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
         if variant.exhaustive_stop and is_exhaustive(election, current.selected):
             return Completed(exact_run(prep, current), increments, "exhaustive")
         while search and jump >= 2:
-            far = at(increments + jump, current.keys)
+            far = probe(increments + jump, current)
             if same_outcome_between(current, far):
                 current, increments, jump = far, increments + jump, jump * 2
-                runs.clear()
                 break
             jump //= 2
         else:
-            following = at(increments + 1)
+            following = runs.get(increments + 1) or at(increments + 1)
             if following.over or _cost(election, following.selected) > budget:
                 return Completed(exact_run(prep, current), increments, "next_over_budget")
             current, increments, jump = following, increments + 1, 2
-            for old in [known for known in runs if known <= increments]:
-                del runs[old]
+        for old in [known for known in runs if known < increments]:
+            del runs[old]
 
 
 def _record_mes(trace: TraceRecorder, run: equal_shares.Run, *, drops: bool) -> None:

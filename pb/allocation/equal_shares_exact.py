@@ -221,16 +221,21 @@ def run(
         best_key: Any = None
         best_plan: Any = None
         rivals: list[Bound] = []  # lower bounds of the other projects still in play
+        theta = thresholds[step] if thresholds and step < len(thresholds) else None
         if following:
-            best, best_plan, rivals = guided_step(guide, step, stale, price, costs)  # type: ignore[arg-type]
-            if best is None:
-                following = False
-            else:
+            best, best_plan, rivals = guided_step(guide, step, stale, price, costs, theta)  # type: ignore[arg-type]
+            if best is not None:
                 best_key = (best_plan[0], prep.priority[best])
                 best_plan = best_plan[1]
         if best is None:
-            theta = thresholds[step] if thresholds and step < len(thresholds) else None
             best, best_key, best_plan, rivals = _lazy_step(stale, price, costs, theta)
+            # the guide can settle later steps as long as this run repeats its selections
+            following = (
+                following
+                and best is not None
+                and step < len(guide.selections)  # type: ignore[union-attr]
+                and guide.selections[step].project == best  # type: ignore[union-attr]
+            )
         if best is None:
             break
         del stale[best]
@@ -248,17 +253,27 @@ def run(
 
 
 def guided_step(
-    guide: Run, step: int, stale: dict[str, Any], price: Any, costs: dict[str, Any]
+    guide: Run,
+    step: int,
+    stale: dict[str, Any],
+    price: Any,
+    costs: dict[str, Any],
+    theta: Key | None = None,
 ) -> tuple[str | None, Any, list[Bound]]:
     """Settle a step by pricing only the project the guide selected at that step.
 
     Sound when this run has made the guide's selections so far and has a smaller budget: then
     every voter has at most what they had in the guide's run, so every rival's price is at least
     its price there, which `guide.bounds[step]` bounds from below; if the guide's winner, priced
-    here, comes before all of those bounds, it wins here too. Returns (None, None, []) when the
-    step cannot be settled this way.
+    here, comes before all of those bounds, it wins here too. With a threshold `theta`, the
+    guide's bounds must also be clear of it (they become this step's bounds, which the add1
+    search compares with `theta`). Returns (None, None, []) when the step cannot be settled
+    this way.
     """
     if step >= len(guide.selections):
+        return None, None, []
+    rivals = guide.bounds[step]
+    if theta is not None and not all(before(theta, rival) for rival in rivals):
         return None, None, []
     pid = guide.selections[step].project
     if pid not in stale:
@@ -267,7 +282,6 @@ def guided_step(
     if rho is None:
         return None, None, []
     key = exact_key(rho, stale[pid][1])
-    rivals = guide.bounds[step]
     if all(before(key, rival) for rival in rivals):
         return pid, (rho, plan), rivals
     stale[pid] = (rho, stale[pid][1])
