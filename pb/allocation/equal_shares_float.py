@@ -1,6 +1,6 @@
 """Equal Shares in floating point, with every decision proven exact.
 
-Approval ballots (`_Sorted`: supporters sorted by budget, an equal share) and points or rankings
+Approval ballots (`_Gathered`: supporters' budgets sorted, an equal share) and points or rankings
 (`_Weighted`: supporters sorted by budget per unit of satisfaction, payments in proportion) are
 both covered.
 
@@ -29,9 +29,10 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from fractions import Fraction
-from itertools import accumulate
-from operator import mul, truediv
+from itertools import accumulate, compress
+from operator import itemgetter, mul, truediv
 from typing import Any
 
 from pb.allocation.equal_shares import Bound, Key, Prepared, Run, Selection, before
@@ -79,7 +80,7 @@ def run(
         book: Any = _Weighted(prep, start)
         pricer = book.pricer(lambda: error)
     else:
-        book = _Sorted(prep, start, groups_of)
+        book = _Gathered(prep, start, groups_of)
         pricer = _uniform_pricer(book, lambda: error, costs, utility, supporters, priority)
 
     following = guide is not None
@@ -188,7 +189,7 @@ def _less(a: Key, b: Key) -> bool:
 
 
 def _uniform_pricer(
-    book: _Sorted,
+    book: _Gathered,
     current_error: Any,
     costs: dict[str, Number],
     utility: dict[str, Any],
@@ -196,24 +197,43 @@ def _uniform_pricer(
     priority: dict[str, int],
 ) -> Any:
     """Pricing when every supporter values the project the same (approval ballots)."""
+    short: set[str] = set()  # projects found with a supporter short of the equal share
+    flat = book.flat
 
     def pricer(pid: str) -> tuple[Key, Any] | None:
         """The key and charging plan of `pid`, or None if it is certainly unaffordable."""
         error = current_error()
         cost = costs[pid]
-        lowest = book.lowest(pid)
-        if lowest > 0.0:  # everyone has money: if everyone can pay an equal share, done
-            payers = supporters[pid]
+        budgets = book.gather(pid)
+        payers = supporters[pid]
+        whole = pid not in flat or len(budgets) == payers  # nobody pruned (see `_Gathered`)
+        if whole and pid not in short:  # can everyone pay an equal share?
             share = cost / payers
             share_error = 2 * UNIT * share
-            if lowest - error >= share + share_error:
+            if min(budgets) - error >= share + share_error:
                 exact = Fraction(cost) / (payers * utility[pid])
                 approx = float(exact)
                 key = (_down(approx), _up(approx), exact, priority[pid])
                 return key, (share, share_error)
-        values, counts, money = book.tally(pid)
-        if not values:
-            return None
+            short.add(pid)  # (budgets only fall: once someone is short, for the rest of the run)
+        if pid not in flat:
+            values, counts, money = book.tally(pid)
+            if not values:
+                return None
+        else:
+            # `sum` may be compensated (Python >= 3.12), within the bound of the plain sum
+            total = sum(budgets)
+            if total + len(budgets) * error + (len(budgets) + 2) * UNIT * total < cost:
+                return None  # (checked before sorting: many projects end this way)
+            values = sorted(budgets)
+            first = bisect_right(values, 0.0)  # voters with nothing left pay nothing
+            if first:
+                del values[:first]
+                book.prune(pid, budgets, first)
+            if not values:
+                return None
+            counts = range(1, len(values) + 1)
+            money = list(accumulate(values))
         slack = counts[-1] * error + (len(values) + 2) * UNIT * money[-1]
         if money[-1] + slack < cost:
             return None
@@ -229,7 +249,7 @@ def _price(
     cost: Number,
     u: Number,
     values: list[float],
-    counts: list[int],
+    counts: Sequence[int],
     money: list[float],
     error: float,
     priority: dict[str, int],
@@ -267,24 +287,42 @@ def _price(
     return (_down(rho - rho_error), _up(rho + rho_error), None, rank), (share, share_error)
 
 
-class _Sorted:
-    """Budgets per voter group; a project's supporters are sorted by budget when it is priced.
+class _Gathered:
+    """Approval ballots: budgets per voter group, read for a project's supporters at C speed.
 
-    (Keeping per-project tallies of supporters per distinct budget, updated as voters pay, was
-    measured as no faster on the shared elections, and much slower with long ballots.)"""
+    Most projects (`flat`) keep an `itemgetter` over their supporters' groups with one entry
+    per voter (a group of identical ballots appears once per voter): pricing is then a gather,
+    a sum, a sort of floats and a running sum, all in C, with no weights to carry. Voters with
+    nothing left are dropped from a project's getter once they are a quarter of it (for this
+    run: they never pay again). A project whose supporters are mostly in large groups of
+    identical ballots would read the same budget many times over: it is read once per group
+    instead, and its groups are sorted by budget with their weights (`tally`).
+    """
 
     def __init__(self, prep: Prepared, start: float, groups_of: dict[str, list[int]]) -> None:
         self.budgets = [start] * prep.groups
         self.weights = prep.weights
         self.groups_of = groups_of
+        voters, getters, self.flat = _gather_layout(prep, groups_of)
+        self.voters = dict(voters)  # per run: pruned of voters with nothing left
+        self.getters = dict(getters)
         self.orders: dict[str, list[int]] = {}
         self.start = start
 
-    def lowest(self, pid: str) -> float:
-        return min(map(self.budgets.__getitem__, self.groups_of[pid]))
+    def gather(self, pid: str) -> tuple[float, ...]:
+        """The budgets of the project's supporters: one per voter if `flat` (zeros may be
+        left), else one per group."""
+        return self.getters[pid](self.budgets)
+
+    def prune(self, pid: str, budgets: tuple[float, ...], zeros: int) -> None:
+        """`zeros` of the gathered `budgets` are 0.0: stop reading them if they are many."""
+        if zeros * 4 > len(budgets) and zeros < len(budgets):
+            kept = list(compress(self.voters[pid], budgets))
+            self.voters[pid] = kept
+            self.getters[pid] = _getter(kept)
 
     def tally(self, pid: str) -> tuple[list[float], list[int], list[float]]:
-        """Supporters with money: budgets ascending, cumulative voters, cumulative money."""
+        """Supporter groups with money: budgets ascending, cumulative voters, cumulative money."""
         get_budget, get_weight = self.budgets.__getitem__, self.weights.__getitem__
         # Re-sorting the last order is cheap: since then, payers' budgets all fell by the
         # same share (or to zero), which keeps long sorted runs that the sort detects.
@@ -313,6 +351,32 @@ class _Sorted:
                 budgets[group] = value - share if value >= share else 0.0
         # a rich budget is off by its old error, the share's error, and one rounding
         return error + share_error + 2 * UNIT * self.start
+
+
+def _getter(indices: list[int]) -> Callable[[list[float]], tuple[float, ...]]:
+    """A callable returning the tuple of the list's items at `indices` (at least one)."""
+    if len(indices) == 1:
+        only = indices[0]
+        return lambda items: (items[only],)
+    return itemgetter(*indices)
+
+
+FLAT_LIMIT = 2
+"""A project is read once per voter if it has at most this many voters per supporter group."""
+
+
+def _gather_layout(prep: Prepared, groups_of: dict[str, list[int]]) -> tuple[Any, Any, Any]:
+    """Per project: the groups to read (once per voter if flat, else once per group), their
+    getter, and the set of flat projects; computed once per election."""
+    cached = prep.cache.get("float_gather")
+    if cached is None:
+        flat = {
+            p for p in prep.projects if len(prep.levels[p][0][1]) <= FLAT_LIMIT * len(groups_of[p])
+        }
+        read = {p: prep.levels[p][0][1] if p in flat else groups_of[p] for p in prep.projects}
+        getters = {p: _getter(read[p]) for p in prep.projects}
+        cached = prep.cache["float_gather"] = (read, getters, frozenset(flat))
+    return cached
 
 
 class _Weighted:

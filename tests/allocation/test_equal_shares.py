@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from fractions import Fraction
 
 import pytest
@@ -243,6 +244,36 @@ def test_floating_point_runs_decide_exactly_or_give_up() -> None:
         assert [(d.project, d.available) for d in replayed.drops] == [
             (d.project, d.available) for d in expected.drops
         ]
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("satisfaction", ["cost", "cardinality"])
+def test_floating_point_runs_read_voters_and_groups_alike(seed: int, satisfaction: str) -> None:
+    # Some projects are backed mostly by large groups of identical ballots (read once per
+    # group, with weights), the others by distinct ballots (read once per voter).
+    rng = random.Random(seed)
+    costs = {name: rng.randrange(10, 200) for name in "abcdefgh"}
+    ballots = [rng.sample("abcdef", rng.randrange(0, 4)) for _ in range(60)]
+    ballots += [["g", "a"]] * rng.randrange(5, 40) + [["h"]] * rng.randrange(5, 40)
+    instance, profile = approval(1000, costs, ballots)
+    prep = equal_shares.prepare(_election(instance, profile, satisfaction))
+    flat = equal_shares_float._gather_layout(
+        prep, {p: prep.members[p][0][1] for p in prep.projects}
+    )[2]
+    assert len(flat) >= 2 and "h" in prep.projects and "h" not in flat
+    decided = 0
+    for budget in range(0, 3000, 13):
+        exact = equal_shares_exact.run(prep, budget)
+        try:
+            floating = equal_shares_float.run(prep, budget)
+        except equal_shares_float.Uncertain:
+            continue
+        decided += 1
+        assert floating.selected == exact.selected
+        assert [s.rho for s in completion.exact_run(prep, floating).selections] == [
+            s.rho for s in exact.selections
+        ]
+    assert decided > 150
 
 
 def test_a_guided_run_decides_like_an_unguided_one() -> None:
