@@ -122,8 +122,13 @@ def add1(election: Election, variant: Add1, *, search: bool = True) -> Completed
     - from the current budget, MES is run `jump` units higher; if `same_outcome_between` proves
       that every budget in between gives the current outcome, they are all skipped and the jump
       doubles; otherwise it halves, down to a single step;
-    - a run is *guided* by the nearest run already computed above it (`guided_step`): its first
-      steps, while it repeats that run's choices, usually cost one pricing instead of several.
+    - a run is *guided* by the nearest run already computed above it (`guided_step`): while it
+      repeats that run's choices, a step usually costs one pricing instead of several, and when
+      it does not, the floating-point run starts the step from the guide's lower bounds of every
+      price (and drops what the guide found unaffordable);
+    - when the outcome changes at nearly every unit (the big Warsaw districts), the search steps
+      one unit at a time; it then computes the next `AHEAD` runs top down, so that each of them
+      is guided by the run one unit above it.
     """
     # add1, add1u and add1-comparison share this computation: keep it on the (immutable)
     # profile, for the same instance, satisfaction, tie-break and variant
@@ -138,6 +143,10 @@ def add1(election: Election, variant: Add1, *, search: bool = True) -> Completed
     return done
 
 
+AHEAD = 8
+"""While the search steps one unit at a time, runs are computed this many units ahead."""
+
+
 def _add1(election: Election, variant: Add1, search: bool) -> Completed:
     prep = equal_shares.prepare(election)
     budget, voters = election.budget, prep.voters
@@ -145,10 +154,19 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
         return Completed(equal_shares_exact.run(prep, budget), 0, "no_voters")
     start = (budget // voters) * voters if variant.integral_start else budget
     runs: dict[int, equal_shares.Run] = {}  # every run decides exactly, whatever its options
+    stepping = False  # the last search step was a single unit, to a new outcome
 
     def at(steps: int, thresholds: list[Any] | None = None) -> equal_shares.Run:
         """A new run, guided by the nearest run already computed above it."""
         above = [known for known in runs if known > steps]
+        if not above and stepping:
+            # one unit at a time: compute the next few runs top down, each guided by the one
+            # above it (a run guided from below would learn nothing)
+            guide = None
+            for ahead in range(steps + AHEAD, steps, -1):
+                guide = mes_run(prep, start + ahead * voters, limit=budget, guide=guide)
+                runs[ahead] = guide
+            above = [steps + 1]
         guide = runs[min(above)] if above else None
         result = mes_run(
             prep, start + steps * voters, limit=budget, thresholds=thresholds, guide=guide
@@ -179,12 +197,15 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
             far = probe(increments + jump, current)
             if same_outcome_between(current, far):
                 current, increments, jump = far, increments + jump, jump * 2
+                stepping = False
                 break
             jump //= 2
         else:
             following = runs.get(increments + 1) or at(increments + 1)
             if following.over or _cost(election, following.selected) > budget:
                 return Completed(exact_run(prep, current), increments, "next_over_budget")
+            # does the outcome change at every unit (rather than proofs falling short)?
+            stepping = search and following.selected != current.selected
             current, increments, jump = following, increments + 1, 2
         for old in [known for known in runs if known < increments]:
             del runs[old]

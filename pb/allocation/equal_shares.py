@@ -168,6 +168,10 @@ class Run:
     drops: list[Drop] = field(default_factory=list)
     keys: list[Key] = field(default_factory=list, repr=False)
     bounds: list[list[Bound]] = field(default_factory=list, repr=False)
+    floors: list[dict[str, Bound]] = field(default_factory=list, repr=False)
+    """`floors[j]`: lower bounds of the prices of every project still in play at step j (the
+    selected one included); projects missing were found unaffordable by then. Floating-point
+    runs only (empty otherwise)."""
     over: bool = False
     """True if the run was cut short because its selection already cost more than `limit`."""
 

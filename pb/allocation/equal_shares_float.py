@@ -93,11 +93,10 @@ def run(
         keys: dict[str, Key] = {}
         rivals: list[Bound] = []
         if following:
-            settled = _guided(guide, step, stale, pricer)  # type: ignore[arg-type]
-            if settled is None:
-                following = False
-            else:
-                best, best_key, best_plan, rivals = settled
+            tried = _guided(guide, step, stale, pricer)  # type: ignore[arg-type]
+            if tried is not None and tried[3] is not None:
+                best, best_key, best_plan, rivals = tried
+                result.floors.append(dict(stale))
                 del stale[best]
                 error = book.charge(best, best_plan, error)
                 result.selections.append(Selection(best, best_key[1], (0, 0, 0, 0)))
@@ -108,7 +107,19 @@ def run(
                     result.over = True
                     break
                 continue
+            _inherit(guide, step, stale, book)  # type: ignore[arg-type]
+            if tried is not None and tried[0] in stale:  # the guide's winner, priced here
+                pid, key, plan, _none = tried
+                if key is None:  # unaffordable
+                    del stale[pid]
+                    book.forget(pid)
+                else:  # a candidate like any other priced below (not priced twice)
+                    keys[pid] = key
+                    stale[pid] = (key[0], key[2], key[3])
+                    best, best_key, best_plan = pid, key, plan
         for pid, bound in sorted(stale.items(), key=lambda item: (item[1][0], item[1][2])):
+            if pid in keys:
+                continue
             # Stop at the first project whose lower bound is clear of the best interval (and of
             # the threshold): sorted by lower bound, every later one is clear too.
             clear = best_key is not None and best_key[1] < bound[0]
@@ -133,6 +144,13 @@ def run(
                 if not before(best_key, bound):
                     raise Uncertain(f"{best} or {pid}?")
                 rivals.append(bound)
+        # the guide can settle later steps as long as this run repeats its selections
+        following = (
+            following
+            and step < len(guide.selections)  # type: ignore[union-attr]
+            and guide.selections[step].project == best  # type: ignore[union-attr]
+        )
+        result.floors.append(dict(stale))
         del stale[best]
         error = book.charge(best, best_plan, error)
         result.selections.append(Selection(best, best_key[1], (0, 0, 0, 0)))
@@ -163,8 +181,13 @@ def _layout(prep: Prepared) -> tuple[Any, Any, Any, Any]:
 
 
 def _guided(guide: Run, step: int, stale: dict[str, Bound], pricer: Any) -> Any:
-    """Settle a step by pricing only the guide's winner (see
-    `equal_shares_exact.guided_step` for why this is sound), or None."""
+    """Try to settle a step by pricing only the guide's winner (see
+    `equal_shares_exact.guided_step` for why this is sound).
+
+    Returns (project, key, plan, rivals) if settled; (project, key, plan, None) if the project
+    was priced but does not beat the guide's bounds, with key and plan None if it is
+    unaffordable; None if it was not priced.
+    """
     if step >= len(guide.selections):
         return None
     pid = guide.selections[step].project
@@ -172,13 +195,33 @@ def _guided(guide: Run, step: int, stale: dict[str, Bound], pricer: Any) -> Any:
         return None
     priced = pricer(pid)
     if priced is None:
-        return None
+        return pid, None, None, None
     key, plan = priced
     rivals = guide.bounds[step]
     if all(before(key, rival) for rival in rivals):
         return pid, key, plan, rivals
-    stale[pid] = (key[0], key[2], key[3])
-    return None
+    return pid, key, plan, None
+
+
+def _inherit(guide: Run, step: int, stale: dict[str, Bound], book: Any) -> None:
+    """Take the guide's lower bounds at `step` where they are higher, and drop what the guide
+    had found unaffordable by then.
+
+    Sound when this run has made the guide's selections so far and has a smaller budget: every
+    voter has at most what they had in the guide's run at this step, so every price is at
+    least its price there, which the guide's bounds bound from below; and a project its
+    supporters could not pay for there, they cannot pay for here.
+    """
+    if step >= len(guide.floors):
+        return
+    floors = guide.floors[step]
+    for pid, bound in list(stale.items()):
+        inherited = floors.get(pid)
+        if inherited is None:
+            del stale[pid]
+            book.forget(pid)
+        elif inherited[0] > bound[0]:
+            stale[pid] = inherited
 
 
 def _less(a: Key, b: Key) -> bool:

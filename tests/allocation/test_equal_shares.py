@@ -276,6 +276,56 @@ def test_floating_point_runs_read_voters_and_groups_alike(seed: int, satisfactio
     assert decided > 150
 
 
+def _exact_prices(prep, run):
+    """Per step of `run` (exact or not): every project still in play -> its exact price then,
+    or None if its supporters could not pay for it."""
+    _state, pricer, costs = equal_shares_exact._setup(
+        prep, run.budget, equal_shares_exact.FAST_RATIONAL
+    )
+    left = set(prep.projects)
+    steps = []
+    for selection in run.selections:
+        steps.append({pid: pricer.price(pid, costs[pid])[0] for pid in left})
+        _rho, plan = pricer.price(selection.project, costs[selection.project])
+        pricer.charge(selection.project, plan)
+        left.discard(selection.project)
+    return steps
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_guided_floating_point_runs_inherit_only_valid_bounds(seed: int) -> None:
+    # A chain of runs, each guided by the one just above it (as the add1 search computes them
+    # when it steps one unit at a time): the same decisions as unguided exact runs, and every
+    # lower bound a run records (and passes on) is at most the exact price at that step, every
+    # project it leaves out (not yet selected) unaffordable by then.
+    rng = random.Random(seed)
+    costs = {name: rng.randrange(20, 300) for name in "abcdefghij"}
+    ballots = [rng.sample("abcdefghij", rng.randrange(1, 5)) for _ in range(80)]
+    instance, profile = approval(2000, costs, ballots)
+    prep = equal_shares.prepare(_election(instance, profile, "cost"))
+    guide = None
+    checked = 0
+    for budget in range(4000, 800, -80):
+        exact = equal_shares_exact.run(prep, budget)
+        try:
+            floating = equal_shares_float.run(prep, budget, guide=guide)
+        except equal_shares_float.Uncertain:
+            guide = None
+            continue
+        assert floating.selected == exact.selected
+        for floors, prices in zip(floating.floors, _exact_prices(prep, exact), strict=True):
+            for pid, rho in prices.items():
+                if pid not in floors:
+                    assert rho is None
+                elif rho is not None:  # (unaffordable projects may not be found out yet)
+                    low, exact_low, _rank = floors[pid]
+                    assert low <= rho
+                    assert exact_low is None or exact_low <= rho
+            checked += 1
+        guide = floating
+    assert checked > 100
+
+
 def test_a_guided_run_decides_like_an_unguided_one() -> None:
     instance, profile = FOUR
     prep = equal_shares.prepare(_election(instance, profile, "cost"))
