@@ -249,8 +249,10 @@ def _uniform_pricer(
         cost = costs[pid]
         budgets = book.gather(pid)
         payers = supporters[pid]
-        whole = pid not in flat or len(budgets) == payers  # nobody pruned (see `_Gathered`)
-        if whole and pid not in short:  # can everyone pay an equal share?
+        # Can everyone pay an equal share? Only asked where the answer saves a key sort: for a
+        # flat project, the minimum costs about as much as the sort it would save, and it
+        # is almost always no (the sort finds the same exact key when it is yes).
+        if pid not in flat and pid not in short:
             share = cost / payers
             share_error = 2 * UNIT * share
             if min(budgets) - error >= share + share_error:
