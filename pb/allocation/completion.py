@@ -128,7 +128,8 @@ def add1(election: Election, variant: Add1, *, search: bool = True) -> Completed
       price (and drops what the guide found unaffordable);
     - when the outcome changes at nearly every unit (the big Warsaw districts), the search steps
       one unit at a time; it then computes the next `AHEAD` runs top down, so that each of them
-      is guided by the run one unit above it.
+      is guided by the run one unit above it. A step to a run already computed is taken
+      directly (it is the definition), without probing further ahead for a proof.
     """
     # add1, add1u and add1-comparison share this computation: keep it on the (immutable)
     # profile, for the same instance, satisfaction, tie-break and variant
@@ -193,15 +194,18 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
             return Completed(exact_run(prep, current), increments, "all_supported_selected")
         if variant.exhaustive_stop and is_exhaustive(election, current.selected):
             return Completed(exact_run(prep, current), increments, "exhaustive")
-        while search and jump >= 2:
+        # the next run already computed (ahead): a single step costs nothing, no proof needed
+        following = runs.get(increments + 1)
+        while following is None and search and jump >= 2:
             far = probe(increments + jump, current)
             if same_outcome_between(current, far):
                 current, increments, jump = far, increments + jump, jump * 2
                 stepping = False
                 break
             jump //= 2
+            following = runs.get(increments + 1)
         else:
-            following = runs.get(increments + 1) or at(increments + 1)
+            following = following or at(increments + 1)
             if following.over or _cost(election, following.selected) > budget:
                 return Completed(exact_run(prep, current), increments, "next_over_budget")
             # does the outcome change at every unit (rather than proofs falling short)?
