@@ -406,7 +406,7 @@ def _getter(indices: list[int]) -> Callable[[list[float]], tuple[float, ...]]:
     return itemgetter(*indices)
 
 
-FLAT_LIMIT = 2
+FLAT_LIMIT = 8
 """A project is read once per voter if it has at most this many voters per supporter group."""
 
 

@@ -254,7 +254,8 @@ def test_floating_point_runs_read_voters_and_groups_alike(seed: int, satisfactio
     rng = random.Random(seed)
     costs = {name: rng.randrange(10, 200) for name in "abcdefgh"}
     ballots = [rng.sample("abcdef", rng.randrange(0, 4)) for _ in range(60)]
-    ballots += [["g", "a"]] * rng.randrange(5, 40) + [["h"]] * rng.randrange(5, 40)
+    heavy = equal_shares_float.FLAT_LIMIT + 1
+    ballots += [["g", "a"]] * rng.randrange(heavy, 40) + [["h"]] * rng.randrange(heavy, 40)
     instance, profile = approval(1000, costs, ballots)
     prep = equal_shares.prepare(_election(instance, profile, satisfaction))
     flat = equal_shares_float._gather_layout(
