@@ -92,64 +92,57 @@ def run(
         best_plan: Any = None
         keys: dict[str, Key] = {}
         rivals: list[Bound] = []
+        settled = False
         if following:
             tried = _guided(guide, step, stale, pricer)  # type: ignore[arg-type]
-            if tried is not None and tried[3] is not None:
-                best, best_key, best_plan, rivals = tried
-                result.floors.append(dict(stale))
-                del stale[best]
-                error = book.charge(best, best_plan, error)
-                result.selections.append(Selection(best, best_key[1], (0, 0, 0, 0)))
-                result.keys.append(best_key)
-                result.bounds.append(rivals)
-                spent += costs[best]
-                if limit is not None and spent > limit:
-                    result.over = True
+            settled = tried is not None and tried[3] is not None
+            if settled:
+                best, best_key, best_plan, rivals = tried  # type: ignore[misc]
+            else:
+                _inherit(guide, step, stale, book)  # type: ignore[arg-type]
+                if tried is not None and tried[0] in stale:  # the guide's winner, priced here
+                    pid, key, plan, _none = tried
+                    if key is None:  # unaffordable
+                        del stale[pid]
+                        book.forget(pid)
+                    else:  # a candidate like any other priced below (not priced twice)
+                        keys[pid] = key
+                        stale[pid] = (key[0], key[2], key[3])
+                        best, best_key, best_plan = pid, key, plan
+        if not settled:
+            for pid, bound in sorted(stale.items(), key=lambda item: (item[1][0], item[1][2])):
+                if pid in keys:
+                    continue
+                # Stop at the first project whose lower bound is clear of the best interval (and of
+                # the threshold): sorted by lower bound, every later one is clear too.
+                clear = best_key is not None and best_key[1] < bound[0]
+                if clear and (theta is None or theta[1] < bound[0]):
+                    rivals.append(bound)
                     break
-                continue
-            _inherit(guide, step, stale, book)  # type: ignore[arg-type]
-            if tried is not None and tried[0] in stale:  # the guide's winner, priced here
-                pid, key, plan, _none = tried
-                if key is None:  # unaffordable
+                priced = pricer(pid)
+                if priced is None:  # unaffordable now, hence for good: money only goes down
                     del stale[pid]
                     book.forget(pid)
-                else:  # a candidate like any other priced below (not priced twice)
-                    keys[pid] = key
-                    stale[pid] = (key[0], key[2], key[3])
+                    continue
+                key, plan = priced
+                keys[pid] = key
+                stale[pid] = (key[0], key[2], key[3])
+                if best_key is None or _less(key, best_key):
                     best, best_key, best_plan = pid, key, plan
-        for pid, bound in sorted(stale.items(), key=lambda item: (item[1][0], item[1][2])):
-            if pid in keys:
-                continue
-            # Stop at the first project whose lower bound is clear of the best interval (and of
-            # the threshold): sorted by lower bound, every later one is clear too.
-            clear = best_key is not None and best_key[1] < bound[0]
-            if clear and (theta is None or theta[1] < bound[0]):
-                rivals.append(bound)
+            if best is None:
                 break
-            priced = pricer(pid)
-            if priced is None:  # unaffordable now, hence for good: money only goes down
-                del stale[pid]
-                book.forget(pid)
-                continue
-            key, plan = priced
-            keys[pid] = key
-            stale[pid] = (key[0], key[2], key[3])
-            if best_key is None or _less(key, best_key):
-                best, best_key, best_plan = pid, key, plan
-        if best is None:
-            break
-        for pid, key in keys.items():  # the winner must beat every rival for certain
-            if pid != best:
-                bound = (key[0], key[2], key[3])
-                if not before(best_key, bound):
-                    raise Uncertain(f"{best} or {pid}?")
-                rivals.append(bound)
-        # the guide can settle later steps as long as this run repeats its selections
-        following = (
-            following
-            and step < len(guide.selections)  # type: ignore[union-attr]
-            and guide.selections[step].project == best  # type: ignore[union-attr]
-        )
+            for pid, key in keys.items():  # the winner must beat every rival for certain
+                if pid != best:
+                    bound = (key[0], key[2], key[3])
+                    if not before(best_key, bound):
+                        raise Uncertain(f"{best} or {pid}?")
+                    rivals.append(bound)
+            # the guide can settle later steps as long as this run repeats its selections
+            following = (
+                following
+                and step < len(guide.selections)  # type: ignore[union-attr]
+                and guide.selections[step].project == best  # type: ignore[union-attr]
+            )
         result.floors.append(dict(stale))
         del stale[best]
         error = book.charge(best, best_plan, error)
