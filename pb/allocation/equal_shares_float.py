@@ -28,6 +28,8 @@ exact path: it either agrees or gives up.
 from __future__ import annotations
 
 import math
+import os
+import sys
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from fractions import Fraction
@@ -38,7 +40,20 @@ from typing import Any
 from pb.allocation.equal_shares import Bound, Key, Prepared, Run, Selection, before
 from pb.allocation.numbers import Number
 
+try:
+    import numpy as _np
+except ImportError:  # pragma: no cover - exercised by running without NumPy
+    _np = None
+
 UNIT = 2.0**-52  # twice the unit roundoff: a safe relative error per operation
+
+USE_NUMPY = _np is not None and os.environ.get("PB_ALLOCATION_NUMPY", "1") != "0"
+"""Run approval elections with the NumPy book when NumPy is installed (see `_NumpyGathered`).
+Set the environment variable PB_ALLOCATION_NUMPY=0, or this to False, for the pure path; both
+give bitwise the same floats, hence the same decisions and the same `Uncertain` cases."""
+
+NUMPY_MIN_VOTERS = 0
+"""Elections with fewer voters use the pure path (NumPy's per-call overhead does not pay)."""
 
 
 class Uncertain(Exception):
@@ -79,6 +94,9 @@ def run(
     if not prep.uniform:
         book: Any = _Weighted(prep, start)
         pricer = book.pricer(lambda: error)
+    elif USE_NUMPY and _np is not None and prep.voters >= NUMPY_MIN_VOTERS:
+        book = _NumpyGathered(prep, start, groups_of)
+        pricer = _numpy_pricer(book, lambda: error, costs, utility, supporters, priority)
     else:
         book = _Gathered(prep, start, groups_of)
         pricer = _uniform_pricer(book, lambda: error, costs, utility, supporters, priority)
@@ -520,4 +538,153 @@ def _weighted_layout(prep: Prepared) -> dict[str, tuple[Any, ...]]:
             weights = [prep.weights[g] for g in groups]
             cached[pid] = (groups, utils, weights, min(utils), max(utils))
         prep.cache["float_weighted"] = cached
+    return cached
+
+
+# The NumPy book: the same arithmetic as `_Gathered` and `_uniform_pricer`, operation for
+# operation, so every float is bitwise the one the pure path computes. Elementwise subtraction,
+# comparison and selection are the same IEEE 754 operations; `np.sort` orders the same values
+# (budgets are never NaN or -0.0) and a stable argsort is the order `sorted` gives; `np.cumsum` adds
+# in sequence like `accumulate`. A total compared with the pure path's is the last running sum (or
+# Python's `sum`, what the pure path uses from 3.12 on); a pairwise `np.add.reduce` only answers
+# where its error margin proves the running sum would answer the same.
+
+
+def _sequential_total(values: Any) -> float:
+    """What the pure path's `sum(budgets)` gives (sequential up to Python 3.11, compensated
+    from 3.12 on): the error bound covers both, but the paths should agree bit for bit."""
+    if sys.version_info >= (3, 12):  # pragma: no cover - the project's CI runs 3.11
+        return sum(values.tolist())
+    return float(_np.add.accumulate(values)[-1])
+
+
+def _numpy_pricer(
+    book: _NumpyGathered,
+    current_error: Any,
+    costs: dict[str, Number],
+    utility: dict[str, Any],
+    supporters: dict[str, int],
+    priority: dict[str, int],
+) -> Any:
+    """`_uniform_pricer` over NumPy arrays (same decisions, same floats)."""
+    short: set[str] = set()
+    flat = book.flat
+    add, sort = _np.add, _np.sort
+
+    def pricer(pid: str) -> tuple[Key, Any] | None:
+        error = current_error()
+        cost = costs[pid]
+        budgets = book.gather(pid)
+        payers = supporters[pid]
+        if pid not in flat and pid not in short:
+            share = cost / payers
+            share_error = 2 * UNIT * share
+            if float(budgets.min()) - error >= share + share_error:
+                exact = Fraction(cost) / (payers * utility[pid])
+                approx = float(exact)
+                key = (_down(approx), _up(approx), exact, priority[pid])
+                return key, (share, share_error)
+            short.add(pid)
+        if pid not in flat:
+            values, counts, money = book.tally(pid)
+            if not len(values):
+                return None
+        else:
+            # The pure path's test, `poor(sum(budgets))`, with a pairwise sum first (several
+            # times faster than a running one): both sums are within (size - 1)·u·total of the
+            # exact one, so the running sum lies within `margin` of the pairwise one; `poor` is
+            # monotone (every rounding is), so outside the margin the answer is the same and
+            # the running sum is only needed inside it.
+            size = len(budgets)
+
+            def poor(total: float) -> bool:
+                return total + size * error + (size + 2) * UNIT * total < cost
+
+            total = float(add.reduce(budgets))
+            margin = (size + 2) * UNIT * total
+            if poor(total + margin):
+                return None
+            if poor(total - margin) and poor(_sequential_total(budgets)):
+                return None
+            values = sort(budgets)
+            first = int(values.searchsorted(0.0, "right"))
+            if first:
+                values = values[first:]
+                book.prune(pid, budgets, first)
+            if not len(values):
+                return None
+            counts = range(1, len(values) + 1)
+            money = add.accumulate(values)
+        last = float(money[-1])
+        slack = counts[-1] * error + (len(values) + 2) * UNIT * last
+        if last + slack < cost:
+            return None
+        if last - slack < cost:
+            raise Uncertain(f"is {pid} affordable?")
+        key, (share, share_error) = _price(
+            pid, cost, utility[pid], values, counts, money, error, priority
+        )
+        return key, (float(share), float(share_error))
+
+    return pricer
+
+
+class _NumpyGathered:
+    """`_Gathered` with the budgets in a NumPy array: gathers, sorts, running sums and charges
+    are single array operations instead of loops over several hundred Python floats."""
+
+    def __init__(self, prep: Prepared, start: float, groups_of: dict[str, list[int]]) -> None:
+        self.budgets = _np.full(prep.groups, start)
+        voters, self.groups_of, self.weights, self.fweights, self.flat = _numpy_layout(
+            prep, groups_of
+        )
+        self.voters = dict(voters)  # per run: pruned of voters with nothing left
+        self.orders: dict[str, Any] = {}
+        self.start = start
+
+    def gather(self, pid: str) -> Any:
+        return self.budgets[self.voters[pid]]
+
+    def prune(self, pid: str, budgets: Any, zeros: int) -> None:
+        if zeros * 4 > len(budgets) and zeros < len(budgets):
+            self.voters[pid] = self.voters[pid][budgets != 0.0]
+
+    def tally(self, pid: str) -> tuple[Any, list[int], Any]:
+        order = self.orders.get(pid)
+        if order is None:
+            order = self.groups_of[pid]
+        budgets = self.budgets[order]
+        sorting = budgets.argsort(kind="stable")  # the order `sorted(order, key=...)` gives
+        order, values = order[sorting], budgets[sorting]
+        first = int(values.searchsorted(0.0, "right"))
+        if first:
+            values, order = values[first:], order[first:]
+        self.orders[pid] = order
+        counts = _np.add.accumulate(self.weights[order]).tolist()
+        money = _np.add.accumulate(values * self.fweights[order])
+        return values, counts, money
+
+    def forget(self, pid: str) -> None:
+        pass
+
+    def charge(self, pid: str, plan: tuple[float, float], error: float) -> float:
+        share, share_error = plan
+        groups = self.groups_of[pid]
+        budgets = self.budgets[groups]
+        # a zero budget stays zero either way (the share is positive)
+        self.budgets[groups] = _np.where(budgets >= share, budgets - share, 0.0)
+        return error + share_error + 2 * UNIT * self.start
+
+
+def _numpy_layout(prep: Prepared, groups_of: dict[str, list[int]]) -> tuple[Any, ...]:
+    """Index arrays per project (what `_gather_layout` reads, and its distinct groups) and the
+    groups' weights; computed once per election."""
+    cached = prep.cache.get("float_numpy")
+    if cached is None:
+        read, _getters, flat = _gather_layout(prep, groups_of)
+        voters = {p: _np.array(read[p], dtype=_np.intp) for p in prep.projects}
+        groups = {p: _np.array(groups_of[p], dtype=_np.intp) for p in prep.projects}
+        weights = _np.array(prep.weights, dtype=_np.int64)
+        cached = (voters, groups, weights, weights.astype(_np.float64), flat)
+        prep.cache["float_numpy"] = cached
     return cached

@@ -14,7 +14,7 @@ import pb.allocation
 
 PACKAGE_DIR = Path(pb.allocation.__file__).resolve().parent
 FORBIDDEN = ("flask", "sqlalchemy", "werkzeug", "pabutools", "jinja2", "alembic")
-OPTIONAL = {"gmpy2"}  # a speed-up, always imported inside try/except ImportError
+OPTIONAL = {"gmpy2", "numpy"}  # speed-ups, always imported inside try/except ImportError
 
 
 def modules() -> list[str]:
