@@ -9,7 +9,7 @@ comments on one of them, then requests, through the whole Flask stack (routing, 
 templates), and prints the median and slowest time of --repeat requests of each page:
 
 - search by a word, with no word (sorted by supports, most discussed, newest), and filtered;
-- the proposals list of the round and the page of the most discussed proposal.
+- the round's page, its proposals list (first and last page), the most discussed proposal.
 
 The PostgreSQL database named in --postgres is dropped and recreated (default `pb_bench`, never
 the tests' database); without a server there, only SQLite is measured, and the run says so.
@@ -146,7 +146,9 @@ def measure(app: Flask, repeat: int) -> list[tuple[str, float, float, int]]:
         "search, most discussed": "/search?sort=discussed",
         "search, newest, page 50": "/search?sort=newest&page=50",
         "search 'park', one category": "/search?q=park&category=Community",
-        f"proposals list ({total})": f"/rounds/{round_id}/proposals",
+        f"proposals list ({total}), page 1": f"/rounds/{round_id}/proposals",
+        "proposals list, last page": f"/rounds/{round_id}/proposals?page=999999",
+        "round page": f"/rounds/{round_id}",
         f"proposal page ({most[1]} comments)": f"/rounds/{round_id}/projects/{most[0]}",
     }
     client = app.test_client()

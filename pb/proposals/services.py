@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from pb.accounts.models import Role, User
 from pb.audit import services as audit
@@ -57,6 +57,38 @@ def get_proposal(proposal_id: int) -> Proposal:
 def round_proposals(round_: Round) -> list[Proposal]:
     query = select(Proposal).where(Proposal.round_id == round_.id).order_by(Proposal.id)
     return list(db.session.scalars(query))
+
+
+LISTING_PAGE_SIZE = 50
+
+
+@dataclass
+class ProposalPage:
+    """One page of a round's proposals, in the order they were submitted."""
+
+    proposals: list[Proposal]
+    page: int
+    pages: int
+    total: int
+
+
+def round_proposals_page(
+    round_: Round, page: int = 1, per_page: int = LISTING_PAGE_SIZE
+) -> ProposalPage:
+    """A page of the round's proposals: listing them all is fine for a few hundred, not for
+    thousands. A page number out of range gives the nearest page."""
+    in_round = Proposal.round_id == round_.id
+    total = db.session.scalar(select(func.count(Proposal.id)).where(in_round)) or 0
+    pages = max((total + per_page - 1) // per_page, 1)
+    page = min(max(page, 1), pages)
+    query = (
+        select(Proposal)
+        .where(in_round)
+        .order_by(Proposal.id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    return ProposalPage(list(db.session.scalars(query)), page, pages, total)
 
 
 def proposals_by(user: User) -> list[Proposal]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -19,9 +19,8 @@ bp = Blueprint("proposals", __name__)
 def index(round_id: int):  # type: ignore[no-untyped-def]
     """Every proposal in a round with its review status."""
     round_ = visible_round(round_id)
-    return render_template(
-        "proposals/index.html", round=round_, proposals=services.round_proposals(round_)
-    )
+    page = services.round_proposals_page(round_, request.args.get("page", 1, type=int) or 1)
+    return render_template("proposals/index.html", round=round_, listing=page)
 
 
 @bp.route("/rounds/<int:round_id>/proposals/new", methods=["GET", "POST"])

@@ -38,9 +38,9 @@ def round(round_id: int):  # type: ignore[no-untyped-def]
         "public/round.html",
         round=round_,
         projects=rounds.ballot_projects(round_) if round_.phase.reached(Phase.VOTING) else [],
-        proposals=proposals.round_proposals(round_)
+        listing=proposals.round_proposals_page(round_)
         if not round_.phase.reached(Phase.VOTING)
-        else [],
+        else None,
         accepting_proposals=rounds.accepting_proposals(round_),
         accepting_ballots=rounds.accepting_ballots(round_),
         can_take_part=bool(user and eligibility.can_take_part(user, round_)),
