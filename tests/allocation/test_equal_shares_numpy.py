@@ -1,0 +1,147 @@
+"""The NumPy book of the floating-point Equal Shares path computes bitwise the pure path's floats.
+
+Both paths must take the same decisions and give up (`Uncertain`) in the same cases: the runs
+are compared field by field, with every float compared exactly.
+"""
+
+from __future__ import annotations
+
+import random
+from fractions import Fraction
+
+import pytest
+
+from pb.allocation import allocate, equal_shares, equal_shares_float
+from pb.allocation.pabulib import parse_file
+
+from .conftest import approval, local_files
+from .test_equal_shares import _election
+
+numpy = pytest.importorskip("numpy")
+
+
+def _run(prep, budget, use_numpy, **options):
+    saved = equal_shares_float.USE_NUMPY, equal_shares_float.NUMPY_MIN_VOTERS
+    equal_shares_float.USE_NUMPY, equal_shares_float.NUMPY_MIN_VOTERS = use_numpy, 0
+    try:
+        return equal_shares_float.run(prep, budget, **options)
+    except equal_shares_float.Uncertain as exc:
+        return ("uncertain", str(exc))
+    finally:
+        equal_shares_float.USE_NUMPY, equal_shares_float.NUMPY_MIN_VOTERS = saved
+
+
+def _fields(run):
+    if isinstance(run, tuple):
+        return run
+    return (
+        [(s.project, s.raw_rho) for s in run.selections],
+        run.keys,
+        run.bounds,
+        run.floors,
+        run.over,
+    )
+
+
+def _same_runs(prep, budget, **options) -> bool:
+    pure = _run(prep, budget, False, **options)
+    fast = _run(prep, budget, True, **options)
+    assert _fields(fast) == _fields(pure)
+    if not isinstance(pure, tuple):  # floats compared as bits (== would let 0.0 match -0.0)
+        for a, b in zip(pure.keys, fast.keys, strict=True):
+            assert [type(x) for x in a] == [type(x) for x in b]
+            assert repr(a) == repr(b)
+    return not isinstance(pure, tuple)
+
+
+def _random_election(rng: random.Random, satisfaction: str, halves: bool = False):
+    names = "abcdefghijkl"[: rng.randrange(2, 13)]
+    costs = {name: rng.randrange(1, 300) for name in names}
+    if halves:  # costs that are not whole numbers: exact shares, compared exactly
+        costs = {name: Fraction(2 * cost + 1, 2) for name, cost in costs.items()}
+    ballots = [rng.sample(names, rng.randrange(0, min(5, len(names)) + 1)) for _ in range(80)]
+    heavy = equal_shares_float.FLAT_LIMIT + 1  # some projects read once per group
+    ballots += [[names[0], names[-1]]] * rng.randrange(0, 3 * heavy)
+    ballots += [[names[1]]] * rng.randrange(0, 3 * heavy)
+    instance, profile = approval(rng.randrange(100, 3000), costs, ballots)
+    return equal_shares.prepare(_election(instance, profile, satisfaction))
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("satisfaction", ["cost", "cardinality"])
+@pytest.mark.parametrize("halves", [False, True], ids=["whole", "halves"])
+def test_numpy_and_pure_runs_are_identical(seed: int, satisfaction: str, halves: bool) -> None:
+    rng = random.Random(seed)
+    prep = _random_election(rng, satisfaction, halves)
+    decided = 0
+    guide = None
+    for budget in range(6000, 0, -rng.randrange(17, 60)):
+        decided += _same_runs(prep, budget)
+        # guided as the add1 search runs them, and with a spending limit
+        pure_guide = _run(prep, budget, False, guide=guide)
+        assert _fields(_run(prep, budget, True, guide=guide)) == _fields(pure_guide)
+        guide = None if isinstance(pure_guide, tuple) else pure_guide
+        _same_runs(prep, budget, limit=budget // 3)
+    assert decided > 20
+
+
+def test_exact_ties_give_up_on_both_paths() -> None:
+    # three supporters with exactly the cost between them: the boundary is undecidable
+    instance, profile = approval(30, {"a": 30, "b": 30}, [["a"], ["a"], ["a", "b"]])
+    prep = equal_shares.prepare(_election(instance, profile, "cost"))
+    for budget in range(0, 120):
+        _same_runs(prep, budget)
+
+
+def test_the_switch_selects_the_book() -> None:
+    instance, profile = approval(100, {"a": 60, "b": 40}, [["a"], ["a", "b"], ["b"]])
+    prep = equal_shares.prepare(_election(instance, profile, "cost"))
+    saved = equal_shares_float.USE_NUMPY, equal_shares_float.NUMPY_MIN_VOTERS
+    try:
+        equal_shares_float.NUMPY_MIN_VOTERS = 0
+        equal_shares_float.USE_NUMPY = True
+        assert equal_shares_float.run(prep, 130).selected == ["a", "b"]
+        assert "float_numpy" in prep.cache  # layout cached per election
+        layout = prep.cache["float_numpy"]
+        assert equal_shares_float.run(prep, 70).selected == ["b"]
+        assert prep.cache["float_numpy"] is layout
+        equal_shares_float.USE_NUMPY = False
+        fresh = equal_shares.prepare(_election(instance, profile, "cost"))
+        assert equal_shares_float.run(fresh, 130).selected == ["a", "b"]
+        assert "float_numpy" not in fresh.cache
+    finally:
+        equal_shares_float.USE_NUMPY, equal_shares_float.NUMPY_MIN_VOTERS = saved
+
+
+def test_small_elections_take_the_pure_path() -> None:
+    instance, profile = approval(100, {"a": 60, "b": 40}, [["a"], ["a", "b"], ["b"]])
+    prep = equal_shares.prepare(_election(instance, profile, "cost"))
+    assert prep.voters < equal_shares_float.NUMPY_MIN_VOTERS
+    equal_shares_float.run(prep, 130)
+    assert "float_numpy" not in prep.cache
+
+
+@pytest.mark.parametrize("path", local_files(), ids=lambda p: p.stem)
+def test_numpy_and_pure_outcomes_agree_on_real_elections(path, monkeypatch) -> None:
+    monkeypatch.setattr(equal_shares_float, "NUMPY_MIN_VOTERS", 0)
+    election = parse_file(path)
+    approval_ballots = election.profile.vote_type in ("approval", "choose-1")
+    satisfactions = ("cost", "cardinality") if approval_ballots else (None,)
+    outcomes = []
+    for use_numpy in (False, True):
+        monkeypatch.setattr(equal_shares_float, "USE_NUMPY", use_numpy)
+        election = parse_file(path)  # fresh: the add1 search memoizes on the profile
+        outcomes.append(
+            [
+                allocate(election.instance, election.profile, rule, satisfaction=sat).to_json()
+                for rule in ("equalshares", "equalshares/add1")
+                for sat in satisfactions
+            ]
+        )
+    assert outcomes[0] == outcomes[1]
+    # and run by run, over a range of budgets, as the add1 search computes them
+    for sat in satisfactions if approval_ballots else ():
+        prep = equal_shares.prepare(_election(election.instance, election.profile, sat))
+        budget = election.instance.budget
+        for scale in range(4, 21, 2):
+            _same_runs(prep, budget * scale // 10)
