@@ -20,7 +20,7 @@ REPO = AUDIT_DIR.parent.parent
 PURE = ("chain", "signing", "bundle", "verdict", "recount", "verify", "verify_cli")
 PURE_MODULES = {"pb", "pb.audit", *(f"pb.audit.{name}" for name in PURE)}
 SIGNATURE_LIBRARY = {"cryptography", "_cffi_backend", "_openssl"}
-OPTIONAL = {"gmpy2"}  # the allocation engine's optional speed-up
+OPTIONAL = {"gmpy2", "numpy"}  # the allocation engine's optional accelerators
 
 
 def _top_level_modules(code: str) -> tuple[set[str], list[str]]:
