@@ -271,13 +271,9 @@ def _uniform_pricer(
         # flat project, the minimum costs about as much as the sort it would save, and it
         # is almost always no (the sort finds the same exact key when it is yes).
         if pid not in flat and pid not in short:
-            share = cost / payers
-            share_error = 2 * UNIT * share
-            if min(budgets) - error >= share + share_error:
-                exact = Fraction(cost) / (payers * utility[pid])
-                approx = float(exact)
-                key = (_down(approx), _up(approx), exact, priority[pid])
-                return key, (share, share_error)
+            equal = _equal_share(cost, payers, utility[pid], priority[pid], min(budgets), error)
+            if equal is not None:
+                return equal
             short.add(pid)  # (budgets only fall: once someone is short, for the rest of the run)
         if pid not in flat:
             values, counts, money = book.tally(pid)
@@ -297,14 +293,23 @@ def _uniform_pricer(
                 return None
             counts = range(1, len(values) + 1)
             money = list(accumulate(values))
-        slack = counts[-1] * error + (len(values) + 2) * UNIT * money[-1]
-        if money[-1] + slack < cost:
-            return None
-        if money[-1] - slack < cost:
-            raise Uncertain(f"is {pid} affordable?")
         return _price(pid, cost, utility[pid], values, counts, money, error, priority)
 
     return pricer
+
+
+def _equal_share(
+    cost: Number, payers: int, u: Number, rank: int, lowest: float, error: float
+) -> tuple[Key, tuple[float, float]] | None:
+    """The key and plan of a project whose poorest supporter certainly has the equal share
+    (the price is then the exact fraction cost / (payers x u)), or None."""
+    share = cost / payers
+    share_error = 2 * UNIT * share
+    if lowest - error < share + share_error:
+        return None
+    exact = Fraction(cost) / (payers * u)
+    approx = float(exact)
+    return (_down(approx), _up(approx), exact, rank), (share, share_error)
 
 
 def _price(
@@ -316,8 +321,14 @@ def _price(
     money: list[float],
     error: float,
     priority: dict[str, int],
-) -> tuple[Key, tuple[float, float]]:
-    """Price an affordable project: its key and (share, share error) for charging."""
+) -> tuple[Key, tuple[float, float]] | None:
+    """Price a project: its key and (share, share error) for charging; None if its supporters
+    certainly cannot pay for it; `Uncertain` if the error bound cannot tell."""
+    slack = counts[-1] * error + (len(values) + 2) * UNIT * money[-1]
+    if money[-1] + slack < cost:
+        return None
+    if money[-1] - slack < cost:
+        raise Uncertain(f"is {pid} affordable?")
     payers = counts[-1]
     # first position j whose budget covers an equal split of what the poorer ones cannot pay
     low, high = 0, len(values) - 1
@@ -587,13 +598,10 @@ def _numpy_pricer(
         budgets = every[read[pid]]  # the gather of `_Gathered`
         payers = supporters[pid]
         if pid not in flat and pid not in short:
-            share = cost / payers
-            share_error = 2 * UNIT * share
-            if budgets.min().item() - error >= share + share_error:
-                exact = Fraction(cost) / (payers * utility[pid])
-                approx = float(exact)
-                key = (_down(approx), _up(approx), exact, priority[pid])
-                return key, (share, share_error)
+            lowest = budgets.min().item()
+            equal = _equal_share(cost, payers, utility[pid], priority[pid], lowest, error)
+            if equal is not None:
+                return equal
             short.add(pid)
         if pid not in flat:
             values, counts, money = book.tally(pid)
@@ -629,11 +637,6 @@ def _numpy_pricer(
             money = add.accumulate(values)
         # memoryviews read the arrays' items as Python floats, at the speed of a list
         values, money = memoryview(values), memoryview(money)
-        slack = counts[-1] * error + (len(values) + 2) * UNIT * money[-1]
-        if money[-1] + slack < cost:
-            return None
-        if money[-1] - slack < cost:
-            raise Uncertain(f"is {pid} affordable?")
         return _price(pid, cost, utility[pid], values, counts, money, error, priority)
 
     return pricer
