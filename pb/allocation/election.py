@@ -93,6 +93,8 @@ def count_votes(profile: Profile) -> dict[str, int]:
         supported = [(w, b.projects) for w, b in distinct]  # attribute access: 90k groups fast
     else:
         supported = [(w, b.supported()) for w, b in distinct]
+    # a project every ballot leaves out is absent, never counted 0: approval callers rely on
+    # the keys being exactly the projects the ballots name
     votes = Counter(chain.from_iterable(ids for w, ids in supported if w == 1))
     for weight, ids in supported:
         if weight > 1:

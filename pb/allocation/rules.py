@@ -195,8 +195,10 @@ def allocate(
             f"the {rule} rule cannot use the {satisfaction!r} satisfaction with {vote_type} "
             f"ballots (allowed: {allowed})"
         )
-    profile.check_against(instance)
     votes = count_votes(profile)
+    # approval counts name every project a ballot names: no second pass to check them
+    approval = profile.vote_type in ("approval", "choose-1")
+    profile.check_against(instance, votes.keys() if approval else None)
     election = Election(
         instance=instance,
         profile=profile,

@@ -326,8 +326,11 @@ class Profile:
                 entry[0] += ballot.weight
         return [(weight, ballot) for weight, ballot in merged.values()]
 
-    def check_against(self, instance: Instance) -> None:
-        """Raise `InvalidElectionError` if a ballot names a project that is not on the ballot."""
+    def check_against(self, instance: Instance, named_ids: Iterable[str] | None = None) -> None:
+        """Raise `InvalidElectionError` if a ballot names a project that is not on the ballot.
+
+        `named_ids`: every project id the ballots name, when the caller has it already (the
+        keys of the approval vote counts), which saves a pass over every ballot."""
         known = instance.by_id
 
         def named(ballot: Ballot) -> Iterable[str]:
@@ -335,7 +338,9 @@ class Profile:
                 return ballot.points.keys()
             return ballot.supported()
 
-        if self.vote_type in ("approval", "choose-1"):
+        if named_ids is not None:
+            mentioned = set(named_ids)
+        elif self.vote_type in ("approval", "choose-1"):
             mentioned = set().union(*[b.projects for _w, b in self.distinct])  # type: ignore[union-attr]
         else:
             mentioned = set().union(*(named(b) for _w, b in self.distinct))
