@@ -1,12 +1,17 @@
 """Benchmark: the allocation engine against pabutools on the real elections in ../shared/pabulib.
 
     .venv/bin/python bench/allocation.py [--timeout SECONDS] [--rules greedy,equalshares/add1]
-                                         [--markdown] [FILE.pb ...]
+                                         [--repeat N] [--markdown] [FILE.pb ...]
 
-In one process and one run, for every file (smallest first) and rule, it times the engine's
-`allocate` and the same rule in pabutools, and prints: rule, file, voters, projects, our
-seconds, pabutools seconds (or "> timeout"), the ratio, and whether the outcomes are the same.
-Parsing is not timed on either side (each parses the file with its own reader first). pabutools
+In one process and one run, for every file (smallest first), rule and satisfaction that
+pabutools also implements, it times the engine's `allocate` and the same rule in pabutools, and
+prints: rule, satisfaction, file, voters, projects, our milliseconds, pabutools milliseconds
+(or "> timeout"), the ratio, and whether the outcomes are the same.
+
+How it times: parsing is not timed on either side (each parses the file with its own reader);
+every timed run starts from a fresh parse, so nothing one run computes is reused by the next.
+Each side runs up to --repeat times, while its runs so far add up to less than a second, and the
+fastest run counts (as `timeit` advises: slower runs measure the machine's other work). pabutools
 is stopped after --timeout seconds (SIGALRM); its outcome is then compared with the one recorded
 in tests/allocation/data/pabutools_outcomes.json when there is one ("yes (recorded)").
 
@@ -56,17 +61,43 @@ def _alarm(signum: int, frame: Any) -> None:
     raise Timeout
 
 
-def pabutools_run(recorder: Any, path: Path, rule: str, sat: str | None, timeout: float) -> Any:
-    """(seconds, record) or (None, None) on timeout."""
+def ours_run(path: Path, rule: str, sat: str | None, repeat: int) -> tuple[float, Any]:
+    """(fastest seconds, outcome) of the engine's rule, each run on a fresh parse."""
+    best, outcome, spent = float("inf"), None, 0.0
+    for _ in range(repeat):
+        election = parse_file(path)
+        gc.collect()
+        started = time.perf_counter()
+        outcome = allocate(election.instance, election.profile, rule, satisfaction=sat)
+        seconds = time.perf_counter() - started
+        best, spent = min(best, seconds), spent + seconds
+        if spent >= 1.0:
+            break
+    return best, outcome
+
+
+def pabutools_run(
+    recorder: Any, path: Path, rule: str, sat: str | None, timeout: float, repeat: int
+) -> tuple[float | None, Any]:
+    """(fastest seconds, record) of pabutools' rule, or (None, None) on timeout."""
+    from pabutools.election import parse_pabulib
+
+    best, record, spent = float("inf"), None, 0.0
     signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, timeout)
-    try:
-        record = recorder.compute(str(path), rule, sat)
-    except Timeout:
-        return None, None
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-    return record["seconds"], record
+    for _ in range(repeat):
+        instance, profile = parse_pabulib(str(path))
+        gc.collect()
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+        try:
+            record, seconds = recorder.run_rule(instance, profile, rule, sat)
+        except Timeout:
+            return None, None
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        best, spent = min(best, seconds), spent + seconds
+        if spent >= 1.0:
+            break
+    return best, record
 
 
 def same(rule: str, outcome: Any, record: dict[str, Any]) -> bool:
@@ -83,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--timeout", type=float, default=60.0, help="pabutools time limit")
     parser.add_argument("--rules", default=",".join(RULES))
+    parser.add_argument("--repeat", type=int, default=5, help="runs per side, fastest counts")
     parser.add_argument("--markdown", action="store_true", help="print a markdown table")
     args = parser.parse_args(argv)
     files = args.files or sorted(SHARED.glob("*.pb"), key=lambda p: p.stat().st_size)
@@ -91,20 +123,17 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     recorder = _recorder()
     recorded = json.loads(RECORDED.read_text()) if RECORDED.exists() else {}
-    rows = [("rule", "file", "voters", "projects", "ours s", "pabutools s", "ratio", "same")]
+    header = ("rule", "satisfaction", "file", "voters", "projects", "ours ms", "pabutools ms")
+    rows = [(*header, "ratio", "same")]
+    rules = args.rules.split(",")
     for path in files:
         election = parse_file(path)
         vote_type = election.profile.vote_type
-        combos = dict(recorder.COMBOS[vote_type])
-        for rule in args.rules.split(","):
-            if rule not in combos:
+        for rule, sat in recorder.COMBOS[vote_type]:
+            if rule not in rules:
                 continue
-            sat = combos[rule]
-            gc.collect()
-            started = time.perf_counter()
-            outcome = allocate(election.instance, election.profile, rule, satisfaction=sat)
-            ours = time.perf_counter() - started
-            theirs, record = pabutools_run(recorder, path, rule, sat, args.timeout)
+            ours, outcome = ours_run(path, rule, sat, args.repeat)
+            theirs, record = pabutools_run(recorder, path, rule, sat, args.timeout, args.repeat)
             if record is None:
                 saved = recorded.get(path.name, {}).get(f"{rule}|{sat or ''}", {})
                 agree = (
@@ -114,17 +143,19 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 if "selected" in saved and not same(rule, outcome, saved):
                     agree = "NO (recorded)"
-                theirs_text, ratio = f"> {args.timeout:.0f}", f"> {args.timeout / ours:.0f}x"
+                theirs_text = f"> {args.timeout * 1000:.0f}"
+                ratio = f"> {args.timeout / ours:.0f}x"
             else:
                 agree = "yes" if same(rule, outcome, record) else "NO"
-                theirs_text, ratio = f"{theirs:.3f}", f"{theirs / max(ours, 1e-9):.0f}x"
+                theirs_text, ratio = _ms(theirs), f"{theirs / max(ours, 1e-9):.0f}x"
             rows.append(
                 (
                     rule,
+                    sat or "",
                     path.name.removesuffix(".pb"),
                     str(election.profile.num_voters),
                     str(len(election.instance.projects)),
-                    f"{ours:.3f}",
+                    _ms(ours),
                     theirs_text,
                     ratio,
                     agree,
@@ -133,6 +164,12 @@ def main(argv: list[str] | None = None) -> int:
             print(" | ".join(rows[-1]), file=sys.stderr, flush=True)
     print(_table(rows, args.markdown))
     return 0
+
+
+def _ms(seconds: float) -> str:
+    """Milliseconds, three significant digits (sub-millisecond runs keep their precision)."""
+    ms = seconds * 1000
+    return f"{ms:.3g}" if ms < 100 else f"{ms:.0f}"
 
 
 def _table(rows: list[tuple[str, ...]], markdown: bool) -> str:

@@ -154,7 +154,20 @@ def _official_add1(instance: Any, profile: Any, sat: Any) -> Any:
 
 
 def compute(path: str, rule: str, satisfaction: str | None) -> dict[str, Any]:
-    from pabutools.election import Cost_Sat, parse_pabulib
+    """Parse `path` with pabutools and run `rule` on it; the record carries the seconds."""
+    from pabutools.election import parse_pabulib
+
+    instance, profile = parse_pabulib(path)
+    record, seconds = run_rule(instance, profile, rule, satisfaction)
+    record["seconds"] = round(seconds, 3)
+    return record
+
+
+def run_rule(
+    instance: Any, profile: Any, rule: str, satisfaction: str | None
+) -> tuple[dict[str, Any], float]:
+    """pabutools' side of an engine rule on a parsed election: (record, seconds of the rule)."""
+    from pabutools.election import Cost_Sat
     from pabutools.rules import (
         exhaustion_by_budget_increase,
         greedy_utilitarian_welfare,
@@ -163,45 +176,43 @@ def compute(path: str, rule: str, satisfaction: str | None) -> dict[str, Any]:
         sequential_phragmen,
     )
 
-    instance, profile = parse_pabulib(path)
+    # the satisfaction class is made before the clock starts: only pabutools' rule is timed
+    # (greedy ranks by satisfaction per cost, so points and rankings are scaled by the cost)
+    scaled = rule == "greedy" and satisfaction not in ("cost", "cardinality")
+    sat = None if satisfaction is None else _satisfaction(satisfaction, scaled)
     started = time.perf_counter()
     record: dict[str, Any] = {}
     if rule == "greedy":
-        scaled = satisfaction not in ("cost", "cardinality")
-        result = greedy_utilitarian_welfare(
-            instance, profile, sat_class=_satisfaction(satisfaction, scaled)
-        )
+        result = greedy_utilitarian_welfare(instance, profile, sat_class=sat)
     elif rule == "equalshares":
-        result = method_of_equal_shares(
-            instance, profile, sat_class=_satisfaction(satisfaction, False)
-        )
+        result = method_of_equal_shares(instance, profile, sat_class=sat)
     elif rule == "equalshares/add1-pabutools":
         result = exhaustion_by_budget_increase(
             instance,
             profile,
             method_of_equal_shares,
-            {"sat_class": _satisfaction(satisfaction, False)},
+            {"sat_class": sat},
             budget_step=profile.num_ballots(),
         )
     elif rule == "equalshares/add1":
-        result = _official_add1(instance, profile, _satisfaction(satisfaction, False))
+        result = _official_add1(instance, profile, sat)
     elif rule == "equalshares/add1u":
-        mes = _official_add1(instance, profile, _satisfaction(satisfaction, False))
+        mes = _official_add1(instance, profile, sat)
         result = greedy_utilitarian_welfare(
             instance, profile, sat_class=Cost_Sat, initial_budget_allocation=mes
         )
     elif rule == "max-welfare":
-        sat = _satisfaction(satisfaction, False)
         result = max_additive_utilitarian_welfare(instance, profile, sat_class=sat)
-        sat_profile = profile.as_sat_profile(sat)
-        record["welfare"] = _exact(sum(sat_profile.total_satisfaction_project(p) for p in result))
     elif rule == "phragmen":
         result = sequential_phragmen(instance, profile)
     else:  # pragma: no cover
         raise ValueError(rule)
-    record["seconds"] = round(time.perf_counter() - started, 3)
+    seconds = time.perf_counter() - started
+    if rule == "max-welfare":  # optimal sets need not be unique: the welfare is what must agree
+        sat_profile = profile.as_sat_profile(sat)
+        record["welfare"] = _exact(sum(sat_profile.total_satisfaction_project(p) for p in result))
     record["selected"] = sorted(p.name for p in result)
-    return record
+    return record, seconds
 
 
 def _exact(value: Any) -> int | str:
