@@ -17,10 +17,13 @@ from __future__ import annotations
 import csv
 import io
 import os
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from pb.allocation import counting
+from pb.allocation.counting import ApprovalMatrix
 from pb.allocation.errors import AllocationError, PabulibError
 from pb.allocation.numbers import Number, parse_decimal
 from pb.allocation.pabulib_lines import Reader
@@ -205,13 +208,14 @@ def _profile(reader: Reader, instance: Instance) -> Profile:
     voter_col, vote_col = columns.index("voter_id"), columns.index("vote")
     points_col = columns.index("points") if "points" in columns else None
     vote_type = instance.meta["vote_type"]
-    known = instance.by_id
     limits = _Limits.of(instance)
     ballots: list[Ballot] = []
     seen: set[str] = set()
-    checked: dict[str, tuple[list[str], frozenset[str]]] = {}  # vote cell -> validated ids
+    # vote cell -> (ids, their set, their column numbers), validated once per distinct cell
+    checked: dict[str, tuple[list[str], frozenset[str], array]] = {}
+    column = {pid: number for number, pid in enumerate(instance.project_ids)}
     approval = vote_type in ("approval", "choose-1")
-    distinct: dict[frozenset[str], list] = {}
+    distinct: dict[frozenset[str], list] = {}  # approved set -> [voters, ballot, columns]
     for line, row in reader.rows["votes"]:
         voter_id = row[voter_col]
         if not voter_id:
@@ -223,20 +227,24 @@ def _profile(reader: Reader, instance: Instance) -> Profile:
         found = checked.get(cell)
         if found is None:
             vote = _split(cell)
-            for pid in vote:
-                if pid not in known:
-                    raise PabulibError(f"voter {voter_id} votes for unknown project {pid!r}", line)
-            if len(set(vote)) != len(vote):
-                raise PabulibError(f"voter {voter_id} names a project twice", line)
+            try:  # looking up every id's column checks it in one C-level pass
+                columns = array("i", map(column.__getitem__, vote))
+            except KeyError as error:
+                unknown = error.args[0]
+                raise PabulibError(
+                    f"voter {voter_id} votes for unknown project {unknown!r}", line
+                ) from None
             # one shared frozenset per distinct cell: its hash is computed once
-            found = checked[cell] = (vote, frozenset(vote))
-        vote, approved = found
+            found = checked[cell] = (vote, frozenset(vote), columns)
+            if len(found[1]) != len(vote):
+                raise PabulibError(f"voter {voter_id} names a project twice", line)
+        vote, approved, columns = found
         points = None if points_col is None else _split(row[points_col])
         if approval:
             ballot: Ballot = trusted_approval(approved, voter_id)  # ids checked above
             group = distinct.get(approved)
             if group is None:
-                distinct[approved] = [1, ballot]
+                distinct[approved] = [1, ballot, columns]
             else:
                 group[0] += 1
         else:
@@ -245,7 +253,12 @@ def _profile(reader: Reader, instance: Instance) -> Profile:
         ballots.append(ballot)
     profile = Profile(vote_type, tuple(ballots))
     if approval:  # the grouping `Profile.distinct` would compute, done while reading
-        profile.__dict__["distinct"] = [(weight, ballot) for weight, ballot in distinct.values()]
+        profile.__dict__["distinct"] = [(weight, ballot) for weight, ballot, _ in distinct.values()]
+        if counting.USE_NUMPY and len(distinct) >= counting.MATRIX_MIN_GROUPS:
+            # the matrix `Profile.approval_matrix` would build, from the columns looked up above
+            profile.__dict__["approval_matrix"] = ApprovalMatrix.from_rows(
+                instance.project_ids, ((weight, cols) for weight, _, cols in distinct.values())
+            )
     return profile
 
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 from types import MappingProxyType
 from typing import ClassVar, TypeAlias
 
+from pb.allocation.counting import ApprovalMatrix
 from pb.allocation.errors import InvalidElectionError
 from pb.allocation.numbers import Number, exact, parse_decimal
 
@@ -325,6 +327,16 @@ class Profile:
             else:
                 entry[0] += ballot.weight
         return [(weight, ballot) for weight, ballot in merged.values()]
+
+    @cached_property
+    def approval_matrix(self) -> ApprovalMatrix:
+        """The distinct approval ballots as rows of bits, columns in order of first mention
+        (`pb.allocation.counting` counts large profiles from it)."""
+        if self.vote_type not in ("approval", "choose-1"):
+            raise InvalidElectionError(f"a {self.vote_type} profile has no approval matrix")
+        groups = [(weight, ballot.projects) for weight, ballot in self.distinct]  # type: ignore[union-attr]
+        columns = dict.fromkeys(chain.from_iterable(ids for _weight, ids in groups))
+        return ApprovalMatrix.encode(groups, tuple(columns))
 
     def check_against(self, instance: Instance, named_ids: Iterable[str] | None = None) -> None:
         """Raise `InvalidElectionError` if a ballot names a project that is not on the ballot.
