@@ -1,19 +1,20 @@
-"""Counting votes: how many voters support each project.
+"""Counting votes and scores: how many voters support each project, and its total score.
 
 Every rule starts here, and greedy is little more than this count and a sort, so its speed is
 the count's speed. Two ways give the same numbers:
 
-- the plain way: one C-level `Counter` pass over the project ids of every distinct ballot
-  (about 60 ns per approval: 6 ms for the 96,000 approvals of Warszawa 2019 Ursynów);
-- with NumPy, for approval profiles of `MATRIX_MIN_GROUPS` distinct ballots or more: the
-  distinct ballots as a sparse `ApprovalMatrix` (the column number of every approval), counted
-  by one `bincount` (under a millisecond for Ursynów). The pabulib reader fills the matrix from
-  the column numbers it looks up anyway to check every id against the projects; a profile built
+- the plain way: one pass over the distinct ballots, `Counter` for the votes (about 60 ns per
+  approval: 6 ms for the 96,000 approvals of Warszawa 2019 Ursynów);
+- with NumPy, for profiles of `MATRIX_MIN_BALLOTS` ballots or more: the ballots as a sparse
+  `BallotMatrix` (the column number of every approval, ranking or points entry), summed by
+  `bincount` (under a millisecond for Ursynów). The pabulib reader fills the matrix from the
+  column numbers it looks up anyway to check every id against the projects; a profile built
   otherwise makes it the first time it is counted.
 
-Counts are exact either way: weighted sums are of whole numbers of voters in float64, exact
-below 2**53 voters, which `ApprovalMatrix` checks. PB_ALLOCATION_NUMPY=0 (or `USE_NUMPY = False`)
-selects the plain way; tests/allocation/test_counting.py compares the two.
+Counts are exact either way: the matrix holds whole numbers only (a profile with fractional
+points is counted the plain way) and sums them in float64, exact below 2**53, which
+`BallotMatrix` checks. PB_ALLOCATION_NUMPY=0 (or `USE_NUMPY = False`) selects the plain way;
+tests/allocation/test_counting.py compares the two.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pb.allocation.errors import InvalidElectionError
 
@@ -37,72 +38,134 @@ except ImportError:  # pragma: no cover - exercised by running without NumPy
     _np = None
 
 USE_NUMPY = _np is not None and os.environ.get("PB_ALLOCATION_NUMPY", "1") != "0"
-"""Count large approval profiles from their `ApprovalMatrix` when NumPy is installed."""
+"""Count large profiles from their `BallotMatrix` when NumPy is installed."""
 
-MATRIX_MIN_GROUPS = 500
-"""Approval profiles with fewer distinct ballots are counted the plain way, which is faster on
-them than NumPy's per-call overhead (Chicago 2020 approvals, 360 distinct ballots: 0.05 ms)."""
+MATRIX_MIN_BALLOTS = 50
+"""Profiles with fewer ballots are counted the plain way: below this NumPy's per-call overhead
+costs more than it saves. Greedy with and without the matrix: Assen 2024 (84 ballots) 57 and
+64 us, Częstochowa 2024 (379 points ballots) 79 and 285 us, Kraków 2022 (1,060 rankings) 110
+and 891 us."""
 
 EXACT_LIMIT = 2**53
-"""float64 holds every whole number below this exactly: the matrix refuses more voters."""
+"""float64 holds every whole number below this exactly: the matrix refuses larger sums."""
+
+SCORE_MEASURES = ("cardinality", "points", "positional", "borda")
+"""What `BallotMatrix.totals` sums: 1 per support, the points, or the place in the ranking."""
+
+Row = tuple[int, Sequence[int], Sequence[int] | None]
+"""(voters, column numbers, points or None) of one row of a `BallotMatrix`."""
 
 
 @dataclass(frozen=True, eq=False)
-class ApprovalMatrix:
-    """Distinct approval ballots as a sparse 0/1 matrix, row after row (CSR).
+class BallotMatrix:
+    """Ballots as a sparse matrix, row after row (CSR).
 
-    Row g stands for `weights[g]` voters with the same ballot, which approves the projects
-    `project_ids[c]` for the `lengths[g]` column numbers c that follow the previous rows' in
-    `columns`.
+    Row g stands for `weights[g]` voters with the same ballot. Its `lengths[g]` entries follow
+    the previous rows' in `columns` (the projects `project_ids[c]`, in the ballot's order: for
+    a ranking, best first) and, for cumulative ballots, in `points`.
     """
 
+    vote_type: str
     project_ids: tuple[str, ...]
     weights: array
     lengths: array
     columns: array
+    points: array | None
 
     @classmethod
     def from_rows(
-        cls, project_ids: Sequence[str], rows: Iterable[tuple[int, Sequence[int]]]
-    ) -> ApprovalMatrix:
-        """Build from (voters, column numbers) rows; a row names each column at most once."""
+        cls, vote_type: str, project_ids: Sequence[str], rows: Iterable[Row]
+    ) -> BallotMatrix:
+        """Build from rows; a row names each column at most once, points are whole numbers."""
+        cumulative = vote_type == "cumulative"
         weights, lengths, columns = array("q"), array("i"), array("i")
-        for weight, row in rows:  # extending by an array("i") row is a copy of its bytes
+        points = array("q") if cumulative else None
+        for weight, row, values in rows:  # extending by an array("i") row copies its bytes
             weights.append(weight)
             lengths.append(len(row))
             columns.extend(row)
-        if sum(weights) >= EXACT_LIMIT:
+            if points is not None:
+                points.extend(values)  # type: ignore[arg-type]
+        largest = max(points, default=0) if points is not None else max(lengths, default=0)
+        if sum(weights) * max(largest, 1) >= EXACT_LIMIT:
             raise InvalidElectionError("too many voters to count exactly in float64")
-        return cls(tuple(project_ids), weights, lengths, columns)
+        return cls(vote_type, tuple(project_ids), weights, lengths, columns, points)
 
     @classmethod
-    def encode(
-        cls, groups: Iterable[tuple[int, Iterable[str]]], project_ids: Sequence[str]
-    ) -> ApprovalMatrix:
-        """Build from (voters, approved ids) groups over the columns `project_ids`."""
-        number = {pid: index for index, pid in enumerate(project_ids)}
-        try:
-            rows = [(weight, list(map(number.__getitem__, ids))) for weight, ids in groups]
-        except KeyError as error:
-            raise InvalidElectionError(f"no column for project {error.args[0]!r}") from None
-        return cls.from_rows(project_ids, rows)
+    def encode(cls, profile: Profile) -> BallotMatrix | None:
+        """The matrix of a profile's distinct ballots, columns in order of first mention; None
+        when points are not all whole numbers."""
+        entries: list[tuple[int, Sequence[str], Sequence[Any] | None]] = []
+        for weight, ballot in profile.distinct:
+            if profile.vote_type == "cumulative":
+                given = ballot.points  # type: ignore[union-attr]
+                values = list(given.values())
+                if not all(type(value) is int for value in values):
+                    return None
+                entries.append((weight, list(given), values))
+            elif profile.vote_type == "ordinal":
+                entries.append((weight, ballot.ranking, None))  # type: ignore[union-attr]
+            else:
+                entries.append((weight, ballot.projects, None))  # type: ignore[union-attr]
+        ids = tuple(dict.fromkeys(chain.from_iterable(named for _w, named, _v in entries)))
+        number = {pid: index for index, pid in enumerate(ids)}
+        rows = [(w, array("i", map(number.__getitem__, named)), v) for w, named, v in entries]
+        return cls.from_rows(profile.vote_type, ids, rows)
 
-    def column_sums(self) -> dict[str, int]:
-        """Project id -> voters approving it, for the projects at least one voter approves."""
-        if _np is None:  # pragma: no cover - callers check USE_NUMPY
-            raise RuntimeError("ApprovalMatrix.column_sums needs NumPy")
+    def _sums(self, per_entry: Any = None, keep: Any = None) -> list[float]:
+        """Column sums of voters x `per_entry` (1 if None) over the entries `keep` selects."""
+        assert _np is not None
         columns = _np.frombuffer(self.columns, dtype=_np.intc)
+        lengths = _np.frombuffer(self.lengths, dtype=_np.intc)
+        weights = _np.frombuffer(self.weights, dtype=_np.int64)
+        unit = per_entry is None and bool((weights == 1).all())
+        values = None if unit else _np.repeat(weights.astype(_np.float64), lengths)
+        if per_entry is not None:
+            values = values * per_entry
+        if keep is not None:
+            columns = columns[keep]
+            values = None if values is None else values[keep]
         size = len(self.project_ids)
-        if all(weight == 1 for weight in self.weights):
-            sums = _np.bincount(columns, minlength=size).tolist()
-        else:  # float64 sums of whole numbers below 2**53 are exact
-            weights = _np.frombuffer(self.weights, dtype=_np.int64).astype(_np.float64)
-            lengths = _np.frombuffer(self.lengths, dtype=_np.intc)
-            per_entry = _np.repeat(weights, lengths)
-            sums = _np.bincount(columns, weights=per_entry, minlength=size).tolist()
+        sums = _np.bincount(columns, weights=values, minlength=size).tolist()
         if len(sums) != size:  # bincount grows its output for a column number past the last
-            raise InvalidElectionError("an approval matrix names a column it does not have")
+            raise InvalidElectionError("a ballot matrix names a column it does not have")
+        return sums
+
+    def _by_id(self, sums: list[float]) -> dict[str, int]:
         return {pid: int(total) for pid, total in zip(self.project_ids, sums, strict=True) if total}
+
+    def named(self) -> list[str]:
+        """The projects the ballots name (cumulative ballots: with any points, 0 included)."""
+        return list(self._by_id(self._sums()))
+
+    def supporters(self) -> dict[str, int]:
+        """Project id -> voters supporting it (approving, ranking, or giving it points)."""
+        if self.points is None:
+            return self._by_id(self._sums())
+        return self._by_id(self._sums(keep=_np.frombuffer(self.points, dtype=_np.int64) > 0))
+
+    def totals(self, measure: str) -> dict[str, int]:
+        """Project id -> its score under a measure of `SCORE_MEASURES` (absent when 0)."""
+        if measure == "cardinality":
+            return self.supporters()
+        if measure == "points" and self.points is not None:
+            return self._by_id(self._sums(_np.frombuffer(self.points, dtype=_np.int64)))
+        if measure in ("positional", "borda") and self.vote_type == "ordinal":
+            lengths = _np.frombuffer(self.lengths, dtype=_np.intc)
+            ends = _np.cumsum(lengths, dtype=_np.int64)
+            # the entry at place i (from 0) of a k-long ranking scores k - i, Borda k - i - 1
+            place_score = _np.repeat(ends, lengths) - _np.arange(len(self.columns))
+            if measure == "borda":
+                place_score -= 1
+            return self._by_id(self._sums(place_score))
+        raise InvalidElectionError(f"a {self.vote_type} matrix has no {measure!r} totals")
+
+
+def ballot_matrix(profile: Profile) -> BallotMatrix | None:
+    """The profile's matrix when counting uses one (NumPy, a large enough profile), else None."""
+    if not USE_NUMPY or len(profile.ballots) < MATRIX_MIN_BALLOTS:
+        return None
+    return profile.ballot_matrix
 
 
 def count_votes(profile: Profile) -> dict[str, int]:
@@ -111,11 +174,11 @@ def count_votes(profile: Profile) -> dict[str, int]:
     A project no ballot supports is absent, never counted 0: approval callers rely on the keys
     being exactly the projects the ballots name.
     """
+    matrix = ballot_matrix(profile)
+    if matrix is not None:
+        return matrix.supporters()
     distinct = profile.distinct
-    approval = profile.vote_type in ("approval", "choose-1")
-    if approval and USE_NUMPY and len(distinct) >= MATRIX_MIN_GROUPS:
-        return profile.approval_matrix.column_sums()
-    if approval:
+    if profile.vote_type in ("approval", "choose-1"):
         supported = [(w, b.projects) for w, b in distinct]  # type: ignore[union-attr]
     else:
         supported = [(w, b.supported()) for w, b in distinct]
@@ -125,3 +188,11 @@ def count_votes(profile: Profile) -> dict[str, int]:
             for pid in ids:
                 votes[pid] += weight
     return dict(votes)
+
+
+def named_projects(profile: Profile, votes: dict[str, int]) -> Iterable[str] | None:
+    """Every project id the ballots name, when it is known without another pass over them."""
+    if profile.vote_type in ("approval", "choose-1"):
+        return votes.keys()  # an approval names exactly what it supports
+    matrix = ballot_matrix(profile)
+    return None if matrix is None else matrix.named()

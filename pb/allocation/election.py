@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from pb.allocation.counting import count_votes
+from pb.allocation.counting import ballot_matrix, count_votes
 from pb.allocation.numbers import Number, normalize
 from pb.allocation.outcome import Outcome, Payments, TraceStep
 from pb.allocation.satisfaction import SATISFACTIONS, score_measure
@@ -68,6 +68,11 @@ class Election:
         """Project id -> score (votes, points or positional score), for every project."""
         if self.profile.vote_type in ("approval", "choose-1"):
             return {pid: self.votes.get(pid, 0) for pid in self.instance.project_ids}
+        measure = score_measure(self.profile.vote_type, self.satisfaction)
+        matrix = ballot_matrix(self.profile)
+        if matrix is not None:
+            summed = matrix.totals(measure)
+            return {pid: summed.get(pid, 0) for pid in self.instance.project_ids}
         totals: dict[str, Number] = dict.fromkeys(self.instance.project_ids, 0)
         for weight, utilities in self.score_groups:
             for pid, u in utilities.items():
@@ -121,7 +126,7 @@ class TraceRecorder:
         self.remaining = normalize(self.remaining - cost)
         self.selected.append(project_id)
         self.steps.append(
-            TraceStep(
+            TraceStep.trusted(
                 project=project_id,
                 selected=True,
                 reason="selected",
@@ -144,7 +149,7 @@ class TraceRecorder:
     ) -> None:
         self._check_new(project_id)
         self.steps.append(
-            TraceStep(
+            TraceStep.trusted(
                 project=project_id,
                 selected=False,
                 reason=reason,

@@ -27,6 +27,15 @@ PER_COST = frozenset({"cost", "cardinality"})
 """Satisfactions under which greedy ranks by satisfaction per unit of cost."""
 
 
+FLOAT_SAFE = 2**52
+"""Votes per unit of cost are compared as float quotients when every vote count and cost is a
+whole number and the largest count times the largest cost is below this. Why that is exact: two
+different quotients a/b and c/d differ by at least 1/(bd), which relative to the larger is at
+least 1/max(ad, cb) > 2**-52, while each correctly rounded float quotient is off by at most
+2**-53 of its value; equal quotients round to the same float. So the floats sort and tie
+exactly as the fractions do."""
+
+
 def ranking_value(election: Election, project_id: str) -> Number:
     """The number greedy sorts projects by, highest first."""
     score = election.scores[project_id]
@@ -35,11 +44,24 @@ def ranking_value(election: Election, project_id: str) -> Number:
     return score
 
 
+def _sort_values(election: Election, candidates: list[str]) -> dict[str, Number | float]:
+    """Values that order the candidates as `ranking_value` does (see `FLOAT_SAFE`)."""
+    scores = election.scores
+    if election.satisfaction != "cardinality":
+        return scores
+    costs = election.costs
+    numbers = [scores[pid] for pid in candidates] + [costs[pid] for pid in candidates]
+    if candidates and all(type(n) is int for n in numbers):
+        most = max(scores[pid] for pid in candidates) * max(costs[pid] for pid in candidates)
+        if most < FLOAT_SAFE:
+            return {pid: scores[pid] / costs[pid] for pid in candidates}
+    return {pid: ranking_value(election, pid) for pid in candidates}
+
+
 def ranked(election: Election, candidates: list[str]) -> list[str]:
     """Candidates from best to worst; ties broken by the tie-break priority."""
-    return sorted(
-        candidates, key=lambda pid: (-ranking_value(election, pid), election.priority[pid])
-    )
+    value, priority = _sort_values(election, candidates), election.priority
+    return sorted(candidates, key=lambda pid: (-value[pid], priority[pid]))
 
 
 def _run(election: Election, rule: str, *, skip: bool, threshold: Number | None) -> Outcome:

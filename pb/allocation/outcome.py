@@ -112,6 +112,37 @@ class TraceStep:
     """Equal Shares, for a project dropped as unaffordable: the money its supporters had left
     together at that point (less than its cost)."""
 
+    @classmethod
+    def trusted(
+        cls,
+        project: str,
+        selected: bool,
+        reason: str,
+        score: Number,
+        cost: Number,
+        remaining_budget: Number,
+        phase: str | None = None,
+        price: Number | None = None,
+        payments: Payments | None = None,
+        available: Number | None = None,
+    ) -> TraceStep:
+        """The same step as `TraceStep(...)`, built without the frozen dataclass's per-field
+        `__setattr__` calls: the engine writes one step per project of every tally."""
+        step = object.__new__(cls)
+        step.__dict__.update(
+            project=project,
+            selected=selected,
+            reason=reason,
+            score=score,
+            cost=cost,
+            remaining_budget=remaining_budget,
+            phase=phase,
+            price=price,
+            payments=payments,
+            available=available,
+        )
+        return step
+
     def explanation(self) -> str:
         """The reason in plain words."""
         if self.selected:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from pb.allocation import counting
-from pb.allocation.counting import ApprovalMatrix
+from pb.allocation.counting import BallotMatrix
 from pb.allocation.errors import AllocationError, PabulibError
 from pb.allocation.numbers import Number, parse_decimal
 from pb.allocation.pabulib_lines import Reader
@@ -216,6 +216,7 @@ def _profile(reader: Reader, instance: Instance) -> Profile:
     column = {pid: number for number, pid in enumerate(instance.project_ids)}
     approval = vote_type in ("approval", "choose-1")
     distinct: dict[frozenset[str], list] = {}  # approved set -> [voters, ballot, columns]
+    same_cells: dict[tuple[str, str], list] = {}  # (vote, points) -> [voters, columns, points]
     for line, row in reader.rows["votes"]:
         voter_id = row[voter_col]
         if not voter_id:
@@ -249,17 +250,43 @@ def _profile(reader: Reader, instance: Instance) -> Profile:
                 group[0] += 1
         else:
             ballot = _ballot(vote_type, voter_id, vote, points, line)
+            key = (cell, "" if points_col is None else row[points_col])
+            group = same_cells.get(key)
+            if group is None:
+                cumulative = isinstance(ballot, CumulativeBallot)
+                given = list(ballot.points.values()) if cumulative else None
+                same_cells[key] = [1, columns, given]
+            else:
+                group[0] += 1
         limits.check(ballot, line)
         ballots.append(ballot)
     profile = Profile(vote_type, tuple(ballots))
     if approval:  # the grouping `Profile.distinct` would compute, done while reading
         profile.__dict__["distinct"] = [(weight, ballot) for weight, ballot, _ in distinct.values()]
-        if counting.USE_NUMPY and len(distinct) >= counting.MATRIX_MIN_GROUPS:
-            # the matrix `Profile.approval_matrix` would build, from the columns looked up above
-            profile.__dict__["approval_matrix"] = ApprovalMatrix.from_rows(
-                instance.project_ids, ((weight, cols) for weight, _, cols in distinct.values())
-            )
+    if counting.USE_NUMPY and len(ballots) >= counting.MATRIX_MIN_BALLOTS:
+        # a `Profile.ballot_matrix`, from the column numbers looked up above: a row per
+        # distinct approval ballot, or per distinct pair of vote and points cells
+        profile.__dict__["ballot_matrix"] = _matrix(instance, vote_type, distinct, same_cells)
     return profile
+
+
+def _matrix(
+    instance: Instance,
+    vote_type: str,
+    distinct: dict[frozenset[str], list],
+    same_cells: dict[tuple[str, str], list],
+) -> BallotMatrix | None:
+    if vote_type in ("approval", "choose-1"):
+        rows = [(weight, columns, None) for weight, _ballot, columns in distinct.values()]
+    else:
+        rows = [tuple(group) for group in same_cells.values()]
+        if vote_type == "cumulative" and not all(
+            type(value) is int for _weight, _columns, given in rows for value in given
+        ):
+            return None  # fractional points are counted exactly the plain way
+        if vote_type != "cumulative":
+            rows = [(weight, columns, None) for weight, columns, _given in rows]
+    return BallotMatrix.from_rows(vote_type, instance.project_ids, rows)
 
 
 def parse_string(text: str) -> PabulibElection:

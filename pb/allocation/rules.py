@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from pb.allocation import completion, greedy, max_welfare, phragmen
-from pb.allocation.election import Election, count_votes
+from pb.allocation.counting import count_votes, named_projects
+from pb.allocation.election import Election
 from pb.allocation.errors import (
     InvalidElectionError,
     UnknownRuleError,
@@ -196,9 +197,7 @@ def allocate(
             f"ballots (allowed: {allowed})"
         )
     votes = count_votes(profile)
-    # approval counts name every project a ballot names: no second pass to check them
-    approval = profile.vote_type in ("approval", "choose-1")
-    profile.check_against(instance, votes.keys() if approval else None)
+    profile.check_against(instance, named_projects(profile, votes))
     election = Election(
         instance=instance,
         profile=profile,

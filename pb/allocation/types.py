@@ -7,11 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import chain
 from types import MappingProxyType
 from typing import ClassVar, TypeAlias
 
-from pb.allocation.counting import ApprovalMatrix
+from pb.allocation.counting import BallotMatrix
 from pb.allocation.errors import InvalidElectionError
 from pb.allocation.numbers import Number, exact, parse_decimal
 
@@ -123,7 +122,7 @@ class Instance:
         """Projects keyed by id."""
         return MappingProxyType({project.id: project for project in self.projects})
 
-    @property
+    @cached_property
     def project_ids(self) -> tuple[str, ...]:
         return tuple(project.id for project in self.projects)
 
@@ -329,14 +328,10 @@ class Profile:
         return [(weight, ballot) for weight, ballot in merged.values()]
 
     @cached_property
-    def approval_matrix(self) -> ApprovalMatrix:
-        """The distinct approval ballots as rows of bits, columns in order of first mention
-        (`pb.allocation.counting` counts large profiles from it)."""
-        if self.vote_type not in ("approval", "choose-1"):
-            raise InvalidElectionError(f"a {self.vote_type} profile has no approval matrix")
-        groups = [(weight, ballot.projects) for weight, ballot in self.distinct]  # type: ignore[union-attr]
-        columns = dict.fromkeys(chain.from_iterable(ids for _weight, ids in groups))
-        return ApprovalMatrix.encode(groups, tuple(columns))
+    def ballot_matrix(self) -> BallotMatrix | None:
+        """The distinct ballots as a sparse matrix, columns in order of first mention, or None
+        for points that are not whole numbers (`pb.allocation.counting` counts from it)."""
+        return BallotMatrix.encode(self)
 
     def check_against(self, instance: Instance, named_ids: Iterable[str] | None = None) -> None:
         """Raise `InvalidElectionError` if a ballot names a project that is not on the ballot.

@@ -1,6 +1,6 @@
-"""Vote counts: the NumPy count from the approval matrix equals the plain `Counter` count.
+"""Vote counts and scores: the NumPy sums over the ballot matrix equal the plain count.
 
-Every rule starts from these counts, so an auditor must get the same numbers whichever way the
+Every rule starts from these numbers, so an auditor must get the same ones whichever way the
 engine took: with or without NumPy, from the matrix the pabulib reader filled while reading or
 from one a profile builds itself.
 """
@@ -8,15 +8,24 @@ from one a profile builds itself.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pb.allocation import ApprovalBallot, Profile, allocate, counting
-from pb.allocation.counting import ApprovalMatrix, count_votes
+from pb.allocation import (
+    ApprovalBallot,
+    CumulativeBallot,
+    OrdinalBallot,
+    Profile,
+    allocate,
+    counting,
+)
+from pb.allocation.counting import BallotMatrix, count_votes
 from pb.allocation.errors import InvalidElectionError
 from pb.allocation.pabulib import parse_file
+from pb.allocation.satisfaction import score_measure
 
 from .conftest import all_files, approval, load
 
@@ -26,13 +35,13 @@ PROJECTS = [f"p{number}" for number in range(70)]  # more than 64: rows span sev
 
 
 @contextmanager
-def _numpy(use_numpy: bool, min_groups: int = 0):
-    saved = counting.USE_NUMPY, counting.MATRIX_MIN_GROUPS
-    counting.USE_NUMPY, counting.MATRIX_MIN_GROUPS = use_numpy, min_groups
+def _numpy(use_numpy: bool, min_ballots: int = 0):
+    saved = counting.USE_NUMPY, counting.MATRIX_MIN_BALLOTS
+    counting.USE_NUMPY, counting.MATRIX_MIN_BALLOTS = use_numpy, min_ballots
     try:
         yield
     finally:
-        counting.USE_NUMPY, counting.MATRIX_MIN_GROUPS = saved
+        counting.USE_NUMPY, counting.MATRIX_MIN_BALLOTS = saved
 
 
 def _count(profile: Profile, use_numpy: bool) -> dict[str, int]:
@@ -59,55 +68,141 @@ def test_both_counts_agree_on_any_approval_profile(drawn):
     assert _count(fresh, True) == expected
 
 
+def _reference(profile: Profile, measure: str) -> tuple[dict, dict]:
+    """(votes, non-zero scores) counted naively: every ballot, every entry, in plain Python."""
+    votes: dict[str, int] = {}
+    totals: dict[str, object] = {}
+    for ballot in profile.ballots:
+        if isinstance(ballot, ApprovalBallot):
+            entries = dict.fromkeys(ballot.projects, 1)
+        elif isinstance(ballot, OrdinalBallot):
+            k = len(ballot.ranking)
+            first = k if measure == "positional" else k - 1
+            entries = {pid: first - place for place, pid in enumerate(ballot.ranking)}
+        else:
+            entries = dict(ballot.points)
+        for pid, value in entries.items():
+            if value > 0 or isinstance(ballot, OrdinalBallot):
+                votes[pid] = votes.get(pid, 0) + ballot.weight
+            totals[pid] = totals.get(pid, 0) + ballot.weight * value
+    return votes, {pid: total for pid, total in totals.items() if total}
+
+
+def _counted(profile: Profile, measure: str, use_numpy: bool) -> tuple[dict, dict | None]:
+    """(votes, the matrix's scores or None) from a copy of the profile with nothing cached."""
+    fresh = Profile(profile.vote_type, profile.ballots)
+    with _numpy(use_numpy):
+        votes = count_votes(fresh)
+        matrix = counting.ballot_matrix(fresh)
+    return votes, None if matrix is None else matrix.totals(measure)
+
+
+rankings = st.lists(
+    st.tuples(st.permutations(PROJECTS[:9]), st.integers(0, 9), st.integers(1, 4)), max_size=30
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(rankings, st.sampled_from(["positional", "borda"]))
+def test_both_ways_score_rankings_alike(drawn, satisfaction):
+    ballots = tuple(OrdinalBallot(tuple(order[:k]), weight=w) for order, k, w in drawn)
+    profile = Profile("ordinal", ballots)
+    votes, totals = _reference(profile, satisfaction)
+    assert _counted(profile, satisfaction, True) == (votes, totals)
+    assert _counted(profile, satisfaction, False) == (votes, None)
+
+
+points = st.lists(
+    st.tuples(st.dictionaries(st.sampled_from(PROJECTS), st.integers(0, 20)), st.integers(1, 4)),
+    max_size=30,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(points)
+def test_both_ways_score_points_alike(drawn):
+    profile = Profile("cumulative", tuple(CumulativeBallot(p, weight=w) for p, w in drawn))
+    votes, totals = _reference(profile, "points")
+    assert _counted(profile, "points", True) == (votes, totals)
+    assert _counted(profile, "points", False) == (votes, None)
+
+
+def test_fractional_points_are_counted_the_plain_way():
+    profile = Profile("cumulative", (CumulativeBallot({"a": Fraction(3, 2), "b": 2}),))
+    assert profile.ballot_matrix is None
+    instance, _ = approval(10, {"a": 5, "b": 5}, [])
+    with _numpy(True):
+        outcome = allocate(instance, profile, "greedy")
+    assert outcome.scores == {"a": Fraction(3, 2), "b": 2}
+
+
 @pytest.mark.parametrize("path", all_files(), ids=lambda p: p.stem)
 def test_the_readers_matrix_counts_what_the_ballots_say(path):
     election = load(path)
     profile = election.profile
-    if profile.vote_type not in ("approval", "choose-1"):
-        pytest.skip("only approval profiles have an approval matrix")
-    plain = _count(Profile(profile.vote_type, profile.ballots), False)
-    assert _count(profile, True) == plain
-    assert sum(plain.values()) == sum(len(b.projects) for b in profile.ballots)
+    with _numpy(True):
+        matrix = parse_file(path).profile.__dict__.get("ballot_matrix")
+    if matrix is None:
+        pytest.skip("the reader makes a matrix for large profiles only")
+    satisfactions = {"ordinal": ("positional", "borda"), "cumulative": ("points",)}
+    for satisfaction in satisfactions.get(profile.vote_type, ("cost",)):
+        measure = score_measure(profile.vote_type, satisfaction)
+        votes, totals = _reference(profile, measure)
+        assert matrix.supporters() == votes
+        assert matrix.totals(measure) == totals
+        assert set(matrix.named()) >= set(votes)
 
 
 def test_the_reader_fills_the_matrix_for_large_profiles_only(monkeypatch):
     path = next(p for p in all_files() if p.name == "Poland_Swiecie_2023.pb")
     monkeypatch.setattr(counting, "USE_NUMPY", True)
-    large = parse_file(path)  # 2,553 voters, well over MATRIX_MIN_GROUPS distinct ballots
-    assert "approval_matrix" in large.profile.__dict__
-    matrix = large.profile.approval_matrix
+    large = parse_file(path)  # 2,553 voters, well over MATRIX_MIN_BALLOTS
+    matrix = large.profile.__dict__["ballot_matrix"]
     assert matrix.project_ids == large.instance.project_ids
     assert sum(matrix.weights) == large.profile.num_voters
-    monkeypatch.setattr(counting, "MATRIX_MIN_GROUPS", 10**9)
-    assert "approval_matrix" not in parse_file(path).profile.__dict__
+    monkeypatch.setattr(counting, "MATRIX_MIN_BALLOTS", 10**9)
+    assert "ballot_matrix" not in parse_file(path).profile.__dict__
 
 
-def test_greedy_selects_the_same_either_way(monkeypatch):
-    path = next(p for p in all_files() if p.name == "Poland_Swiecie_2023.pb")
+@pytest.mark.parametrize(
+    ("name", "satisfactions"),
+    [
+        ("Poland_Swiecie_2023.pb", ("cost", "cardinality")),
+        ("Poland_Krakow_2022_Zwierzyniec.pb", ("positional", "borda")),
+    ],
+)
+def test_greedy_decides_the_same_either_way(monkeypatch, name, satisfactions):
+    path = next(p for p in all_files() if p.name == name)
     outcomes = []
     for use_numpy in (True, False):
         monkeypatch.setattr(counting, "USE_NUMPY", use_numpy)
         election = parse_file(path)
-        for satisfaction in ("cost", "cardinality"):
+        for satisfaction in satisfactions:
             outcome = allocate(
                 election.instance, election.profile, "greedy", satisfaction=satisfaction
             )
             outcomes.append((outcome.selected, outcome.scores, outcome.trace))
-    assert outcomes[:2] == outcomes[2:]
+    assert outcomes[: len(satisfactions)] == outcomes[len(satisfactions) :]
 
 
-def test_a_ballot_for_an_unknown_project_is_still_refused(monkeypatch):
-    monkeypatch.setattr(counting, "MATRIX_MIN_GROUPS", 0)
-    instance, profile = approval(10, {"a": 5, "b": 5}, [["a"], ["a", "z"]])
+@pytest.mark.parametrize("vote_type", ["approval", "ordinal", "cumulative"])
+def test_a_ballot_for_an_unknown_project_is_still_refused(monkeypatch, vote_type):
+    monkeypatch.setattr(counting, "MATRIX_MIN_BALLOTS", 0)
+    instance, _profile = approval(10, {"a": 5, "b": 5}, [])
+    ballots = {
+        "approval": (ApprovalBallot({"a"}), ApprovalBallot({"a", "z"})),
+        "ordinal": (OrdinalBallot(("a",)), OrdinalBallot(("z", "a"))),
+        "cumulative": (CumulativeBallot({"a": 1}), CumulativeBallot({"a": 1, "z": 0})),
+    }[vote_type]
     with pytest.raises(InvalidElectionError, match="'z'"):
-        allocate(instance, profile, "greedy")
+        allocate(instance, Profile(vote_type, ballots), "greedy")
 
 
 def test_a_matrix_refuses_rows_it_cannot_count():
-    with pytest.raises(InvalidElectionError, match="no column"):
-        ApprovalMatrix.encode([(1, ["a", "b"])], ["a"])
-    bad = ApprovalMatrix.from_rows(["a"], [(1, [0, 3])])
+    bad = BallotMatrix.from_rows("approval", ["a"], [(1, [0, 3], None)])
     with pytest.raises(InvalidElectionError, match="column"):
-        bad.column_sums()
+        bad.supporters()
     with pytest.raises(InvalidElectionError, match="exactly"):
-        ApprovalMatrix.from_rows(["a"], [(2**53, [0])])
+        BallotMatrix.from_rows("approval", ["a"], [(2**53, [0], None)])
+    with pytest.raises(InvalidElectionError, match="exactly"):
+        BallotMatrix.from_rows("cumulative", ["a"], [(2**40, [0], [2**13])])

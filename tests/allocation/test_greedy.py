@@ -226,3 +226,16 @@ def test_ordinal_greedy_uses_positional_scores_or_borda() -> None:
     # a, b tie on 2: a first; b no longer fits; c (ranked last by all, 0) comes last and fits
     assert borda.selected == ("a", "c")
     assert reasons(borda) == {"a": "selected", "b": "does_not_fit", "c": "selected"}
+
+
+@pytest.mark.parametrize("scale", [1, 10**9])
+def test_votes_per_cost_are_ordered_exactly_at_any_size(scale) -> None:
+    # 3 votes for 4 units (0.75) beats 2 votes for 3 (0.666...); with huge costs the quotients
+    # differ by less than a float can tell apart once scaled, and must still be ordered exactly
+    costs = {"a": 3 * scale * 10**8 + 1, "b": 4 * scale * 10**8, "c": 3 * scale * 10**8}
+    ballots = [["a", "b", "c"], ["a", "b", "c"], ["b"]]
+    instance, profile = approval(4 * scale * 10**8, costs, ballots)
+    outcome = allocate(instance, profile, "greedy", satisfaction="cardinality")
+    ratios = {pid: Fraction(outcome.scores[pid], costs[pid]) for pid in costs}
+    assert [s.project for s in outcome.trace] == sorted(costs, key=lambda p: -ratios[p])
+    assert outcome.selected == ("b",)

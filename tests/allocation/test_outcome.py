@@ -89,3 +89,14 @@ def test_number_encodings() -> None:
     assert from_json("-7/4") == Fraction(-7, 4)
     with pytest.raises(ValueError):
         from_json(True)
+
+
+def test_the_engines_quick_steps_equal_ordinary_ones() -> None:
+    from dataclasses import fields
+
+    for step in sample().trace:
+        values = {f.name: getattr(step, f.name) for f in fields(TraceStep)}
+        quick = TraceStep.trusted(**values)
+        assert quick == step and hash(quick) == hash(step)
+        assert vars(quick).keys() == values.keys()  # every field set, no other attribute
+        assert quick.to_json() == step.to_json()
