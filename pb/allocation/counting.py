@@ -24,6 +24,7 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
@@ -112,16 +113,23 @@ class BallotMatrix:
         rows = [(w, array("i", map(number.__getitem__, named)), v) for w, named, v in entries]
         return cls.from_rows(profile.vote_type, ids, rows)
 
-    def _sums(self, per_entry: Any = None, keep: Any = None) -> list[float]:
-        """Column sums of voters x `per_entry` (1 if None) over the entries `keep` selects."""
+    @cached_property
+    def _arrays(self) -> tuple[Any, Any, Any]:
+        """NumPy views: (column of each entry, row lengths, voters per entry or None if all 1)."""
         assert _np is not None
-        columns = _np.frombuffer(self.columns, dtype=_np.intc)
         lengths = _np.frombuffer(self.lengths, dtype=_np.intc)
         weights = _np.frombuffer(self.weights, dtype=_np.int64)
-        unit = per_entry is None and bool((weights == 1).all())
-        values = None if unit else _np.repeat(weights.astype(_np.float64), lengths)
+        per_entry = None
+        if not (weights == 1).all():
+            per_entry = _np.repeat(weights.astype(_np.float64), lengths)
+        return _np.frombuffer(self.columns, dtype=_np.intc), lengths, per_entry
+
+    def _sums(self, per_entry: Any = None, keep: Any = None) -> list[float]:
+        """Column sums of voters x `per_entry` (1 if None) over the entries `keep` selects."""
+        columns, _lengths, voters = self._arrays
+        values = voters
         if per_entry is not None:
-            values = values * per_entry
+            values = per_entry.astype(_np.float64) if voters is None else voters * per_entry
         if keep is not None:
             columns = columns[keep]
             values = None if values is None else values[keep]
@@ -151,7 +159,7 @@ class BallotMatrix:
         if measure == "points" and self.points is not None:
             return self._by_id(self._sums(_np.frombuffer(self.points, dtype=_np.int64)))
         if measure in ("positional", "borda") and self.vote_type == "ordinal":
-            lengths = _np.frombuffer(self.lengths, dtype=_np.intc)
+            lengths = self._arrays[1]
             ends = _np.cumsum(lengths, dtype=_np.int64)
             # the entry at place i (from 0) of a k-long ranking scores k - i, Borda k - i - 1
             place_score = _np.repeat(ends, lengths) - _np.arange(len(self.columns))
@@ -192,7 +200,7 @@ def count_votes(profile: Profile) -> dict[str, int]:
 
 def named_projects(profile: Profile, votes: dict[str, int]) -> Iterable[str] | None:
     """Every project id the ballots name, when it is known without another pass over them."""
-    if profile.vote_type in ("approval", "choose-1"):
-        return votes.keys()  # an approval names exactly what it supports
+    if profile.vote_type in ("approval", "choose-1", "ordinal"):
+        return votes.keys()  # approvals and rankings name exactly what they support
     matrix = ballot_matrix(profile)
     return None if matrix is None else matrix.named()

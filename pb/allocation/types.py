@@ -337,7 +337,7 @@ class Profile:
         """Raise `InvalidElectionError` if a ballot names a project that is not on the ballot.
 
         `named_ids`: every project id the ballots name, when the caller has it already (the
-        keys of the approval vote counts), which saves a pass over every ballot."""
+        keys of the vote counts of approvals or rankings), which saves a pass over every ballot."""
         known = instance.by_id
 
         def named(ballot: Ballot) -> Iterable[str]:
