@@ -62,8 +62,9 @@ class BallotMatrix:
     """Ballots as a sparse matrix, row after row (CSR).
 
     Row g stands for `weights[g]` voters with the same ballot. Its `lengths[g]` entries follow
-    the previous rows' in `columns` (the projects `project_ids[c]`, in the ballot's order: for
-    a ranking, best first) and, for cumulative ballots, in `points`.
+    the previous rows' in `columns` (the projects `project_ids[c]`, in the ballot's order) and
+    in `values`: for cumulative ballots the points, for rankings the positional score of the
+    place (k for the first of k projects, down to 1 for the last); approvals have no values.
     """
 
     vote_type: str
@@ -71,26 +72,30 @@ class BallotMatrix:
     weights: array
     lengths: array
     columns: array
-    points: array | None
+    values: array | None
+    single_voters: bool
+    """Every row stands for one voter (no weights to multiply by)."""
 
     @classmethod
     def from_rows(
         cls, vote_type: str, project_ids: Sequence[str], rows: Iterable[Row]
     ) -> BallotMatrix:
         """Build from rows; a row names each column at most once, points are whole numbers."""
-        cumulative = vote_type == "cumulative"
         weights, lengths, columns = array("q"), array("i"), array("i")
-        points = array("q") if cumulative else None
-        for weight, row, values in rows:  # extending by an array("i") row copies its bytes
+        values = array("q") if vote_type in ("cumulative", "ordinal") else None
+        for weight, row, points in rows:  # extending by an array("i") row copies its bytes
             weights.append(weight)
             lengths.append(len(row))
             columns.extend(row)
-            if points is not None:
-                points.extend(values)  # type: ignore[arg-type]
-        largest = max(points, default=0) if points is not None else max(lengths, default=0)
+            if vote_type == "cumulative":
+                values.extend(points)  # type: ignore[union-attr, arg-type]
+            elif values is not None:
+                values.extend(range(len(row), 0, -1))
+        largest = max(values, default=0) if values is not None else 1
         if sum(weights) * max(largest, 1) >= EXACT_LIMIT:
             raise InvalidElectionError("too many voters to count exactly in float64")
-        return cls(vote_type, tuple(project_ids), weights, lengths, columns, points)
+        single = max(weights, default=1) == 1
+        return cls(vote_type, tuple(project_ids), weights, lengths, columns, values, single)
 
     @classmethod
     def encode(cls, profile: Profile) -> BallotMatrix | None:
@@ -115,18 +120,20 @@ class BallotMatrix:
 
     @cached_property
     def _arrays(self) -> tuple[Any, Any, Any]:
-        """NumPy views: (column of each entry, row lengths, voters per entry or None if all 1)."""
+        """NumPy views: (column of each entry, value of each entry or None, voters per entry or
+        None when every row is one voter)."""
         assert _np is not None
-        lengths = _np.frombuffer(self.lengths, dtype=_np.intc)
-        weights = _np.frombuffer(self.weights, dtype=_np.int64)
-        per_entry = None
-        if not (weights == 1).all():
-            per_entry = _np.repeat(weights.astype(_np.float64), lengths)
-        return _np.frombuffer(self.columns, dtype=_np.intc), lengths, per_entry
+        voters = None
+        if not self.single_voters:
+            lengths = _np.frombuffer(self.lengths, dtype=_np.intc)
+            weights = _np.frombuffer(self.weights, dtype=_np.int64).astype(_np.float64)
+            voters = _np.repeat(weights, lengths)
+        values = None if self.values is None else _np.frombuffer(self.values, dtype=_np.int64)
+        return _np.frombuffer(self.columns, dtype=_np.intc), values, voters
 
     def _sums(self, per_entry: Any = None, keep: Any = None) -> list[float]:
         """Column sums of voters x `per_entry` (1 if None) over the entries `keep` selects."""
-        columns, _lengths, voters = self._arrays
+        columns, _values, voters = self._arrays
         values = voters
         if per_entry is not None:
             values = per_entry.astype(_np.float64) if voters is None else voters * per_entry
@@ -142,30 +149,24 @@ class BallotMatrix:
     def _by_id(self, sums: list[float]) -> dict[str, int]:
         return {pid: int(total) for pid, total in zip(self.project_ids, sums, strict=True) if total}
 
-    def named(self) -> list[str]:
-        """The projects the ballots name (cumulative ballots: with any points, 0 included)."""
-        return list(self._by_id(self._sums()))
-
     def supporters(self) -> dict[str, int]:
         """Project id -> voters supporting it (approving, ranking, or giving it points)."""
-        if self.points is None:
+        values = self._arrays[1]
+        if self.vote_type != "cumulative":
             return self._by_id(self._sums())
-        return self._by_id(self._sums(keep=_np.frombuffer(self.points, dtype=_np.int64) > 0))
+        return self._by_id(self._sums(keep=values > 0))
 
     def totals(self, measure: str) -> dict[str, int]:
         """Project id -> its score under a measure of `SCORE_MEASURES` (absent when 0)."""
+        values = self._arrays[1]
         if measure == "cardinality":
             return self.supporters()
-        if measure == "points" and self.points is not None:
-            return self._by_id(self._sums(_np.frombuffer(self.points, dtype=_np.int64)))
-        if measure in ("positional", "borda") and self.vote_type == "ordinal":
-            lengths = self._arrays[1]
-            ends = _np.cumsum(lengths, dtype=_np.int64)
-            # the entry at place i (from 0) of a k-long ranking scores k - i, Borda k - i - 1
-            place_score = _np.repeat(ends, lengths) - _np.arange(len(self.columns))
-            if measure == "borda":
-                place_score -= 1
-            return self._by_id(self._sums(place_score))
+        if (measure == "points" and self.vote_type == "cumulative") or (
+            measure == "positional" and self.vote_type == "ordinal"
+        ):
+            return self._by_id(self._sums(values))
+        if measure == "borda" and self.vote_type == "ordinal":
+            return self._by_id(self._sums(values - 1))  # k - 1 for the first of k, 0 for the last
         raise InvalidElectionError(f"a {self.vote_type} matrix has no {measure!r} totals")
 
 
@@ -199,8 +200,10 @@ def count_votes(profile: Profile) -> dict[str, int]:
 
 
 def named_projects(profile: Profile, votes: dict[str, int]) -> Iterable[str] | None:
-    """Every project id the ballots name, when it is known without another pass over them."""
+    """Every project id the ballots name, or a superset of them, when it is known without
+    another pass over the ballots (see `Profile.check_against`)."""
     if profile.vote_type in ("approval", "choose-1", "ordinal"):
         return votes.keys()  # approvals and rankings name exactly what they support
     matrix = ballot_matrix(profile)
-    return None if matrix is None else matrix.named()
+    # every entry names one of the matrix's columns: if they are all known, so is every entry
+    return None if matrix is None else matrix.project_ids

@@ -336,8 +336,10 @@ class Profile:
     def check_against(self, instance: Instance, named_ids: Iterable[str] | None = None) -> None:
         """Raise `InvalidElectionError` if a ballot names a project that is not on the ballot.
 
-        `named_ids`: every project id the ballots name, when the caller has it already (the
-        keys of the vote counts of approvals or rankings), which saves a pass over every ballot."""
+        `named_ids`: every project id the ballots name, or a superset of them, when the caller
+        has it already (the keys of the vote counts of approvals or rankings, the columns of a
+        ballot matrix), which saves a pass over every ballot. When it holds an unknown id, the
+        ballots themselves are searched, so a superset never refuses a valid profile."""
         known = instance.by_id
 
         def named(ballot: Ballot) -> Iterable[str]:

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from pb.allocation import (
     ApprovalBallot,
     CumulativeBallot,
+    Instance,
     OrdinalBallot,
     Profile,
     allocate,
@@ -24,7 +25,7 @@ from pb.allocation import (
 )
 from pb.allocation.counting import BallotMatrix, count_votes
 from pb.allocation.errors import InvalidElectionError
-from pb.allocation.pabulib import parse_file
+from pb.allocation.pabulib import parse_file, parse_string
 from pb.allocation.satisfaction import score_measure
 
 from .conftest import all_files, approval, load
@@ -150,7 +151,7 @@ def test_the_readers_matrix_counts_what_the_ballots_say(path):
         votes, totals = _reference(profile, measure)
         assert matrix.supporters() == votes
         assert matrix.totals(measure) == totals
-        assert set(matrix.named()) >= set(votes)
+        assert set(matrix.project_ids) >= set(votes)
 
 
 def test_the_reader_fills_the_matrix_for_large_profiles_only(monkeypatch):
@@ -206,3 +207,21 @@ def test_a_matrix_refuses_rows_it_cannot_count():
         BallotMatrix.from_rows("approval", ["a"], [(2**53, [0], None)])
     with pytest.raises(InvalidElectionError, match="exactly"):
         BallotMatrix.from_rows("cumulative", ["a"], [(2**40, [0], [2**13])])
+
+
+def test_an_unvoted_project_missing_from_another_instance_is_no_error(monkeypatch):
+    # the reader's matrix has a column for every project of its file; counting the same
+    # ballots against an instance without a project nobody voted for must still work
+    monkeypatch.setattr(counting, "USE_NUMPY", True)
+    monkeypatch.setattr(counting, "MATRIX_MIN_BALLOTS", 0)
+    votes = "\n".join(f"{n};a,b;{n % 3 + 1},1" for n in range(60))
+    text = (
+        "META\nkey;value\nbudget;100\nvote_type;cumulative\nnum_projects;3\nnum_votes;60\n"
+        "PROJECTS\nproject_id;cost\na;60\nb;50\nc;10\n"
+        f"VOTES\nvoter_id;vote;points\n{votes}\n"
+    )
+    election = parse_string(text)
+    assert election.profile.__dict__["ballot_matrix"].project_ids == ("a", "b", "c")
+    without_c = Instance(100, election.instance.projects[:2], election.instance.meta)
+    outcome = allocate(without_c, election.profile, "greedy")
+    assert outcome.selected == ("a",) and outcome.scores == {"a": 120, "b": 60}
