@@ -1,0 +1,42 @@
+"""The benchmarks in bench/ still run and print their figures (tiny inputs; speed is not
+asserted here: figures come from running the benchmarks themselves, see docs/)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SMALL = REPO / "tests" / "data" / "pabulib" / "Poland_Zabrze_2020_Konczyce.pb"
+
+
+def _run(*args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, *args], cwd=REPO, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_the_allocation_benchmark_prints_a_row_per_rule_and_satisfaction():
+    pytest.importorskip("pabutools", reason="pabutools is a test-only dependency")
+    out = _run("bench/allocation.py", "--rules", "greedy", "--repeat", "1", str(SMALL))
+    header, *rows = out.strip().splitlines()
+    assert header.split()[:7] == [
+        "rule", "satisfaction", "file", "voters", "projects", "ours", "ms"
+    ]  # fmt: skip
+    assert [row.split()[:2] for row in rows] == [["greedy", "cost"], ["greedy", "cardinality"]]
+    assert all(row.split()[-1] == "yes" for row in rows)  # same outcome as pabutools
+
+
+def test_the_deliberation_benchmark_runs_on_a_small_round():
+    out = _run(
+        "bench/deliberation.py",
+        "--proposals", "30", "--comments", "5", "--repeat", "1",
+        "--postgres", "postgresql://postgres@127.0.0.1:1/pb_bench",  # nothing there: SQLite only
+    )  # fmt: skip
+    assert "sqlite" in out.lower()
+    assert "search" in out.lower()
