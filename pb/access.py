@@ -94,6 +94,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "deliberation.report_comment": CITIZEN,
     "deliberation.moderation_queue": MODERATORS,
     "deliberation.moderation_hide": MODERATORS,
+    "deliberation.moderation_restore": MODERATORS,
     "deliberation.moderation_dismiss": MODERATORS,
     "deliberation.merge": OFFICER,
     "deliberation.notifications_list": ANY_ROLE,

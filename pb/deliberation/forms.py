@@ -85,6 +85,11 @@ class HideForm(FlaskForm):
     submit = SubmitField(_l("Hide"))
 
 
+class RestoreForm(FlaskForm):
+    reason = StringField(_l("Reason for restoring"), validators=[DataRequired(), Length(max=1000)])
+    submit = SubmitField(_l("Restore"))
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()

@@ -1,5 +1,6 @@
 """Moderation: residents report a proposal or a comment; the ward's councillors and officers hide
-it with a public reason or dismiss the report. Every action is in the audit log."""
+it with a public reason or dismiss the report, and can restore what was hidden by mistake (its
+reports then count as dismissed). Every action is in the audit log."""
 
 from __future__ import annotations
 
@@ -111,6 +112,37 @@ def hide(item: Report, moderator: User, reason: str) -> int:
     return resolved
 
 
+def restore(item: Report, moderator: User, reason: str) -> int:
+    """Show a hidden item again: its upheld reports become dismissed. Returns how many."""
+    if not can_moderate(moderator, item.proposal):
+        raise Forbidden(_("You do not moderate this ward."))
+    if item.status is not ReportStatus.HIDDEN:
+        raise Conflict(_("Only an item that was hidden can be restored."))
+    reason = _reason(reason)
+    if item.comment is not None:
+        comment = item.comment
+        if not comment.is_hidden:
+            raise Conflict(_("This item is already visible."))
+        comment.hidden_at, comment.hidden_reason, comment.hidden_by_id = None, "", None
+        same = Report.comment_id == comment.id
+        kind, object_ = "comment", comment
+    else:
+        hidden = db.session.get(HiddenProposal, item.proposal_id)
+        if hidden is None:
+            raise Conflict(_("This item is already visible."))
+        db.session.delete(hidden)
+        same = (Report.proposal_id == item.proposal_id) & Report.comment_id.is_(None)
+        kind, object_ = "proposal", item.proposal
+    changed = _resolve(same, ReportStatus.DISMISSED, moderator, utcnow(), ReportStatus.HIDDEN)
+    audit.record(
+        "moderation.restored",
+        object_,
+        {"item": kind, "report_id": item.id, "reason": reason, "reports_dismissed": changed},
+        actor=moderator,
+    )
+    return changed
+
+
 def dismiss(item: Report, moderator: User) -> None:
     _check_moderator(item, moderator)
     item.status = ReportStatus.DISMISSED
@@ -129,6 +161,17 @@ def hidden_reasons(proposal_ids: Iterable[int]) -> dict[int, str]:
     return {pid: reason for pid, reason in db.session.execute(query)}
 
 
+def still_hidden(reports: Iterable[Report]) -> set[int]:
+    """The ids of the upheld reports whose item is hidden now (so it can be restored)."""
+    upheld = [r for r in reports if r.status is ReportStatus.HIDDEN]
+    hidden_proposals = hidden_reasons(r.proposal_id for r in upheld if r.comment_id is None)
+    return {
+        r.id
+        for r in upheld
+        if (r.comment.is_hidden if r.comment is not None else r.proposal_id in hidden_proposals)
+    }
+
+
 def _check_moderator(item: Report, moderator: User) -> None:
     if not can_moderate(moderator, item.proposal):
         raise Forbidden(_("You do not moderate this ward."))
@@ -136,9 +179,12 @@ def _check_moderator(item: Report, moderator: User) -> None:
         raise Conflict(_("This report has already been dealt with."))
 
 
-def _resolve(condition, status: ReportStatus, moderator: User, now) -> int:  # type: ignore[no-untyped-def]
+def _resolve(  # type: ignore[no-untyped-def]
+    condition, status: ReportStatus, moderator: User, now, current=ReportStatus.OPEN
+) -> int:
+    """Give every report on the item that is `current` the decision `status`."""
     open_reports = list(
-        db.session.scalars(select(Report).where(condition, Report.status == ReportStatus.OPEN))
+        db.session.scalars(select(Report).where(condition, Report.status == current))
     )
     for open_report in open_reports:
         open_report.status = status

@@ -29,6 +29,7 @@ from pb.deliberation.forms import (
     HideForm,
     MergeForm,
     ReportForm,
+    RestoreForm,
 )
 from pb.deliberation.models import ReportStatus
 from pb.errors import InvalidInput
@@ -321,11 +322,14 @@ def _report(proposal: Proposal, comment):  # type: ignore[no-untyped-def]
 @bp.get("/moderation")
 def moderation_queue():  # type: ignore[no-untyped-def]
     """Open reports about content in your wards, and recent decisions."""
+    resolved = moderation.queue(current_user, status=ReportStatus.HIDDEN) + moderation.queue(
+        current_user, status=ReportStatus.DISMISSED
+    )
     return render_template(
         "deliberation/moderation.html",
         reports=moderation.queue(current_user),
-        resolved=moderation.queue(current_user, status=ReportStatus.HIDDEN)
-        + moderation.queue(current_user, status=ReportStatus.DISMISSED),
+        resolved=resolved,
+        restorable=moderation.still_hidden(resolved),
         hide_form=HideForm(),
     )
 
@@ -339,6 +343,18 @@ def moderation_hide(report_id: int):  # type: ignore[no-untyped-def]
         raise InvalidInput(_("Give a public reason for hiding it."))
     moderation.hide(item, current_user, form.reason.data)
     flash(_("The item is hidden."), "success")
+    return redirect(url_for("deliberation.moderation_queue"))
+
+
+@bp.post("/moderation/reports/<int:report_id>/restore")
+def moderation_restore(report_id: int):  # type: ignore[no-untyped-def]
+    """Show a hidden item again (a mistake): its reports count as dismissed."""
+    item = moderation.get_report(report_id)
+    form = RestoreForm()
+    if not form.validate_on_submit():
+        raise InvalidInput(_("Give a reason for restoring it."))
+    moderation.restore(item, current_user, form.reason.data)
+    flash(_("The item is visible again."), "success")
     return redirect(url_for("deliberation.moderation_queue"))
 
 

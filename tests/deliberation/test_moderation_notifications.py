@@ -3,6 +3,7 @@ notifications with their unread count, and e-mail copies through a real local SM
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 
@@ -69,6 +70,55 @@ def test_hidden_proposal_and_dismissed_report(app: Flask, setup: factories.Round
     assert "Project 1" not in client.get("/search?q=project").get_data(as_text=True)
 
 
+def test_a_moderator_restores_what_was_hidden_by_mistake(
+    app: Flask, setup: factories.RoundSetup
+) -> None:
+    author, reporter, other = setup.voters
+    proposal, spam = setup.projects[:2]
+    comment = comments.post(proposal, author, "A fair point about the budget")
+    first = moderation.report(reporter, proposal, "Rude", comment=comment)
+    second = moderation.report(other, proposal, "Rude too", comment=comment)
+    on_proposal = moderation.report(reporter, spam, "Advertising")
+    moderation.hide(first, setup.councillor, "Personal attack")
+    moderation.hide(on_proposal, setup.councillor, "Commercial advertising")
+    db.session.commit()
+    client = app.test_client()
+    factories.login(client, setup.officer)
+    queue = client.get("/moderation").get_data(as_text=True)
+    assert queue.count('name="reason" maxlength="1000" required') == 3  # one form per report
+    # the web: a reason is required, then the comment shows again and its reports are dismissed
+    assert client.post(f"/moderation/reports/{second.id}/restore", data={}).status_code == 422
+    done = client.post(
+        f"/moderation/reports/{second.id}/restore", data={"reason": "Not an attack, reread"}
+    )
+    assert done.status_code == 302
+    db.session.rollback()  # end the test's read transaction: see what the request committed
+    assert not comment.is_hidden
+    assert {first.status, second.status} == {ReportStatus.DISMISSED}
+    page = client.get(f"/rounds/{setup.round.id}/projects/{proposal.id}").get_data(as_text=True)
+    assert "A fair point about the budget" in page and "Personal attack" not in page
+    again = client.post(f"/moderation/reports/{first.id}/restore", data={"reason": "Twice"})
+    assert again.status_code == 409
+    # the service: only the ward's moderators, only upheld reports, and it is audited
+    with pytest.raises(Forbidden):
+        moderation.restore(
+            on_proposal, factories.user(Role.OFFICER, wards_=[factories.ward()]), "x"
+        )
+    assert moderation.restore(on_proposal, setup.councillor, "Was a real proposal") == 1
+    db.session.commit()
+    assert moderation.hidden_reasons([spam.id]) == {}
+    entries = list(db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.seq)))
+    restored = [e for e in entries if e.action == "moderation.restored"]
+    assert [json.loads(e.data)["reason"] for e in restored] == [
+        "Not an attack, reread",
+        "Was a real proposal",
+    ]
+    assert (
+        moderation.still_hidden(moderation.queue(setup.councillor, status=ReportStatus.HIDDEN))
+        == set()
+    )
+
+
 def test_a_citizen_cannot_moderate(app: Flask, setup: factories.RoundSetup) -> None:
     author, reporter, _ = setup.voters
     item = moderation.report(reporter, setup.projects[0], "Spam")
@@ -79,6 +129,8 @@ def test_a_citizen_cannot_moderate(app: Flask, setup: factories.RoundSetup) -> N
     hide = client.post(f"/moderation/reports/{item.id}/hide", data={"reason": "I do not like it"})
     assert hide.status_code == 403
     assert client.post(f"/moderation/reports/{item.id}/dismiss").status_code == 403
+    restore = client.post(f"/moderation/reports/{item.id}/restore", data={"reason": "Mine"})
+    assert restore.status_code == 403
     assert client.get(f"/rounds/{setup.round.id}/merge").status_code == 403
 
 
