@@ -50,6 +50,8 @@ class Settings:
     RATELIMIT_STORAGE_URI: str = "memory://"
     RATELIMIT_ENABLED: bool = True
     RATELIMIT_HEADERS_ENABLED: bool = False
+    # Prepended to every rate-limit key: sites sharing one Redis keep their counters apart.
+    RATELIMIT_KEY_PREFIX: str = ""
     LOGIN_RATE_LIMIT: str = "10 per 15 minutes"
     LOGIN_IP_RATE_LIMIT: str = "60 per 15 minutes"
     # Comments, amendments and reports, per signed-in user, all counted together: stops one
@@ -105,6 +107,8 @@ class Settings:
         if env.get("SMTP_STARTTLS"):
             settings.SMTP_STARTTLS = env["SMTP_STARTTLS"] == "1"
         for key, value in (overrides or {}).items():
+            if not hasattr(settings, key):  # a misspelt setting would be silently ignored
+                raise KeyError(f"unknown setting {key!r}")
             setattr(settings, key, value)
         settings.SQLALCHEMY_DATABASE_URI = normalise_database_url(settings.SQLALCHEMY_DATABASE_URI)
         settings._fill_secrets()

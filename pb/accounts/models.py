@@ -51,6 +51,9 @@ class User(UserMixin, db.Model):
     # Part of the login cookie's identity: changing it signs the user out everywhere.
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The language they last chose (or registered in): their pages after sign-in on any device,
+    # and their e-mails. None: the site's default.
+    language: Mapped[str | None] = mapped_column(String(10))
 
     home_ward: Mapped[Ward | None] = relationship()
     wards: Mapped[list[Ward]] = relationship(secondary=staff_wards, order_by=Ward.name)

@@ -73,7 +73,12 @@ def resolve_home_ward(ward_id: int | None, postcode: str | None) -> Ward:
 
 
 def register_citizen(
-    email: str, display_name: str, password: str, ward_id: int | None, postcode: str | None
+    email: str,
+    display_name: str,
+    password: str,
+    ward_id: int | None,
+    postcode: str | None,
+    language: str | None = None,
 ) -> User:
     if email_taken(email):
         # Registration must say so (the address is the login), unlike the login form.
@@ -85,11 +90,29 @@ def register_citizen(
         password_hash=hash_password(password),
         role=Role.CITIZEN,
         home_ward=ward,
+        language=_known_language(language),
     )
     db.session.add(user)
     db.session.flush()
-    audit.record("account.registered", user, {"role": user.role.value}, actor=user)
+    audit.record(
+        "account.registered", user, {"role": user.role.value, "language": user.language}, actor=user
+    )
     return user
+
+
+def set_language(user: User, language: str) -> None:
+    """Remember the language a user chose (their e-mails are written in it); unknown codes are
+    ignored."""
+    chosen = _known_language(language)
+    if chosen is None or chosen == user.language:
+        return
+    user.language = chosen
+    db.session.flush()
+    audit.record("account.language_set", user, {"language": chosen}, actor=user)
+
+
+def _known_language(language: str | None) -> str | None:
+    return language if language in current_app.config["LANGUAGES"] else None
 
 
 def authenticate(email: str, password: str) -> User | None:

@@ -21,6 +21,7 @@ from pb.db import keep_despite_refusal
 from pb.errors import InvalidInput
 from pb.extensions import limiter, login_manager
 from pb.forms import apply_error, options
+from pb.i18n import current_language
 from pb.wards import services as wards
 
 bp = Blueprint("accounts", __name__)
@@ -46,9 +47,15 @@ def safe_next(target: str | None) -> str | None:
 
 
 def start_session(user) -> None:  # type: ignore[no-untyped-def]
-    """Rotate the session (drop everything from before sign-in, keep the language) and log in."""
+    """Rotate the session (drop everything from before sign-in, keep the language) and log in.
+
+    A language chosen on this device before signing in becomes the user's; otherwise the one
+    they chose before, on any device, is used."""
     language = session.get("lang")
     session.clear()
+    if language:
+        services.set_language(user, language)
+    language = language or user.language
     if language:
         session["lang"] = language
     login_user(user)
@@ -92,6 +99,7 @@ def register():  # type: ignore[no-untyped-def]
                 form.password.data,
                 form.home_ward.data or None,
                 form.postcode.data,
+                current_language(),
             )
         except InvalidInput as error:
             apply_error(form, error)

@@ -188,11 +188,12 @@ def _queue_emails(created: list[Notification]) -> None:
         for u in db.session.scalars(select(User).where(User.id.in_([n.user_id for n in created])))
     }
     site = current_app.config["SITE_URL"].rstrip("/")
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        for notification in created:
-            user = users.get(notification.user_id)
-            if user is None or not user.active:
-                continue
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    for notification in created:
+        user = users.get(notification.user_id)
+        if user is None or not user.active:
+            continue
+        with force_locale(user.language or default):  # each in the language its reader chose
             text = message(notification)
             body = text
             if site and has_request_context():

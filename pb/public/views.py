@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
+from pb.accounts import services as accounts
 from pb.accounts.views import safe_next
 from pb.errors import NotFound
 from pb.proposals import services as proposals
@@ -64,8 +65,11 @@ def project(round_id: int, proposal_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/language")
 def set_language():  # type: ignore[no-untyped-def]
-    """Remember the chosen language for this browser session."""
+    """Remember the chosen language for this browser session, and for a signed-in user's
+    e-mails and later sessions."""
     language = request.form.get("lang", "")
     if language in current_app.config["LANGUAGES"]:
         session["lang"] = language
+        if current_user.is_authenticated:
+            accounts.set_language(current_user, language)
     return redirect(safe_next(request.form.get("next")) or url_for("public.home"))

@@ -154,7 +154,11 @@ def test_the_login_throttle_is_shared_by_all_workers_through_redis(database_url:
         "LOGIN_RATE_LIMIT": "3 per minute",
     }
     with custom_app(database_url, **settings) as first:
-        person = factories.user(Role.CITIZEN, home=factories.ward())
+        # a unique address: the key prefix is the first one this process saw (Flask-Limiter
+        # keeps it), so another run's counters must not be able to meet this one's
+        person = factories.user(
+            Role.CITIZEN, home=factories.ward(), email=f"{uuid.uuid4().hex}@example.test"
+        )
         statuses = [
             first.test_client()
             .post("/login", data={"email": person.email, "password": "wrong"})

@@ -10,6 +10,7 @@ from email import message_from_bytes, policy
 import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
+from flask_babel import force_locale, gettext
 
 from pb.accounts.models import Role
 from pb.audit.models import AuditEntry
@@ -240,6 +241,40 @@ def test_email_copies_go_through_smtp_after_commit(
             message_from_bytes(m.content, policy=policy.default)["Subject"] for m in sink.messages
         ]
         assert any("was reviewed" in subject for subject in subjects)
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_each_email_is_written_in_the_language_its_reader_chose(
+    database_url: str, smtp: tuple[Sink, int]
+) -> None:
+    sink, port = smtp
+    app = make_app(database_url, SMTP_HOST="127.0.0.1", SMTP_PORT=port)
+    with app.app_context():
+        setup = deliberating_round(voters=3, threshold=None)
+        urdu_reader, replier, english_reader = setup.voters
+        proposal = setup.projects[0]
+        questions = [comments.post(proposal, who, "?") for who in (urdu_reader, english_reader)]
+        db.session.commit()
+        chooser = app.test_client()
+        factories.login(chooser, urdu_reader)
+        chooser.post("/language", data={"lang": "ur"})
+        client = app.test_client()
+        factories.login(client, replier)
+        for question in questions:
+            reply = {"body": "An answer", "parent_id": str(question.id)}
+            assert client.post(f"/proposals/{proposal.id}/comments", data=reply).status_code == 302
+        received = {}
+        for envelope in sink.messages:
+            message = message_from_bytes(envelope.content, policy=policy.default)
+            received[envelope.rcpt_tos[0]] = (message["Subject"], message.get_content())
+        db.session.rollback()
+        with force_locale("ur"):
+            urdu_footer = gettext("You receive this because you take part in a ward budget round.")
+        subject, body = received[urdu_reader.email]
+        assert urdu_footer in body and "replied to your comment" not in subject
+        subject, body = received[english_reader.email]
+        assert "replied to your comment" in subject and urdu_footer not in body
         db.session.remove()
         db.engine.dispose()
 
