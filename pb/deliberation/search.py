@@ -68,13 +68,10 @@ def search(query: SearchQuery) -> SearchPage:
         .correlate(Proposal)
         .scalar_subquery()
     )
+    visible_comment = (Comment.deleted_at.is_(None), Comment.hidden_at.is_(None))
     comment_count = (
         select(func.count(Comment.id))
-        .where(
-            Comment.proposal_id == Proposal.id,
-            Comment.deleted_at.is_(None),
-            Comment.hidden_at.is_(None),
-        )
+        .where(Comment.proposal_id == Proposal.id, *visible_comment)
         .correlate(Proposal)
         .scalar_subquery()
     )
@@ -83,11 +80,23 @@ def search(query: SearchQuery) -> SearchPage:
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     page = min(max(query.page, 1), MAX_PAGE)
     sort = query.sort if query.sort in SORTS else SORTS[0]
-    order = {
-        "supports": (support_count.desc(), Proposal.id.desc()),
-        "newest": (Proposal.created_at.desc(), Proposal.id.desc()),
-        "discussed": (comment_count.desc(), Proposal.id.desc()),
-    }[sort]
+    if sort == "newest":
+        order = (Proposal.created_at.desc(), Proposal.id.desc())
+    elif tokens(query.text) or db.session.get_bind().dialect.name != "postgresql":
+        # a count per proposal: cheapest for the few matches of a word search, and on SQLite
+        # for any listing (10,000 proposals: 17 ms, against 20 ms grouped and joined)
+        order = (support_count if sort == "supports" else comment_count).desc(), Proposal.id.desc()
+    else:
+        # PostgreSQL runs a count per proposal as a subplan for each of them: one grouped pass
+        # over the supports (or comments), joined in, is faster (10,000 proposals: 152 ms ->
+        # 25 ms, see docs/deliberation.md).
+        counted = (
+            _per_proposal(Support.proposal_id)
+            if sort == "supports"
+            else _per_proposal(Comment.proposal_id, *visible_comment)
+        )
+        statement = statement.outerjoin(counted, counted.c.proposal_id == Proposal.id)
+        order = (func.coalesce(counted.c.n, 0).desc(), Proposal.id.desc())
     rows = db.session.execute(
         statement.order_by(*order).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
     ).all()
@@ -102,6 +111,16 @@ def search(query: SearchQuery) -> SearchPage:
         Hit(p, supports or 0, comments or 0, hidden.get(p.id)) for p, supports, comments in rows
     ]
     return SearchPage(hits, total, page, pages)
+
+
+def _per_proposal(proposal_id, *conditions):  # type: ignore[no-untyped-def]
+    """A subquery of (proposal_id, n): how many rows of the table name each proposal."""
+    return (
+        select(proposal_id.label("proposal_id"), func.count().label("n"))
+        .where(*conditions)
+        .group_by(proposal_id)
+        .subquery()
+    )
 
 
 def _filtered(statement: Select, query: SearchQuery) -> Select:

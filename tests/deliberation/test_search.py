@@ -69,6 +69,37 @@ def test_filters_and_allow_listed_sorts(setup: factories.RoundSetup) -> None:
     assert len(_titles(status="'; --")) == 4  # an unknown status is no filter
 
 
+@pytest.mark.parametrize("text", ["", "the"])  # the whole listing, and a word search
+def test_counts_order_the_listing_and_are_shown(setup: factories.RoundSetup, text: str) -> None:
+    _a, b, c = setup.voters
+    benches, trees, crossing, playground = setup.projects
+    for proposal, supporters in ((trees, (b, c)), (crossing, (b,))):
+        for supporter in supporters:
+            supports.support(proposal, supporter)
+    comments.post(playground, b, "Yes please")
+    comments.post(playground, c, "And a slide")
+    gone = comments.post(crossing, b, "Posted by mistake")
+    comments.delete(gone, b)  # deleted comments do not count
+    comments.post(benches, c, "Good idea")
+    matching = {
+        p.title for p in setup.projects if not text or text in f"{p.title} {p.description}".lower()
+    }
+
+    def listing(sort: str) -> list[tuple[str, int, int]]:
+        hits = search.search(SearchQuery(text=text, sort=sort)).hits
+        return [(hit.proposal.title, hit.supports, hit.comments) for hit in hits]
+
+    by_supports = [  # ties: the newest first
+        (trees.title, 2, 0),
+        (crossing.title, 1, 0),
+        (playground.title, 0, 2),
+        (benches.title, 0, 1),
+    ]
+    assert listing("supports") == [row for row in by_supports if row[0] in matching]
+    by_comments = [by_supports[2], by_supports[3], by_supports[1], by_supports[0]]
+    assert listing("discussed") == [row for row in by_comments if row[0] in matching]
+
+
 def test_pagination(setup: factories.RoundSetup, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search, "PAGE_SIZE", 3)
     first = search.search(SearchQuery(page=1, sort="newest"))
