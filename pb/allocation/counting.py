@@ -97,6 +97,11 @@ class BallotMatrix:
         single = max(weights, default=1) == 1
         return cls(vote_type, tuple(project_ids), weights, lengths, columns, values, single)
 
+    @staticmethod
+    def can_hold(points: Iterable[Any] | None) -> bool:
+        """Whether a row's points fit a matrix: whole numbers only (or no points at all)."""
+        return points is None or all(type(value) is int for value in points)
+
     @classmethod
     def encode(cls, profile: Profile) -> BallotMatrix | None:
         """The matrix of a profile's distinct ballots, columns in order of first mention; None
@@ -106,7 +111,7 @@ class BallotMatrix:
             if profile.vote_type == "cumulative":
                 given = ballot.points  # type: ignore[union-attr]
                 values = list(given.values())
-                if not all(type(value) is int for value in values):
+                if not cls.can_hold(values):
                     return None
                 entries.append((weight, list(given), values))
             elif profile.vote_type == "ordinal":

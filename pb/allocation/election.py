@@ -12,13 +12,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from pb.allocation.counting import ballot_matrix, count_votes
+from pb.allocation.counting import ballot_matrix
 from pb.allocation.numbers import Number, normalize
 from pb.allocation.outcome import Outcome, Payments, TraceStep
 from pb.allocation.satisfaction import SATISFACTIONS, score_measure
 from pb.allocation.types import Instance, Profile
-
-__all__ = ["Election", "TraceRecorder", "count_votes", "group_utilities"]
 
 
 @dataclass

@@ -279,13 +279,9 @@ def _matrix(
     if vote_type in ("approval", "choose-1"):
         rows = [(weight, columns, None) for weight, _ballot, columns in distinct.values()]
     else:
-        rows = [tuple(group) for group in same_cells.values()]
-        if vote_type == "cumulative" and not all(
-            type(value) is int for _weight, _columns, given in rows for value in given
-        ):
+        rows = [(weight, columns, given) for weight, columns, given in same_cells.values()]
+        if not all(BallotMatrix.can_hold(given) for _weight, _columns, given in rows):
             return None  # fractional points are counted exactly the plain way
-        if vote_type != "cumulative":
-            rows = [(weight, columns, None) for weight, columns, _given in rows]
     return BallotMatrix.from_rows(vote_type, instance.project_ids, rows)
 
 

@@ -89,7 +89,8 @@ def test_the_search_over_budgets_gives_the_step_by_step_result() -> None:
 
 
 def _election(instance, profile, satisfaction):
-    from pb.allocation.election import Election, count_votes
+    from pb.allocation.counting import count_votes
+    from pb.allocation.election import Election
     from pb.allocation.tiebreak import priority
 
     votes = count_votes(profile)

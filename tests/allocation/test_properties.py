@@ -119,7 +119,8 @@ def test_add1_matches_the_step_by_step_reference(
 ) -> None:
     instance, profile = election
     from pb.allocation import completion
-    from pb.allocation.election import Election, count_votes
+    from pb.allocation.counting import count_votes
+    from pb.allocation.election import Election
 
     satisfaction = RULES["equalshares"].default_satisfaction(profile.vote_type)
     votes = count_votes(profile)
@@ -181,7 +182,8 @@ def test_the_floating_point_path_decides_like_the_exact_one_or_gives_up(
     election: tuple[Instance, Profile], total: int, data: st.DataObject
 ) -> None:
     from pb.allocation import equal_shares, equal_shares_exact, equal_shares_float
-    from pb.allocation.election import Election, count_votes
+    from pb.allocation.counting import count_votes
+    from pb.allocation.election import Election
 
     instance, profile = election
     options = RULES["equalshares"].satisfactions_for(profile.vote_type)
