@@ -88,8 +88,6 @@ def hide(item: Report, moderator: User, reason: str) -> int:
         if not comment.is_hidden:
             comment.hidden_at, comment.hidden_reason = now, reason
             comment.hidden_by_id = moderator.id
-        same = Report.comment_id == comment.id
-        kind, object_ = "comment", comment
     else:
         if db.session.get(HiddenProposal, item.proposal_id) is None:
             db.session.add(
@@ -100,8 +98,7 @@ def hide(item: Report, moderator: User, reason: str) -> int:
                     hidden_at=now,
                 )
             )
-        same = (Report.proposal_id == item.proposal_id) & Report.comment_id.is_(None)
-        kind, object_ = "proposal", item.proposal
+    same, kind, object_ = _reported_item(item)
     resolved = _resolve(same, ReportStatus.HIDDEN, moderator, now)
     audit.record(
         "moderation.hidden",
@@ -124,15 +121,12 @@ def restore(item: Report, moderator: User, reason: str) -> int:
         if not comment.is_hidden:
             raise Conflict(_("This item is already visible."))
         comment.hidden_at, comment.hidden_reason, comment.hidden_by_id = None, "", None
-        same = Report.comment_id == comment.id
-        kind, object_ = "comment", comment
     else:
         hidden = db.session.get(HiddenProposal, item.proposal_id)
         if hidden is None:
             raise Conflict(_("This item is already visible."))
         db.session.delete(hidden)
-        same = (Report.proposal_id == item.proposal_id) & Report.comment_id.is_(None)
-        kind, object_ = "proposal", item.proposal
+    same, kind, object_ = _reported_item(item)
     changed = _resolve(same, ReportStatus.DISMISSED, moderator, utcnow(), ReportStatus.HIDDEN)
     audit.record(
         "moderation.restored",
@@ -159,6 +153,14 @@ def hidden_reasons(proposal_ids: Iterable[int]) -> dict[int, str]:
         HiddenProposal.proposal_id.in_(ids)
     )
     return {pid: reason for pid, reason in db.session.execute(query)}
+
+
+def _reported_item(item: Report):  # type: ignore[no-untyped-def]
+    """(condition matching every report on the same item, "comment" or "proposal", the item)."""
+    if item.comment is not None:
+        return Report.comment_id == item.comment_id, "comment", item.comment
+    same = (Report.proposal_id == item.proposal_id) & Report.comment_id.is_(None)
+    return same, "proposal", item.proposal
 
 
 def still_hidden(reports: Iterable[Report]) -> set[int]:

@@ -337,24 +337,34 @@ def moderation_queue():  # type: ignore[no-untyped-def]
 @bp.post("/moderation/reports/<int:report_id>/hide")
 def moderation_hide(report_id: int):  # type: ignore[no-untyped-def]
     """Hide the reported item, with a reason everyone sees."""
-    item = moderation.get_report(report_id)
-    form = HideForm()
-    if not form.validate_on_submit():
-        raise InvalidInput(_("Give a public reason for hiding it."))
-    moderation.hide(item, current_user, form.reason.data)
-    flash(_("The item is hidden."), "success")
-    return redirect(url_for("deliberation.moderation_queue"))
+    return _decide(
+        report_id,
+        HideForm(),
+        moderation.hide,
+        _("Give a public reason for hiding it."),
+        _("The item is hidden."),
+    )
 
 
 @bp.post("/moderation/reports/<int:report_id>/restore")
 def moderation_restore(report_id: int):  # type: ignore[no-untyped-def]
     """Show a hidden item again (a mistake): its reports count as dismissed."""
+    return _decide(
+        report_id,
+        RestoreForm(),
+        moderation.restore,
+        _("Give a reason for restoring it."),
+        _("The item is visible again."),
+    )
+
+
+def _decide(report_id: int, form, decision, missing: str, done: str):  # type: ignore[no-untyped-def]
+    """A moderator's decision on a report, with the reason the form carries."""
     item = moderation.get_report(report_id)
-    form = RestoreForm()
     if not form.validate_on_submit():
-        raise InvalidInput(_("Give a reason for restoring it."))
-    moderation.restore(item, current_user, form.reason.data)
-    flash(_("The item is visible again."), "success")
+        raise InvalidInput(missing)
+    decision(item, current_user, form.reason.data)
+    flash(done, "success")
     return redirect(url_for("deliberation.moderation_queue"))
 
 
