@@ -2,9 +2,9 @@
 
 Pure on purpose: this package imports only the standard library, plus two accelerators when
 they are installed, each with a pure-Python fallback that gives the same results (gmpy2 for exact
-fractions; NumPy for the floating-point Equal Shares budgets, `PB_ALLOCATION_NUMPY=0` to turn it
-off). It never imports Flask, SQLAlchemy or another `pb` package, so an auditor can recompute a
-published result offline with `pb tally FILE.pb`.
+fractions; NumPy for counting votes and for the floating-point Equal Shares budgets,
+`PB_ALLOCATION_NUMPY=0` to turn it off). It never imports Flask, SQLAlchemy or another `pb`
+package, so an auditor can recompute a published result offline with `pb tally FILE.pb`.
 
 Entry point: `allocate(instance, profile, rule, satisfaction=..., tie_break=..., seed=...)`.
 Registries for user interfaces: `RULES`, `SATISFACTIONS`, `TIE_BREAKS`.
