@@ -21,8 +21,12 @@ LOCALES = {"en": "en-GB", "ur": "ur-PK"}
 
 def audit(page: Any, label: str) -> list[str]:
     """axe's violations on the current page, one readable line each."""
+    # Audit the page as its reader sees it: loaded, with its fonts (the Urdu font swapping in
+    # during a run moved the header's links under axe's measurements once, after a form submit).
+    page.wait_for_load_state("load")
     result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        "async (tags) => { await document.fonts.ready;"
+        " return await axe.run(document, {runOnly: {type: 'tag', values: tags}}); }",
         WCAG_TAGS,
     )
     return [
