@@ -100,7 +100,10 @@ def origin() -> str | None:
 def _object_ref(obj: ObjectRef) -> tuple[str, str]:
     if isinstance(obj, tuple):
         return str(obj[0]), str(obj[1])
-    return type(obj).__name__.lower(), str(obj.id)
+    # Flask-Login's current_user is a proxy: name the object it stands for, not the proxy
+    unwrap = getattr(obj, "_get_current_object", None)
+    real = unwrap() if unwrap is not None else obj
+    return type(real).__name__.lower(), str(real.id)
 
 
 def _lock_chain_head() -> None:
