@@ -50,9 +50,6 @@ and 891 us."""
 EXACT_LIMIT = 2**53
 """float64 holds every whole number below this exactly: the matrix refuses larger sums."""
 
-SCORE_MEASURES = ("cardinality", "points", "positional", "borda")
-"""What `BallotMatrix.totals` sums: 1 per support, the points, or the place in the ranking."""
-
 Row = tuple[int, Sequence[int], Sequence[int] | None]
 """(voters, column numbers, points or None) of one row of a `BallotMatrix`."""
 
@@ -162,7 +159,8 @@ class BallotMatrix:
         return self._by_id(self._sums(keep=values > 0))
 
     def totals(self, measure: str) -> dict[str, int]:
-        """Project id -> its score under a measure of `SCORE_MEASURES` (absent when 0)."""
+        """Project id -> its score (absent when 0) under a score measure: "cardinality" (1 per
+        support), "points", "positional" or "borda" (see `satisfaction.score_measure`)."""
         values = self._arrays[1]
         if measure == "cardinality":
             return self.supporters()

@@ -228,15 +228,21 @@ def test_exact_arithmetic_fallback_gives_the_same_runs() -> None:
     assert [s.payments for s in fast.selections] == [s.payments for s in plain.selections]
 
 
-def test_floating_point_runs_decide_exactly_or_give_up() -> None:
-    instance, profile = FOUR
-    prep = equal_shares.prepare(_election(instance, profile, "cost"))
-    for budget in range(0, 400, 7):
+def _decided_runs(prep, budgets):  # type: ignore[no-untyped-def]
+    """(exact run, floating-point run) at each budget where the float path did not give up."""
+    for budget in budgets:
         exact = equal_shares_exact.run(prep, budget)
         try:
             floating = equal_shares_float.run(prep, budget)
         except equal_shares_float.Uncertain:
             continue
+        yield exact, floating
+
+
+def test_floating_point_runs_decide_exactly_or_give_up() -> None:
+    instance, profile = FOUR
+    prep = equal_shares.prepare(_election(instance, profile, "cost"))
+    for exact, floating in _decided_runs(prep, range(0, 400, 7)):
         assert floating.selected == exact.selected
         replayed = completion.exact_run(prep, floating)
         expected = completion.exact_run(prep, exact)
@@ -264,12 +270,7 @@ def test_floating_point_runs_read_voters_and_groups_alike(seed: int, satisfactio
     )[2]
     assert len(flat) >= 2 and "h" in prep.projects and "h" not in flat
     decided = 0
-    for budget in range(0, 3000, 13):
-        exact = equal_shares_exact.run(prep, budget)
-        try:
-            floating = equal_shares_float.run(prep, budget)
-        except equal_shares_float.Uncertain:
-            continue
+    for exact, floating in _decided_runs(prep, range(0, 3000, 13)):
         decided += 1
         assert floating.selected == exact.selected
         assert [s.rho for s in completion.exact_run(prep, floating).selections] == [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,19 @@ def require_browser() -> None:
 def require_axe() -> None:
     if not AXE.exists():
         unavailable("axe-core", f"{AXE} is missing; run: npm ci")
+
+
+@contextmanager
+def axe_page(browser: Any, viewport: dict[str, int], locale: str) -> Iterator[Any]:
+    """A page in a fresh browser context with axe-core injected (by the test: pages never load
+    it), closed afterwards."""
+    require_axe()
+    context = browser.new_context(viewport=viewport, locale=locale)
+    context.add_init_script(path=str(AXE))
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 @dataclass

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import AXE, DESKTOP, PHONE, Site, require_axe, screenshot, sign_in
+from tests.browser.conftest import DESKTOP, PHONE, Site, axe_page, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -41,10 +41,6 @@ def audit(page: Any, label: str) -> list[str]:
 def test_citizen_pages_have_no_wcag_violations(
     browser: Any, site: Site, lang: str, size: str
 ) -> None:
-    require_axe()
-    context = browser.new_context(viewport=SIZES[size], locale=LOCALES[lang])
-    context.add_init_script(path=str(AXE))  # injected by the test; pages never load it
-    page = context.new_page()
     problems: list[str] = []
 
     def check(name: str, shot: bool = False) -> None:
@@ -55,7 +51,7 @@ def test_citizen_pages_have_no_wcag_violations(
         if shot:
             screenshot(page, f"{lang}-{size}-{name}")
 
-    try:
+    with axe_page(browser, SIZES[size], LOCALES[lang]) as page:
         base = site.base
         page.goto(base + "/")
         check("home", shot=True)
@@ -91,6 +87,4 @@ def test_citizen_pages_have_no_wcag_violations(
         page.click("#confirm-button")
         page.wait_for_selector(".success-banner")
         check("receipt", shot=True)
-    finally:
-        context.close()
     assert problems == [], "\n".join(problems)

@@ -23,7 +23,7 @@ from pb.deliberation.models import Amendment, AmendmentStatus, Comment
 from pb.extensions import db
 from pb.proposals.models import Proposal
 from pb.rounds.models import Phase, Round
-from tests.browser.conftest import AXE, require_axe, require_browser, screenshot
+from tests.browser.conftest import axe_page, require_browser, screenshot
 from tests.browser.test_accessibility import LOCALES, SIZES, audit
 from tests.conftest import make_app
 from tests.live import gunicorn
@@ -104,10 +104,6 @@ def demo_site(
 def test_deliberation_and_transparency_pages_have_no_wcag_violations(
     browser: Any, demo_site: DemoSite, lang: str, size: str
 ) -> None:
-    require_axe()
-    context = browser.new_context(viewport=SIZES[size], locale=LOCALES[lang])
-    context.add_init_script(path=str(AXE))
-    page = context.new_page()
     problems: list[str] = []
     audited: list[str] = []
 
@@ -121,7 +117,7 @@ def test_deliberation_and_transparency_pages_have_no_wcag_violations(
         if size == "desktop":
             screenshot(page, f"{lang}-{size}-{name}")
 
-    try:
+    with axe_page(browser, SIZES[size], LOCALES[lang]) as page:
         for name, path in demo_site.anonymous.items():
             check(name, path)
         page.goto(demo_site.base + "/login")
@@ -136,7 +132,5 @@ def test_deliberation_and_transparency_pages_have_no_wcag_violations(
         page.click("form.stack [type=submit]")
         page.wait_for_selector("#error-summary")
         problems.extend(audit(page, f"{lang}/{size}/propose-refused"))
-    finally:
-        context.close()
     assert len(audited) == len(demo_site.anonymous) + len(demo_site.citizen)
     assert problems == [], "\n".join(problems)

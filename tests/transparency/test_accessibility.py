@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import AXE, DESKTOP, PHONE, Site, require_axe, screenshot
+from tests.browser.conftest import DESKTOP, PHONE, Site, axe_page, screenshot
 from tests.browser.test_accessibility import audit
 
 pytestmark = pytest.mark.browser
@@ -19,10 +19,6 @@ pytestmark = pytest.mark.browser
 def test_transparency_pages_have_no_wcag_violations(
     browser: Any, site: Site, lang: str, locale: str, viewport: dict[str, int]
 ) -> None:
-    require_axe()
-    context = browser.new_context(viewport=viewport, locale=locale)
-    context.add_init_script(path=str(AXE))
-    page = context.new_page()
     problems: list[str] = []
     published, voting = site.rounds["published"], site.rounds["knapsack"]
     pages = {
@@ -32,7 +28,7 @@ def test_transparency_pages_have_no_wcag_violations(
         "board-during-voting": f"/rounds/{voting}/board",
         "board-bad-lookup": f"/rounds/{published}/board?receipt=not-a-code",
     }
-    try:
+    with axe_page(browser, viewport, locale) as page:
         for name, path in pages.items():
             page.goto(site.base + path)
             assert page.evaluate("document.documentElement.lang") == lang
@@ -46,6 +42,4 @@ def test_transparency_pages_have_no_wcag_violations(
         page.wait_for_selector("[role=status]")
         problems.extend(audit(page, f"{lang}/board-found"))
         screenshot(page, f"transparency-{lang}-board-found")
-    finally:
-        context.close()
     assert problems == [], "\n".join(problems)
