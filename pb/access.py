@@ -99,6 +99,13 @@ POLICY: dict[str, frozenset[Role]] = {
     "deliberation.merge": OFFICER,
     "deliberation.notifications_list": ANY_ROLE,
     "deliberation.notifications_read": ANY_ROLE,
+    # operations: probes for load balancers (yes or no only); metrics answer only the bearer
+    # of METRICS_TOKEN (the view checks it; 404 to anyone else); the outbox page is for
+    # development only (404 in production)
+    "ops.healthz": PUBLIC,
+    "ops.readyz": PUBLIC,
+    "ops.prometheus": PUBLIC,
+    "mail.outbox_page": ADMIN,
     # JSON API (read-only, public data only)
     "api.rounds_index": PUBLIC,
     "api.round_detail": PUBLIC,

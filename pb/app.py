@@ -10,6 +10,7 @@ from pb import access, errors, forms, i18n, labels, security
 from pb import db as database
 from pb.config import PROJECT_ROOT, Settings
 from pb.extensions import csrf, db, limiter, login_manager, migrate
+from pb.ops import logs
 
 
 def build_app(config: dict[str, Any] | None = None) -> Flask:
@@ -21,6 +22,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.from_mapping(Settings.from_environment(config).as_flask_config())
 
+    logs.init_app(app)  # first, so its after_request runs last (its figures include the commit)
     db.init_app(app)
     migrate.init_app(
         app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True
@@ -48,6 +50,8 @@ def _register_blueprints(app: Flask) -> None:
     from pb.content.views import bp as content_bp
     from pb.deliberation import panels
     from pb.deliberation.views import bp as deliberation_bp
+    from pb.mail.views import bp as mail_bp
+    from pb.ops.views import bp as ops_bp
     from pb.proposals.views import bp as proposals_bp
     from pb.public.views import bp as public_bp
     from pb.results.views import bp as results_bp
@@ -68,6 +72,8 @@ def _register_blueprints(app: Flask) -> None:
         api_bp,
         deliberation_bp,
         transparency_bp,
+        ops_bp,
+        mail_bp,
     ):
         app.register_blueprint(blueprint)
     panels.init_app(app)

@@ -11,10 +11,12 @@ from pb.audit.commands import checkpoint, keygen
 from pb.db import writing
 from pb.errors import DomainError
 from pb.extensions import db
+from pb.mail.commands import outbox
 
 cli = AppGroup("pb", help="Participatory budgeting operator commands.")
 cli.add_command(keygen)  # the checkpoint signing key (pb/audit/commands.py)
 cli.add_command(checkpoint)  # a scheduler runs this every 15 minutes while voting is open
+cli.add_command(outbox)  # the e-mail delivery worker (pb/mail/commands.py)
 
 
 @cli.command("create-user")

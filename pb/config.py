@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,18 @@ class Settings:
     SMTP_STARTTLS: bool = False
     SMTP_TIMEOUT: int = 10
     MAIL_FROM: str = "Ward budgets <noreply@localhost>"
+    # The e-mail outbox (pb/mail). MAIL_TRANSPORT "smtp" or "console"; empty: SMTP when
+    # SMTP_HOST is set, else the console outside production. A worker leases a batch for
+    # MAIL_LEASE_SECONDS (longer than a batch can take: 50 x SMTP_TIMEOUT); if it dies, another
+    # takes the batch over after that. Retries wait MAIL_RETRY_SECONDS, doubling, up to an hour.
+    MAIL_TRANSPORT: str = ""
+    MAIL_BATCH_SIZE: int = 50
+    MAIL_LEASE_SECONDS: int = 600
+    MAIL_MAX_ATTEMPTS: int = 8
+    MAIL_RETRY_SECONDS: int = 30
+    MAIL_KEEP_SENT_DAYS: int = 7
+    # Prometheus metrics at /metrics, only for "Authorization: Bearer <token>"; empty: 404.
+    METRICS_TOKEN: str = ""
     # The public address, for links in e-mails ("https://budgets.example.org"); empty: no links.
     SITE_URL: str = ""
     BABEL_DEFAULT_LOCALE: str = "en"
@@ -106,6 +119,7 @@ class Settings:
             settings.SMTP_PORT = int(env["SMTP_PORT"])
         if env.get("SMTP_STARTTLS"):
             settings.SMTP_STARTTLS = env["SMTP_STARTTLS"] == "1"
+        settings._read_operations_settings(env)
         for key, value in (overrides or {}).items():
             if not hasattr(settings, key):  # a misspelt setting would be silently ignored
                 raise KeyError(f"unknown setting {key!r}")
@@ -113,6 +127,13 @@ class Settings:
         settings.SQLALCHEMY_DATABASE_URI = normalise_database_url(settings.SQLALCHEMY_DATABASE_URI)
         settings._fill_secrets()
         return settings
+
+    def _read_operations_settings(self, env: Mapping[str, str]) -> None:
+        """The outbox and metrics settings, from variables of the same name, typed like their
+        defaults."""
+        for name in OPERATIONS_SETTINGS:
+            if env.get(name):
+                setattr(self, name, type(getattr(self, name))(env[name]))
 
     def _fill_secrets(self) -> None:
         if not self.SECRET_KEY:
@@ -124,6 +145,17 @@ class Settings:
 
     def as_flask_config(self) -> dict[str, Any]:
         return asdict(self)
+
+
+OPERATIONS_SETTINGS = (
+    "MAIL_TRANSPORT",
+    "MAIL_BATCH_SIZE",
+    "MAIL_LEASE_SECONDS",
+    "MAIL_MAX_ATTEMPTS",
+    "MAIL_RETRY_SECONDS",
+    "MAIL_KEEP_SENT_DAYS",
+    "METRICS_TOKEN",
+)
 
 
 def _instance_secret(name: str) -> str:

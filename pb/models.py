@@ -13,6 +13,7 @@ from pb.deliberation.models import (
     Report,
     Support,
 )
+from pb.mail.models import OutboxMessage
 from pb.proposals.models import Proposal
 from pb.results.models import Result, ResultProject
 from pb.rounds.models import Round, round_wards
@@ -29,6 +30,7 @@ __all__ = [
     "CommentReaction",
     "HiddenProposal",
     "Notification",
+    "OutboxMessage",
     "Participation",
     "Postcode",
     "Proposal",

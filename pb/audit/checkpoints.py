@@ -20,6 +20,7 @@ from pb.audit.chain import format_time
 from pb.audit.models import Checkpoint
 from pb.db import utcnow
 from pb.extensions import db
+from pb.pagination import Page, paginate
 from pb.rounds import services as rounds
 from pb.rounds.models import PHASE_ORDER, Phase, Round
 
@@ -64,13 +65,10 @@ def checkpoints(*, up_to: int | None = None, newest_first: bool = False) -> list
     return list(db.session.scalars(query.order_by(order)))
 
 
-def page(number: int, size: int) -> tuple[list[Checkpoint], int]:
-    """One page of checkpoints, newest first, and the number of pages."""
-    total = db.session.scalar(select(func.count(Checkpoint.seq))) or 0
-    pages = max((total + size - 1) // size, 1)
-    number = min(max(number, 1), pages)
-    query = select(Checkpoint).order_by(Checkpoint.seq.desc()).offset((number - 1) * size)
-    return list(db.session.scalars(query.limit(size))), pages
+def page(number: int, size: int) -> Page[Checkpoint]:
+    """One page of checkpoints, newest first."""
+    query = select(Checkpoint).order_by(Checkpoint.seq.desc())
+    return paginate(query, number, size, count=select(func.count(Checkpoint.seq)))
 
 
 def voting_is_open() -> bool:

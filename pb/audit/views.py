@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from pb.audit import integrity
 from pb.audit.models import AuditEntry
-from pb.extensions import db
+from pb.pagination import paginate
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 PAGE_SIZE = 100
@@ -16,17 +16,18 @@ PAGE_SIZE = 100
 @bp.get("/log")
 def log():  # type: ignore[no-untyped-def]
     """Every recorded state change, newest first, with its chain hashes."""
-    total = db.session.scalar(select(func.count(AuditEntry.seq))) or 0
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
-    entries = db.session.scalars(
-        select(AuditEntry)
-        .order_by(AuditEntry.seq.desc())
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
+    listing = paginate(
+        select(AuditEntry).order_by(AuditEntry.seq.desc()),
+        request.args.get("page", 1, type=int) or 1,
+        PAGE_SIZE,
+        count=select(func.count(AuditEntry.seq)),
     )
     return render_template(
-        "audit/log.html", entries=list(entries), page=page, pages=pages, total=total
+        "audit/log.html",
+        entries=listing.items,
+        page=listing.page,
+        pages=listing.pages,
+        total=listing.total,
     )
 
 

@@ -8,7 +8,6 @@ the round: proposed, commented, supported, amended or voted (only *that* they vo
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, has_request_context, url_for
@@ -19,7 +18,6 @@ from sqlalchemy import func, select, union, update
 from pb.accounts.models import User
 from pb.audit import services as audit
 from pb.db import utcnow
-from pb.deliberation import mail
 from pb.deliberation.models import (
     Amendment,
     Comment,
@@ -29,6 +27,8 @@ from pb.deliberation.models import (
 )
 from pb.extensions import db
 from pb.labels import PHASE_LABELS, STATUS_LABELS
+from pb.mail import outbox as mail
+from pb.pagination import Page, paginate
 from pb.proposals.models import Proposal, ProposalStatus
 from pb.rounds import services as rounds
 from pb.rounds.models import Phase, Round
@@ -79,27 +79,14 @@ def unread_count(user: User) -> int:
     return db.session.scalar(query) or 0
 
 
-@dataclass(frozen=True)
-class NotificationPage:
-    items: list[Notification]
-    page: int
-    pages: int
-
-
-def listing(user: User, page: int = 1) -> NotificationPage:
-    total = db.session.scalar(
-        select(func.count(Notification.id)).where(Notification.user_id == user.id)
+def listing(user: User, page: int = 1) -> Page[Notification]:
+    mine = Notification.user_id == user.id
+    return paginate(
+        select(Notification).where(mine).order_by(Notification.id.desc()),
+        page,
+        PAGE_SIZE,
+        count=select(func.count(Notification.id)).where(mine),
     )
-    pages = max(((total or 0) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    page = min(max(page, 1), pages)
-    query = (
-        select(Notification)
-        .where(Notification.user_id == user.id)
-        .order_by(Notification.id.desc())
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-    )
-    return NotificationPage(list(db.session.scalars(query)), page, pages)
 
 
 def mark_all_read(user: User) -> int:

@@ -9,13 +9,14 @@ can be typed in (and nothing typed can make the query fail).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import Select, func, literal_column, select, text
 
 from pb.deliberation.models import Comment, HiddenProposal, Support
 from pb.deliberation.search_schema import FTS_TABLE
 from pb.extensions import db
+from pb.pagination import Page, paginate
 from pb.proposals.models import Proposal, ProposalStatus
 from pb.rounds.models import Phase, Round
 
@@ -49,19 +50,11 @@ class Hit:
     hidden_reason: str | None
 
 
-@dataclass
-class SearchPage:
-    hits: list[Hit] = field(default_factory=list)
-    total: int = 0
-    page: int = 1
-    pages: int = 1
-
-
 def tokens(query_text: str) -> list[str]:
     return [token.lower() for token in _WORD.findall(query_text or "")][:MAX_TOKENS]
 
 
-def search(query: SearchQuery) -> SearchPage:
+def search(query: SearchQuery) -> Page[Hit]:
     support_count = (
         select(func.count(Support.id))
         .where(Support.proposal_id == Proposal.id)
@@ -76,9 +69,6 @@ def search(query: SearchQuery) -> SearchPage:
         .scalar_subquery()
     )
     statement = _filtered(select(Proposal, support_count, comment_count), query)
-    total = db.session.scalar(_filtered(select(func.count(Proposal.id)), query)) or 0
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    page = min(max(query.page, 1), MAX_PAGE)
     sort = query.sort if query.sort in SORTS else SORTS[0]
     if sort == "newest":
         order = (Proposal.created_at.desc(), Proposal.id.desc())
@@ -97,9 +87,14 @@ def search(query: SearchQuery) -> SearchPage:
         )
         statement = statement.outerjoin(counted, counted.c.proposal_id == Proposal.id)
         order = (func.coalesce(counted.c.n, 0).desc(), Proposal.id.desc())
-    rows = db.session.execute(
-        statement.order_by(*order).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
-    ).all()
+    listing = paginate(
+        statement.order_by(*order),
+        min(query.page, MAX_PAGE),
+        PAGE_SIZE,
+        count=_filtered(select(func.count(Proposal.id)), query),
+        rows=True,
+    )
+    rows = listing.items
     hidden = dict(
         db.session.execute(
             select(HiddenProposal.proposal_id, HiddenProposal.reason).where(
@@ -110,7 +105,7 @@ def search(query: SearchQuery) -> SearchPage:
     hits = [
         Hit(p, supports or 0, comments or 0, hidden.get(p.id)) for p, supports, comments in rows
     ]
-    return SearchPage(hits, total, page, pages)
+    return Page(hits, listing.page, listing.pages, listing.total)
 
 
 def _per_proposal(proposal_id, *conditions):  # type: ignore[no-untyped-def]

@@ -414,7 +414,7 @@ def search_page():  # type: ignore[no-untyped-def]
         results=results,
         sorts=search.SORTS,
         filters=search.filter_choices(),
-        stats=panels.card_stats([hit.proposal for hit in results.hits]),
+        stats=panels.card_stats([hit.proposal for hit in results.items]),
     )
 
 

@@ -14,6 +14,7 @@ from pb.audit import services as audit
 from pb.db import utcnow
 from pb.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pb.extensions import db
+from pb.pagination import Page, paginate
 from pb.proposals.models import Proposal, ProposalStatus
 from pb.rounds import services as rounds
 from pb.rounds.models import Phase, Round
@@ -62,33 +63,18 @@ def round_proposals(round_: Round) -> list[Proposal]:
 LISTING_PAGE_SIZE = 50
 
 
-@dataclass
-class ProposalPage:
-    """One page of a round's proposals, in the order they were submitted."""
-
-    proposals: list[Proposal]
-    page: int
-    pages: int
-    total: int
-
-
 def round_proposals_page(
     round_: Round, page: int = 1, per_page: int = LISTING_PAGE_SIZE
-) -> ProposalPage:
-    """A page of the round's proposals: listing them all is fine for a few hundred, not for
-    thousands. A page number out of range gives the nearest page."""
+) -> Page[Proposal]:
+    """A page of the round's proposals, in the order they were submitted: listing them all is
+    fine for a few hundred, not for thousands. A page number out of range gives the nearest."""
     in_round = Proposal.round_id == round_.id
-    total = db.session.scalar(select(func.count(Proposal.id)).where(in_round)) or 0
-    pages = max((total + per_page - 1) // per_page, 1)
-    page = min(max(page, 1), pages)
-    query = (
-        select(Proposal)
-        .where(in_round)
-        .order_by(Proposal.id)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
+    return paginate(
+        select(Proposal).where(in_round).order_by(Proposal.id),
+        page,
+        per_page,
+        count=select(func.count(Proposal.id)).where(in_round),
     )
-    return ProposalPage(list(db.session.scalars(query)), page, pages, total)
 
 
 def proposals_by(user: User) -> list[Proposal]:

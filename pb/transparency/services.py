@@ -19,6 +19,7 @@ from pb.audit import checkpoints, export, keys, signing
 from pb.audit.models import Checkpoint
 from pb.errors import InvalidInput
 from pb.extensions import db
+from pb.pagination import paginate
 from pb.proposals.models import Proposal
 from pb.results import services as results
 from pb.rounds import services as rounds
@@ -74,19 +75,20 @@ def board(round_: Round, user: User | None, page: int = 1, query: str = "") -> B
         return result
     result.visible = True
     result.counts = export.counts(round_)
-    total = result.counts["ballots"]
-    result.pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    result.page = min(max(page, 1), result.pages)
     titles = _projects(round_)
     descending = get_format(round_.ballot_format).input_kind == "points"
+    in_round = Ballot.round_id == round_.id
     base = (
         select(Ballot)
-        .where(Ballot.round_id == round_.id)
+        .where(in_round)
         .options(selectinload(Ballot.choices))
         .order_by(Ballot.receipt)
     )
-    rows = db.session.scalars(base.offset((result.page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
-    result.ballots = [_board_ballot(b, titles, descending) for b in rows]
+    listing = paginate(
+        base, page, PAGE_SIZE, count=select(func.count()).select_from(Ballot).where(in_round)
+    )
+    result.page, result.pages = listing.page, listing.pages
+    result.ballots = [_board_ballot(b, titles, descending) for b in listing.items]
     if code:
         found = db.session.scalars(
             base.where(Ballot.receipt.startswith(code, autoescape=True)).limit(5)

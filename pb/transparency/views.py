@@ -41,13 +41,12 @@ def _private_until_published(response: Response, round_: Round) -> Response:
 @bp.get("/transparency")
 def index():  # type: ignore[no-untyped-def]
     """The audit log's signed checkpoints, newest first, and the key that signs them."""
-    page = request.args.get("page", 1, type=int) or 1
-    items, pages = checkpoints.page(page, CHECKPOINTS_PER_PAGE)
+    listing = checkpoints.page(request.args.get("page", 1, type=int) or 1, CHECKPOINTS_PER_PAGE)
     return render_template(
         "transparency/index.html",
-        checkpoints=items,
-        page=min(max(page, 1), pages),
-        pages=pages,
+        checkpoints=listing.items,
+        page=listing.page,
+        pages=listing.pages,
         origin=audit.origin(),
         key=services.signing_key(),
         key_id=signing.key_id,

@@ -32,7 +32,7 @@ def setup(app: Flask) -> factories.RoundSetup:
 
 
 def _titles(**query: object) -> list[str]:
-    return [hit.proposal.title for hit in search.search(SearchQuery(**query)).hits]  # type: ignore[arg-type]
+    return [hit.proposal.title for hit in search.search(SearchQuery(**query)).items]  # type: ignore[arg-type]
 
 
 def test_full_text_matches_words_and_prefixes(setup: factories.RoundSetup) -> None:
@@ -86,7 +86,7 @@ def test_counts_order_the_listing_and_are_shown(setup: factories.RoundSetup, tex
     }
 
     def listing(sort: str) -> list[tuple[str, int, int]]:
-        hits = search.search(SearchQuery(text=text, sort=sort)).hits
+        hits = search.search(SearchQuery(text=text, sort=sort)).items
         return [(hit.proposal.title, hit.supports, hit.comments) for hit in hits]
 
     by_supports = [  # ties: the newest first
@@ -104,8 +104,9 @@ def test_pagination(setup: factories.RoundSetup, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(search, "PAGE_SIZE", 3)
     first = search.search(SearchQuery(page=1, sort="newest"))
     second = search.search(SearchQuery(page=2, sort="newest"))
-    assert (first.total, first.pages, len(first.hits), len(second.hits)) == (4, 2, 3, 1)
-    assert search.search(SearchQuery(page=99)).hits == []
+    assert (first.total, first.pages, len(first.items), len(second.items)) == (4, 2, 3, 1)
+    past_the_end = search.search(SearchQuery(page=99, sort="newest"))
+    assert (past_the_end.page, past_the_end.items) == (2, second.items)  # the last page
 
 
 TYPED = ['"', "'", "*", "NEAR(a b)", "a AND OR NOT", "(((", ":*", "&|!", "\x00", "ü" * 300, "١٢٣"]

@@ -1,0 +1,63 @@
+"""Queueing e-mail: a row in the outbox, in the caller's transaction.
+
+`queue(session, to, subject, body)` keeps the shape of the old `pb.deliberation.mail.queue`, so
+callers switch by import. The message is only delivered if the transaction commits; delivery
+itself (`pb.mail.delivery`) happens later, in a worker, with retries.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from email.utils import make_msgid, parseaddr
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from pb import clock
+from pb.mail.models import OutboxMessage
+from pb.ops import metrics
+
+SUBJECT_LIMIT = 500
+
+
+def transport_name() -> str:
+    """How the outbox is delivered: "smtp", "console" (development), or "" (nowhere).
+
+    MAIL_TRANSPORT chooses; left empty, SMTP when SMTP_HOST is set, otherwise the console
+    outside production (and the outbox page at /dev/mail), and nowhere in production.
+    """
+    config = current_app.config
+    if config["MAIL_TRANSPORT"]:
+        return str(config["MAIL_TRANSPORT"])
+    if config["SMTP_HOST"]:
+        return "smtp"
+    return "" if config["ENV_PRODUCTION"] else "console"
+
+
+def enabled() -> bool:
+    """Whether courtesy copies (notification e-mails) are worth queueing at all."""
+    return bool(transport_name())
+
+
+def queue(
+    session: Session, to: str, subject: str, body: str, *, not_before: datetime | None = None
+) -> OutboxMessage:
+    """Write one e-mail to the outbox; it leaves when the transaction commits (and, with
+    `not_before`, no earlier than that moment: e.g. an invitation sent days after a vote)."""
+    message = OutboxMessage(
+        message_id=make_msgid(domain=_sender_domain()),
+        recipient=" ".join(to.split()),
+        subject=" ".join(subject.split())[:SUBJECT_LIMIT],  # one line: no header injection
+        body=body,
+        not_before=not_before or clock.now(),
+    )
+    session.add(message)
+    session.flush()
+    metrics.count_on_commit(session, metrics.MAIL_QUEUED)
+    return message
+
+
+def _sender_domain() -> str:
+    """The right-hand side of Message-IDs: the sender's domain (so ids are globally unique)."""
+    address = parseaddr(current_app.config["MAIL_FROM"])[1]
+    return address.rpartition("@")[2] or "localhost"
