@@ -10,7 +10,7 @@ from pb import access, errors, forms, i18n, labels, security
 from pb import db as database
 from pb.config import PROJECT_ROOT, Settings
 from pb.extensions import csrf, db, limiter, login_manager, migrate
-from pb.ops import logs
+from pb.ops import logs, metrics
 
 
 def build_app(config: dict[str, Any] | None = None) -> Flask:
@@ -50,6 +50,7 @@ def _register_blueprints(app: Flask) -> None:
     from pb.content.views import bp as content_bp
     from pb.deliberation import panels
     from pb.deliberation.views import bp as deliberation_bp
+    from pb.mail import outbox
     from pb.mail.views import bp as mail_bp
     from pb.ops.views import bp as ops_bp
     from pb.proposals.views import bp as proposals_bp
@@ -77,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     panels.init_app(app)
+    metrics.collect_at_scrape("outbox", outbox.gauges)
 
 
 def _register_cli(app: Flask) -> None:

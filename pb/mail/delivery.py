@@ -29,7 +29,6 @@ from pb.extensions import db
 from pb.mail import outbox
 from pb.mail.models import MailStatus, OutboxMessage
 from pb.mail.transports import TRANSPORTS, Refused
-from pb.ops import metrics
 
 RETRYABLE = (OSError, smtplib.SMTPException)
 
@@ -140,7 +139,6 @@ def _sent(message: OutboxMessage, report: Report) -> None:
     message.claimed_until = None
     message.last_error = ""
     report.sent += 1
-    metrics.count_on_commit(db.session(), metrics.MAIL_SENT)
 
 
 def _retry(message: OutboxMessage, error: BaseException, report: Report) -> None:
@@ -151,7 +149,6 @@ def _retry(message: OutboxMessage, error: BaseException, report: Report) -> None
     message.claimed_until = None
     message.last_error = _describe(error)
     report.retried += 1
-    metrics.count_on_commit(db.session(), metrics.MAIL_RETRIED)
     current_app.logger.warning(
         "mail %s: attempt %d failed, retry later", message.id, message.attempts
     )
@@ -162,7 +159,6 @@ def _fail(message: OutboxMessage, reason: str, report: Report) -> None:
     message.claimed_until = None
     message.last_error = reason[:500]
     report.failed += 1
-    metrics.count_on_commit(db.session(), metrics.MAIL_FAILED)
     current_app.logger.error("mail %s: given up after %d attempts", message.id, message.attempts)
 
 

@@ -7,14 +7,19 @@ itself (`pb.mail.delivery`) happens later, in a worker, with retries.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from email.utils import make_msgid, parseaddr
 
 from flask import current_app
+from prometheus_client import Metric
+from prometheus_client.core import GaugeMetricFamily
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pb import clock
-from pb.mail.models import OutboxMessage
+from pb.extensions import db
+from pb.mail.models import MailStatus, OutboxMessage
 from pb.ops import metrics
 
 SUBJECT_LIMIT = 500
@@ -61,3 +66,29 @@ def _sender_domain() -> str:
     """The right-hand side of Message-IDs: the sender's domain (so ids are globally unique)."""
     address = parseaddr(current_app.config["MAIL_FROM"])[1]
     return address.rpartition("@")[2] or "localhost"
+
+
+def gauges() -> Iterator[Metric]:
+    """The outbox's state for Prometheus: messages by status, and how late the oldest due one
+    is (a growing figure means no worker is delivering)."""
+    by_status = GaugeMetricFamily(
+        "pb_mail_outbox_messages", "E-mails in the outbox, by delivery status.", labels=["status"]
+    )
+    counts = dict(
+        db.session.execute(
+            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+        ).all()
+    )
+    for status in MailStatus:
+        by_status.add_metric([status.value], counts.get(status, 0))
+    yield by_status
+    now = clock.now()
+    oldest = db.session.scalar(
+        select(func.min(OutboxMessage.not_before)).where(
+            OutboxMessage.status == MailStatus.PENDING, OutboxMessage.not_before <= now
+        )
+    )
+    late = (now - oldest).total_seconds() if oldest else 0.0
+    yield GaugeMetricFamily(
+        "pb_mail_outbox_oldest_due_seconds", "How long the oldest due e-mail has waited.", late
+    )

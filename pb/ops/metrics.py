@@ -13,6 +13,7 @@ transaction commits: a rolled-back request counts nothing.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from prometheus_client import (
@@ -21,6 +22,7 @@ from prometheus_client import (
     CollectorRegistry,
     Counter,
     Histogram,
+    Metric,
     generate_latest,
     multiprocess,
 )
@@ -39,9 +41,9 @@ BALLOTS_CAST = Counter(
     "pb_ballots_cast", "Ballots committed: first ballots and replacements.", ["kind"]
 )
 MAIL_QUEUED = Counter("pb_mail_queued", "E-mails written to the outbox (committed).")
-MAIL_SENT = Counter("pb_mail_sent", "E-mails the mail server accepted.")
-MAIL_RETRIED = Counter("pb_mail_retried", "Delivery attempts that failed and will be retried.")
-MAIL_FAILED = Counter("pb_mail_failed", "E-mails given up on (refused, or out of attempts).")
+# Read from the database at each scrape (the state of the outbox: how many messages wait, were
+# sent or failed), so they are right whichever process or machine delivers the mail.
+AT_SCRAPE: dict[str, Callable[[], Iterable[Metric]]] = {}
 
 _PENDING = "pb_metrics_pending"
 
@@ -67,10 +69,26 @@ def observe_request(endpoint: str, method: str, status: int, seconds: float) -> 
     REQUEST_SECONDS.labels(endpoint=endpoint, method=method, status=str(status)).observe(seconds)
 
 
+def collect_at_scrape(name: str, collect: Callable[[], Iterable[Metric]]) -> None:
+    """Add metrics computed when scraped (e.g. from the database); one entry per name."""
+    AT_SCRAPE[name] = collect
+
+
+class _AtScrape:
+    def collect(self) -> Iterator[Metric]:
+        for collect in AT_SCRAPE.values():
+            yield from collect()
+
+
 def exposition() -> tuple[bytes, str]:
-    """The text a Prometheus scrape reads: every worker's samples, added up."""
+    """The text a Prometheus scrape reads: every worker's samples, added up, and the metrics
+    computed now."""
     if os.environ.get(MULTIPROCESS_DIR):
-        registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
-        return generate_latest(registry), CONTENT_TYPE_LATEST
-    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+        processes = CollectorRegistry()
+        multiprocess.MultiProcessCollector(processes)
+        body = generate_latest(processes)
+    else:
+        body = generate_latest(REGISTRY)
+    now = CollectorRegistry()
+    now.register(_AtScrape())
+    return body + generate_latest(now), CONTENT_TYPE_LATEST

@@ -25,6 +25,7 @@ from pb.accounts.models import User
 from pb.audit.chain import canonical_json, sha256_hex
 from pb.errors import Conflict, Forbidden, InvalidInput
 from pb.extensions import db
+from pb.ops import metrics
 from pb.rounds import services as rounds
 from pb.rounds.models import Round
 from pb.voting import eligibility
@@ -93,6 +94,7 @@ def cast(round_: Round, voter: User, choices: Choices, now: datetime | None = No
         raise Conflict(already_voted_message()) from error
     secret = new_revote_secret()
     receipt = _insert_ballot(round_, choices, revote_hash(secret))
+    metrics.count_on_commit(db.session(), metrics.BALLOTS_CAST, kind="first")
     return CastReceipt(receipt=receipt, revote_secret=secret)
 
 
@@ -116,6 +118,7 @@ def replace(
             receipt = _insert_ballot(round_, choices, hashed)
     except IntegrityError as error:  # a concurrent replacement with the same key won
         raise Conflict(_("Your ballot was being changed at the same moment. Try again.")) from error
+    metrics.count_on_commit(db.session(), metrics.BALLOTS_CAST, kind="replaced")
     return CastReceipt(receipt=receipt, revote_secret=None)
 
 

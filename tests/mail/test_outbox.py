@@ -92,8 +92,8 @@ def test_a_refusal_or_the_last_attempt_gives_up(
     sink, port = smtp
     sink.refuse.add("nobody@example.test")
     overrides = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": port, "MAIL_MAX_ATTEMPTS": 2}
+    overrides["METRICS_TOKEN"] = "t0ken"
     with custom_app(database_url, **overrides) as app:
-        failed = _counter("pb_mail_failed_total")
         refused, fine = _queue("nobody@example.test"), _queue("someone@example.test")
         assert delivery.deliver_due() == delivery.Report(sent=1, failed=1)
         db.session.refresh(refused)
@@ -110,7 +110,10 @@ def test_a_refusal_or_the_last_attempt_gives_up(
         assert delivery.deliver_due() == delivery.Report(failed=1)
         db.session.refresh(late)
         assert (late.status, late.attempts) == (MailStatus.FAILED, 2)
-        assert _counter("pb_mail_failed_total") == failed + 2
+        scrape = app.test_client().get("/metrics", headers={"Authorization": "Bearer t0ken"})
+        text = scrape.get_data(as_text=True)
+        assert 'pb_mail_outbox_messages{status="failed"} 2.0' in text
+        assert 'pb_mail_outbox_messages{status="sent"} 1.0' in text
 
 
 def test_a_delayed_message_waits_for_its_time(
