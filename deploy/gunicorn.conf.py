@@ -22,7 +22,7 @@ from pathlib import Path
 # Before anything imports prometheus_client: the mode is chosen when it is first imported.
 os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="pb-metrics-"))
 
-from pb.ops.logs import logging_config  # after the variable above, on purpose
+from pb.ops.logconfig import logging_config  # after the variable above, on purpose
 
 bind = os.environ.get("PB_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))

@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from pb.errors import DomainError
 from pb.extensions import db
 from pb.mail import delivery
-from pb.ops import logs
+from pb.ops import logconfig
 
 PURGE_EVERY_SECONDS = 3600
 
@@ -40,7 +40,7 @@ def outbox(loop: bool, interval: float) -> None:
             report = delivery.deliver_due()
             click.echo(f"sent {report.sent}, retry later {report.retried}, failed {report.failed}")
             return
-        logs.configure()
+        logconfig.configure()
         _run_worker(interval)
     except DomainError as error:
         raise click.ClickException(error.message) from error

@@ -8,24 +8,22 @@ What a log line may hold, and what it never does (tests/ops/test_logs.py checks 
   statement echo is pinned to WARNING here, because at INFO it writes every bound parameter.
 
 Processes configure logging once at their entry point (gunicorn through deploy/gunicorn.conf.py,
-the outbox worker); `create_app` does not, so tests and embedding code keep their own handlers.
+the outbox worker) with `pb.ops.logconfig`; `create_app` does not, so tests and embedding code
+keep their own handlers.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import logging
-import logging.config
-import os
 import re
 import time
 import uuid
-from typing import Any
 
-from flask import Flask, Response, g, has_request_context, request
-from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
+from flask import Flask, Response, g, request
 
 from pb.ops import metrics
+from pb.ops.logconfig import JsonFormatter, configure, logging_config
 
 ACCESS = logging.getLogger("pb.access")
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -33,49 +31,7 @@ REQUEST_ID_HEADER = "X-Request-ID"
 # anything else is replaced: a log field must not be a place to smuggle text.
 _GOOD_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 QUIET_ENDPOINTS = frozenset({"ops.healthz", "ops.readyz", "ops.prometheus", "static"})
-
-
-class JsonFormatter(_JsonFormatter):
-    """python-json-logger, plus the level, the logger and the current request's id."""
-
-    def add_fields(
-        self, log_record: dict[str, Any], record: logging.LogRecord, message_dict: dict[str, Any]
-    ) -> None:
-        super().add_fields(log_record, record, message_dict)
-        log_record["level"] = record.levelname
-        log_record["logger"] = record.name
-        if "request_id" not in log_record and has_request_context():
-            log_record["request_id"] = g.get("request_id")
-
-
-def logging_config(level: str | None = None) -> dict[str, Any]:
-    """A `logging.config.dictConfig` dictionary: JSON lines on standard error."""
-    level = level or os.environ.get("PB_LOG_LEVEL", "INFO").upper()
-    return {
-        "version": 1,
-        "disable_existing_loggers": False,
-        "formatters": {"json": {"()": JsonFormatter, "timestamp": True}},
-        "handlers": {
-            "stderr": {
-                "class": "logging.StreamHandler",
-                "formatter": "json",
-                "stream": "ext://sys.stderr",
-            }
-        },
-        "root": {"level": level, "handlers": ["stderr"]},
-        "loggers": {
-            # gunicorn's own messages (worker boot and exit) in the same format
-            "gunicorn.error": {"level": level, "handlers": ["stderr"], "propagate": False},
-            # our access line replaces gunicorn's, which would write full client addresses
-            "gunicorn.access": {"level": "CRITICAL", "handlers": [], "propagate": False},
-            # at INFO SQLAlchemy logs every statement with its parameters: ballot content
-            "sqlalchemy": {"level": "WARNING"},
-        },
-    }
-
-
-def configure(level: str | None = None) -> None:
-    logging.config.dictConfig(logging_config(level))
+__all__ = ["JsonFormatter", "client_network", "configure", "init_app", "logging_config"]
 
 
 def client_network(address: str | None) -> str:

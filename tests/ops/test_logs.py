@@ -89,6 +89,7 @@ def test_no_ballot_content_or_secret_in_any_log_line(
             "ballot as posted": "&".join(f"{k}=1" for k in ballot),
             "ballot fields": f"project-{chosen[0]}",
             "ballot choices": json.dumps(sorted(chosen)),
+            "ballot choices as a dict": repr(dict.fromkeys(chosen, 1)),
             "full client address": "203.0.113.77",
         }
         lines = formatted(caplog.records)
