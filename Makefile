@@ -37,7 +37,9 @@ run: install
 	@echo "  Serving on http://127.0.0.1:$(PORT)"
 	@echo "  Demo logins (password: demo): citizen@demo.test councillor@demo.test officer@demo.test auditor@demo.test admin@demo.test"
 	@echo ""
-	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 3 --access-logfile - wsgi:app
+	@echo "  E-mail is delivered to this terminal and shown at /dev/mail (sign in as admin)."
+	@echo ""
+	PB_OUTBOX_WORKER=embedded $(BIN)/gunicorn -c deploy/gunicorn.conf.py --bind 127.0.0.1:$(PORT) wsgi:app
 
 test: install-test
 	./scripts/install-test-system-deps

@@ -17,6 +17,7 @@ from pb.accounts.models import Role, User
 from pb.db import utcnow
 from pb.deliberation import demo as deliberation_demo
 from pb.extensions import db
+from pb.mail import demo as mail_demo
 from pb.proposals import services as proposals
 from pb.results import engine
 from pb.rounds import services as rounds
@@ -304,6 +305,7 @@ def load(now: datetime | None = None) -> str:
         draft = proposals.ProposalDraft(title, text, cost, riverside.id, category)
         proposals.submit(youth, draft, author=riverside_people[index], now=now)
     deliberation_demo.populate(youth, riverside_people, councillor, officer)
+    mail_demo.populate(now)
     return (
         "Demo loaded: 2 wards, 605 accounts, 3 rounds "
         f"(voting: #{voting_round.id}, published: #{published.id}, proposals: #{youth.id})."

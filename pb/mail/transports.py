@@ -54,12 +54,17 @@ def smtp(config: dict[str, Any]) -> Iterator[Sender]:
         yield _Smtp(connection)
 
 
+CONSOLE_HEADERS = ("From", "To", "Subject", "Message-ID", "Date")
+
+
 class _Console:
     """Development: the whole message on standard output (the `make run` terminal), not in the
     logs, since a message may hold a sign-in link that no log line may carry."""
 
     def send(self, message: EmailMessage) -> None:
-        sys.stdout.write(f"----- e-mail -----\n{message.as_string()}\n------------------\n")
+        headers = "".join(f"{name}: {message[name]}\n" for name in CONSOLE_HEADERS)
+        body = message.get_content()  # decoded: links stay whole and clickable
+        sys.stdout.write(f"----- e-mail -----\n{headers}\n{body}\n------------------\n")
         sys.stdout.flush()
 
 

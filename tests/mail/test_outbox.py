@@ -145,3 +145,14 @@ def test_the_development_outbox_page(app: Flask) -> None:
     assert other.get("/dev/mail").status_code == 403
     app.config["ENV_PRODUCTION"] = True
     assert client.get("/dev/mail").status_code == 404
+
+
+def test_in_development_mail_is_printed_whole(
+    app: Flask, capsys: pytest.CaptureFixture[str]
+) -> None:
+    link = "https://pb.test/verify?token=" + "a1=" * 30  # long, with '=': no quoted-printable
+    outbox.queue(db.session(), "new@example.test", "Confirm your address", f"Open {link}")
+    db.session.commit()
+    assert delivery.deliver_due() == delivery.Report(sent=1)
+    printed = capsys.readouterr().out
+    assert link in printed and "Subject: Confirm your address" in printed
