@@ -134,6 +134,13 @@ class Settings:
         for name in OPERATIONS_SETTINGS:
             if env.get(name):
                 setattr(self, name, type(getattr(self, name))(env[name]))
+        if env.get("PB_DATABASE_POOLER") == "pgbouncer-transaction":
+            # psycopg prepares a statement run 5 times on its connection; behind a pooler in
+            # transaction mode the next transaction may get another server connection, which
+            # lacks it (docs/operations.md). Never prepare there.
+            options = dict(self.SQLALCHEMY_ENGINE_OPTIONS)
+            options["connect_args"] = {**options.get("connect_args", {}), "prepare_threshold": None}
+            self.SQLALCHEMY_ENGINE_OPTIONS = options
 
     def _fill_secrets(self) -> None:
         if not self.SECRET_KEY:

@@ -60,3 +60,14 @@ def test_metrics_are_for_the_token_bearer_only(app: Flask) -> None:
     text = scrape.get_data(as_text=True)
     assert 'pb_request_duration_seconds_count{endpoint="accounts.login",method="POST"' in text
     assert 'pb_mail_outbox_messages{status="pending"}' in text
+
+
+def test_behind_pgbouncer_in_transaction_mode_nothing_is_prepared(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pb.config import Settings
+
+    assert "connect_args" not in Settings.from_environment({}).SQLALCHEMY_ENGINE_OPTIONS
+    monkeypatch.setenv("PB_DATABASE_POOLER", "pgbouncer-transaction")
+    options = Settings.from_environment({}).SQLALCHEMY_ENGINE_OPTIONS
+    assert options["connect_args"] == {"prepare_threshold": None}
