@@ -84,15 +84,24 @@ def deliver_due(now: datetime | None = None) -> Report:
 
 
 def claim(now: datetime) -> list[int]:
-    """Lease up to MAIL_BATCH_SIZE due messages to this worker; returns their ids."""
+    """Lease up to MAIL_BATCH_SIZE due messages to this worker; returns their ids.
+
+    A plain read first: an idle worker looks every few seconds, and on SQLite a claim takes the
+    write lock, which voters' ballots wait for; it is only taken when something is due.
+    """
     config = current_app.config
+    due = (
+        OutboxMessage.status == MailStatus.PENDING,
+        OutboxMessage.not_before <= now,
+        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until <= now),
+    )
+    anything_due = db.session.scalar(select(OutboxMessage.id).where(*due).limit(1)) is not None
+    db.session.commit()  # end the read: the claim below begins its own (writing) transaction
+    if not anything_due:
+        return []
     query = (
         select(OutboxMessage)
-        .where(
-            OutboxMessage.status == MailStatus.PENDING,
-            OutboxMessage.not_before <= now,
-            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until <= now),
-        )
+        .where(*due)
         .order_by(OutboxMessage.not_before, OutboxMessage.id)
         .limit(config["MAIL_BATCH_SIZE"])
     )

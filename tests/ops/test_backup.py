@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import sys
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -38,19 +38,6 @@ def live_site(postgres_url: str | None) -> str:
     return postgres_url
 
 
-@pytest.fixture
-def restore_target(worker_id: str) -> Iterator[str]:
-    import psycopg
-
-    name = f"pb_restored_{os.getpid()}_{worker_id}".replace("-", "_")
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def _tool(name: str, *args: str) -> None:
     if shutil.which(name) is None:
         unavailable(name, "not installed (Debian: postgresql-client)")
@@ -65,7 +52,10 @@ def _pb(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_dump_restore_verify_and_serve(live_site: str, restore_target: str, tmp_path: Path) -> None:
+def test_dump_restore_verify_and_serve(
+    live_site: str, fresh_database: Callable[[str], str], tmp_path: Path
+) -> None:
+    restore_target = fresh_database("pb_restored")
     with custom_app(live_site):
         published = run_round([{0: 1}, {1: 1}, {0: 1, 2: 1}]).setup
         voting = factories.round_in_phase(Phase.VOTING, ballots=[{0: 1}, {1: 1}])

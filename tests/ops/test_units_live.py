@@ -16,7 +16,7 @@ import signal
 import subprocess
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -28,7 +28,7 @@ from pb.extensions import db
 from pb.mail import outbox
 from pb.rounds.models import Phase
 from tests import factories
-from tests.conftest import POSTGRES_URL, custom_app, unavailable
+from tests.conftest import custom_app
 from tests.live import Browserless, free_port
 from tests.ops.deploy_files import REPO_ROOT, exec_start, here, unit_environment
 from tests.smtp import Sink, smtp_server
@@ -42,23 +42,6 @@ class _SecureCookiesOverHttp(http.cookiejar.DefaultCookiePolicy):
 
     def return_ok_secure(self, cookie, request):  # type: ignore[no-untyped-def]
         return True
-
-
-@pytest.fixture
-def fresh_database(worker_id: str) -> Iterator[str]:
-    import psycopg
-
-    try:
-        admin = psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError:
-        unavailable("PostgreSQL", f"no server at {POSTGRES_URL}")
-    name = f"pb_units_{os.getpid()}_{worker_id}".replace("-", "_")
-    with admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _environment(unit: str, database_url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -121,20 +104,21 @@ def _subjects(sink: Sink) -> set[str]:
 
 
 @pytest.mark.postgres
-def test_the_units_commands_run_the_platform(fresh_database: str, tmp_path: Path) -> None:
+def test_the_units_commands_run_the_platform(
+    fresh_database: Callable[[str], str], tmp_path: Path
+) -> None:
+    database = fresh_database("pb_units")
     keys.write_key_file(tmp_path / "checkpoint.pem")
-    migrated = _run(
-        "pb-migrate.service", _environment("pb-migrate.service", fresh_database, tmp_path)
-    )
+    migrated = _run("pb-migrate.service", _environment("pb-migrate.service", database, tmp_path))
     assert migrated.returncode == 0, migrated.stderr
-    with custom_app(fresh_database):
+    with custom_app(database):
         setup = factories.round_in_phase(Phase.VOTING, voters=VOTERS, costs=[10_000] * 3)
         emails = [voter.email for voter in setup.voters]
         round_id, ballot = setup.round.id, {f"project-{setup.projects[0].id}": "1"}
     port, metrics_dir, log = free_port(), tmp_path / "metrics", tmp_path / "web.log"
     web_env = _environment(
         "pb-web.service",
-        fresh_database,
+        database,
         tmp_path,
         PB_BIND=f"127.0.0.1:{port}",
         WEB_CONCURRENCY="3",
@@ -173,13 +157,13 @@ def test_the_units_commands_run_the_platform(fresh_database: str, tmp_path: Path
     assert factories.PASSWORD not in text and "units-test-secret" not in text
     assert all(cookie.split("=", 1)[1][:20] not in text for _, cookie in results if "=" in cookie)
 
-    with custom_app(fresh_database):
+    with custom_app(database):
         outbox.queue(db.session(), "resident@example.test", "Deployed", "It works.")
         db.session.commit()
     with smtp_server() as (sink, smtp_port):
         env = _environment(
             "pb-outbox.service",
-            fresh_database,
+            database,
             tmp_path,
             SMTP_HOST="127.0.0.1",
             SMTP_PORT=str(smtp_port),
@@ -195,7 +179,7 @@ def test_the_units_commands_run_the_platform(fresh_database: str, tmp_path: Path
         assert "Deployed" in _subjects(sink)  # with the round's notifications before it
 
     signed = _run(
-        "pb-checkpoint.service", _environment("pb-checkpoint.service", fresh_database, tmp_path)
+        "pb-checkpoint.service", _environment("pb-checkpoint.service", database, tmp_path)
     )
     assert signed.returncode == 0, signed.stderr
     # voting is open: the head is signed (by this run, or already by the phase change)
