@@ -205,3 +205,18 @@ def test_the_404_page_does_not_carry_its_path_into_the_language_form(app: Flask,
 def test_a_page_returns_to_itself_after_a_language_change(app: Flask) -> None:
     page = app.test_client().get("/search?q=park+bench").data.decode()
     assert 'name="next" value="/search?q=park+bench"' in page
+
+
+def test_a_ballot_value_too_long_for_int_is_refused(app: Flask) -> None:
+    """Found by tests/web/test_fuzz.py: the ballot shown again after an error read every value
+    with int(), which refuses more than 4,300 digits."""
+    setup = factories.round_in_phase(Phase.VOTING, voters=1)
+    client = app.test_client()
+    factories.login(client, setup.voters[0])
+    before = factories.row_counts()
+    response = client.post(
+        f"/rounds/{setup.round.id}/ballot/review",
+        data={f"project-{setup.projects[0].id}": "9" * 5000},
+    )
+    assert response.status_code == 422
+    assert factories.row_counts() == before
