@@ -15,12 +15,12 @@ from flask.testing import FlaskClient
 
 from pb.accounts.models import Role, User
 from pb.db import utcnow
-from pb.deliberation.models import Amendment, AmendmentStatus, Comment, Report, ReportStatus
+from pb.deliberation.models import Comment, Report, ReportStatus
 from pb.extensions import db
 from pb.rounds import services as rounds
 from pb.rounds.models import Phase
 from tests import factories
-from tests.deliberation.helpers import deliberating_round
+from tests.deliberation.helpers import deliberating_round, pending_amendment
 
 # The phase the routes that are not about a round (home, admin, audit...) are checked in.
 REFERENCE_PHASE = Phase.REVIEW
@@ -86,35 +86,17 @@ def _objects(setup: factories.RoundSetup, author: User) -> dict[str, int | str]:
         comment = Comment(proposal_id=proposal.id, author_id=author.id, body="A first comment.")
         db.session.add(comment)
         db.session.flush()
-        db.session.add_all(
-            [
-                Amendment(
-                    proposal_id=proposal.id,
-                    author_id=other.id,
-                    title="A better title",
-                    description="A better description of the same project.",
-                    estimated_cost=proposal.estimated_cost,
-                    reason="Clearer.",
-                    base_version=1,
-                    status=AmendmentStatus.PENDING,
-                ),
-                Report(
-                    reporter_id=other.id,
-                    proposal_id=proposal.id,
-                    comment_id=None,
-                    reason="Off topic.",
-                    status=ReportStatus.OPEN,
-                    created_at=utcnow() - timedelta(minutes=1),
-                ),
-            ]
+        amendment = pending_amendment(proposal, other)
+        report = Report(
+            reporter_id=other.id,
+            proposal_id=proposal.id,
+            comment_id=None,
+            reason="Off topic.",
+            status=ReportStatus.OPEN,
+            created_at=utcnow() - timedelta(minutes=1),
         )
+        db.session.add(report)
         db.session.flush()
-        amendment = db.session.scalars(
-            db.select(Amendment).where(Amendment.proposal_id == proposal.id)
-        ).one()
-        report = db.session.scalars(
-            db.select(Report).where(Report.proposal_id == proposal.id)
-        ).one()
         return {
             "proposal_id": proposal.id,
             "comment_id": comment.id,
