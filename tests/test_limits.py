@@ -178,3 +178,16 @@ def test_three_gunicorn_workers_enforce_the_configured_number(
             )
             statuses.append(status)
     assert statuses == [422, 422, 422, 422, 429, 429]
+
+
+def test_guessing_the_current_password_is_limited(database_url: str) -> None:
+    """A stolen session cannot try passwords on the change form without end."""
+    with custom_app(
+        database_url, RATELIMIT_ENABLED=True, PASSWORD_CHANGE_RATE_LIMIT="2 per minute"
+    ) as app:
+        person = factories.user(Role.CITIZEN, home=factories.ward())
+        client = _client(app, ATTACKER)
+        factories.login(client, person)
+        guess = {"current": "a wrong guess", "password": "x" * 12, "confirm": "x" * 12}
+        statuses = [client.post("/account/password", data=guess).status_code for _ in range(3)]
+        assert statuses == [422, 422, 429]
