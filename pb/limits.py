@@ -49,7 +49,7 @@ def signed_in_user_or_client() -> str:
 def form_email_and_client() -> str:
     """The account named in the posted form, from this client: one address guessing at one
     account is slowed down without locking the owner out from anywhere else."""
-    from pb.accounts.services import normalise_email  # accounts imports this module's users
+    from pb.accounts.services import normalise_email  # not at the top: pb.accounts imports us
 
     return f"{normalise_email(request.form.get('email', ''))}|{client()}"
 
@@ -73,7 +73,9 @@ LIMITS: dict[str, Limit] = {
     # Failed sign-ins from one client address, whatever the account (spraying one password).
     "login_client": Limit("LOGIN_CLIENT_RATE_LIMIT", client, only_refused=True),
     # A wrong current password when changing it, per account (a stolen session guessing it).
-    "password_change": Limit("PASSWORD_CHANGE_RATE_LIMIT", signed_in_user_or_client, True),
+    "password_change": Limit(
+        "PASSWORD_CHANGE_RATE_LIMIT", signed_in_user_or_client, only_refused=True
+    ),
     # Comments, amendments and reports, per signed-in user, all counted together.
     "posting": Limit("POSTING_RATE_LIMIT", signed_in_user_or_client),
     # Building a bundle serialises the whole audit log: one client may not keep the server at it.
