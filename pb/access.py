@@ -42,6 +42,8 @@ POLICY: dict[str, frozenset[Role]] = {
     "accounts.login": PUBLIC,
     "accounts.logout": ANY_ROLE,
     "accounts.profile": ANY_ROLE,
+    "accounts.change_password": ANY_ROLE,
+    "accounts.sign_out_everywhere": ANY_ROLE,
     # citizens
     "proposals.new": CITIZEN,
     "proposals.edit": CITIZEN,
@@ -78,6 +80,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "admin.wards_index": ADMIN,
     "admin.ward_edit": ADMIN,
     "admin.postcodes": ADMIN,
+    "admin.postcodes_apply": ADMIN,
     # deliberation (issue 6): reading is public; the services check wards and authorship
     "deliberation.search_page": PUBLIC,
     "deliberation.history": PUBLIC,

@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import Flask
 
-from pb import access, errors, forms, i18n, labels, security
+from pb import access, errors, forms, i18n, labels, limits, routing, security
 from pb import db as database
 from pb.config import PROJECT_ROOT, Settings
-from pb.extensions import csrf, db, limiter, login_manager, migrate
+from pb.extensions import csrf, db, login_manager, migrate
 from pb.ops import logs, metrics
 
 
@@ -21,6 +21,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
         instance_path=str(PROJECT_ROOT / "instance"),
     )
     app.config.from_mapping(Settings.from_environment(config).as_flask_config())
+    routing.init_app(app)  # before any route is added: `<int:...>` is the bounded converter
 
     logs.init_app(app)  # first, so its after_request runs last (its figures include the commit)
     db.init_app(app)
@@ -28,7 +29,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
         app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True
     )
     csrf.init_app(app)
-    limiter.init_app(app)
+    limits.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)

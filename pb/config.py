@@ -47,17 +47,30 @@ class Settings:
     WTF_CSRF_TIME_LIMIT: int | None = None
     # Argon2id parameters (RFC 9106 low-memory profile); tests use a cheap profile for speed.
     PASSWORD_HASHING: str = "rfc9106-low-memory"
-    # Rate limits (login throttle, posting). memory:// is per process; use redis:// in production.
-    RATELIMIT_STORAGE_URI: str = "memory://"
+    # Rate limits: every limit is named in pb/limits.py and set here (or by the environment
+    # variable of the same name). The default storage is a SQLite file every gunicorn worker on
+    # this host shares, so the numbers hold as configured (memory:// counts per process, i.e.
+    # the number of workers times the limit); sites on several hosts use redis://.
+    RATELIMIT_STORAGE_URI: str = f"sqlite:///{PROJECT_ROOT / 'instance' / 'ratelimits.db'}"
     RATELIMIT_ENABLED: bool = True
     RATELIMIT_HEADERS_ENABLED: bool = False
     # Prepended to every rate-limit key: sites sharing one Redis keep their counters apart.
     RATELIMIT_KEY_PREFIX: str = ""
-    LOGIN_RATE_LIMIT: str = "10 per 15 minutes"
-    LOGIN_IP_RATE_LIMIT: str = "60 per 15 minutes"
+    # Failed sign-ins at one account from one client address; and from one address in all.
+    LOGIN_ACCOUNT_RATE_LIMIT: str = "10 per 15 minutes"
+    LOGIN_CLIENT_RATE_LIMIT: str = "60 per 15 minutes"
+    # A wrong current password when changing it, per account.
+    PASSWORD_CHANGE_RATE_LIMIT: str = "5 per 15 minutes"
     # Comments, amendments and reports, per signed-in user, all counted together: stops one
     # account flooding a discussion or the moderation queue.
     POSTING_RATE_LIMIT: str = "10 per minute;100 per day"
+    # Audit bundle downloads per client address (each one serialises the whole log).
+    BUNDLE_RATE_LIMIT: str = "20 per minute"
+    # How many reverse proxies in front of the app append to X-Forwarded-For (and set
+    # X-Forwarded-Proto). 0: no header is trusted, the client is the connection's address.
+    TRUSTED_PROXY_HOPS: int = 0
+    # A signed-in session ends this long after sign-in, however active (the server forgets it).
+    SESSION_ABSOLUTE_LIFETIME: int = 12 * 3600
     # How long an author may edit a comment after posting it (later edits would rewrite a
     # discussion others have already answered).
     COMMENT_EDIT_MINUTES: int = 15
@@ -104,8 +117,11 @@ class Settings:
         if env.get("PB_PRODUCTION") == "1":
             settings.ENV_PRODUCTION = True
             settings.SESSION_COOKIE_SECURE = True
-        if env.get("RATELIMIT_STORAGE_URI"):
-            settings.RATELIMIT_STORAGE_URI = env["RATELIMIT_STORAGE_URI"]
+        for name in settings.environment_settings():
+            if env.get(name):
+                setattr(settings, name, env[name])
+        if env.get("TRUSTED_PROXY_HOPS"):
+            settings.TRUSTED_PROXY_HOPS = int(env["TRUSTED_PROXY_HOPS"])
         if env.get("AUDIT_PSEUDONYM_KEY"):
             settings.AUDIT_PSEUDONYM_KEY = env["AUDIT_PSEUDONYM_KEY"]
         for name in ("SMTP_HOST", "SMTP_USERNAME", "SMTP_PASSWORD", "MAIL_FROM", "SITE_URL"):
@@ -142,12 +158,24 @@ class Settings:
             options["connect_args"] = {**options.get("connect_args", {}), "prepare_threshold": None}
             self.SQLALCHEMY_ENGINE_OPTIONS = options
 
+    def environment_settings(self) -> list[str]:
+        """String settings an operator may set from the environment under the same name:
+        every rate limit and the limit storage."""
+        names = [name for name in vars(self) if name.endswith("_RATE_LIMIT")]
+        return [*names, "RATELIMIT_STORAGE_URI", "RATELIMIT_KEY_PREFIX"]
+
     def _fill_secrets(self) -> None:
         if not self.SECRET_KEY:
             if self.ENV_PRODUCTION:
                 raise RuntimeError("SECRET_KEY must be set in production (PB_PRODUCTION=1).")
             self.SECRET_KEY = _instance_secret("secret_key")
         if not self.AUDIT_PSEUDONYM_KEY:
+            # A key generated into one server's instance/ would change with the server (or be
+            # lost with it), silently breaking the link between a person's old and new entries.
+            if self.ENV_PRODUCTION:
+                raise RuntimeError(
+                    "AUDIT_PSEUDONYM_KEY must be set in production (PB_PRODUCTION=1)."
+                )
             self.AUDIT_PSEUDONYM_KEY = _instance_secret("audit_pseudonym_key")
 
     def as_flask_config(self) -> dict[str, Any]:

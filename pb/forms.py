@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from babel.numbers import NumberFormatError, format_decimal, get_currency_precision, parse_decimal
-from flask import Flask, abort, request
+from flask import Flask, abort, current_app, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -60,8 +60,14 @@ class MoneyField(StringField):
             amount = parse_decimal(text.strip(), locale=get_locale(), strict=False)
         except NumberFormatError as error:
             raise ValidationError(_l("Enter an amount such as 12500 or 12500.50.")) from error
+        if not amount.is_finite():  # "NaN", "sNaN", "Infinity" parse as decimals, not amounts
+            raise ValidationError(_l("Enter an amount such as 12500 or 12500.50."))
+        # The exponent is checked before scaling: "1E+999999999" would overflow the decimal
+        # context (an exception) and "1E-999999999" underflow to a zero that looks whole.
+        if amount <= 0 or not -6 <= amount.adjusted() <= 15:
+            raise ValidationError(_l("Enter a positive amount with at most two decimals."))
         scaled = amount.scaleb(get_currency_precision(self.currency))
-        if scaled != scaled.to_integral_value() or amount <= 0 or scaled >= Decimal(10) ** 15:
+        if scaled != scaled.to_integral_value() or scaled >= Decimal(10) ** 15:
             raise ValidationError(_l("Enter a positive amount with at most two decimals."))
         self.data = int(scaled)
 
@@ -82,7 +88,41 @@ class SmallIntegerField(IntegerField):
         super().process_formdata(valuelist)
 
 
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def accepts_files(*field_names: str) -> Callable[[View], View]:
+    """Let a view receive uploaded files in the named fields (put it under `@bp.route`).
+
+    Every other view refuses a request carrying a file part: WTForms would hand the uploaded
+    file to a text field, whose validators then fail on it (a 500)."""
+
+    def mark(view: View) -> View:
+        view.accepted_file_fields = frozenset(field_names)  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def _file_fields_accepted() -> frozenset[str]:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "accepted_file_fields", frozenset())
+
+
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def _refuse_unexpected_files() -> None:
+        """A file where the form expects text (any field, on any form) is refused as a whole."""
+        if request.method in ("GET", "HEAD") or not request.files:
+            return
+        if set(request.files) - _file_fields_accepted():
+            abort(
+                400,
+                description=_(
+                    "This form takes typed text, not a file. Remove the file and try again."
+                ),
+            )
+
     @app.before_request
     def _refuse_nul_characters() -> None:
         """A NUL character is never meaningful in typed text, and PostgreSQL cannot store it:

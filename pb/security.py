@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+import unicodedata
+from urllib.parse import quote, unquote, urlsplit
+
+from flask import Flask, Response, request, url_for
 
 # default-src 'self': scripts, styles, images and fonts only from this site, so a script tag or an
 # event handler that slipped into a page (stored XSS) would not run: inline scripts, inline
@@ -25,12 +28,73 @@ HEADERS = {
     "X-Content-Type-Options": "nosniff",
     # Links out of the site do not carry its addresses (round, proposal and receipt pages).
     "Referrer-Policy": "same-origin",
+    # No page needs the camera, microphone, location, payment or USB: a script that slipped in
+    # (or a framed page) cannot ask for them, and browsers do not offer the prompts at all.
+    "Permissions-Policy": ", ".join(
+        f"{feature}=()" for feature in ("camera", "microphone", "geolocation", "payment", "usb")
+    ),
+    # A window this site opens, or that opens it, gets no handle on the other (window.opener):
+    # a cross-site page cannot navigate a signed-in tab to a look-alike (tabnabbing) or probe it.
+    "Cross-Origin-Opener-Policy": "same-origin",
 }
+# HTTPS only, for two years, sub-domains included: once a browser has seen the site it never
+# again tries plain HTTP, where a network attacker could strip TLS and read the session cookie.
+# Sent only in production (PB_PRODUCTION=1), where the site is served over HTTPS; on the local
+# demo (plain HTTP) it would make browsers refuse 127.0.0.1 for two years.
+STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains"
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None: an open redirect would let a phishing
+    link borrow our sign-in page.
+
+    Browsers drop tabs and line breaks anywhere in a URL and control characters and spaces at its
+    ends before parsing it, so "/\t/evil.example" is "//evil.example" (another site) to them;
+    and a line break cannot go into a Location header at all. So any control, format or space
+    character, and a backslash (read as "/"), refuses the target outright, written plainly or
+    percent-encoded."""
+    if not target:
+        return None
+    # Checked as given and percent-decoded: no legitimate path of ours encodes a tab or a "/".
+    if all(_same_site_path(text) for text in (target, unquote(target))):
+        return target
+    return None
+
+
+def _same_site_path(text: str) -> bool:
+    if not text.startswith("/") or text.startswith("//"):
+        return False
+    if any(_unsafe_in_location(character) for character in text):
+        return False
+    parts = urlsplit(text)
+    return not (parts.scheme or parts.netloc)
+
+
+def _unsafe_in_location(character: str) -> bool:
+    return character == "\\" or character.isspace() or unicodedata.category(character)[0] in "CZ"
+
+
+def return_path() -> str:
+    """Where the language form brings the visitor back to: this page, with its query.
+
+    The path is quoted again (Werkzeug hands it over decoded) and checked like any `next`; error
+    pages return home, since their path is whatever a stranger put in a link."""
+    if request.url_rule is None:
+        return url_for("public.home")
+    path = quote(request.path, safe="/:@!$&'()*+,;=-._~")
+    if request.query_string:
+        path += "?" + request.query_string.decode("ascii", "replace")
+    return safe_next(path) or url_for("public.home")
 
 
 def init_app(app: Flask) -> None:
+    app.add_template_global(return_path)
+    headers = dict(HEADERS)
+    if app.config["ENV_PRODUCTION"]:
+        headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
+
     @app.after_request
     def _security_headers(response: Response) -> Response:
-        for name, value in HEADERS.items():
+        for name, value in headers.items():
             response.headers.setdefault(name, value)
         return response

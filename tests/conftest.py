@@ -35,6 +35,9 @@ TEST_CONFIG: dict[str, Any] = {
     "PASSWORD_HASHING": "cheapest-for-tests",
     "WTF_CSRF_ENABLED": False,
     "RATELIMIT_ENABLED": False,
+    # Counters of this process only (a test that turns limits on must not meet another run's
+    # counters in instance/ratelimits.db, the default shared by a real server's workers).
+    "RATELIMIT_STORAGE_URI": "memory://",
 }
 
 
@@ -90,8 +93,15 @@ def _postgres_admin_connection():  # type: ignore[no-untyped-def]
     return psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=3)
 
 
+def worker_name(config: pytest.Config) -> str:
+    """xdist's worker id ("gw0"...) when running under xdist, "main" otherwise, so the suite
+    also runs with `pytest -p no:xdist` (xdist's own `worker_id` fixture would not exist)."""
+    workerinput = getattr(config, "workerinput", None)
+    return workerinput["workerid"] if workerinput else "main"
+
+
 @pytest.fixture(scope="session")
-def postgres_url(worker_id: str) -> Iterator[str | None]:
+def postgres_url(pytestconfig: pytest.Config) -> Iterator[str | None]:
     """A database of this test process's own, migrated once; None when no server answers."""
     import psycopg
 
@@ -102,7 +112,7 @@ def postgres_url(worker_id: str) -> Iterator[str | None]:
         return
     # The process id keeps concurrent test runs on one server (several developers, xdist
     # workers) out of each other's databases.
-    name = f"pb_test_{os.getpid()}_{worker_id}".replace("-", "_")
+    name = f"pb_test_{os.getpid()}_{worker_name(pytestconfig)}".replace("-", "_")
     with admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')

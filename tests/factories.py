@@ -11,6 +11,7 @@ from itertools import count
 from typing import Any
 
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
 from pb.accounts import services as accounts
 from pb.accounts.models import Role, User
@@ -184,3 +185,15 @@ def _build_round(
         rounds.advance_phase(round_, actor=councillor)
     db.session.commit()
     return setup
+
+
+def row_counts() -> dict[str, int]:
+    """How many rows every table holds, read afresh (what a refused request must not change);
+    one query, so a property test can afford it around every example."""
+    db.session.rollback()  # end this test's read snapshot, to see what requests committed
+    tables = db.metadata.sorted_tables
+    counts = db.session.execute(
+        select(*(select(func.count()).select_from(table).scalar_subquery() for table in tables))
+    ).one()
+    db.session.rollback()
+    return {table.name: count for table, count in zip(tables, counts, strict=True)}

@@ -6,9 +6,11 @@ import html
 import http.cookiejar
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -27,19 +29,30 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(database_url: str, *, workers: int = 3, threads: int = 8) -> Iterator[str]:
+def gunicorn(
+    database_url: str,
+    *,
+    workers: int = 3,
+    threads: int = 8,
+    extra_env: dict[str, str] | None = None,
+) -> Iterator[str]:
     """Serve the app on `database_url`; yields the base URL; stops the server afterwards.
 
     Several processes with several threads each, so requests really run at the same time in
     different processes and connections; `--preload` imports the app once before forking (no
     database connection is opened by then), which keeps start-up short on two cores."""
     port = free_port()
+    counters_dir = Path(tempfile.mkdtemp(prefix="pb-limits-"))
     env = {
         **os.environ,
+        # The default storage kind (a SQLite file all workers share), in a file of this
+        # server's own: a developer's `make run` or another test server keeps its counters.
+        "RATELIMIT_STORAGE_URI": f"sqlite:///{counters_dir / 'ratelimits.db'}",
         "DATABASE_URL": database_url,
         "SECRET_KEY": "live-test-secret",
         "AUDIT_PSEUDONYM_KEY": "test-audit-key",
         "PYTHONWARNINGS": "ignore",
+        **(extra_env or {}),
     }
     command = [
         str(Path(sys.executable).with_name("gunicorn")),
@@ -64,6 +77,7 @@ def gunicorn(database_url: str, *, workers: int = 3, threads: int = 8) -> Iterat
     finally:
         process.terminate()
         process.wait(timeout=20)
+        shutil.rmtree(counters_dir, ignore_errors=True)
 
 
 def _wait_until_up(base: str, process: subprocess.Popen) -> None:

@@ -1,17 +1,21 @@
-"""Deny by default: every route is in the policy table, and every (role × route) cell holds."""
+"""Deny by default: every route is in the policy table, and every role × route × phase cell
+gives exactly the outcome tests/access_table.py states."""
 
 from __future__ import annotations
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from pb.access import POLICY, PUBLIC
 from pb.accounts.models import Role
 from pb.rounds.models import Phase
 from tests import factories
-from tests.deliberation.helpers import access_objects
+from tests.access_table import EXPECTED, LOGIN, Outcome
+from tests.access_world import REFERENCE_PHASE, ROUND_ARGUMENTS, World, build_world, signed_in, url
 
-ROLES = [None, *Role]  # None: not signed in
+ROLES: list[Role | None] = [None, *Role]  # None: not signed in
 
 
 def test_every_route_is_in_the_policy_table(app: Flask) -> None:
@@ -22,96 +26,88 @@ def test_every_route_is_in_the_policy_table(app: Flask) -> None:
     assert stale == [], f"policy entries for routes that no longer exist: {stale}"
 
 
+def test_every_route_has_its_expected_outcomes() -> None:
+    assert sorted(POLICY.keys() - EXPECTED.keys()) == [], "add them to tests/access_table.py"
+    assert sorted(EXPECTED.keys() - POLICY.keys()) == [], "stale rows in tests/access_table.py"
+
+
 def test_an_unlisted_route_is_closed(app: Flask) -> None:
     app.add_url_rule("/forgotten", "forgotten", lambda: "secret")
     assert app.test_client().get("/forgotten").status_code == 403
 
 
-@pytest.fixture
-def world(app: Flask) -> dict:
-    """One round in review (so every page has something to show) and one person per role."""
-    setup = factories.round_in_phase(Phase.REVIEW, voters=1)
-    people = {
-        Role.CITIZEN: setup.voters[0],  # the author of the proposals
-        Role.COUNCILLOR: setup.councillor,
-        Role.OFFICER: setup.officer,
-        Role.AUDITOR: factories.user(Role.AUDITOR),
-        Role.ADMIN: factories.user(Role.ADMIN),
-    }
-    proposal = setup.projects[0]
-    args = {
-        "round_id": setup.round.id,
-        "proposal_id": proposal.id,
-        "user_id": people[Role.CITIZEN].id,
-        "ward_id": setup.ward.id,
-        "filename": "css/site.css",
-    }
-    args.update(access_objects(setup, people[Role.CITIZEN]))
-    return {"setup": setup, "people": people, "args": args}
+def _expected(endpoint: str, role: Role | None, phase: Phase) -> Outcome:
+    allowed = POLICY[endpoint]
+    if allowed is PUBLIC or (role is not None and role in allowed):
+        return EXPECTED[endpoint].outcome(role, phase)
+    return LOGIN if role is None else 403
 
 
-def _url_for_rule(app: Flask, rule, args: dict) -> str:  # type: ignore[no-untyped-def]
-    with app.test_request_context():
-        from flask import url_for
+def _outcome(response: TestResponse) -> Outcome:
+    location = response.headers.get("Location", "")
+    if response.status_code == 302 and location.startswith("/login?next="):
+        return LOGIN
+    return response.status_code
 
-        return url_for(rule.endpoint, **{name: args[name] for name in rule.arguments})
 
-
-def _cases(app: Flask):  # type: ignore[no-untyped-def]
+def _cells(app: Flask, world: World):  # type: ignore[no-untyped-def]
+    """(endpoint, method, url) for every route checked in this world's phase, the ones marked
+    `last` at the end."""
+    cells = []
     for rule in app.url_map.iter_rules():
-        method = "GET" if "GET" in rule.methods else "POST"
-        yield rule, method
+        about_a_round = bool(set(rule.arguments) & ROUND_ARGUMENTS)
+        if not about_a_round and world.phase is not REFERENCE_PHASE:
+            continue
+        address = url(app, rule, world.args)
+        if address is not None:  # a draft round has no proposal, comment... to name
+            cells.append((rule.endpoint, "GET" if "GET" in rule.methods else "POST", address))
+    return sorted(cells, key=lambda cell: (EXPECTED[cell[0]].last, cell))
 
 
-@pytest.mark.parametrize("role", ROLES, ids=lambda r: r.value if r else "anonymous")
-def test_role_matrix(app: Flask, world: dict, role: Role | None) -> None:
-    """Outside the policy: 403 (signed in) or the sign-in page (anonymous). Inside: never 403."""
-    failures = []
-    for rule, method in _cases(app):
-        client = app.test_client()
-        if role is not None:
-            factories.login(client, world["people"][role])
-        url = _url_for_rule(app, rule, world["args"])
-        response = client.open(url, method=method)
-        response.close()
-        allowed = POLICY[rule.endpoint]
-        status = response.status_code
-        if allowed is PUBLIC or (role is not None and role in allowed):
-            if status == 403 or status >= 500:
-                failures.append(f"{method} {url} as {role}: {status}, expected access")
-        elif role is None:
-            if not (status == 302 and "/login" in response.headers["Location"]):
-                failures.append(f"{method} {url} anonymous: {status}, expected sign-in redirect")
-        elif status != 403:
-            failures.append(f"{method} {url} as {role}: {status}, expected 403")
-    assert failures == []
+@pytest.mark.parametrize("phase", list(Phase), ids=lambda phase: phase.value)
+def test_role_route_phase_matrix(app: Flask, phase: Phase) -> None:
+    world = build_world(phase)
+    clients: dict[Role | None, FlaskClient] = {
+        role: signed_in(app, world.people[role] if role else None) for role in ROLES
+    }
+    failures, checked = [], 0
+    for endpoint, method, address in _cells(app, world):
+        for role in ROLES:
+            response = clients[role].open(address, method=method)
+            response.close()
+            got, expected = _outcome(response), _expected(endpoint, role, phase)
+            checked += 1
+            if got != expected:
+                who = role.value if role else "visitor"
+                failures.append(f"{method} {address} ({endpoint}) as {who}: {got}, not {expected}")
+            if EXPECTED[endpoint].last and role is not None:  # it may have signed them out
+                clients[role] = signed_in(app, world.people[role])
+    assert failures == [], "\n".join(failures)
+    assert checked >= len(ROLES) * 15
 
 
-def test_councillor_of_another_ward_is_refused(app: Flask, world: dict) -> None:
+def test_councillor_of_another_ward_is_refused(app: Flask) -> None:
+    setup = factories.round_in_phase(Phase.REVIEW, voters=1)
     other = factories.user(Role.COUNCILLOR, wards_=[factories.ward()])
-    client = app.test_client()
-    factories.login(client, other)
-    round_id = world["setup"].round.id
+    client = signed_in(app, other)
+    round_id = setup.round.id
     assert client.get(f"/manage/rounds/{round_id}").status_code == 403
     assert client.get(f"/manage/rounds/{round_id}/edit").status_code == 403
     response = client.post(f"/manage/rounds/{round_id}/advance", data={"from_phase": "review"})
     assert response.status_code == 403
 
 
-def test_officer_of_another_ward_cannot_review(app: Flask, world: dict) -> None:
-    other = factories.user(Role.OFFICER, wards_=[factories.ward()])
-    client = app.test_client()
-    factories.login(client, other)
-    proposal_id = world["setup"].projects[0].id
-    assert client.get(f"/review/proposals/{proposal_id}").status_code == 404
+def test_officer_of_another_ward_cannot_review(app: Flask) -> None:
+    setup = factories.round_in_phase(Phase.REVIEW, voters=1)
+    client = signed_in(app, factories.user(Role.OFFICER, wards_=[factories.ward()]))
+    assert client.get(f"/review/proposals/{setup.projects[0].id}").status_code == 404
     assert b"Project 1" not in client.get("/review").data
 
 
 def test_citizen_cannot_edit_another_citizens_proposal(app: Flask) -> None:
     setup = factories.round_in_phase(Phase.PROPOSALS, voters=1)
     intruder = factories.user(Role.CITIZEN, home=setup.ward)
-    client = app.test_client()
-    factories.login(client, intruder)
+    client = signed_in(app, intruder)
     proposal = setup.projects[0]
     assert client.get(f"/proposals/{proposal.id}/edit").status_code == 403
     response = client.post(

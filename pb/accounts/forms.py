@@ -40,3 +40,21 @@ class RegisterForm(FlaskForm):
         description=_l("We use it only to find your ward."),
     )
     submit = SubmitField(_l("Create account"))
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+        description=_l("At least %(count)d characters.", count=MIN_PASSWORD_LENGTH),
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+    submit = SubmitField(_l("Change password"))
+
+
+class SignOutEverywhereForm(FlaskForm):
+    submit = SubmitField(_l("Sign out everywhere"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 from enum import StrEnum
 
@@ -32,10 +31,6 @@ staff_wards = Table(
 )
 
 
-def new_session_token() -> str:
-    return secrets.token_hex(16)
-
-
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -48,12 +43,14 @@ class User(UserMixin, db.Model):
         ForeignKey("wards.id", ondelete="SET NULL"), index=True
     )
     active: Mapped[bool] = mapped_column(default=True)
-    # Part of the login cookie's identity: changing it signs the user out everywhere.
-    session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The language they last chose (or registered in): their pages after sign-in on any device,
     # and their e-mails. None: the site's default.
     language: Mapped[str | None] = mapped_column(String(10))
+
+    # The signed-in session this object was loaded for (not stored): part of the identity
+    # Flask-Login keeps in the cookie, so the server can end one session and not the others.
+    session_key = ""
 
     home_ward: Mapped[Ward | None] = relationship()
     wards: Mapped[list[Ward]] = relationship(secondary=staff_wards, order_by=Ward.name)
@@ -63,7 +60,7 @@ class User(UserMixin, db.Model):
         return self.active
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        return f"{self.id}:{self.session_key}"
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles
@@ -74,3 +71,19 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+class UserSession(db.Model):
+    """A signed-in session the server knows about. The cookie names it (signed, so it cannot be
+    forged); signing out deletes it, and a deleted or expired one no longer signs anyone in.
+
+    Only a hash of the session's key is kept: the database alone does not give a usable cookie.
+    Nothing is written while the session is used, only at sign-in and sign-out."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

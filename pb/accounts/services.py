@@ -10,7 +10,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from pb.accounts.models import Role, User, new_session_token
+from pb.accounts.models import Role, User
+from pb.accounts.sessions import revoke_sessions
 from pb.audit import services as audit
 from pb.errors import InvalidInput, NotFound
 from pb.extensions import db
@@ -168,7 +169,7 @@ def grant_role(user: User, role: Role, ward_ids: list[int], *, actor: User | Non
     """Change a user's role and staff wards."""
     wards = list(db.session.scalars(select(Ward).where(Ward.id.in_(ward_ids)))) if ward_ids else []
     if user.role is not role:
-        user.session_token = new_session_token()  # sign them out so the new role applies
+        revoke_sessions(user)  # sign them out everywhere, so the new role applies at once
     user.role = role
     user.wards = wards if role in (Role.COUNCILLOR, Role.OFFICER) else []
     db.session.flush()
@@ -177,20 +178,33 @@ def grant_role(user: User, role: Role, ward_ids: list[int], *, actor: User | Non
 
 def set_active(user: User, active: bool, *, actor: User | None) -> None:
     user.active = active
-    user.session_token = new_session_token()
+    revoke_sessions(user)
     db.session.flush()
     audit.record("account.activated" if active else "account.deactivated", user, {}, actor=actor)
 
 
-def load_user(session_id: str) -> User | None:
-    """Flask-Login's loader: the cookie holds "id:token"; a rotated token logs the user out."""
-    user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_token != token:
-        return None
-    return user
+def change_password(user: User, current: str, new: str) -> None:
+    """Set a new password once the current one is confirmed; every session of the account ends
+    (one opened with the old password, perhaps by someone else, must not outlive it)."""
+    hasher = _hasher()
+    try:
+        hasher.verify(user.password_hash, current)
+    except (VerificationError, InvalidHashError) as error:
+        raise InvalidInput(_("That is not your current password."), field="current") from error
+    if len(new) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(
+            _("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH), field="password"
+        )
+    user.password_hash = hash_password(new)
+    revoke_sessions(user)
+    db.session.flush()
+    audit.record("account.password_changed", user, {}, actor=user)
+
+
+def sign_out_everywhere(user: User) -> None:
+    """End every session of the account (a lost phone, a shared computer)."""
+    count = revoke_sessions(user)
+    audit.record("account.signed_out_everywhere", user, {"sessions": count}, actor=user)
 
 
 def count_users_by_role() -> dict[Role, int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    current_app,
+    abort,
     flash,
     redirect,
     render_template,
@@ -15,35 +15,27 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from pb.accounts import services
-from pb.accounts.forms import LoginForm, RegisterForm
+from pb import limits
+from pb.accounts import services, sessions
+from pb.accounts.forms import (
+    LoginForm,
+    PasswordChangeForm,
+    RegisterForm,
+    SignOutEverywhereForm,
+)
 from pb.db import keep_despite_refusal
 from pb.errors import InvalidInput
-from pb.extensions import limiter, login_manager
+from pb.extensions import login_manager
 from pb.forms import apply_error, options
 from pb.i18n import current_language
+from pb.security import safe_next
 from pb.wards import services as wards
 
 bp = Blueprint("accounts", __name__)
 
 login_manager.login_view = "accounts.login"
 login_manager.login_message = None  # the login page explains itself; no flash needed
-login_manager.user_loader(services.load_user)
-
-
-def _login_email_key() -> str:
-    return "login:" + services.normalise_email(request.form.get("email", ""))
-
-
-def _login_failed(response) -> bool:  # type: ignore[no-untyped-def]
-    return response.status_code == 422
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only same-site paths: an open redirect would let a phishing link borrow our login page."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+login_manager.user_loader(sessions.load_user)
 
 
 def start_session(user) -> None:  # type: ignore[no-untyped-def]
@@ -58,17 +50,12 @@ def start_session(user) -> None:  # type: ignore[no-untyped-def]
     language = language or user.language
     if language:
         session["lang"] = language
+    sessions.open_session(user)
     login_user(user)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_RATE_LIMIT"],
-    key_func=_login_email_key,
-    methods=["POST"],
-    deduct_when=_login_failed,
-)
-@limiter.limit(lambda: current_app.config["LOGIN_IP_RATE_LIMIT"], methods=["POST"])
+@limits.limit("login_account", "login_client")
 def login():  # type: ignore[no-untyped-def]
     """Sign in with e-mail and password."""
     form = LoginForm()
@@ -115,6 +102,7 @@ def register():  # type: ignore[no-untyped-def]
 @login_required
 def logout():  # type: ignore[no-untyped-def]
     """Sign out (a POST with a CSRF token, so no other site can sign you out)."""
+    sessions.close_session(current_user)
     logout_user()
     session.clear()
     flash(_("You are signed out."), "success")
@@ -124,5 +112,43 @@ def logout():  # type: ignore[no-untyped-def]
 @bp.get("/account")
 @login_required
 def profile():  # type: ignore[no-untyped-def]
-    """Your account, role and wards."""
-    return render_template("accounts/profile.html", user=current_user)
+    """Your account, role and wards; where you are signed in."""
+    return render_template(
+        "accounts/profile.html",
+        user=current_user,
+        sessions=sessions.count_sessions(current_user),
+        sign_out_form=SignOutEverywhereForm(),
+    )
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+@limits.limit("password_change")
+def change_password():  # type: ignore[no-untyped-def]
+    """Change your password; every other session of the account is signed out."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            services.change_password(user, form.current.data, form.password.data)
+        except InvalidInput as error:
+            apply_error(form, error)
+        else:
+            start_session(user)  # this device stays signed in, with a new session
+            flash(_("Your password is changed. Every other session is signed out."), "success")
+            return redirect(url_for("accounts.profile"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("accounts/password.html", form=form), status
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():  # type: ignore[no-untyped-def]
+    """End every session of your account, this one included (a lost phone, a shared computer)."""
+    if not SignOutEverywhereForm().validate_on_submit():
+        abort(400)
+    services.sign_out_everywhere(current_user._get_current_object())
+    logout_user()
+    session.clear()
+    flash(_("You are signed out on every device."), "success")
+    return redirect(url_for("accounts.login"))

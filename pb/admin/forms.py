@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from pb.accounts.models import Role
@@ -41,4 +41,13 @@ class PostcodeUploadForm(FlaskForm):
         _l("Postcode list (CSV: postcode,ward_code)"),
         validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Upload a .csv file."))],
     )
+    submit = SubmitField(_l("Preview the changes"))
+
+
+class PostcodeConfirmForm(FlaskForm):
+    """The previewed list, sent back to be applied (re-checked: it came through the browser)."""
+
+    postcodes = HiddenField(validators=[DataRequired()])
+    # Digest of the list the preview compared with: applying refuses if it changed since.
+    base = HiddenField(validators=[DataRequired(), Length(min=64, max=64)])
     submit = SubmitField(_l("Replace the postcode list"))

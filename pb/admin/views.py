@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from pb.accounts import services as accounts
 from pb.accounts.models import Role, User
-from pb.admin.forms import PostcodeUploadForm, UserForm, WardForm
+from pb.admin.forms import PostcodeConfirmForm, PostcodeUploadForm, UserForm, WardForm
 from pb.errors import DomainError
 from pb.extensions import db
-from pb.forms import apply_error, options
+from pb.forms import accepts_files, apply_error, options
 from pb.wards import services as wards
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -97,19 +97,40 @@ def ward_edit(ward_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/postcodes", methods=["GET", "POST"])
+@accepts_files("file")
 def postcodes():  # type: ignore[no-untyped-def]
-    """Upload the postcode → ward list residents are placed with."""
+    """Upload the postcode → ward list residents are placed with; shows what would change."""
     form = PostcodeUploadForm()
     if form.validate_on_submit():
         try:
             text = form.file.data.read().decode("utf-8-sig")
-            count = wards.import_postcodes(text, actor=current_user)
+            changes = wards.preview_postcodes(text)
         except UnicodeDecodeError:
             form.file.errors = [*form.file.errors, _("The file must be UTF-8 text.")]
         except DomainError as error:
             apply_error(form, error)
         else:
-            flash(_("%(count)d postcodes imported.", count=count), "success")
-            return redirect(url_for("admin.postcodes"))
+            confirm = PostcodeConfirmForm(
+                formdata=None, data={"postcodes": changes.as_csv(), "base": changes.base}
+            )
+            return render_template(
+                "admin/postcodes_preview.html",
+                changes=changes,
+                form=confirm,
+                sample=wards.PREVIEW_SAMPLE,
+            )
     status = 422 if form.is_submitted() else 200
     return render_template("admin/postcodes.html", form=form), status
+
+
+@bp.post("/postcodes/apply")
+def postcodes_apply():  # type: ignore[no-untyped-def]
+    """Apply a previewed postcode list, unless the list changed since the preview."""
+    form = PostcodeConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    changes = wards.import_postcodes(
+        form.postcodes.data, actor=current_user, expected_base=form.base.data
+    )
+    flash(_("%(count)d postcodes imported.", count=len(changes.rows)), "success")
+    return redirect(url_for("admin.postcodes"))

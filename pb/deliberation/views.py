@@ -6,11 +6,11 @@ counted together, so one account cannot flood a discussion or the moderation que
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
+from pb import limits
 from pb.deliberation import (
     amendments,
     comments,
@@ -33,7 +33,6 @@ from pb.deliberation.forms import (
 )
 from pb.deliberation.models import ReportStatus
 from pb.errors import InvalidInput
-from pb.extensions import limiter
 from pb.forms import apply_error
 from pb.proposals import services as proposals
 from pb.proposals.models import Proposal
@@ -42,16 +41,7 @@ from pb.public.services import visible_round
 bp = Blueprint("deliberation", __name__)
 
 
-def _poster_key() -> str:
-    return f"user:{current_user.id}" if current_user.is_authenticated else get_remote_address()
-
-
-posting_limit = limiter.shared_limit(
-    lambda: current_app.config["POSTING_RATE_LIMIT"],
-    scope="posting",
-    key_func=_poster_key,
-    methods=["POST"],
-)
+posting_limit = limits.limit("posting")
 
 
 def _proposal(proposal_id: int) -> Proposal:

@@ -6,12 +6,12 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_login import current_user
 
 from pb.accounts import services as accounts
-from pb.accounts.views import safe_next
 from pb.errors import NotFound
 from pb.proposals import services as proposals
 from pb.public import services
 from pb.rounds import services as rounds
 from pb.rounds.models import Phase
+from pb.security import safe_next
 from pb.voting import eligibility
 from pb.voting import services as voting
 from pb.voting.formats import get_format

@@ -9,11 +9,11 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from pb import limits
 from pb.audit import checkpoints, export, secrecy, signing
 from pb.audit import services as audit
 from pb.audit.bundle import CONFIG
 from pb.errors import DomainError, NotFound
-from pb.extensions import limiter
 from pb.labels import rule_text, tie_break_text
 from pb.public.services import visible_round
 from pb.results import engine
@@ -111,8 +111,7 @@ def board(round_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/rounds/<int:round_id>/bundle.zip")
-# Building a bundle serialises the whole audit log: one address may not keep the server at it.
-@limiter.limit("20 per minute")
+@limits.limit("bundle", methods=("GET",))
 def bundle(round_id: int):  # type: ignore[no-untyped-def]
     """The round's audit bundle (once its results are visible to you)."""
     round_ = visible_round(round_id)

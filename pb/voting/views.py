@@ -104,7 +104,8 @@ def _parse_quietly(round_: Round) -> Choices:
     kept: Choices = {}
     for item in services.ballot_items(round_):
         raw = (request.form.get(f"project-{item.id}") or "").strip()
-        if raw.isascii() and raw.isdigit() and 0 < int(raw) < 10**6:
+        # the length first: int() refuses strings over 4,300 digits (a 500, not a redisplay)
+        if raw.isascii() and raw.isdigit() and len(raw) <= 6 and 0 < int(raw) < 10**6:
             kept[item.id] = int(raw)
     return kept
 

@@ -69,6 +69,7 @@ def _paths() -> DemoSite:
         "propose": f"/rounds/{open_round.id}/proposals/new",
         "my-proposals": "/my/proposals",
         "account": "/account",
+        "change-password": "/account/password",
         "notifications": "/notifications",
         "thread-signed-in": f"/rounds/{open_round.id}/projects/{discussed}",
         "amend": f"/proposals/{discussed}/amendments/new",

@@ -39,9 +39,18 @@ def access_objects(setup: factories.RoundSetup, author: User) -> dict[str, int]:
     proposal: Proposal = setup.projects[0]
     comment = comments.post(proposal, author, "A first comment.")
     other = resident(setup)
-    amendment = Amendment(  # written directly: the matrix's round is past amending
+    amendment = pending_amendment(proposal, other)  # written directly: past amending
+    report = moderation.report(other, proposal, "Off topic.", comment=comment)
+    db.session.commit()
+    return {"comment_id": comment.id, "amendment_id": amendment.id, "report_id": report.id}
+
+
+def pending_amendment(proposal: Proposal, author: User) -> Amendment:
+    """An amendment awaiting the proposal author's decision, added without the services (which
+    refuse amendments outside the deliberation)."""
+    amendment = Amendment(
         proposal_id=proposal.id,
-        author_id=other.id,
+        author_id=author.id,
         title="A better title",
         description="A better description of the same project.",
         estimated_cost=proposal.estimated_cost,
@@ -50,6 +59,4 @@ def access_objects(setup: factories.RoundSetup, author: User) -> dict[str, int]:
         status=AmendmentStatus.PENDING,
     )
     db.session.add(amendment)
-    report = moderation.report(other, proposal, "Off topic.", comment=comment)
-    db.session.commit()
-    return {"comment_id": comment.id, "amendment_id": amendment.id, "report_id": report.id}
+    return amendment

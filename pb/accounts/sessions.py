@@ -1,0 +1,90 @@
+"""Signed-in sessions the server can end: one (signing out) or all of an account's.
+
+The cookie carries "user id:session key". Each request looks the pair up with the user in one
+query and writes nothing; signing in adds a row, signing out deletes it, and `revoke_sessions`
+deletes every row of an account (a password change or reset, a role change, a disabled account,
+"sign out everywhere"), so a copied cookie stops working at once.
+
+Expiry uses the real time, not the platform's simulated clock (`pb.clock`): tests that move a
+round through weeks of phases keep their people signed in, as people would be in real life.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, func, select
+
+from pb.accounts.models import User, UserSession
+from pb.db import utcnow
+from pb.extensions import db
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def open_session(user: User) -> str:
+    """Start a session for `user`; returns its key (set on `user`, so `get_id()` names it)."""
+    now = utcnow()
+    db.session.execute(  # forget this account's expired sessions while we are here
+        delete(UserSession).where(UserSession.user_id == user.id, UserSession.expires_at <= now)
+    )
+    key = secrets.token_urlsafe(32)
+    lifetime = timedelta(seconds=current_app.config["SESSION_ABSOLUTE_LIFETIME"])
+    db.session.add(
+        UserSession(user_id=user.id, key_hash=_hash(key), created_at=now, expires_at=now + lifetime)
+    )
+    db.session.flush()
+    user.session_key = key
+    return key
+
+
+def load_user(identity: str) -> User | None:
+    """Flask-Login's loader: the user of a live session named by the cookie, or None."""
+    user_id, _, key = identity.partition(":")
+    if not (user_id.isascii() and user_id.isdigit() and len(user_id) <= 10 and key):
+        return None
+    user = db.session.scalar(
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            User.id == int(user_id),
+            UserSession.key_hash == _hash(key),
+            UserSession.expires_at > utcnow(),
+        )
+    )
+    if user is not None:
+        user.session_key = key
+    return user
+
+
+def close_session(user: User) -> None:
+    """Sign out: the session this request was made in no longer exists."""
+    if user.session_key:
+        db.session.execute(
+            delete(UserSession).where(UserSession.key_hash == _hash(user.session_key))
+        )
+    user.session_key = ""
+
+
+def revoke_sessions(user: User) -> int:
+    """End every session of the account, everywhere; returns how many there were."""
+    result = db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    user.session_key = ""
+    return result.rowcount or 0
+
+
+def count_sessions(user: User) -> int:
+    """The account's live sessions (this one included)."""
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(UserSession)
+            .where(UserSession.user_id == user.id, UserSession.expires_at > utcnow())
+        )
+        or 0
+    )

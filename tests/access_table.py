@@ -1,0 +1,154 @@
+"""The exact outcome of every endpoint × role × phase cell of the access matrix.
+
+tests/test_access.py requests every route as a visitor and as each role, in a round of every
+phase where the route is about a round (`tests/access_world.py`), and compares each response
+with this table. Roles that pb/access.py POLICY does not allow are refused before any view
+runs: 403, or the sign-in page for a visitor; the table says what the *allowed* roles get.
+
+Adding a route: list it in POLICY, then add one line below, e.g.
+
+    "things.show": Expect(200, phases={Phase.DRAFT: 404}),
+
+Outcomes are a status code, or LOGIN (sent to sign in). A POST is sent with an empty form, so
+its outcome is usually the form's refusal (422, 400) or the state check (409): it proves the
+role got past the policy to the view. `phases` and `roles` override `default`; a role's entry
+may itself be an Expect by phase. `last=True` runs the cell after the others of its phase, for
+actions that change what other cells would see (deleting, signing out).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from pb.accounts.models import Role
+from pb.rounds.models import Phase
+
+LOGIN = "login"
+Outcome = int | str
+
+COUNCILLOR, OFFICER, AUDITOR, CITIZEN = Role.COUNCILLOR, Role.OFFICER, Role.AUDITOR, Role.CITIZEN
+DRAFT, PROPOSALS, DELIBERATION, REVIEW = (
+    Phase.DRAFT,
+    Phase.PROPOSALS,
+    Phase.DELIBERATION,
+    Phase.REVIEW,
+)
+VOTING, CLOSED, PUBLISHED = Phase.VOTING, Phase.CLOSED, Phase.PUBLISHED
+BEFORE_VOTING = (PROPOSALS, DELIBERATION, REVIEW)
+
+
+@dataclass(frozen=True)
+class Expect:
+    default: Outcome = 200
+    phases: Mapping[Phase, Outcome] = field(default_factory=dict)
+    roles: Mapping[Role | None, Outcome | Expect] = field(default_factory=dict)
+    last: bool = False
+
+    def outcome(self, role: Role | None, phase: Phase) -> Outcome:
+        for_role = self.roles.get(role)
+        if isinstance(for_role, Expect):
+            return for_role.outcome(role, phase)
+        if for_role is not None:
+            return for_role
+        return self.phases.get(phase, self.default)
+
+
+def only_in(outcome: Outcome, phases: tuple[Phase, ...], otherwise: Outcome) -> Expect:
+    return Expect(otherwise, {phase: outcome for phase in phases})
+
+
+# A round's public pages: hidden while it is a draft, except from its own ward's councillor.
+ROUND_PAGE = Expect(200, {DRAFT: 404}, {COUNCILLOR: 200})
+# Anything derived from the votes: public once published; councillors and auditors check it
+# from the close (pb.results.services.visible_to).
+RESULTS = Expect(
+    404,
+    {PUBLISHED: 200},
+    {
+        COUNCILLOR: only_in(200, (CLOSED, PUBLISHED), 404),
+        AUDITOR: only_in(200, (CLOSED, PUBLISHED), 404),
+    },
+)
+# Comments: their author may edit and delete them; to anyone else they are not there.
+AUTHOR_ONLY = {COUNCILLOR: 404, OFFICER: 404}
+
+EXPECTED: dict[str, Expect] = {
+    "static": Expect(),
+    # public pages
+    "public.home": Expect(),
+    "public.round": ROUND_PAGE,
+    "public.project": Expect(),
+    "public.set_language": Expect(302),
+    "results.show": RESULTS,
+    "proposals.index": ROUND_PAGE,
+    # accounts
+    "accounts.register": Expect(),
+    "accounts.login": Expect(),
+    "accounts.logout": Expect(302, last=True),
+    "accounts.profile": Expect(),
+    "accounts.change_password": Expect(),
+    "accounts.sign_out_everywhere": Expect(302, last=True),
+    # citizens (the matrix citizen wrote every proposal)
+    "proposals.new": Expect(200, {DRAFT: 404}),
+    "proposals.edit": Expect(409, {PROPOSALS: 200}),
+    "proposals.mine": Expect(),
+    "voting.ballot": Expect(200, {DRAFT: 404}),
+    "voting.review": Expect(422, {DRAFT: 404}),
+    "voting.cast": Expect(409, {DRAFT: 404, VOTING: 422}),
+    "voting.receipt": Expect(200, {DRAFT: 404}),
+    # officers
+    "proposals.review_queue": Expect(),
+    "proposals.review": Expect(),
+    # councillors (of the round's ward)
+    "rounds.index": Expect(),
+    "rounds.new": Expect(),
+    "rounds.edit": Expect(409, {DRAFT: 200, **{phase: 200 for phase in BEFORE_VOTING}}),
+    "rounds.show": Expect(),
+    "rounds.advance": Expect(409),
+    "content.round_translations": Expect(),
+    # auditors
+    "audit.log": Expect(),
+    "audit.chain": Expect(),
+    # transparency
+    "transparency.index": Expect(),
+    "transparency.checkpoints_json": Expect(),
+    "transparency.round_page": ROUND_PAGE,
+    "transparency.board": ROUND_PAGE,
+    "transparency.bundle": RESULTS,
+    "transparency.config": only_in(200, (VOTING, CLOSED, PUBLISHED), 404),
+    # admins
+    "admin.index": Expect(),
+    "admin.users": Expect(),
+    "admin.user": Expect(),
+    "admin.wards_index": Expect(),
+    "admin.ward_edit": Expect(),
+    "admin.postcodes": Expect(),
+    "admin.postcodes_apply": Expect(400),
+    # deliberation
+    "deliberation.search_page": Expect(),
+    "deliberation.history": Expect(),
+    "deliberation.amendment": Expect(),
+    "deliberation.comment_create": Expect(422),
+    "deliberation.comment_edit": Expect(200, roles=AUTHOR_ONLY),
+    "deliberation.comment_delete": Expect(302, roles=AUTHOR_ONLY, last=True),
+    "deliberation.comment_react": Expect(422),
+    "deliberation.support": only_in(302, (PROPOSALS, DELIBERATION), 409),
+    "deliberation.withdraw_support": only_in(302, (PROPOSALS, DELIBERATION), 409),
+    "deliberation.amendment_new": Expect(409),
+    "deliberation.amendment_decide": Expect(422),
+    "deliberation.report_proposal": Expect(),
+    "deliberation.report_comment": Expect(),
+    "deliberation.moderation_queue": Expect(),
+    "deliberation.moderation_hide": Expect(422),
+    "deliberation.moderation_restore": Expect(422),
+    # the ward's councillor dismisses the report; the officer then finds it already decided
+    "deliberation.moderation_dismiss": Expect(302, roles={OFFICER: 409}, last=True),
+    "deliberation.merge": Expect(200, {DRAFT: 404}),
+    "deliberation.notifications_list": Expect(),
+    "deliberation.notifications_read": Expect(302),
+    # JSON API
+    "api.rounds_index": Expect(),
+    "api.round_detail": ROUND_PAGE,
+    "api.round_results": RESULTS,
+}
