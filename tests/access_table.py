@@ -147,6 +147,12 @@ EXPECTED: dict[str, Expect] = {
     "deliberation.merge": Expect(200, {DRAFT: 404}),
     "deliberation.notifications_list": Expect(),
     "deliberation.notifications_read": Expect(302),
+    # operations: probes answer everyone; /metrics answers only METRICS_TOKEN's bearer (none is
+    # configured here); the development outbox is the admin's
+    "ops.healthz": Expect(),
+    "ops.readyz": Expect(),
+    "ops.prometheus": Expect(404),
+    "mail.outbox_page": Expect(),
     # JSON API
     "api.rounds_index": Expect(),
     "api.round_detail": ROUND_PAGE,

@@ -14,6 +14,7 @@ from flask import Flask, url_for
 from flask.testing import FlaskClient
 
 from pb.accounts.models import Role, User
+from pb.audit import keys
 from pb.db import utcnow
 from pb.deliberation.models import Comment, Report, ReportStatus
 from pb.extensions import db
@@ -39,6 +40,7 @@ class World:
 
 def build_world(phase: Phase) -> World:
     """Staff of one ward, a citizen living there, and a round of theirs in `phase`."""
+    keys.signing_key()  # made on first use outside production; /readyz answers 503 without it
     ward = factories.ward()
     people = {
         Role.COUNCILLOR: factories.user(Role.COUNCILLOR, wards_=[ward]),

@@ -1,7 +1,7 @@
 """Mail outbox: e-mail written in the transaction of the change, delivered by a worker.
 
 Revision ID: a1dd49814881
-Revises: e4f1a9c27b60
+Revises: e6fb1d9dc0c7
 Create Date: 2026-12-02 12:11:31.463533
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a1dd49814881'
-down_revision = 'e4f1a9c27b60'
+down_revision = 'e6fb1d9dc0c7'
 branch_labels = None
 depends_on = None
 
