@@ -26,6 +26,7 @@ BALLOTS_CSV = "ballots.csv"
 RESULTS = "results.json"
 LOG = "log.jsonl"
 CHECKPOINTS = "checkpoints.json"
+PAIRWISE_CSV = "pairwise.csv"  # instead of ballots.pb in a pairwise round (pb.audit.pairwise)
 CONTENT_FILES = (CONFIG, BALLOTS_PB, BALLOTS_CSV, RESULTS, LOG, CHECKPOINTS)
 BALLOT_COLUMNS = ("receipt", "ballot_id", "config_hash", "choices")
 RESULTS_FORMAT = "pb-results-1"
@@ -108,7 +109,7 @@ def read_bundle(source: bytes | str | Path) -> Bundle:
     listed = manifest.get("files")
     if not isinstance(listed, dict):
         raise BundleError(f"{MANIFEST}: no 'files' object")
-    for name in CONTENT_FILES:
+    for name in required_files(listed):
         if name not in listed:
             raise BundleError(f"{MANIFEST}: does not list {name}")
     for name in sorted(set(files) - {MANIFEST}):
@@ -120,6 +121,14 @@ def read_bundle(source: bytes | str | Path) -> Bundle:
         if sha256_bytes(files[name]) != expected:
             raise BundleError(f"{name}: its SHA-256 does not match the manifest (file altered)")
     return Bundle(manifest=manifest, files=files)
+
+
+def required_files(listed: Mapping[str, Any]) -> tuple[str, ...]:
+    """The files a bundle must hold. A pairwise round's bundle has pairwise.csv instead of
+    ballots.pb: pabulib has no pairwise type (pb.audit.pairwise)."""
+    if PAIRWISE_CSV in listed:
+        return tuple(name for name in CONTENT_FILES if name != BALLOTS_PB)
+    return CONTENT_FILES
 
 
 def _unpack(archive: zipfile.ZipFile) -> dict[str, bytes]:

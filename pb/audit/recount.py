@@ -26,6 +26,7 @@ from pb.allocation import (
     allocate,
 )
 from pb.allocation.pabulib import PabulibError, parse_string
+from pb.audit import pairwise
 from pb.audit.bundle import (
     BALLOT_COLUMNS,
     BALLOTS_CSV,
@@ -47,6 +48,7 @@ VOTE_TYPES_BY_FORMAT: Mapping[str, str] = {
     "knapsack": "approval",
     "ranked": "ordinal",
     "cumulative": "cumulative",
+    "pairwise": "pairwise",
 }
 HEX = frozenset("0123456789abcdef")
 
@@ -81,6 +83,8 @@ def engine_ballot(vote_type: str, choices: Mapping[int, int]) -> Any:
         return OrdinalBallot(tuple(str(pid) for pid, _ in sorted(choices.items(), key=_by_value)))
     if vote_type == "cumulative":
         return CumulativeBallot({str(pid): value for pid, value in choices.items()})
+    if vote_type == "pairwise":
+        return pairwise.engine_ballot(choices)
     return ApprovalBallot(frozenset(str(pid) for pid in choices))
 
 
@@ -117,9 +121,13 @@ def check_ballots(
         ballot_ids.add(ballot.ballot_id)
         items.append(ballot)
     ballots = Ballots(vote_type, items)
-    _check_pabulib(bundle, config, projects, ballots)
+    if vote_type == "pairwise":
+        ballots, other_file = _check_pairwise(bundle, ballots), pairwise.PAIRWISE_CSV
+    else:
+        _check_pabulib(bundle, config, projects, ballots)
+        other_file = BALLOTS_PB
     report.facts.append(
-        f"{BALLOTS_CSV}: {len(items)} ballots, each receipt matches its ballot; {BALLOTS_PB} "
+        f"{BALLOTS_CSV}: {len(items)} ballots, each receipt matches its ballot; {other_file} "
         "holds the same ballots"
     )
     return ballots
@@ -145,6 +153,8 @@ def _csv_ballot(
         raise VerificationFailed(f"{where}: cast under configuration {cast_under}, not this one")
     choices = _choices(choices_text, where, projects)
     problem = _value_problem(vote_type, list(choices.values()))
+    if problem is None and vote_type == "pairwise":
+        problem = _pairwise_problem(choices)
     if problem:
         raise VerificationFailed(f"{where}: {problem}")
     if receipt_of(config["round_id"], ballot_id, choices) != receipt:
@@ -176,6 +186,23 @@ def _choices(text: str, where: str, projects: Mapping[int, int]) -> dict[int, in
     return {pid: value for pid, value in pairs}
 
 
+def _check_pairwise(bundle: Bundle, ballots: Ballots) -> Ballots:
+    """pairwise.csv holds exactly the comparisons of ballots.csv; the recount reads them from
+    pairwise.csv (pabulib has no pairwise type: this file takes the place of ballots.pb)."""
+    if pairwise.PAIRWISE_CSV not in bundle.files:
+        raise VerificationFailed(f"{pairwise.PAIRWISE_CSV}: missing from a pairwise round's bundle")
+    text = bundle.text(pairwise.PAIRWISE_CSV)
+    try:
+        pairwise.same_ballots(text, [(b.receipt, b.choices) for b in ballots.items])
+        found = pairwise.read_csv(text)
+    except pairwise.PairwiseFormatError as error:
+        raise VerificationFailed(str(error)) from None
+    items = [
+        CastBallot(b.receipt, b.ballot_id, pairwise.encode(found[b.receipt])) for b in ballots.items
+    ]
+    return Ballots(ballots.vote_type, items)
+
+
 def _value_problem(vote_type: str, values: list[int]) -> str | None:
     if any(value < 1 for value in values):
         return "every value must be a positive integer"
@@ -183,6 +210,16 @@ def _value_problem(vote_type: str, values: list[int]) -> str | None:
         return "an approval ballot gives each chosen project the value 1"
     if vote_type == "ordinal" and sorted(values) != list(range(1, len(values) + 1)):
         return "a ranking must use the ranks 1, 2, 3... once each"
+    return None
+
+
+def _pairwise_problem(choices: dict[int, int]) -> str | None:
+    try:
+        if not choices:
+            return "a pairwise ballot answers at least one pair"
+        pairwise.decode(choices)
+    except pairwise.PairwiseFormatError as error:
+        return str(error)
     return None
 
 
