@@ -62,6 +62,11 @@ def decode(choices: Mapping[int, int]) -> list[Comparison]:
     return comparisons
 
 
+def preferred(choices: Mapping[int, int]) -> list[int]:
+    """The projects a stored ballot preferred (its "votes" on the results page)."""
+    return [pid for pid, value in choices.items() if value % 2 == 1]
+
+
 def engine_ballot(choices: Mapping[int, int]) -> PairwiseBallot:
     return PairwiseBallot(tuple((str(a), str(b)) for a, b in decode(choices)))
 

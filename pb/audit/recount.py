@@ -72,7 +72,10 @@ class Ballots:
         """Ballots naming each project (the results table's "votes")."""
         counts: dict[int, int] = {}
         for ballot in self.items:
-            for pid in ballot.choices:
+            named = ballot.choices
+            if self.vote_type == "pairwise":  # a pairwise ballot chose the preferred projects
+                named = dict.fromkeys(pairwise.preferred(ballot.choices), 1)
+            for pid in named:
                 counts[pid] = counts.get(pid, 0) + 1
         return counts
 

@@ -180,3 +180,14 @@ def test_a_pairwise_round_is_counted_with_its_rule(
     assert outcome is not None and outcome.rule == "pairwise-copeland"
     selected = [line.proposal_id for line in outcome.projects if line.funded]
     assert p[0] in selected and p[2] in selected and p[1] not in selected
+    votes = {line.proposal_id: line.votes for line in outcome.projects}
+    assert votes[p[0]] == 2 and votes[p[1]] == 0  # a pairwise ballot chose what it preferred
+    with factories.writing():
+        rounds.advance_phase(setup.round, actor=setup.councillor, now=closing)
+    client = app.test_client()
+    page = client.get(f"/rounds/{setup.round.id}/results").get_data(as_text=True)
+    assert "Score 5. Head to head: 1 won, 3 drawn, 0 lost." in page  # 0 beat 1 only
+    assert "Chosen in 2 of the 2 comparisons that showed it." in page
+    board = client.get(f"/rounds/{setup.round.id}/board").get_data(as_text=True)
+    first, second = (setup.projects[i].title for i in (0, 1))
+    assert f"{first} rather than {second}" in board
