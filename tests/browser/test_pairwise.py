@@ -122,6 +122,8 @@ def test_pairwise_pages_have_no_wcag_violations(
         check("results")
         page.goto(f"{site.base}/rounds/{published}/board")
         check("board")
+        page.goto(f"{site.base}/rounds/{published}/transparency")
+        check("transparency")
         sign_in(page, site, site.voter())
         page.goto(f"{site.base}/rounds/{site.rounds['pairwise']}/ballot")
         check("ballot")

@@ -191,3 +191,5 @@ def test_a_pairwise_round_is_counted_with_its_rule(
     board = client.get(f"/rounds/{setup.round.id}/board").get_data(as_text=True)
     first, second = (setup.projects[i].title for i in (0, 1))
     assert f"{first} rather than {second}" in board
+    how = client.get(f"/rounds/{setup.round.id}/transparency").get_data(as_text=True)
+    assert "pairwise.csv" in how and "pb tally ballots.pb" not in how
