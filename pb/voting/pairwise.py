@@ -60,11 +60,12 @@ def unsign(token: str, project_ids: Sequence[int]) -> list[tuple[int, int]]:
     except BadData:
         raise ValueError(_("The pairs on this ballot were changed. Please start again.")) from None
     known = set(project_ids)
-    pairs = [tuple(pair) for pair in raw] if isinstance(raw, list) else []
+    rows = raw if isinstance(raw, list) else []
+    pairs = [tuple(row) for row in rows if isinstance(row, list) and len(row) == 2]
     flat = [pid for pair in pairs for pid in pair]
     valid = (
         pairs
-        and all(len(pair) == 2 for pair in pairs)
+        and len(pairs) == len(rows)
         and all(type(pid) is int and pid in known for pid in flat)
         and len(set(flat)) == len(flat)
     )

@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from pb.audit.pairwise import PairwiseFormatError, decode, encode
+from pb.db import utcnow
 from pb.extensions import db
 from pb.rounds import services as rounds
 from pb.rounds.models import Phase
@@ -193,3 +194,97 @@ def test_a_pairwise_round_is_counted_with_its_rule(
     assert f"{first} rather than {second}" in board
     how = client.get(f"/rounds/{setup.round.id}/transparency").get_data(as_text=True)
     assert "pairwise.csv" in how and "pb tally ballots.pb" not in how
+
+
+def test_any_form_is_answered_without_a_server_error_and_writes_nothing_when_refused(
+    app: Flask, pairwise_round: factories.RoundSetup
+) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from pb.voting import pairwise
+
+    client = voter_client(app, pairwise_round)
+    round_id = pairwise_round.round.id
+    ids = [p.id for p in pairwise_round.projects]
+    with app.test_request_context():
+        tokens = [
+            pairwise.sign([(ids[0], ids[1]), (ids[2], ids[3])]),
+            pairwise.sign([(ids[0], ids[0])]),
+            pairwise.sign([]),
+            pairwise.sign([(ids[0], ids[1])])[:-2] + "xx",
+        ]
+    values = st.one_of(
+        st.sampled_from([*tokens, *map(str, ids), "skip", "", "0", "-1", "x" * 5000]),
+        st.text(max_size=30),
+    )
+    names = st.sampled_from(["pairs", "pair-1", "pair-2", "pair-3", f"project-{ids[0]}", "key"])
+
+    @settings(
+        max_examples=60,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(
+        fields=st.dictionaries(names, values, max_size=5),
+        step=st.sampled_from(["review", "cast", ""]),
+    )
+    def post(fields: dict[str, str], step: str) -> None:
+        before = factories.row_counts()
+        address = f"/rounds/{round_id}/ballot" + (f"/{step}" if step else "")
+        response = client.post(address, data=fields)
+        assert response.status_code < 500
+        if response.status_code >= 400:
+            assert factories.row_counts() == before
+
+    post()
+
+
+@pytest.mark.parametrize(
+    "rule, status", [("pairwise-copeland", 302), ("greedy", 422), ("equalshares/add1", 422)]
+)
+def test_a_councillor_sets_up_a_pairwise_round_with_its_number_of_pairs(
+    app: Flask, rule: str, status: int
+) -> None:
+    from pb.accounts.models import Role
+    from pb.rounds.models import Round
+
+    with factories.writing():
+        home = factories.ward()
+        councillor = factories.user(Role.COUNCILLOR, wards_=[home])
+        ward_id = home.id
+    client = app.test_client()
+    assert factories.login(client, councillor).status_code == 302
+    start = utcnow().replace(second=0, microsecond=0) + timedelta(days=1)
+    moment = lambda days: (start + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M")  # noqa: E731
+    form = {
+        "title": "Pairwise fund",
+        "description": "Which would you rather fund?",
+        "wards": [ward_id],
+        "budget": "1,000",
+        "currency": "GBP",
+        "proposals_open_at": moment(0),
+        "proposals_close_at": moment(7),
+        "voting_open_at": moment(14),
+        "voting_close_at": moment(21),
+        "categories": "Parks\nStreets",
+        "ballot_format": "pairwise",
+        "pairwise_pairs": "3",
+        "rule": rule,
+        "satisfaction": "",
+        "tie_break": "lexicographic",
+    }
+    response = client.post("/manage/rounds/new", data=form)
+    assert response.status_code == status, response.get_data(as_text=True)[:2000]
+    db.session.rollback()
+    saved = db.session.scalars(sa.select(Round).where(Round.title == "Pairwise fund")).all()
+    if status == 302:
+        assert [(r.ballot_format, r.ballot_params, r.rule) for r in saved] == [
+            ("pairwise", {"pairs": 3}, "pairwise-copeland")
+        ]
+        page = client.get(response.headers["Location"]).get_data(as_text=True)
+        assert "For each pair, choose the project you would rather fund" in page
+    else:
+        assert saved == []
+        assert "This rule cannot count this ballot format" in response.get_data(as_text=True)
