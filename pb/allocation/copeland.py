@@ -30,9 +30,8 @@ def pairwise_copeland(election: Election) -> Outcome:
 
     Ties in score go to the project earlier in the election's tie-break order.
     """
-    found = pairwise.records(election.instance, election.profile)
     details = {
         "scoring": "copeland: 2 points per head-to-head win, 1 per draw",
-        "pairwise": pairwise.records_json(found),
+        "pairwise": pairwise.records_json(election.pairwise_records),
     }
     return greedy_with(election, RULE, details)

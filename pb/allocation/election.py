@@ -68,7 +68,7 @@ class Election:
         if self.profile.vote_type in ("approval", "choose-1"):
             return {pid: self.votes.get(pid, 0) for pid in self.instance.project_ids}
         if self.profile.vote_type == PAIRWISE:
-            return pairwise.copeland_scores(self.instance, self.profile)
+            return {pid: record.score for pid, record in self.pairwise_records.items()}
         measure = score_measure(self.profile.vote_type, self.satisfaction)
         matrix = ballot_matrix(self.profile)
         if matrix is not None:
@@ -79,6 +79,11 @@ class Election:
             for pid, u in utilities.items():
                 totals[pid] += weight * u
         return {pid: normalize(total) for pid, total in totals.items()}
+
+    @cached_property
+    def pairwise_records(self) -> dict[str, pairwise.Record]:
+        """Pairwise ballots: every project's head-to-head record (`pb.allocation.pairwise`)."""
+        return pairwise.records(self.instance, self.profile)
 
     def by_priority(self, project_ids: list[str] | tuple[str, ...]) -> list[str]:
         return sorted(project_ids, key=self.priority.__getitem__)
