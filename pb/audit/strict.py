@@ -30,6 +30,12 @@ def check_canonical_line(line: str, entry: Any, number: int) -> None:
         )
 
 
+def check_log_text(text: str) -> None:
+    """log.jsonl: one entry per line, every line (the last too) ended by LF alone."""
+    if "\r" in text or not text.endswith("\n"):
+        raise VerificationFailed(f"{LOG}: every line must end with LF (\\n), the last one too")
+
+
 def check_line_ends(bundle: Bundle) -> None:
     """ballots.csv ends its lines with LF alone."""
     if "\r" in bundle.text(BALLOTS_CSV):

@@ -165,6 +165,8 @@ def _manifest_int(bundle: Bundle, name: str) -> int:
 def read_log(bundle: Bundle) -> Log:
     """Parse log.jsonl and check the whole chain from its genesis entry."""
     text = bundle.text(LOG)
+    if text:
+        strict.check_log_text(text)
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()

@@ -43,6 +43,10 @@ def spaced_log_line(files: Files) -> bytes:
     return _text(files, bundle.LOG, lambda text: text.replace('{"', '{ "', 1))
 
 
+def crlf_log(files: Files) -> bytes:
+    return _text(files, bundle.LOG, lambda text: text.replace("\n", "\r\n"))
+
+
 def extra_checkpoint_field(files: Files) -> bytes:
     signed = json.loads(files[bundle.CHECKPOINTS])
     signed[0]["key_id"] = "platform"
@@ -103,7 +107,10 @@ def no_checkpoints_v1(_files: Files) -> bytes:
 # rule number -> [(tampering, kept checkpoints?, the message pb verify must give)]
 CASES: dict[int, list[tuple[Callable[[Files], bytes], bool, str]]] = {
     1: [(bad_format, False, r"^manifest\.json: format 'pb-bundle-9', expected one of")],
-    2: [(spaced_log_line, False, r"^log\.jsonl line 1: not canonical JSON")],
+    2: [
+        (spaced_log_line, False, r"^log\.jsonl line 1: not canonical JSON"),
+        (crlf_log, False, r"^log\.jsonl: every line must end with LF"),
+    ],
     3: [(extra_checkpoint_field, False, r"^checkpoints\.json #1: .*fields no signature covers")],
     4: [(cut_unsigned_tail, False, r"^checkpoints\.json: no signed checkpoint covers the head")],
     5: [(lambda files: repack(files), True, r"^your checkpoint \d+:0{64}: the log's entry")],
