@@ -23,7 +23,7 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 
 from pb.allocation import PairwiseBallot
-from pb.audit.bundle import PAIRWISE_CSV
+from pb.audit.bundle import BALLOTS_PB, PAIRWISE_CSV
 
 COLUMNS = ("receipt", "preferred", "other")
 
@@ -119,6 +119,23 @@ def same_ballots(text: str, expected: Sequence[tuple[str, Mapping[int, int]]]) -
             )
     if text != write_csv(expected):
         raise PairwiseFormatError(f"{PAIRWISE_CSV}: not written in the documented form")
+
+
+def check_files(names: Iterable[str], vote_type: str) -> None:
+    """A pairwise round's bundle has pairwise.csv and no ballots.pb; any other round's bundle
+    has ballots.pb and no pairwise.csv (raises `PairwiseFormatError`)."""
+    present = set(names)
+    wanted, unwanted = (
+        (PAIRWISE_CSV, BALLOTS_PB) if vote_type == "pairwise" else (BALLOTS_PB, PAIRWISE_CSV)
+    )
+    if wanted not in present:
+        raise PairwiseFormatError(
+            f"{wanted}: missing from the bundle of a round with {vote_type} ballots"
+        )
+    if unwanted in present:
+        raise PairwiseFormatError(
+            f"{unwanted}: does not belong in the bundle of a round with {vote_type} ballots"
+        )
 
 
 def _is_id(cell: str) -> bool:

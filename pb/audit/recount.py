@@ -124,6 +124,10 @@ def check_ballots(
         ballot_ids.add(ballot.ballot_id)
         items.append(ballot)
     ballots = Ballots(vote_type, items)
+    try:
+        pairwise.check_files(bundle.files, vote_type)
+    except pairwise.PairwiseFormatError as error:
+        raise VerificationFailed(str(error)) from None
     if vote_type == "pairwise":
         ballots, other_file = _check_pairwise(bundle, ballots), pairwise.PAIRWISE_CSV
     else:
@@ -192,8 +196,6 @@ def _choices(text: str, where: str, projects: Mapping[int, int]) -> dict[int, in
 def _check_pairwise(bundle: Bundle, ballots: Ballots) -> Ballots:
     """pairwise.csv holds exactly the comparisons of ballots.csv; the recount reads them from
     pairwise.csv (pabulib has no pairwise type: this file takes the place of ballots.pb)."""
-    if pairwise.PAIRWISE_CSV not in bundle.files:
-        raise VerificationFailed(f"{pairwise.PAIRWISE_CSV}: missing from a pairwise round's bundle")
     text = bundle.text(pairwise.PAIRWISE_CSV)
     try:
         pairwise.same_ballots(text, [(b.receipt, b.choices) for b in ballots.items])

@@ -148,3 +148,23 @@ def test_a_stored_ballot_that_is_not_a_pairwise_ballot_is_caught(published: Publ
     files[bundle.BALLOTS_CSV] = buffer.getvalue().encode()
     with pytest.raises(VerificationFailed, match=r"values 1, 2, \.\.\., 2m"):
         verify_bundle(repack(files))
+
+
+def test_a_pabulib_file_in_a_pairwise_bundle_is_refused(published: Published) -> None:
+    files = unpack(published.data)
+    files[bundle.BALLOTS_PB] = b"META\nkey;value\n"
+    with pytest.raises(
+        VerificationFailed,
+        match=r"ballots\.pb: does not belong in the bundle of a round with pairwise",
+    ):
+        verify_bundle(repack(files))
+
+
+def test_pairwise_csv_in_another_rounds_bundle_is_refused(app: Flask) -> None:
+    files = unpack(run_round([{0: 1}, {1: 1}]).data)
+    files[bundle.PAIRWISE_CSV] = b"receipt,preferred,other\n"
+    with pytest.raises(
+        VerificationFailed,
+        match=r"pairwise\.csv: does not belong in the bundle of a round with approval",
+    ):
+        verify_bundle(repack(files))
