@@ -1,0 +1,116 @@
+"""The voters of one election as the measures see them, built once and shared by every rule.
+
+Each distinct ballot is a row: its weight (voters) and the projects it chose. Per outcome the
+measures need, for every row, how many funded projects it chose and what they cost; and the
+EJR check needs sets of voters as bitsets (a row of weight w is w consecutive bits).
+
+With NumPy (`use_numpy=None`: when installed) the rows are also a boolean matrix rows x projects
+and both are computed from it: a matrix product and `packbits`, a few milliseconds for the
+90,000 voters of Łódź 2022 where the plain loops take a few hundred. Both ways give the same
+numbers (`tests/allocation/test_analysis.py` compares them); NumPy is used only for whole-number
+costs whose sums fit in 63 bits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from pb.allocation.numbers import Number
+from pb.allocation.types import Instance, Profile
+
+try:
+    import numpy as _np
+except ImportError:  # pragma: no cover - exercised by running without NumPy
+    _np = None
+
+Row = tuple[int, int, Number]
+"""(voters, funded projects they chose, the cost of those projects)."""
+
+
+class VoterView:
+    """Rows of (weight, chosen projects) of a profile, with optional NumPy arrays."""
+
+    def __init__(self, instance: Instance, profile: Profile, *, use_numpy: bool | None = None):
+        self.instance = instance
+        self.weights = [weight for weight, _ballot in profile.distinct]
+        self.chosen = [frozenset(ballot.supported()) for _weight, ballot in profile.distinct]
+        self.voters = sum(self.weights)
+        self.starts = [0] * len(self.weights)  # the first bit of each row
+        for row in range(1, len(self.weights)):
+            self.starts[row] = self.starts[row - 1] + self.weights[row - 1]
+        self.categories = {project.id: project.categories for project in instance.projects}
+        self._group_voters: dict[int, dict[str, int]] = {}
+        self.costs = [project.cost for project in instance.projects]
+        self.column = {pid: index for index, pid in enumerate(instance.project_ids)}
+        if use_numpy is None:
+            use_numpy = _np is not None
+        whole = all(type(cost) is int for cost in self.costs)
+        small = sum(self.costs) < 2**62
+        self.matrix = self._matrix() if use_numpy and _np is not None and whole and small else None
+
+    def _matrix(self):  # type: ignore[no-untyped-def]
+        rows = [r for r, chosen in enumerate(self.chosen) for _pid in chosen]
+        columns = [self.column[pid] for chosen in self.chosen for pid in chosen]
+        matrix = _np.zeros((len(self.chosen), len(self.costs)), dtype=_np.int64)
+        matrix[rows, columns] = 1
+        return matrix
+
+    def rows(self, selected: Iterable[str]) -> list[Row]:
+        """(weight, funded projects chosen, their cost) per distinct ballot."""
+        funded = frozenset(selected)
+        if self.matrix is not None:
+            flags = _np.zeros(len(self.costs), dtype=_np.int64)
+            flags[[self.column[pid] for pid in funded]] = 1
+            counts = (self.matrix @ flags).tolist()
+            spent = (self.matrix @ (flags * _np.array(self.costs, dtype=_np.int64))).tolist()
+            return list(zip(self.weights, counts, spent, strict=True))
+        cost = dict(zip(self.instance.project_ids, self.costs, strict=True))
+        result = []
+        for weight, chosen in zip(self.weights, self.chosen, strict=True):
+            mine = chosen & funded
+            result.append((weight, len(mine), sum(cost[pid] for pid in mine)))
+        return result
+
+    def group_voters(self, groups: Mapping[str, Sequence[str]]) -> dict[str, int]:
+        """Group name -> voters who chose at least one project of the group (cached by the
+        identity of `groups`: the measures of every rule ask with the same mapping)."""
+        cached = self._group_voters.get(id(groups))
+        if cached is not None:
+            return cached
+        counts: dict[str, int] = {}
+        for weight, chosen in zip(self.weights, self.chosen, strict=True):
+            for name in {name for pid in chosen for name in groups.get(pid, ())}:
+                counts[name] = counts.get(name, 0) + weight
+        self._group_voters[id(groups)] = counts
+        return counts
+
+    def supporter_masks(self) -> dict[str, int]:
+        """Project id -> bitset of the voters who chose it."""
+        if self.matrix is not None:
+            return {
+                pid: self._mask_numpy(self.matrix[:, index].astype(bool))
+                for pid, index in self.column.items()
+            }
+        rows: dict[str, list[int]] = {pid: [] for pid in self.column}
+        for row, chosen in enumerate(self.chosen):
+            for pid in chosen:
+                rows[pid].append(row)
+        return {pid: self.mask(found) for pid, found in rows.items()}
+
+    def mask(self, rows: Sequence[int]) -> int:
+        """The bitset of the voters of these rows."""
+        if not rows:
+            return 0
+        if self.matrix is not None:
+            flags = _np.zeros(len(self.weights), dtype=bool)
+            flags[list(rows)] = True
+            return self._mask_numpy(flags)
+        buffer = bytearray((self.voters + 7) // 8)
+        for row in rows:
+            for bit in range(self.starts[row], self.starts[row] + self.weights[row]):
+                buffer[bit >> 3] |= 1 << (bit & 7)
+        return int.from_bytes(buffer, "little")
+
+    def _mask_numpy(self, flags) -> int:  # type: ignore[no-untyped-def]
+        bits = _np.repeat(flags, self.weights)
+        return int.from_bytes(_np.packbits(bits, bitorder="little").tobytes(), "little")
