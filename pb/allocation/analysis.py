@@ -20,7 +20,7 @@ means the project is on their ballot: approved, ranked, or given points (`Ballot
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -30,10 +30,7 @@ from pb.allocation.numbers import Number
 from pb.allocation.outcome import Outcome
 from pb.allocation.satisfaction import SATISFACTIONS
 from pb.allocation.types import Instance, Profile
-from pb.allocation.voters import Row, VoterView
-
-Weighted = list[tuple[int, Number]]
-"""(voters, value) pairs: a distribution of a per-voter quantity."""
+from pb.allocation.voters import VoterView, Weighted
 
 
 def mean(values: Weighted) -> Fraction:
@@ -144,16 +141,16 @@ def _float(value: Number | None) -> float | None:
 
 
 def rule_satisfaction(
-    profile: Profile, instance: Instance, outcome: Outcome, rows: list[Row]
+    profile: Profile, instance: Instance, outcome: Outcome, cardinality: Weighted, money: Weighted
 ) -> Fraction | None:
     """Mean satisfaction under the outcome's own satisfaction measure (None without one)."""
     spec = SATISFACTIONS.get(outcome.satisfaction or "")
     if spec is None or profile.vote_type not in spec.vote_types:
         return None
-    if spec.name == "cardinality":  # the same numbers as `rows`, without a pass over ballots
-        return mean([(weight, count) for weight, count, _cost in rows])
+    if spec.name == "cardinality":  # the distributions at hand, without a pass over ballots
+        return mean(cardinality)
     if spec.name == "cost":
-        return mean([(weight, cost) for weight, _count, cost in rows])
+        return mean(money)
     funded = frozenset(outcome.selected)
     values: Weighted = []
     for weight, ballot in profile.distinct:
@@ -199,14 +196,6 @@ def category_shares(
     return tuple(shares)
 
 
-def _distribution(pairs: Iterable[tuple[int, Number]]) -> Weighted:
-    """Merge equal values (a handful of distinct values for 90,000 voters, usually)."""
-    merged: dict[Number, int] = {}
-    for weight, value in pairs:
-        merged[value] = merged.get(value, 0) + weight
-    return [(weight, value) for value, weight in merged.items()]
-
-
 def measure(
     instance: Instance,
     profile: Profile,
@@ -218,10 +207,8 @@ def measure(
     """Every measure of `outcome` on this election (see the module docstring). `context`: the
     election's voters, built once when several outcomes of one election are measured."""
     context = context or EjrContext(VoterView(instance, profile))
-    rows = context.view.rows(outcome.selected)
-    cardinality = _distribution((w, count) for w, count, _cost in rows)
-    # money, not yet divided by the budget: the Gini coefficient does not change with the scale
-    money = _distribution((w, spent) for w, _count, spent in rows)
+    # money not yet divided by the budget: the Gini coefficient does not change with the scale
+    cardinality, money = context.view.distributions(outcome.selected)
     per_budget = Fraction(1, 1) / instance.budget if instance.budget else Fraction(0)
     reached = sum(w for w, count in cardinality if count)
     voters = sum(w for w, _count in cardinality)
@@ -231,7 +218,7 @@ def measure(
         median_satisfaction_cardinality=median(cardinality),
         mean_satisfaction_cost=mean(money) * per_budget,
         median_satisfaction_cost=median(money) * per_budget,
-        mean_satisfaction_rule=rule_satisfaction(profile, instance, outcome, rows),
+        mean_satisfaction_rule=rule_satisfaction(profile, instance, outcome, cardinality, money),
         gini_cardinality=gini(cardinality),
         gini_cost=gini(money),
         ejr=ejr_up_to_one(

@@ -62,17 +62,7 @@ class EjrContext:
     def levels(self, funded: frozenset[str]) -> tuple[int, list[int]]:
         """(voters who could be unhappy about some T, voters with at most k approved funded
         projects for each k) as bitsets, for the outcome `funded`."""
-        by_level: dict[int, list[int]] = {}
-        possible: list[int] = []
-        for row, (_weight, got, _cost) in enumerate(self.view.rows(funded)):
-            by_level.setdefault(got, []).append(row)
-            if got <= len(self.view.chosen[row]) - 2:
-                possible.append(row)
-        at_most, running = [], 0
-        for level in range(max(by_level, default=0) + 1):
-            running |= self.view.mask(by_level.get(level, []))
-            at_most.append(running)
-        return self.view.mask(possible), at_most
+        return self.view.level_masks(funded)
 
 
 def ejr_up_to_one(

@@ -8,7 +8,7 @@ With NumPy (`use_numpy=None`: when installed) the rows are also a boolean matrix
 and both are computed from it: a matrix product and `packbits`, a few milliseconds for the
 90,000 voters of Łódź 2022 where the plain loops take a few hundred. Both ways give the same
 numbers (`tests/allocation/test_analysis.py` compares them); NumPy is used only for whole-number
-costs whose sums fit in 63 bits.
+costs whose sums are exact in float64 (below 2**53).
 """
 
 from __future__ import annotations
@@ -25,6 +25,16 @@ except ImportError:  # pragma: no cover - exercised by running without NumPy
 
 Row = tuple[int, int, Number]
 """(voters, funded projects they chose, the cost of those projects)."""
+Weighted = list[tuple[int, Number]]
+"""(voters, value) pairs: a distribution of a per-voter quantity."""
+
+
+def _merge(pairs: Iterable[tuple[int, Number]]) -> Weighted:
+    """Merge equal values (a handful of distinct values for 90,000 voters, usually)."""
+    merged: dict[Number, int] = {}
+    for weight, value in pairs:
+        merged[value] = merged.get(value, 0) + weight
+    return [(weight, value) for value, weight in merged.items()]
 
 
 class VoterView:
@@ -45,31 +55,90 @@ class VoterView:
         if use_numpy is None:
             use_numpy = _np is not None
         whole = all(type(cost) is int for cost in self.costs)
-        small = sum(self.costs) < 2**62
+        small = sum(self.costs) < 2**53  # sums of costs stay exact in float64
+        self._last = None
         self.matrix = self._matrix() if use_numpy and _np is not None and whole and small else None
+        if self.matrix is not None:
+            self._cost_array = _np.array(self.costs, dtype=_np.float64)
+            self._weight_array = _np.array(self.weights, dtype=_np.float64)  # exact below 2**53
+            self._lengths = self.matrix.sum(axis=1, dtype=_np.int64)
 
     def _matrix(self):  # type: ignore[no-untyped-def]
+        """The rows x projects 0/1 matrix, and its non-zero entries as (row, column) arrays."""
         rows = [r for r, chosen in enumerate(self.chosen) for _pid in chosen]
         columns = [self.column[pid] for chosen in self.chosen for pid in chosen]
-        matrix = _np.zeros((len(self.chosen), len(self.costs)), dtype=_np.int64)
-        matrix[rows, columns] = 1
+        self._rows = _np.array(rows, dtype=_np.intp)
+        self._columns = _np.array(columns, dtype=_np.intp)
+        matrix = _np.zeros((len(self.chosen), len(self.costs)), dtype=bool)
+        matrix[rows, columns] = True
         return matrix
 
     def rows(self, selected: Iterable[str]) -> list[Row]:
         """(weight, funded projects chosen, their cost) per distinct ballot."""
         funded = frozenset(selected)
         if self.matrix is not None:
-            flags = _np.zeros(len(self.costs), dtype=_np.int64)
-            flags[[self.column[pid] for pid in funded]] = 1
-            counts = (self.matrix @ flags).tolist()
-            spent = (self.matrix @ (flags * _np.array(self.costs, dtype=_np.int64))).tolist()
-            return list(zip(self.weights, counts, spent, strict=True))
+            counts, spent = self._products(funded)
+            return list(zip(self.weights, counts.tolist(), spent.tolist(), strict=True))
         cost = dict(zip(self.instance.project_ids, self.costs, strict=True))
         result = []
         for weight, chosen in zip(self.weights, self.chosen, strict=True):
             mine = chosen & funded
             result.append((weight, len(mine), sum(cost[pid] for pid in mine)))
         return result
+
+    def _products(self, funded: frozenset[str]):  # type: ignore[no-untyped-def]
+        """NumPy: (funded projects chosen, their cost) per row, as int arrays (the last answer
+        is kept: the measures and the EJR check of one outcome both ask)."""
+        if self._last is not None and self._last[0] == funded:
+            return self._last[1]
+        flags = _np.zeros(len(self.costs), dtype=_np.float64)
+        flags[[self.column[pid] for pid in funded]] = 1
+        size = len(self.chosen)
+        counts = _np.bincount(self._rows, weights=flags[self._columns], minlength=size)
+        paid = (flags * self._cost_array)[self._columns]
+        spent = _np.bincount(self._rows, weights=paid, minlength=size)
+        answer = counts.astype(_np.int64), spent.astype(_np.int64)
+        self._last = (funded, answer)
+        return answer
+
+    def distributions(self, selected: Iterable[str]) -> tuple[Weighted, Weighted]:
+        """(voters per number of funded projects chosen, voters per cost of those projects):
+        [(voters, value), ...] with each value once."""
+        funded = frozenset(selected)
+        if self.matrix is None:
+            rows = self.rows(funded)
+            return (
+                _merge((w, count) for w, count, _cost in rows),
+                _merge((w, cost) for w, _count, cost in rows),
+            )
+        counts, spent = self._products(funded)
+        return self._merge_numpy(counts), self._merge_numpy(spent)
+
+    def _merge_numpy(self, values) -> Weighted:  # type: ignore[no-untyped-def]
+        unique, inverse = _np.unique(values, return_inverse=True)
+        voters = _np.bincount(inverse, weights=self._weight_array, minlength=len(unique))
+        return [(int(w), int(v)) for w, v in zip(voters.tolist(), unique.tolist(), strict=True)]
+
+    def level_masks(self, selected: Iterable[str]) -> tuple[int, list[int]]:
+        """(voters who chose at least two more projects than were funded among them, and for
+        each k the voters with at most k funded projects chosen) as bitsets (the EJR check)."""
+        funded = frozenset(selected)
+        if self.matrix is not None:
+            counts, _spent = self._products(funded)
+            top = int(counts.max(initial=0))
+            at_most = [self._mask_numpy(counts <= level) for level in range(top + 1)]
+            return self._mask_numpy(counts <= self._lengths - 2), at_most
+        by_level: dict[int, list[int]] = {}
+        possible: list[int] = []
+        for row, (_weight, got, _cost) in enumerate(self.rows(funded)):
+            by_level.setdefault(got, []).append(row)
+            if got <= len(self.chosen[row]) - 2:
+                possible.append(row)
+        at_most, running = [], 0
+        for level in range(max(by_level, default=0) + 1):
+            running |= self.mask(by_level.get(level, []))
+            at_most.append(running)
+        return self.mask(possible), at_most
 
     def group_voters(self, groups: Mapping[str, Sequence[str]]) -> dict[str, int]:
         """Group name -> voters who chose at least one project of the group (cached by the
@@ -88,8 +157,7 @@ class VoterView:
         """Project id -> bitset of the voters who chose it."""
         if self.matrix is not None:
             return {
-                pid: self._mask_numpy(self.matrix[:, index].astype(bool))
-                for pid, index in self.column.items()
+                pid: self._mask_numpy(self.matrix[:, index]) for pid, index in self.column.items()
             }
         rows: dict[str, list[int]] = {pid: [] for pid in self.column}
         for row, chosen in enumerate(self.chosen):

@@ -115,6 +115,10 @@ def test_numpy_and_plain_views_give_the_same_numbers(path) -> None:  # type: ign
     fast = VoterView(instance, profile, use_numpy=True)
     plain = VoterView(instance, profile, use_numpy=False)
     assert fast.rows(selected) == plain.rows(selected)
+    assert [sorted(d) for d in fast.distributions(selected)] == [
+        sorted(d) for d in plain.distributions(selected)
+    ]
+    assert fast.level_masks(selected) == plain.level_masks(selected)
     assert fast.supporter_masks() == plain.supporter_masks()
     assert fast.mask([0, len(fast.weights) - 1]) == plain.mask([0, len(plain.weights) - 1])
 
