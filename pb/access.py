@@ -36,6 +36,9 @@ POLICY: dict[str, frozenset[Role]] = {
     "public.project": PUBLIC,
     "public.set_language": PUBLIC,
     "results.show": PUBLIC,  # the service hides unpublished results from the public
+    "compare.round_page": PUBLIC,  # same policy as results (results.services.visible_to)
+    "compare.round_csv": PUBLIC,
+    "compare.upload": PUBLIC,  # any pabulib file: read in memory, never stored
     "proposals.index": PUBLIC,
     # accounts
     "accounts.register": PUBLIC,

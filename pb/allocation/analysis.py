@@ -160,28 +160,21 @@ def rule_satisfaction(
 
 
 def category_shares(
-    view: VoterView,
+    instance: Instance,
     selected: Sequence[str],
-    groups: Mapping[str, Sequence[str]] | None = None,
-    voter_counts: Mapping[str, int] | None = None,
+    groups: Mapping[str, Sequence[str]],
+    voters_of: Mapping[str, int],
+    voters: int,
 ) -> tuple[GroupShare, ...]:
-    """Funding and voters per group, in order of the groups' first appearance.
+    """Funding and voters per group (a category, a ward...), in order of first appearance.
 
-    `groups`: project id -> its groups (default: the projects' categories). `voter_counts`: voters
-    per group counted elsewhere (e.g. residents of each ward who took part); without it a group's
-    voters are those who chose at least one of its projects."""
-    instance = view.instance
-    groups = view.categories if groups is None else groups
+    `groups`: project id -> its groups. `voters_of`: voters per group, e.g. those who chose at
+    least one of its projects (`VoterView.group_voters`), or residents of each ward who took
+    part; `voters`: all voters."""
     every = (name for pid in instance.project_ids for name in groups.get(pid, ()))
     names = list(dict.fromkeys(every))
-    if not names:
-        return ()
     funded = set(selected)
     spent = sum(instance.by_id[pid].cost for pid in funded)
-    if voter_counts is None:
-        voters, chose = view.voters, view.group_voters(groups)
-    else:
-        voters, chose = sum(voter_counts.values()), dict(voter_counts)
     shares = []
     for name in names:
         cost = sum(instance.by_id[pid].cost for pid in funded if name in groups.get(pid, ()))
@@ -190,7 +183,7 @@ def category_shares(
                 name,
                 cost,
                 Fraction(cost, 1) / spent if spent else Fraction(0),
-                Fraction(chose.get(name, 0), voters) if voters else Fraction(0),
+                Fraction(voters_of.get(name, 0), voters) if voters else Fraction(0),
             )
         )
     return tuple(shares)
@@ -228,5 +221,11 @@ def measure(
             node_limit=ejr_node_limit,
             context=context,
         ),
-        categories=category_shares(context.view, outcome.selected),
+        categories=category_shares(
+            instance,
+            outcome.selected,
+            context.view.categories,
+            context.view.group_voters(context.view.categories),
+            context.view.voters,
+        ),
     )

@@ -107,10 +107,12 @@ def compare(
     ]
 
 
-def _worker(connection: Any, instance: Instance, profile: Profile, rules: Sequence[str]) -> None:
+def _worker(
+    connection: Any, instance: Instance, profile: Profile, rules: Sequence[str], options: dict
+) -> None:
     context = _context(instance, profile)
     for rule in rules:
-        result = compare_one(instance, profile, rule, context=context)
+        result = compare_one(instance, profile, rule, context=context, **options)
         outcome = result.outcome.to_json() if result.outcome else None
         connection.send((result.status, outcome, result.measures, result.message, result.seconds))
     connection.close()
@@ -122,16 +124,19 @@ def compare_within(
     rules: Iterable[str] | None = None,
     *,
     seconds_per_rule: float = 10.0,
+    tie_break: str = "lexicographic",
+    seed: int | str | None = None,
 ) -> list[RuleComparison]:
-    """Like `compare` (lexicographic tie-break), each rule within `seconds_per_rule` of wall
-    time, in forked child processes; a rule over budget is reported as `over_budget`."""
+    """Like `compare`, each rule within `seconds_per_rule` of wall time, in forked child
+    processes; a rule over budget is reported as `over_budget`."""
+    options = {"tie_break": tie_break, "seed": seed}
     pending = list(rules) if rules is not None else applicable_rules(instance, profile)
     results: list[RuleComparison] = []
     context = multiprocessing.get_context("fork")
     while pending:
         receiver, sender = context.Pipe(duplex=False)
         child = context.Process(
-            target=_worker, args=(sender, instance, profile, pending), daemon=True
+            target=_worker, args=(sender, instance, profile, pending, options), daemon=True
         )
         child.start()
         sender.close()
