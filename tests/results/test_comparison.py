@@ -7,6 +7,8 @@ import csv
 import io
 
 from flask import Flask
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import EnvironBuilder, encode_multipart
 
 from pb.accounts.models import Role
 from pb.allocation import allocate
@@ -92,3 +94,19 @@ def test_junk_uploads_are_refused_with_a_clear_4xx(app: Flask) -> None:
         response = upload(client, data, name)
         assert response.status_code == 422, name
     assert upload(client, b"", "empty.pb").status_code == 422
+
+
+def test_a_large_upload_never_touches_the_disk(app: Flask) -> None:
+    """Werkzeug would spool a file over 500 kB to a temporary file; ours stay in memory."""
+    boundary, body = encode_multipart(
+        MultiDict({"file": FileStorage(io.BytesIO(b"x" * 600_000), "big.pb")})
+    )
+    builder = EnvironBuilder(
+        path="/compare",
+        method="POST",
+        input_stream=io.BytesIO(body),
+        content_type=f"multipart/form-data; boundary={boundary}",
+        content_length=len(body),
+    )
+    request = app.request_class(builder.get_environ())
+    assert isinstance(request.files["file"].stream, io.BytesIO)
