@@ -38,7 +38,8 @@ POLICY: dict[str, frozenset[Role]] = {
     "results.show": PUBLIC,  # the service hides unpublished results from the public
     "compare.round_page": PUBLIC,  # same policy as results (results.services.visible_to)
     "compare.round_csv": PUBLIC,
-    "compare.upload": PUBLIC,  # any pabulib file: read in memory, never stored
+    "compare.upload": PUBLIC,
+    "compare.rules": PUBLIC,  # any pabulib file: read in memory, never stored
     "proposals.index": PUBLIC,
     # accounts
     "accounts.register": PUBLIC,

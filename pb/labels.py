@@ -140,4 +140,6 @@ def init_app(app: Flask) -> None:
         role_label=lambda role: ROLE_LABELS[Role(role)],
         phase_label=lambda phase: PHASE_LABELS[Phase(phase)],
         status_label=lambda status: STATUS_LABELS[ProposalStatus(status)],
+        rule_label=rule_label,
+        tie_break_label=tie_break_label,
     )

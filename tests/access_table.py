@@ -119,6 +119,7 @@ EXPECTED: dict[str, Expect] = {
     "compare.round_page": RESULTS,
     "compare.round_csv": RESULTS,
     "compare.upload": Expect(),
+    "compare.rules": Expect(),
     "transparency.config": only_in(200, (VOTING, CLOSED, PUBLISHED), 404),
     # admins
     "admin.index": Expect(),

@@ -15,7 +15,8 @@ from pb.errors import DomainError
 from pb.forms import accepts_files, apply_error
 from pb.i18n import text_direction
 from pb.public.services import visible_round
-from pb.results import charts, comparison
+from pb.results import charts, comparison, engine
+from pb.voting.formats import BALLOT_FORMATS
 
 bp = Blueprint("compare", __name__)
 
@@ -78,6 +79,16 @@ def round_csv(round_id: int):  # type: ignore[no-untyped-def]
     """The round's comparison as CSV (one line per rule)."""
     round_ = visible_round(round_id)
     return _csv(comparison.for_round(round_, current_user), f"round-{round_id}-rules.csv")
+
+
+@bp.get("/rules")
+def rules():  # type: ignore[no-untyped-def]
+    """Every counting rule in plain words, with the ballot formats it can count."""
+    rules = [
+        (rule, [str(BALLOT_FORMATS[name].label) for name in rule.formats])
+        for rule in engine.rule_options()
+    ]
+    return render_template("compare/rules.html", rules=rules)
 
 
 @bp.route("/compare", methods=["GET", "POST"])

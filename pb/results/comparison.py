@@ -30,7 +30,10 @@ from pb.i18n import format_money, format_number, localised
 from pb.labels import rule_label, rule_text
 from pb.proposals.models import Proposal
 from pb.results import charts, engine, services
+from pb.results.models import Result
+from pb.rounds.models import Round
 from pb.voting import services as voting
+from pb.wards.models import Ward
 
 SECONDS_PER_RULE = 10.0
 """Wall time each rule may take (exact max welfare can take hours on a crafted file)."""
@@ -105,6 +108,22 @@ def for_round(round_: Any, user: Any) -> Comparison:
         config["rule"],
         _round_money(round_.currency)(instance.budget),
     )
+
+
+def past_round(ward_ids: Sequence[int], user: Any, exclude: int | None = None) -> Any:
+    """The latest counted round of one of these wards whose results `user` may see (for "see
+    how each rule would have decided last year"), or None."""
+    query = (
+        select(Round)
+        .join(Round.wards)
+        .join(Result, Result.round_id == Round.id)
+        .where(Ward.id.in_(list(ward_ids)), Round.id != (exclude or 0))
+        .order_by(Round.voting_close_at.desc())
+    )
+    for round_ in db.session.scalars(query).unique():
+        if services.visible_to(round_, user):
+            return round_
+    return None
 
 
 def for_upload(data: bytes) -> Comparison:
