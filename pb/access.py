@@ -36,6 +36,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "public.project": PUBLIC,
     "public.set_language": PUBLIC,
     "results.show": PUBLIC,  # the service hides unpublished results from the public
+    "results.why": PUBLIC,  # same policy as results; reads no ballot, stores nothing
     "compare.round_page": PUBLIC,  # same policy as results (results.services.visible_to)
     "compare.round_csv": PUBLIC,
     "compare.upload": PUBLIC,

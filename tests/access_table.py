@@ -116,6 +116,7 @@ EXPECTED: dict[str, Expect] = {
     "transparency.round_page": ROUND_PAGE,
     "transparency.board": ROUND_PAGE,
     "transparency.bundle": RESULTS,
+    "results.why": RESULTS,
     "compare.round_page": RESULTS,
     "compare.round_csv": RESULTS,
     "compare.upload": Expect(),
