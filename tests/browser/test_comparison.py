@@ -7,10 +7,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from pb.accounts.models import Role
+from pb.extensions import db
+from pb.wards.models import Ward
+from tests import factories
 from tests.allocation.conftest import LOCAL_PABULIB
-from tests.browser.conftest import DESKTOP, PHONE, Site, axe_page, screenshot
+from tests.browser.conftest import DESKTOP, PHONE, Site, axe_page, screenshot, sign_in
 from tests.browser.test_accessibility import LOCALES, audit
+from tests.conftest import make_app
 
 pytestmark = pytest.mark.browser
 SIZES = {"phone": PHONE, "desktop": DESKTOP}
@@ -52,4 +58,34 @@ def test_comparison_and_explanation_have_no_wcag_violations(
         page.click("#submit")
         page.wait_for_selector("#table-heading")
         check("upload-compared")
+    assert problems == [], "\n".join(problems)
+
+
+def councillor_of_riverside(site: Site) -> str:
+    """A councillor of the seeded ward, added to the running site's database."""
+    app = make_app(site.database_url)
+    with app.app_context():
+        home = db.session.scalar(select(Ward).where(Ward.code == "RV"))
+        email = factories.user(Role.COUNCILLOR, wards_=[home]).email
+        db.session.commit()
+        db.engine.dispose()
+    return email
+
+
+@pytest.mark.parametrize("lang", sorted(LOCALES))
+def test_the_round_form_offers_the_rules_of_the_chosen_format(
+    browser: Any, site: Site, lang: str
+) -> None:
+    with axe_page(browser, DESKTOP, LOCALES[lang]) as page:
+        sign_in(page, site, councillor_of_riverside(site))
+        page.goto(site.base + "/manage/rounds/new")
+        phragmen = page.locator(".rule-option", has=page.locator("input[value='phragmen']"))
+        assert phragmen.is_visible()  # approval, the default format
+        page.check("#format-ranked")
+        assert not phragmen.is_visible()  # Phragmén cannot count rankings
+        equal_shares = page.locator(".rule-option", has=page.locator("input[value='equalshares']"))
+        assert equal_shares.is_visible()
+        assert page.locator("a[href*='compare']").count() >= 1  # last year's comparison
+        problems = audit(page, f"{lang}/round-form")
+        screenshot(page, f"{lang}-desktop-round-form")
     assert problems == [], "\n".join(problems)
