@@ -110,3 +110,11 @@ def test_a_large_upload_never_touches_the_disk(app: Flask) -> None:
     )
     request = app.request_class(builder.get_environ())
     assert isinstance(request.files["file"].stream, io.BytesIO)
+
+
+def test_a_rule_over_its_time_budget_is_shown_as_stopped(app: Flask, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(comparison, "SECONDS_PER_RULE", 0.000001)
+    setup = factories.round_in_phase(Phase.PUBLISHED, ballots=APPROVALS)
+    page = app.test_client().get(f"/rounds/{setup.round.id}/results/compare")
+    assert page.status_code == 200
+    assert "took longer than the time allowed" in page.get_data(as_text=True)
