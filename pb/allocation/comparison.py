@@ -124,12 +124,16 @@ def compare_within(
     rules: Iterable[str] | None = None,
     *,
     seconds_per_rule: float = 10.0,
+    total_seconds: float | None = None,
     tie_break: str = "lexicographic",
     seed: int | str | None = None,
 ) -> list[RuleComparison]:
     """Like `compare`, each rule within `seconds_per_rule` of wall time, in forked child
-    processes; a rule over budget is reported as `over_budget`."""
+    processes; a rule over budget is reported as `over_budget`. With `total_seconds`, the
+    rules still waiting when that much time has passed are reported `over_budget` unrun (a web
+    worker must answer before its own timeout)."""
     options = {"tie_break": tie_break, "seed": seed}
+    deadline = None if total_seconds is None else time.monotonic() + total_seconds
     pending = list(rules) if rules is not None else applicable_rules(instance, profile)
     results: list[RuleComparison] = []
     context = multiprocessing.get_context("fork")
@@ -143,7 +147,10 @@ def compare_within(
         try:
             while pending:
                 rule = pending[0]
-                if not receiver.poll(seconds_per_rule):
+                wait = seconds_per_rule
+                if deadline is not None:
+                    wait = max(0.0, min(wait, deadline - time.monotonic()))
+                if not receiver.poll(wait):
                     results.append(RuleComparison(rule, OVER_BUDGET, seconds=seconds_per_rule))
                     pending.pop(0)
                     break
@@ -160,4 +167,7 @@ def compare_within(
             child.kill()
             child.join()
             receiver.close()
+        if deadline is not None and time.monotonic() >= deadline:
+            results += [RuleComparison(rule, OVER_BUDGET) for rule in pending]
+            break
     return results

@@ -35,8 +35,10 @@ from pb.rounds.models import Round
 from pb.voting import services as voting
 from pb.wards.models import Ward
 
-SECONDS_PER_RULE = 10.0
+SECONDS_PER_RULE = 8.0
 """Wall time each rule may take (exact max welfare can take hours on a crafted file)."""
+TOTAL_SECONDS = 20.0
+"""Wall time for the whole comparison: gunicorn kills a worker silent for 30 s."""
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
@@ -95,6 +97,7 @@ def for_round(round_: Any, user: Any) -> Comparison:
         instance,
         profile,
         seconds_per_rule=SECONDS_PER_RULE,
+        total_seconds=TOTAL_SECONDS,
         tie_break=config["tie_break"],
         seed=config["tie_break_seed"],
     )
@@ -140,7 +143,9 @@ def for_upload(data: bytes) -> Comparison:
             field="file",
         ) from None
     instance, profile = election.instance, election.profile
-    results = compare_within(instance, profile, seconds_per_rule=SECONDS_PER_RULE)
+    results = compare_within(
+        instance, profile, seconds_per_rule=SECONDS_PER_RULE, total_seconds=TOTAL_SECONDS
+    )
     titles = {p.id: p.name or p.id for p in instance.projects}
     currency = instance.meta.get("currency", "")
     return Comparison(

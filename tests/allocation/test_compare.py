@@ -92,3 +92,25 @@ def test_a_rule_over_its_time_budget_is_reported_and_the_others_still_run(monkey
         ("equalshares", "ok"),
     ]
     assert results[2].outcome == allocate(instance, profile, "equalshares")
+
+
+def test_rules_left_when_the_total_budget_runs_out_are_reported_unrun(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    slow = comparison.compare_one
+
+    def stalls(instance, profile, rule, **kwargs):  # type: ignore[no-untyped-def]
+        time.sleep(1.5)
+        return slow(instance, profile, rule, **kwargs)
+
+    monkeypatch.setattr(comparison, "compare_one", stalls)
+    instance, profile = approval(10, {"a": 4, "b": 6}, [["a", "b"], ["a"]])
+    started = time.monotonic()
+    results = compare_within(
+        instance,
+        profile,
+        ["greedy", "equalshares", "max-welfare", "phragmen"],
+        seconds_per_rule=10,
+        total_seconds=2,
+    )
+    assert time.monotonic() - started < 6
+    assert [r.rule for r in results] == ["greedy", "equalshares", "max-welfare", "phragmen"]
+    assert results[0].status == "ok" and results[-1].status == OVER_BUDGET
