@@ -7,6 +7,9 @@ from fractions import Fraction
 
 import pytest
 from hypothesis import given
+
+pytest.importorskip("pabutools", reason="pabutools is a test-only dependency")
+
 from pabutools import election as pe
 from pabutools.analysis.justifiedrepresentation import is_EJR_one_approval
 from pabutools.analysis.votersatisfaction import (
