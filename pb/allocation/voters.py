@@ -4,8 +4,9 @@ Each distinct ballot is a row: its weight (voters) and the projects it chose. Pe
 measures need, for every row, how many funded projects it chose and what they cost; and the
 EJR check needs sets of voters as bitsets (a row of weight w is w consecutive bits).
 
-With NumPy (`use_numpy=None`: when installed) the rows are also a boolean matrix rows x projects
-and both are computed from it: a matrix product and `packbits`, a few milliseconds for the
+With NumPy (`use_numpy=None`: when installed) the rows are also a sparse matrix rows x projects
+(the (row, column) of every choice; never dense, an uploaded file may hold 10,000 projects) and
+both are computed from it: `bincount` sums and `packbits`, a few milliseconds for the
 90,000 voters of Łódź 2022 where the plain loops take a few hundred. Both ways give the same
 numbers (`tests/allocation/test_analysis.py` compares them); NumPy is used only for whole-number
 costs whose sums are exact in float64 (below 2**53).
@@ -57,26 +58,25 @@ class VoterView:
         whole = all(type(cost) is int for cost in self.costs)
         small = sum(self.costs) < 2**53  # sums of costs stay exact in float64
         self._last = None
-        self.matrix = self._matrix() if use_numpy and _np is not None and whole and small else None
-        if self.matrix is not None:
+        self.uses_numpy = use_numpy and _np is not None and whole and small
+        """Whether the NumPy path is in use."""
+        if self.uses_numpy:
+            self._entries()
             self._cost_array = _np.array(self.costs, dtype=_np.float64)
             self._weight_array = _np.array(self.weights, dtype=_np.float64)  # exact below 2**53
-            self._lengths = self.matrix.sum(axis=1, dtype=_np.int64)
+            self._lengths = _np.bincount(self._rows, minlength=len(self.chosen))
 
-    def _matrix(self):  # type: ignore[no-untyped-def]
-        """The rows x projects 0/1 matrix, and its non-zero entries as (row, column) arrays."""
+    def _entries(self) -> None:
+        """The sparse matrix: (row, column) of every choice, as two arrays."""
         rows = [r for r, chosen in enumerate(self.chosen) for _pid in chosen]
         columns = [self.column[pid] for chosen in self.chosen for pid in chosen]
         self._rows = _np.array(rows, dtype=_np.intp)
         self._columns = _np.array(columns, dtype=_np.intp)
-        matrix = _np.zeros((len(self.chosen), len(self.costs)), dtype=bool)
-        matrix[rows, columns] = True
-        return matrix
 
     def rows(self, selected: Iterable[str]) -> list[Row]:
         """(weight, funded projects chosen, their cost) per distinct ballot."""
         funded = frozenset(selected)
-        if self.matrix is not None:
+        if self.uses_numpy:
             counts, spent = self._products(funded)
             return list(zip(self.weights, counts.tolist(), spent.tolist(), strict=True))
         cost = dict(zip(self.instance.project_ids, self.costs, strict=True))
@@ -105,7 +105,7 @@ class VoterView:
         """(voters per number of funded projects chosen, voters per cost of those projects):
         [(voters, value), ...] with each value once."""
         funded = frozenset(selected)
-        if self.matrix is None:
+        if not self.uses_numpy:
             rows = self.rows(funded)
             return (
                 _merge((w, count) for w, count, _cost in rows),
@@ -123,7 +123,7 @@ class VoterView:
         """(voters who chose at least two more projects than were funded among them, and for
         each k the voters with at most k funded projects chosen) as bitsets (the EJR check)."""
         funded = frozenset(selected)
-        if self.matrix is not None:
+        if self.uses_numpy:
             counts, _spent = self._products(funded)
             top = int(counts.max(initial=0))
             at_most = [self._mask_numpy(counts <= level) for level in range(top + 1)]
@@ -147,6 +147,8 @@ class VoterView:
         if cached is not None:
             return cached
         counts: dict[str, int] = {}
+        if not any(groups.values()):  # no project has a group (most pabulib files)
+            return counts
         for weight, chosen in zip(self.weights, self.chosen, strict=True):
             for name in {name for pid in chosen for name in groups.get(pid, ())}:
                 counts[name] = counts.get(name, 0) + weight
@@ -155,10 +157,15 @@ class VoterView:
 
     def supporter_masks(self) -> dict[str, int]:
         """Project id -> bitset of the voters who chose it."""
-        if self.matrix is not None:
-            return {
-                pid: self._mask_numpy(self.matrix[:, index]) for pid, index in self.column.items()
-            }
+        if self.uses_numpy:
+            order = _np.argsort(self._columns, kind="stable")
+            bounds = _np.searchsorted(self._columns[order], _np.arange(len(self.costs) + 1))
+            masks = {}
+            for pid, index in self.column.items():
+                flags = _np.zeros(len(self.chosen), dtype=bool)
+                flags[self._rows[order[bounds[index] : bounds[index + 1]]]] = True
+                masks[pid] = self._mask_numpy(flags)
+            return masks
         rows: dict[str, list[int]] = {pid: [] for pid in self.column}
         for row, chosen in enumerate(self.chosen):
             for pid in chosen:
@@ -169,7 +176,7 @@ class VoterView:
         """The bitset of the voters of these rows."""
         if not rows:
             return 0
-        if self.matrix is not None:
+        if self.uses_numpy:
             flags = _np.zeros(len(self.weights), dtype=bool)
             flags[list(rows)] = True
             return self._mask_numpy(flags)
