@@ -47,7 +47,10 @@ class ReviewForm(FlaskForm):
         validators=[Optional()],
         description=_l("Required when feasible: the cost the ballot will show."),
     )
+    # Required only for "not feasible" (the service says so): a feasible project needs no excuse.
     reason = TextAreaField(
-        _l("Reason (shown publicly)"), validators=[DataRequired(), Length(max=2000)]
+        _l("Reason (shown publicly)"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Required when not feasible; optional when feasible."),
     )
     submit = SubmitField(_l("Save review"))

@@ -151,8 +151,10 @@ def review(
         raise Conflict(_("Proposals can only be reviewed during the review phase."))
     if proposal.status not in REVIEWABLE:
         raise Conflict(_("This proposal was merged or did not reach the support threshold."))
-    if not reason.strip():
-        raise InvalidInput(_("Give a reason: it is shown publicly."), field="reason")
+    if not feasible and not reason.strip():
+        raise InvalidInput(
+            _("Say why it is not feasible: the reason is shown publicly."), field="reason"
+        )
     if feasible and (final_cost is None or final_cost <= 0):
         raise InvalidInput(_("A feasible project needs a final cost."), field="final_cost")
     if feasible and final_cost is not None and final_cost > proposal.round.budget:
