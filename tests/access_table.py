@@ -90,7 +90,8 @@ EXPECTED: dict[str, Expect] = {
     "accounts.change_password": Expect(),
     "accounts.sign_out_everywhere": Expect(302, last=True),
     # citizens (the matrix citizen wrote every proposal)
-    "proposals.new": Expect(200, {DRAFT: 404}),
+    # told on arrival when proposals are not open (the form is shown only while they are)
+    "proposals.new": Expect(409, {DRAFT: 404, PROPOSALS: 200}),
     "proposals.edit": Expect(409, {PROPOSALS: 200}),
     "proposals.mine": Expect(),
     "voting.ballot": Expect(200, {DRAFT: 404}),

@@ -82,13 +82,19 @@ def proposals_by(user: User) -> list[Proposal]:
     return list(db.session.scalars(query))
 
 
+def check_can_propose(round_: Round, user: User, now: datetime | None = None) -> None:
+    """Refuse, with the reason, a user who may not propose in this round now. The form page
+    asks first, so nobody fills in a whole proposal only to be refused."""
+    if not rounds.accepting_proposals(round_, now):
+        raise Conflict(_("This round is not accepting proposals now."))
+    if not eligibility.can_take_part(user, round_):
+        raise Forbidden(_("Only residents of this round's wards can propose projects."))
+
+
 def submit(
     round_: Round, draft: ProposalDraft, *, author: User, now: datetime | None = None
 ) -> Proposal:
-    if not rounds.accepting_proposals(round_, now):
-        raise Conflict(_("This round is not accepting proposals now."))
-    if not eligibility.can_take_part(author, round_):
-        raise Forbidden(_("Only residents of this round's wards can propose projects."))
+    check_can_propose(round_, author, now)
     _check_draft(round_, draft)
     proposal = Proposal(round_id=round_.id, author_id=author.id)
     _apply(proposal, draft)

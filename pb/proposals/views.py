@@ -27,6 +27,12 @@ def index(round_id: int):  # type: ignore[no-untyped-def]
 def new(round_id: int):  # type: ignore[no-untyped-def]
     """Propose a project."""
     round_ = visible_round(round_id)
+    try:
+        services.check_can_propose(round_, current_user)
+    except DomainError as error:
+        if request.method == "GET":  # say so on arrival, not after the whole form is filled in
+            page = render_template("proposals/form.html", round=round_, refusal=str(error))
+            return page, error.status_code
     form = ProposalForm()
     form.configure(round_)
     if form.validate_on_submit():

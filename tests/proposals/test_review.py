@@ -42,3 +42,17 @@ def test_refusing_a_project_needs_a_public_reason(app: Flask) -> None:
     assert "Say why it is not feasible: the reason is shown publicly." in response.text
     factories.db.session.rollback()  # read what the request committed
     assert project.status is not ProposalStatus.INFEASIBLE
+
+
+def test_a_resident_of_another_ward_is_told_on_arrival(app: Flask) -> None:
+    setup = factories.round_in_phase(Phase.PROPOSALS)
+    outsider = factories.user(home=factories.ward())
+    client = app.test_client()
+    factories.login(client, outsider)
+    page = client.get(f"/rounds/{setup.round.id}/proposals/new")
+    assert page.status_code == 403
+    assert "Only residents of this round&#39;s wards can propose projects." in page.text
+    assert 'name="title"' not in page.text  # no form to fill in for nothing
+    resident = app.test_client()
+    factories.login(resident, setup.voters[0] if setup.voters else factories.user(home=setup.ward))
+    assert 'name="title"' in resident.get(f"/rounds/{setup.round.id}/proposals/new").text
