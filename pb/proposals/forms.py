@@ -8,6 +8,7 @@ from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaF
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from pb.forms import MoneyField, options
+from pb.i18n import localised_category
 
 
 class ProposalForm(FlaskForm):
@@ -27,7 +28,9 @@ class ProposalForm(FlaskForm):
 
     def configure(self, round_) -> None:  # type: ignore[no-untyped-def]
         self.ward.choices = options((ward.id, ward.name) for ward in round_.wards)
-        self.category.choices = options((c, c) for c in round_.categories)
+        self.category.choices = options(
+            (c, localised_category(round_, c)) for c in round_.categories
+        )
         self.estimated_cost.currency = round_.currency
 
 

@@ -23,6 +23,7 @@ from pb.audit.chain import canonical_json, format_time, sha256_hex
 from pb.db import utcnow
 from pb.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pb.extensions import db
+from pb.i18n import BUILT_IN_CATEGORIES
 from pb.proposals.models import Proposal, ProposalStatus
 from pb.results import engine
 from pb.rounds.models import PHASE_ORDER, Phase, Round
@@ -33,14 +34,7 @@ from pb.wards.models import Ward
 CONFIG_FORMAT = "pb-round-config-2"
 PhaseHook = Callable[[Round, User], None]
 PHASE_HOOKS: dict[Phase, list[PhaseHook]] = defaultdict(list)
-DEFAULT_CATEGORIES = (
-    "Green spaces",
-    "Streets and transport",
-    "Culture",
-    "Education",
-    "Sport and play",
-    "Community and social care",
-)
+DEFAULT_CATEGORIES = tuple(BUILT_IN_CATEGORIES)
 
 
 @dataclass
