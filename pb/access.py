@@ -109,6 +109,11 @@ POLICY: dict[str, frozenset[Role]] = {
     "ops.readyz": PUBLIC,
     "ops.prometheus": PUBLIC,
     "mail.outbox_page": ADMIN,
+    # CSV downloads (issue 17): the services apply the visibility of the page each comes from
+    "exports.proposals": frozenset({Role.COUNCILLOR, Role.OFFICER, Role.AUDITOR}),
+    "exports.participation": frozenset({Role.COUNCILLOR, Role.OFFICER, Role.AUDITOR}),
+    "exports.results": PUBLIC,  # pb.results.services.visible_to, like the results page
+    "exports.comments": MODERATORS,
     # JSON API (read-only, public data only)
     "api.rounds_index": PUBLIC,
     "api.round_detail": PUBLIC,

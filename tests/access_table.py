@@ -154,6 +154,12 @@ EXPECTED: dict[str, Expect] = {
     "ops.readyz": Expect(),
     "ops.prometheus": Expect(404),
     "mail.outbox_page": Expect(),
+    # CSV downloads: staff files for the round's staff and auditors in every phase; results as
+    # the results page; comments for the ward's moderators
+    "exports.proposals": Expect(),
+    "exports.participation": Expect(),
+    "exports.results": RESULTS,
+    "exports.comments": Expect(),
     # JSON API
     "api.rounds_index": Expect(),
     "api.round_detail": ROUND_PAGE,
