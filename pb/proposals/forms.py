@@ -57,3 +57,12 @@ class ReviewForm(FlaskForm):
         description=_l("Required when not feasible; optional when feasible."),
     )
     submit = SubmitField(_l("Save review"))
+
+
+class InternalNoteForm(FlaskForm):
+    note = TextAreaField(
+        _l("Internal note (officers of this ward only)"),
+        validators=[Optional(), Length(max=4000)],
+        description=_l("Never shown to residents or published."),
+    )
+    submit = SubmitField(_l("Save note"))

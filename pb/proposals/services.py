@@ -129,6 +129,26 @@ def can_review(officer: User, proposal: Proposal) -> bool:
     return officer.role is Role.OFFICER and officer.works_for({proposal.ward_id})
 
 
+NOTE_LIMIT = 4000
+
+
+def save_internal_note(proposal: Proposal, *, officer: User, note: str) -> None:
+    """The ward officers' working note on a proposal. The audit chain records that it changed,
+    never what it says (the chain is published with the round)."""
+    if not can_review(officer, proposal):
+        raise Forbidden(_("You are not an officer for this proposal's ward."))
+    note = note.strip()
+    if len(note) > NOTE_LIMIT:
+        raise InvalidInput(
+            _("Keep the note under %(num)d characters.", num=NOTE_LIMIT), field="note"
+        )
+    if note == proposal.internal_note:
+        return
+    proposal.internal_note = note
+    db.session.flush()
+    audit.record("proposal.note_updated", proposal, {}, actor=officer)
+
+
 def review_queue(officer: User) -> list[Proposal]:
     """Proposals in rounds under review, in the officer's wards; unreviewed first."""
     query = (
