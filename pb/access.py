@@ -65,6 +65,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "content.round_translations": COUNCILLOR,  # the service checks the councillor's wards
     # auditors
     "audit.log": AUDITOR,
+    "audit.log_csv": AUDITOR,
     "audit.chain": AUDITOR,
     # transparency (issue 4): public pages; anything derived from the votes (board contents,
     # the bundle) is gated by pb.results.services.visible_to in the services

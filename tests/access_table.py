@@ -111,6 +111,7 @@ EXPECTED: dict[str, Expect] = {
     "content.round_translations": Expect(),
     # auditors
     "audit.log": Expect(),
+    "audit.log_csv": Expect(),
     "audit.chain": Expect(),
     # transparency
     "transparency.index": Expect(),
