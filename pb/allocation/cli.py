@@ -49,6 +49,21 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="tie-breaking rule (default: lexicographic)",
     )
     parser.add_argument("--seed", help="published seed of a lottery tie-break")
+    parser.add_argument(
+        "--conflicts",
+        action="append",
+        default=[],
+        metavar="ID,ID[,...]",
+        type=_group,
+        help="projects that cannot be built together: at most one of them is funded, under "
+        "any rule (repeatable; e.g. --conflicts 773,153)",
+    )
+    parser.add_argument(
+        "--lenient",
+        action="store_true",
+        help="read a ballot naming a project more than once as naming it once, and list every "
+        "line changed (the strict reader refuses such a file)",
+    )
     parser.add_argument("--json", action="store_true", help="print the outcome as JSON")
     parser.add_argument(
         "--check",
@@ -57,6 +72,13 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "official `selected` column",
     )
     return parser
+
+
+def _group(text: str) -> list[str]:
+    ids = [item.strip() for item in text.split(",") if item.strip()]
+    if len(set(ids)) < 2:
+        raise argparse.ArgumentTypeError("a conflict group names two or more project ids")
+    return ids
 
 
 def _rule(args: argparse.Namespace, election: PabulibElection) -> str:
@@ -105,6 +127,13 @@ def _payments(step: TraceStep) -> str:
     return ""
 
 
+def _spending(outcome: Outcome) -> str:
+    total, left = _fmt(outcome.total_cost), outcome.remaining_budget
+    if left < 0:  # greedy-custom's reserve
+        return f"Total cost {total}; over the budget by {_fmt(-left)} (from the reserve)."
+    return f"Total cost {total}; left unspent {_fmt(left)}."
+
+
 def _table(election: PabulibElection, outcome: Outcome, path: str) -> str:
     instance = election.instance
     lines = [
@@ -142,7 +171,7 @@ def _table(election: PabulibElection, outcome: Outcome, path: str) -> str:
     lines += [
         "",
         f"Selected {len(outcome.selected)} projects, in this order: {', '.join(outcome.selected)}",
-        f"Total cost {_fmt(outcome.total_cost)}; left unspent {_fmt(outcome.remaining_budget)}.",
+        _spending(outcome),
     ]
     for key, value in outcome.details.items():
         lines.append(f"{key}: {value}")
@@ -164,7 +193,7 @@ def _table(election: PabulibElection, outcome: Outcome, path: str) -> str:
 def run(args: argparse.Namespace) -> int:
     """Run `pb tally`; returns the exit status."""
     try:
-        election = parse_file(args.file)
+        election = parse_file(args.file, lenient=args.lenient)
         rule = _rule(args, election)
         outcome = allocate(
             election.instance,
@@ -173,6 +202,7 @@ def run(args: argparse.Namespace) -> int:
             satisfaction=args.satisfaction,
             tie_break=args.tie_break,
             seed=args.seed,
+            conflicts=args.conflicts,
         )
     except OSError as error:
         print(f"pb tally: error: cannot read {args.file}: {error.strerror}", file=sys.stderr)
@@ -180,11 +210,14 @@ def run(args: argparse.Namespace) -> int:
     except (PabulibError, AllocationError) as error:
         print(f"pb tally: error: {args.file}: {error}", file=sys.stderr)
         return EXIT_ERROR
+    for change in election.changes:
+        print(f"pb tally: lenient: {change}", file=sys.stderr)
     official = _official(election, outcome)
     if args.json:
         data = outcome.to_json()
         data["file"] = args.file
         data["official"] = official
+        data["lenient_changes"] = list(election.changes)
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print(_table(election, outcome, args.file))

@@ -7,6 +7,7 @@ once.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -77,6 +78,19 @@ class Election:
                 totals[pid] += weight * u
         return {pid: normalize(total) for pid, total in totals.items()}
 
+    @cached_property
+    def supporters(self) -> dict[str, int]:
+        """Project id -> voters whose satisfaction with it is positive (weights counted): the
+        voters who share its cost under Equal Shares. The supporters' count (`votes`) except
+        under `borda`, where a ranking's last project gives no satisfaction."""
+        if self.satisfaction != "borda":
+            return self.votes
+        counts: dict[str, int] = {}
+        for weight, utilities in self.groups:
+            for pid in utilities:
+                counts[pid] = counts.get(pid, 0) + weight
+        return counts
+
     def by_priority(self, project_ids: list[str] | tuple[str, ...]) -> list[str]:
         return sorted(project_ids, key=self.priority.__getitem__)
 
@@ -121,6 +135,9 @@ class TraceRecorder:
     ) -> None:
         self._check_new(project_id)
         cost = self.election.costs[project_id]
+        if payments is not None and payments.supporters is None:
+            supporters = self.election.supporters.get(project_id, 0)
+            payments = dataclasses.replace(payments, supporters=supporters)
         self.remaining = normalize(self.remaining - cost)
         self.selected.append(project_id)
         self.steps.append(

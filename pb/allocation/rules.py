@@ -6,11 +6,12 @@ satisfaction and tie-break choices from `RULES`, `SATISFACTIONS` and `TIE_BREAKS
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
 from pb.allocation import completion, greedy, max_welfare, phragmen
+from pb.allocation.conflicts import allocate_with_conflicts, normalize_groups
 from pb.allocation.counting import count_votes, named_projects
 from pb.allocation.election import Election
 from pb.allocation.errors import (
@@ -50,6 +51,8 @@ class RuleSpec:
     compute: Callable[[Election], Outcome]
     required_meta: tuple[str, ...] = ()
     """META keys the instance must carry for this rule (e.g. a greedy threshold)."""
+    within_budget: bool = True
+    """False for a rule that may spend past the budget (greedy-custom's reserve)."""
 
     @property
     def vote_types(self) -> tuple[str, ...]:
@@ -77,9 +80,31 @@ def _specs() -> dict[str, RuleSpec]:
             "greedy-no-skip",
             "Greedy, stop at the first that does not fit",
             "Projects are funded from the most votes (or points) down; counting stops at the "
-            "first project that does not fit in the remaining budget.",
+            "first project that does not fit in the remaining budget. A project under the "
+            "minimum score (min_project_score_threshold), when the election sets one, is "
+            "never funded.",
             _ALL,
             greedy.greedy_no_skip,
+        ),
+        RuleSpec(
+            "greedy-custom",
+            "Greedy with a reserve (Poznań)",
+            "Projects are funded from the most votes (or points) down until one does not fit; "
+            "that project is also funded from a reserve if the money left covers at least 80% "
+            "of its cost (the share is set by reserve_share), and counting stops there. At most "
+            "one project comes from the reserve, so the spending can exceed the budget.",
+            _ALL,
+            greedy.greedy_custom,
+            within_budget=False,
+        ),
+        RuleSpec(
+            "greedy-exclusive",
+            "Greedy with conflicting projects",
+            "Like greedy, but a project that cannot be built together with one already funded "
+            "(a declared conflict, such as two projects for the same site) is skipped. With no "
+            "conflict declared it is plain greedy.",
+            _ALL,
+            greedy.greedy_exclusive,
         ),
         RuleSpec(
             "greedy-threshold",
@@ -165,17 +190,21 @@ def allocate(
     satisfaction: str | None = None,
     tie_break: str = "lexicographic",
     seed: int | str | None = None,
+    conflicts: Iterable[Iterable[str]] = (),
 ) -> Outcome:
     """Count an election with a registered rule and return the outcome with its trace.
 
     `satisfaction` defaults to the rule's default for the profile's vote type. `tie_break` names
     a rule of `TIE_BREAKS`; `seed` is the published seed of a `lottery` tie-break (recorded in
-    the outcome in every case). Ties are always broken by that order, never by chance or by
-    input order, so the same inputs always give the same outcome.
+    the outcome in every case). `conflicts` lists groups of projects of which at most one may
+    be funded, applied to every rule (see `pb.allocation.conflicts`). Ties are always broken by
+    the tie-break order, never by chance or by input order, so the same inputs always give the
+    same outcome.
 
     Raises a subclass of `AllocationError` (a `ValueError`) for an unknown rule, a rule that
-    cannot count this vote type, an unsupported satisfaction, a bad tie-break or seed, or a
-    ballot naming an unknown project.
+    cannot count this vote type, an unsupported satisfaction, a bad tie-break or seed, a
+    ballot naming an unknown project, or a conflict group that is not two or more known
+    projects.
     """
     if not isinstance(instance, Instance) or not isinstance(profile, Profile):
         raise InvalidElectionError("allocate() takes an Instance and a Profile")
@@ -207,4 +236,7 @@ def allocate(
         priority=priority(tie_break, instance, votes, seed),
         votes=votes,
     )
+    groups = normalize_groups(instance, conflicts)
+    if groups:
+        return allocate_with_conflicts(election, spec.compute, groups)
     return spec.compute(election)
