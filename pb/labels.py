@@ -49,6 +49,24 @@ RULE_TEXTS = {
         "Like greedy, but only projects that reached the minimum score set for the round can "
         "be funded."
     ),
+    "greedy-custom": _l(
+        "Projects are funded from the most votes (or points) down until one does not fit. That "
+        "project is also funded, from a reserve, if the money left covers at least 80% of its "
+        "cost; counting stops there. At most one project comes from the reserve, so the "
+        "spending can go over the budget."
+    ),
+    "greedy-exclusive": _l(
+        "Projects are funded from the most votes (or points) down; a project that no longer "
+        "fits, or that cannot be built together with a project already funded, is skipped."
+    ),
+    "max-welfare": _l(
+        "The combination of projects that fits in the budget and gives voters the most "
+        "satisfaction in total."
+    ),
+    "phragmen": _l(
+        "Sequential Phragmén: the cost of each funded project is spread as evenly as possible "
+        "over the voters who chose it; counting stops at the first project that does not fit."
+    ),
     "equalshares": _l(
         "Method of Equal Shares: the budget is split equally among all voters, and a project is "
         "funded when the voters who chose it can pay for it together from their shares."
@@ -72,8 +90,36 @@ RULE_TEXTS = {
     ),
 }
 
+RULE_LABELS = {
+    "greedy": _l("Greedy (most votes first)"),
+    "greedy-no-skip": _l("Greedy, stop at the first that does not fit"),
+    "greedy-threshold": _l("Greedy with a minimum score"),
+    "greedy-custom": _l("Greedy with a reserve (Poznań)"),
+    "greedy-exclusive": _l("Greedy with conflicting projects"),
+    "equalshares": _l("Method of Equal Shares (no completion)"),
+    "equalshares/add1": _l("Method of Equal Shares (add1 completion)"),
+    "equalshares/add1u": _l("Method of Equal Shares (add1, then most votes)"),
+    "equalshares/add1-comparison": _l("Method of Equal Shares (add1) compared with greedy"),
+    "equalshares/add1-pabutools": _l("Method of Equal Shares (add1 as in pabutools)"),
+    "max-welfare": _l("Maximum total satisfaction"),
+    "phragmen": _l("Sequential Phragmén"),
+}
+"""The rule choices of the round form, translated (the engine's labels are English)."""
+
+TIE_BREAK_LABELS = {
+    "numeric": _l("By project number"),
+    "lexicographic": _l("By project number compared as text (pabulib files)"),
+    "lowest-cost": _l("Lowest cost first"),
+    "most-votes": _l("Most votes first"),
+    "lottery": _l("Lottery with a published seed"),
+}
+
 TIE_BREAK_TEXTS = {
-    "lexicographic": _l("Ties go to the project whose number comes first."),
+    "numeric": _l("Ties go to the project whose number comes first (project 9 before project 10)."),
+    "lexicographic": _l(
+        "Ties go to the project whose number comes first when numbers are compared as text, "
+        "character by character, as pabulib files do (so project 10 comes before project 9)."
+    ),
     "lowest-cost": _l(
         "Ties go to the cheapest project; if costs are equal, to the one with more voters."
     ),
@@ -93,6 +139,14 @@ def rule_text(name: str, fallback: str = "") -> str:
 
 def tie_break_text(name: str, fallback: str = "") -> str:
     return str(TIE_BREAK_TEXTS.get(name, fallback or name))
+
+
+def rule_label(name: str, fallback: str = "") -> str:
+    return str(RULE_LABELS.get(name, fallback or name))
+
+
+def tie_break_label(name: str, fallback: str = "") -> str:
+    return str(TIE_BREAK_LABELS.get(name, fallback or name))
 
 
 def init_app(app: Flask) -> None:
