@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from pb.allocation import counting
+from pb.allocation.accelerators import INSTALLED, Accelerators
 from pb.allocation.counting import BallotMatrix
 from pb.allocation.errors import AllocationError, PabulibError
 from pb.allocation.numbers import Number, parse_decimal
@@ -203,7 +203,7 @@ class _Limits:
                 raise PabulibError(f"{who} gives a project more than max_points {top}", line)
 
 
-def _profile(reader: Reader, instance: Instance) -> Profile:
+def _profile(reader: Reader, instance: Instance, accelerators: Accelerators) -> Profile:
     columns = reader.columns["votes"]
     voter_col, vote_col = columns.index("voter_id"), columns.index("vote")
     points_col = columns.index("points") if "points" in columns else None
@@ -263,7 +263,7 @@ def _profile(reader: Reader, instance: Instance) -> Profile:
     profile = Profile(vote_type, tuple(ballots))
     if approval:  # the grouping `Profile.distinct` would compute, done while reading
         profile.__dict__["distinct"] = [(weight, ballot) for weight, ballot, _ in distinct.values()]
-    if counting.USE_NUMPY and len(ballots) >= counting.MATRIX_MIN_BALLOTS:
+    if accelerators.counts_with_matrix(len(ballots)):
         # a `Profile.ballot_matrix`, from the column numbers looked up above: a row per
         # distinct approval ballot, or per distinct pair of vote and points cells
         profile.__dict__["ballot_matrix"] = _matrix(instance, vote_type, distinct, same_cells)
@@ -285,12 +285,15 @@ def _matrix(
     return BallotMatrix.from_rows(vote_type, instance.project_ids, rows)
 
 
-def parse_string(text: str) -> PabulibElection:
-    """Read a pabulib file from a string; raises `PabulibError` naming the line and problem."""
+def parse_string(text: str, *, accelerators: Accelerators = INSTALLED) -> PabulibElection:
+    """Read a pabulib file from a string; raises `PabulibError` naming the line and problem.
+
+    With accelerators that count with NumPy, a large profile gets its `BallotMatrix` filled
+    while reading (from column numbers looked up anyway)."""
     reader = Reader()
     reader.read(text)
     instance = _instance(reader)
-    profile = _profile(reader, instance)
+    profile = _profile(reader, instance, accelerators)
     return PabulibElection(
         instance=instance,
         profile=profile,
@@ -301,11 +304,13 @@ def parse_string(text: str) -> PabulibElection:
     )
 
 
-def parse_file(path: str | os.PathLike[str]) -> PabulibElection:
-    """Read a pabulib file (UTF-8, with or without BOM)."""
+def parse_file(
+    path: str | os.PathLike[str], *, accelerators: Accelerators = INSTALLED
+) -> PabulibElection:
+    """Read a pabulib file (UTF-8, with or without BOM); see `parse_string`."""
     with open(path, encoding="utf-8-sig", newline="") as handle:
         try:
-            return parse_string(handle.read())
+            return parse_string(handle.read(), accelerators=accelerators)
         except UnicodeDecodeError as error:
             raise PabulibError(f"the file is not UTF-8 ({error.reason})") from None
 

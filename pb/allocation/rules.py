@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from pb.allocation import completion, greedy, max_welfare, phragmen
+from pb.allocation.accelerators import INSTALLED, Accelerators
 from pb.allocation.counting import count_votes, named_projects
 from pb.allocation.election import Election
 from pb.allocation.errors import (
@@ -165,13 +166,15 @@ def allocate(
     satisfaction: str | None = None,
     tie_break: str = "lexicographic",
     seed: int | str | None = None,
+    accelerators: Accelerators = INSTALLED,
 ) -> Outcome:
     """Count an election with a registered rule and return the outcome with its trace.
 
     `satisfaction` defaults to the rule's default for the profile's vote type. `tie_break` names
     a rule of `TIE_BREAKS`; `seed` is the published seed of a `lottery` tie-break (recorded in
     the outcome in every case). Ties are always broken by that order, never by chance or by
-    input order, so the same inputs always give the same outcome.
+    input order, so the same inputs always give the same outcome. `accelerators` says what the
+    computation may use to go faster (see `pb.allocation.accelerators`); never what it gives.
 
     Raises a subclass of `AllocationError` (a `ValueError`) for an unknown rule, a rule that
     cannot count this vote type, an unsupported satisfaction, a bad tie-break or seed, or a
@@ -196,8 +199,8 @@ def allocate(
             f"the {rule} rule cannot use the {satisfaction!r} satisfaction with {vote_type} "
             f"ballots (allowed: {allowed})"
         )
-    votes = count_votes(profile)
-    profile.check_against(instance, named_projects(profile, votes))
+    votes = count_votes(profile, accelerators)
+    profile.check_against(instance, named_projects(profile, votes, accelerators))
     election = Election(
         instance=instance,
         profile=profile,
@@ -206,5 +209,6 @@ def allocate(
         seed=seed,
         priority=priority(tie_break, instance, votes, seed),
         votes=votes,
+        accelerators=accelerators,
     )
     return spec.compute(election)
