@@ -4,16 +4,20 @@ With no `--rule`, the rule named in the file's META is used, so an auditor can c
 result with one command. `--json` prints the outcome (exact numbers as "p/q" strings); without
 it, a table explains every project. When the file has an official `selected` column the output
 says whether the recomputed selection matches it; `--check` turns a mismatch into exit status 3.
+`PB_ALLOCATION_NUMPY=0` (or `PB_ALLOCATION_GMPY2=0`) in the environment computes without that
+accelerator (the same outcome, more slowly): the command reads it and passes it to the engine.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Any
 
 from pb.allocation import numbers
+from pb.allocation.accelerators import from_environment
 from pb.allocation.errors import AllocationError
 from pb.allocation.outcome import Outcome, TraceStep
 from pb.allocation.pabulib import PabulibElection, PabulibError, parse_file
@@ -192,8 +196,9 @@ def _table(election: PabulibElection, outcome: Outcome, path: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Run `pb tally`; returns the exit status."""
+    accelerators = from_environment(os.environ)
     try:
-        election = parse_file(args.file, lenient=args.lenient)
+        election = parse_file(args.file, lenient=args.lenient, accelerators=accelerators)
         rule = _rule(args, election)
         outcome = allocate(
             election.instance,
@@ -203,6 +208,7 @@ def run(args: argparse.Namespace) -> int:
             tie_break=args.tie_break,
             seed=args.seed,
             conflicts=args.conflicts,
+            accelerators=accelerators,
         )
     except OSError as error:
         print(f"pb tally: error: cannot read {args.file}: {error.strerror}", file=sys.stderr)

@@ -96,6 +96,7 @@ def without(election: Election, withdrawn: Iterable[str]) -> Election:
         seed=election.seed,
         priority=election.priority,
         votes={pid: n for pid, n in election.votes.items() if pid not in gone},
+        accelerators=election.accelerators,
     )
 
     def keep(groups: list[tuple[int, dict]]) -> list[tuple[int, dict]]:

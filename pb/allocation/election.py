@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from pb.allocation.accelerators import INSTALLED, Accelerators
 from pb.allocation.counting import ballot_matrix
 from pb.allocation.numbers import Number, normalize
 from pb.allocation.outcome import Outcome, Payments, TraceStep
@@ -33,6 +34,8 @@ class Election:
     """Project id -> tie-break rank (lower wins ties)."""
     votes: dict[str, int] = field(repr=False)
     """Project id -> number of voters supporting it (weights counted)."""
+    accelerators: Accelerators = field(default=INSTALLED, repr=False)
+    """What the rule may use to go faster (the outcome is the same)."""
 
     @property
     def budget(self) -> Number:
@@ -68,7 +71,7 @@ class Election:
         if self.profile.vote_type in ("approval", "choose-1"):
             return {pid: self.votes.get(pid, 0) for pid in self.instance.project_ids}
         measure = score_measure(self.profile.vote_type, self.satisfaction)
-        matrix = ballot_matrix(self.profile)
+        matrix = ballot_matrix(self.profile, self.accelerators)
         if matrix is not None:
             summed = matrix.totals(measure)
             return {pid: summed.get(pid, 0) for pid in self.instance.project_ids}

@@ -23,9 +23,6 @@ from pb.allocation.errors import InvalidElectionError
 from pb.allocation.numbers import Number
 from pb.allocation.outcome import Outcome
 
-PER_COST = frozenset({"cost", "cardinality"})
-"""Satisfactions under which greedy ranks by satisfaction per unit of cost."""
-
 FLOAT_SAFE = 2**52
 """Votes per unit of cost are compared as float quotients when every vote count and cost is a
 whole number and the largest count times the largest cost is below this. Why that is exact: two

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from pb.allocation import counting
+from pb.allocation.accelerators import INSTALLED, Accelerators
 from pb.allocation.counting import BallotMatrix
 from pb.allocation.errors import AllocationError, PabulibError
 from pb.allocation.numbers import Number, parse_decimal
@@ -240,7 +240,7 @@ def _lenient_rows(reader: Reader, changes: list[str]) -> None:
         )
 
 
-def _profile(reader: Reader, instance: Instance) -> Profile:
+def _profile(reader: Reader, instance: Instance, accelerators: Accelerators) -> Profile:
     columns = reader.columns["votes"]
     voter_col, vote_col = columns.index("voter_id"), columns.index("vote")
     points_col = columns.index("points") if "points" in columns else None
@@ -300,7 +300,7 @@ def _profile(reader: Reader, instance: Instance) -> Profile:
     profile = Profile(vote_type, tuple(ballots))
     if approval:  # the grouping `Profile.distinct` would compute, done while reading
         profile.__dict__["distinct"] = [(weight, ballot) for weight, ballot, _ in distinct.values()]
-    if counting.USE_NUMPY and len(ballots) >= counting.MATRIX_MIN_BALLOTS:
+    if accelerators.counts_with_matrix(len(ballots)):
         # a `Profile.ballot_matrix`, from the column numbers looked up above: a row per
         # distinct approval ballot, or per distinct pair of vote and points cells
         profile.__dict__["ballot_matrix"] = _matrix(instance, vote_type, distinct, same_cells)
@@ -322,21 +322,25 @@ def _matrix(
     return BallotMatrix.from_rows(vote_type, instance.project_ids, rows)
 
 
-def parse_string(text: str, *, lenient: bool = False) -> PabulibElection:
+def parse_string(
+    text: str, *, lenient: bool = False, accelerators: Accelerators = INSTALLED
+) -> PabulibElection:
     """Read a pabulib file from a string; raises `PabulibError` naming the line and problem.
 
     `lenient=True` reads a ballot that names a project more than once (Warszawa 2022 Wola) as
     naming it once, at its first mention (with its points, for cumulative ballots), and lists
     every line it changed in the election's `changes`; the rows kept are the corrected ones, so
     the file written back is strict. Everything else is refused as in the strict reader.
-    """
+
+    With accelerators that count with NumPy, a large profile gets its `BallotMatrix` filled
+    while reading (from column numbers looked up anyway)."""
     reader = Reader()
     reader.read(text)
     changes: list[str] = []
     if lenient:
         _lenient_rows(reader, changes)
     instance = _instance(reader)
-    profile = _profile(reader, instance)
+    profile = _profile(reader, instance, accelerators)
     return PabulibElection(
         instance=instance,
         profile=profile,
@@ -348,11 +352,16 @@ def parse_string(text: str, *, lenient: bool = False) -> PabulibElection:
     )
 
 
-def parse_file(path: str | os.PathLike[str], *, lenient: bool = False) -> PabulibElection:
-    """Read a pabulib file (UTF-8, with or without BOM); `lenient` as in `parse_string`."""
+def parse_file(
+    path: str | os.PathLike[str],
+    *,
+    lenient: bool = False,
+    accelerators: Accelerators = INSTALLED,
+) -> PabulibElection:
+    """Read a pabulib file (UTF-8, with or without BOM); see `parse_string`."""
     with open(path, encoding="utf-8-sig", newline="") as handle:
         try:
-            return parse_string(handle.read(), lenient=lenient)
+            return parse_string(handle.read(), lenient=lenient, accelerators=accelerators)
         except UnicodeDecodeError as error:
             raise PabulibError(f"the file is not UTF-8 ({error.reason})") from None
 

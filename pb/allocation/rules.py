@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from pb.allocation import completion, greedy, max_welfare, phragmen
+from pb.allocation.accelerators import INSTALLED, Accelerators
 from pb.allocation.conflicts import allocate_with_conflicts, normalize_groups
 from pb.allocation.counting import count_votes, named_projects
 from pb.allocation.election import Election
@@ -191,6 +192,7 @@ def allocate(
     tie_break: str = "lexicographic",
     seed: int | str | None = None,
     conflicts: Iterable[Iterable[str]] = (),
+    accelerators: Accelerators = INSTALLED,
 ) -> Outcome:
     """Count an election with a registered rule and return the outcome with its trace.
 
@@ -199,7 +201,8 @@ def allocate(
     the outcome in every case). `conflicts` lists groups of projects of which at most one may
     be funded, applied to every rule (see `pb.allocation.conflicts`). Ties are always broken by
     the tie-break order, never by chance or by input order, so the same inputs always give the
-    same outcome.
+    same outcome. `accelerators` says what the computation may use to go faster (see
+    `pb.allocation.accelerators`); never what it gives.
 
     Raises a subclass of `AllocationError` (a `ValueError`) for an unknown rule, a rule that
     cannot count this vote type, an unsupported satisfaction, a bad tie-break or seed, a
@@ -225,8 +228,8 @@ def allocate(
             f"the {rule} rule cannot use the {satisfaction!r} satisfaction with {vote_type} "
             f"ballots (allowed: {allowed})"
         )
-    votes = count_votes(profile)
-    profile.check_against(instance, named_projects(profile, votes))
+    votes = count_votes(profile, accelerators)
+    profile.check_against(instance, named_projects(profile, votes, accelerators))
     election = Election(
         instance=instance,
         profile=profile,
@@ -235,6 +238,7 @@ def allocate(
         seed=seed,
         priority=priority(tie_break, instance, votes, seed),
         votes=votes,
+        accelerators=accelerators,
     )
     groups = normalize_groups(instance, conflicts)
     if groups:

@@ -17,6 +17,7 @@ from pb.allocation import (
     allocate,
     completion,
     equal_shares,
+    equal_shares_approval,
     equal_shares_exact,
     equal_shares_float,
 )
@@ -261,11 +262,11 @@ def test_floating_point_runs_read_voters_and_groups_alike(seed: int, satisfactio
     rng = random.Random(seed)
     costs = {name: rng.randrange(10, 200) for name in "abcdefgh"}
     ballots = [rng.sample("abcdef", rng.randrange(0, 4)) for _ in range(60)]
-    heavy = equal_shares_float.FLAT_LIMIT + 1
+    heavy = equal_shares_approval.FLAT_LIMIT + 1
     ballots += [["g", "a"]] * rng.randrange(heavy, 40) + [["h"]] * rng.randrange(heavy, 40)
     instance, profile = approval(1000, costs, ballots)
     prep = equal_shares.prepare(_election(instance, profile, satisfaction))
-    flat = equal_shares_float._gather_layout(
+    flat = equal_shares_approval.gather_layout(
         prep, {p: prep.members[p][0][1] for p in prep.projects}
     )[2]
     assert len(flat) >= 2 and "h" in prep.projects and "h" not in flat
@@ -282,9 +283,7 @@ def test_floating_point_runs_read_voters_and_groups_alike(seed: int, satisfactio
 def _exact_prices(prep, run):
     """Per step of `run` (exact or not): every project still in play -> its exact price then,
     or None if its supporters could not pay for it."""
-    _state, pricer, costs = equal_shares_exact._setup(
-        prep, run.budget, equal_shares_exact.FAST_RATIONAL
-    )
+    _state, pricer, costs = equal_shares_exact._setup(prep, run.budget, prep.accelerators.rational)
     left = set(prep.projects)
     steps = []
     for selection in run.selections:
