@@ -55,6 +55,7 @@ POLICY: dict[str, frozenset[Role]] = {
     # officers
     "proposals.review_queue": OFFICER,
     "proposals.review": OFFICER,
+    "proposals.conflicts": OFFICER,
     # councillors
     "rounds.index": COUNCILLOR,
     "rounds.new": COUNCILLOR,

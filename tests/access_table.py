@@ -100,6 +100,7 @@ EXPECTED: dict[str, Expect] = {
     # officers
     "proposals.review_queue": Expect(),
     "proposals.review": Expect(),
+    "proposals.conflicts": Expect(),
     # councillors (of the round's ward)
     "rounds.index": Expect(),
     "rounds.new": Expect(),

@@ -8,6 +8,7 @@ from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaF
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from pb.forms import MoneyField, options
+from pb.rounds.forms import MultiCheckboxField
 
 
 class ProposalForm(FlaskForm):
@@ -51,3 +52,16 @@ class ReviewForm(FlaskForm):
         _l("Reason (shown publicly)"), validators=[DataRequired(), Length(max=2000)]
     )
     submit = SubmitField(_l("Save review"))
+
+
+class ConflictForm(FlaskForm):
+    projects = MultiCheckboxField(_l("Proposals that cannot be built together"), coerce=int)
+    reason = TextAreaField(
+        _l("Reason (shown publicly)"), validators=[DataRequired(), Length(max=2000)]
+    )
+    submit = SubmitField(_l("Declare the conflict"))
+
+
+class WithdrawConflictForm(FlaskForm):
+    group = StringField(validators=[DataRequired(), Length(max=400)])
+    submit = SubmitField(_l("Withdraw"))
