@@ -51,8 +51,8 @@ RULE_TEXTS = {
     ),
     "greedy-custom": _l(
         "Projects are funded from the most votes (or points) down until one does not fit. That "
-        "project is also funded, from a reserve, if the money left covers at least 80% of its "
-        "cost; counting stops there. At most one project comes from the reserve, so the "
+        "project is also funded, from a reserve, if the money left covers at least 80 percent of "
+        "its cost; counting stops there. At most one project comes from the reserve, so the "
         "spending can go over the budget."
     ),
     "greedy-exclusive": _l(

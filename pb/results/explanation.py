@@ -125,24 +125,21 @@ def _selected(step: TraceStep, cost: str, currency: str) -> str:
 
 def _equal_shares(paid: Payments, cost: str, currency: str) -> str:
     """Who chose it, who paid, who had nothing left: each number the count it names."""
-    most = _money(paid.max_payment, currency)
     if paid.supporters is None:  # an outcome stored before supporters were counted
         sentence = ngettext(
             "Funded: %(num)d voter paid its cost of %(cost)s from their equal share.",
-            "Funded: %(num)d voters shared its cost of %(cost)s, each paying at most %(most)s "
-            "from their own equal share.",
+            "Funded: %(num)d voters shared its cost of %(cost)s, each paying from their own "
+            "equal share.",
             paid.payers,
             cost=cost,
-            most=most,
         )
     elif not paid.broke:
         sentence = ngettext(
             "Funded: %(num)d voter chose it and paid its cost of %(cost)s from their equal share.",
-            "Funded: %(num)d voters chose it and shared its cost of %(cost)s, each paying at "
-            "most %(most)s from their own equal share.",
+            "Funded: %(num)d voters chose it and shared its cost of %(cost)s, each paying from "
+            "their own equal share.",
             paid.supporters,
             cost=cost,
-            most=most,
         )
     else:
         sentence = _(
@@ -150,11 +147,9 @@ def _equal_shares(paid: Payments, cost: str, currency: str) -> str:
             chose=ngettext("%(num)d voter chose it", "%(num)d voters chose it", paid.supporters),
             paid=ngettext(
                 "%(num)d of them still had money and paid its cost of %(cost)s",
-                "%(num)d of them still had money and paid its cost of %(cost)s together, at "
-                "most %(most)s each",
+                "%(num)d of them still had money and paid its cost of %(cost)s together",
                 paid.payers,
                 cost=cost,
-                most=most,
             ),
             spent=ngettext(
                 "%(num)d had already spent their share",
