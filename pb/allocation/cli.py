@@ -63,6 +63,16 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "any rule (repeatable; e.g. --conflicts 773,153)",
     )
     parser.add_argument(
+        "--tie-decision",
+        dest="tie_decisions",
+        action="append",
+        default=[],
+        metavar="ID,ID[,...]",
+        type=_group,
+        help="an official tie decision: these projects, tied at some step, go in this order "
+        "(repeatable; refused if they are not tied where it matters)",
+    )
+    parser.add_argument(
         "--lenient",
         action="store_true",
         help="read a ballot naming a project more than once as naming it once, and list every "
@@ -208,6 +218,7 @@ def run(args: argparse.Namespace) -> int:
             tie_break=args.tie_break,
             seed=args.seed,
             conflicts=args.conflicts,
+            decided_ties=args.tie_decisions,
             accelerators=accelerators,
         )
     except OSError as error:

@@ -6,11 +6,12 @@ satisfaction and tie-break choices from `RULES`, `SATISFACTIONS` and `TIE_BREAKS
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from pb.allocation import completion, greedy, max_welfare, phragmen
+from pb.allocation import completion, greedy, max_welfare, phragmen, tie_decisions
 from pb.allocation.accelerators import INSTALLED, Accelerators
 from pb.allocation.conflicts import allocate_with_conflicts, normalize_groups
 from pb.allocation.counting import count_votes, named_projects
@@ -192,6 +193,7 @@ def allocate(
     tie_break: str = "lexicographic",
     seed: int | str | None = None,
     conflicts: Iterable[Iterable[str]] = (),
+    decided_ties: Iterable[Iterable[str]] = (),
     accelerators: Accelerators = INSTALLED,
 ) -> Outcome:
     """Count an election with a registered rule and return the outcome with its trace.
@@ -199,10 +201,12 @@ def allocate(
     `satisfaction` defaults to the rule's default for the profile's vote type. `tie_break` names
     a rule of `TIE_BREAKS`; `seed` is the published seed of a `lottery` tie-break (recorded in
     the outcome in every case). `conflicts` lists groups of projects of which at most one may
-    be funded, applied to every rule (see `pb.allocation.conflicts`). Ties are always broken by
-    the tie-break order, never by chance or by input order, so the same inputs always give the
-    same outcome. `accelerators` says what the computation may use to go faster (see
-    `pb.allocation.accelerators`); never what it gives.
+    be funded, applied to every rule (see `pb.allocation.conflicts`). `decided_ties` lists
+    official tie decisions, each projects in the order a council chose for them; each must
+    change the outcome, which only a real tie allows (see `pb.allocation.tie_decisions`). Ties
+    are always broken by the tie-break order, never by chance or by input order, so the same
+    inputs always give the same outcome. `accelerators` says what the computation may use to go
+    faster (see `pb.allocation.accelerators`); never what it gives.
 
     Raises a subclass of `AllocationError` (a `ValueError`) for an unknown rule, a rule that
     cannot count this vote type, an unsupported satisfaction, a bad tie-break or seed, a
@@ -241,6 +245,22 @@ def allocate(
         accelerators=accelerators,
     )
     groups = normalize_groups(instance, conflicts)
-    if groups:
-        return allocate_with_conflicts(election, spec.compute, groups)
-    return spec.compute(election)
+
+    def count(chosen: Election) -> Outcome:
+        if groups:
+            return allocate_with_conflicts(chosen, spec.compute, groups)
+        return spec.compute(chosen)
+
+    decisions = tie_decisions.normalize(instance, decided_ties)
+    if not decisions:
+        return count(election)
+
+    def count_with(order: dict[str, int]) -> Outcome:
+        # a fresh Instance: the add1 memo is keyed by the instance, not by the tie-break order
+        fresh = Instance(instance.budget, instance.projects, instance.meta)
+        return count(dataclasses.replace(election, instance=fresh, priority=order))
+
+    outcome = count_with(tie_decisions.apply(election.priority, decisions, count_with))
+    details = dict(outcome.details)
+    details["tie_decisions"] = [list(decision) for decision in decisions]
+    return dataclasses.replace(outcome, details=details)

@@ -183,3 +183,27 @@ def test_fractions_in_the_reserve_are_exact() -> None:
     )
     assert outcome.selected == ("a", "b")  # 3 left is exactly 3/4 of 4
     assert Fraction(outcome.details["reserve_share"]) == Fraction(3, 4)
+
+
+def test_an_official_tie_decision_reorders_only_projects_really_tied() -> None:
+    # b and c tie on two votes; only one fits after a: the tie-break (by id) gives b
+    instance, profile = approval(
+        100, {"a": 50, "b": 40, "c": 40, "d": 10}, [["a", "b", "c"], ["a", "b", "c", "d"], ["a"]]
+    )
+    assert allocate(instance, profile, "greedy").selected == ("a", "b", "d")
+    decided = allocate(instance, profile, "greedy", decided_ties=[["c", "b"]])
+    assert decided.selected == ("a", "c", "d")
+    assert decided.details["tie_decisions"] == [["c", "b"]]
+    with pytest.raises(InvalidElectionError, match="not tied"):
+        allocate(instance, profile, "greedy", decided_ties=[["d", "a"]])  # 1 vote against 3
+    # Equal Shares too: the decision is checked by recounting, whatever the rule
+    mes = allocate(instance, profile, "equalshares/add1", decided_ties=[["c", "b"]])
+    assert "c" in mes.selected and "b" not in mes.selected
+    assert allocate(instance, profile, "equalshares/add1").selected != mes.selected
+
+
+def test_pb_tally_takes_a_tie_decision(tmp_path) -> None:
+    path = LOCAL_PABULIB / "Poland_Gdynia_2020_Orlowo__small.pb"
+    command = [sys.executable, "-m", "pb.cli", "tally", str(path), "--tie-decision", "3,4"]
+    refused = subprocess.run(command, capture_output=True, text=True)
+    assert refused.returncode == 1 and "not tied" in refused.stderr
