@@ -166,7 +166,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--satisfaction", default=None)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pabutools", type=float, default=None, metavar="SECONDS")
+    parser.add_argument("--read-only", action="store_true", help="time the reader alone")
     args = parser.parse_args(argv)
+    if args.read_only:
+        for path in args.files:
+            cpu, wall, election = _clocked(lambda path=path: parse_file(path))
+            voters = election.profile.num_voters
+            print(
+                f"{path.stem}: read {voters} voters in {wall:.3g} s ({cpu:.3g} s processor), "
+                f"peak {peak_mb():.0f} MB",
+                flush=True,
+            )
+        return 0
     print(
         "| file | rule | voters | projects | read s | rule s | rule cpu s | steps | changes "
         "| MES runs | peak MB | pabutools s | ratio | same |"
