@@ -29,9 +29,9 @@ guides that let a step be settled by pricing a single project. The pricing, whic
 project's price interval and proves its poor/rich boundary, is in the *books*, one per ballot
 shape: `equal_shares_approval` (`Gathered`), `equal_shares_weighted` (`Weighted`), and, when the
 caller's accelerators allow NumPy and the election has `Accelerators.mes_min_voters` voters or
-more, `equal_shares_numpy` (`NumpyGathered`): the same operations in the same order as the
-approval book, computing bitwise the same floats, so the proof covers it unchanged. The error
-model is in `equal_shares_bounds`.
+more, `equal_shares_numpy` (`NumpyGathered`, `NumpyWeighted`): the same operations in the same
+order as the pure books, computing bitwise the same floats, so the proof covers them
+unchanged. The error model is in `equal_shares_bounds`.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from typing import Any
 from pb.allocation.equal_shares import Bound, Key, Prepared, Run, Selection, before
 from pb.allocation.equal_shares_approval import Gathered, uniform_pricer
 from pb.allocation.equal_shares_bounds import UNIT, Uncertain, down
-from pb.allocation.equal_shares_numpy import NumpyGathered, numpy_pricer
+from pb.allocation.equal_shares_numpy import NumpyGathered, NumpyWeighted, numpy_pricer
 from pb.allocation.equal_shares_weighted import Weighted
 from pb.allocation.numbers import Number
 
@@ -73,7 +73,8 @@ def run(
     stale = dict(initial)  # certified lower bounds of each price
     spent: Number = 0
     if not prep.uniform:
-        book: Any = Weighted(prep, start)
+        numpy = prep.accelerators.mes_with_numpy(prep.voters)
+        book: Any = (NumpyWeighted if numpy else Weighted)(prep, start)
         pricer = book.pricer(lambda: error)
     elif prep.accelerators.mes_with_numpy(prep.voters):
         book = NumpyGathered(prep, start, groups_of)

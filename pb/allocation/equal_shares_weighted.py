@@ -28,30 +28,42 @@ class Weighted:
         self.start = start
         self.costs = prep.costs
         self.priority = prep.priority
-        self.layout = _weighted_layout(prep)
+        self.layout = weighted_layout(prep)
 
     def forget(self, pid: str) -> None:
         pass
 
+    def tally(self, pid: str) -> tuple[Any, list[int], list[int], Any] | None:
+        """The project's supporter groups with money left, sorted by budget per unit of
+        satisfaction (stable): (those ratios, cumulative satisfaction x voters, cumulative
+        voters, cumulative money); None when none has money left."""
+        budgets = self.budgets
+        groups, utils, weights, _u_min, _u_max = self.layout[pid]
+        ratios = list(map(truediv, map(budgets.__getitem__, groups), utils))
+        order = sorted(range(len(groups)), key=ratios.__getitem__)
+        values = list(map(ratios.__getitem__, order))
+        first = bisect_right(values, 0.0)  # nothing left: pays nothing
+        if first == len(values):
+            return None
+        order, values = order[first:], values[first:]
+        get_weight = weights.__getitem__
+        mass = list(accumulate(map(mul, map(get_weight, order), map(utils.__getitem__, order))))
+        heads = list(accumulate(map(get_weight, order)))
+        spend = map(budgets.__getitem__, map(groups.__getitem__, order))
+        money = list(accumulate(map(mul, spend, map(get_weight, order))))
+        return values, mass, heads, money
+
     def pricer(self, current_error: Any) -> Any:
-        budgets, costs, priority = self.budgets, self.costs, self.priority
+        costs, priority = self.costs, self.priority
 
         def pricer(pid: str) -> tuple[Key, Any] | None:
             error = current_error()
-            groups, utils, weights, u_min, u_max = self.layout[pid]
+            u_min, u_max = self.layout[pid][3:]
             cost = costs[pid]
-            ratios = list(map(truediv, map(budgets.__getitem__, groups), utils))
-            order = sorted(range(len(groups)), key=ratios.__getitem__)
-            values = list(map(ratios.__getitem__, order))
-            first = bisect_right(values, 0.0)  # nothing left: pays nothing
-            if first == len(values):
+            tallied = self.tally(pid)
+            if tallied is None:
                 return None
-            order, values = order[first:], values[first:]
-            get_weight = weights.__getitem__
-            mass = list(accumulate(map(mul, map(get_weight, order), map(utils.__getitem__, order))))
-            heads = list(accumulate(map(get_weight, order)))
-            spend = map(budgets.__getitem__, map(groups.__getitem__, order))
-            money = list(accumulate(map(mul, spend, map(get_weight, order))))
+            values, mass, heads, money = tallied
             slack = heads[-1] * error + (len(values) + 2) * UNIT * money[-1]
             if money[-1] + slack < cost:
                 return None
@@ -106,7 +118,7 @@ class Weighted:
         return error + u_max * rho_error + 4 * UNIT * self.start
 
 
-def _weighted_layout(prep: Prepared) -> dict[str, tuple[Any, ...]]:
+def weighted_layout(prep: Prepared) -> dict[str, tuple[Any, ...]]:
     cached = prep.cache.get("float_weighted")
     if cached is None:
         cached = {}

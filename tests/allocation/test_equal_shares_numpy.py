@@ -12,7 +12,17 @@ from fractions import Fraction
 
 import pytest
 
-from pb.allocation import allocate, equal_shares, equal_shares_approval, equal_shares_float
+from pb.allocation import (
+    CumulativeBallot,
+    Instance,
+    OrdinalBallot,
+    Profile,
+    Project,
+    allocate,
+    equal_shares,
+    equal_shares_approval,
+    equal_shares_float,
+)
 from pb.allocation.accelerators import Accelerators
 from pb.allocation.pabulib import parse_file
 
@@ -82,6 +92,44 @@ def test_numpy_and_pure_runs_are_identical(seed: int, satisfaction: str, halves:
     for budget in range(6000, 0, -rng.randrange(17, 60)):
         decided += _same_runs(prep, budget)
         # guided as the add1 search runs them, and with a spending limit
+        pure_guide = _run(prep, budget, False, guide=guide)
+        assert _fields(_run(prep, budget, True, guide=guide)) == _fields(pure_guide)
+        guide = None if isinstance(pure_guide, tuple) else pure_guide
+        _same_runs(prep, budget, limit=budget // 3)
+    assert decided > 20
+
+
+def _random_weighted(rng: random.Random, vote_type: str, satisfaction: str):
+    """Rankings or points, with some ballots repeated (groups of several voters)."""
+    names = "abcdefghij"[: rng.randrange(2, 11)]
+    instance = Instance(
+        rng.randrange(100, 3000), tuple(Project(n, rng.randrange(1, 300)) for n in names)
+    )
+    ballots = []
+    for _ in range(rng.randrange(60, 120)):
+        chosen = rng.sample(names, rng.randrange(1, min(4, len(names)) + 1))
+        if vote_type == "ordinal":
+            ballot = OrdinalBallot(tuple(chosen))
+        else:
+            ballot = CumulativeBallot({pid: rng.randrange(1, 6) for pid in chosen})
+        ballots += [ballot] * rng.choice([1, 1, 1, 4])
+    profile = Profile(vote_type, tuple(ballots))
+    return equal_shares.prepare(_election(instance, profile, satisfaction))
+
+
+@pytest.mark.parametrize("seed", range(10))
+@pytest.mark.parametrize(
+    ("vote_type", "satisfaction"),
+    [("ordinal", "positional"), ("ordinal", "borda"), ("cumulative", "points")],
+)
+def test_numpy_and_pure_weighted_runs_are_identical(seed, vote_type, satisfaction) -> None:
+    rng = random.Random(seed)
+    prep = _random_weighted(rng, vote_type, satisfaction)
+    assert not prep.uniform or vote_type == "ordinal"  # rankings of one project are uniform
+    decided = 0
+    guide = None
+    for budget in range(6000, 0, -rng.randrange(17, 60)):
+        decided += _same_runs(prep, budget)
         pure_guide = _run(prep, budget, False, guide=guide)
         assert _fields(_run(prep, budget, True, guide=guide)) == _fields(pure_guide)
         guide = None if isinstance(pure_guide, tuple) else pure_guide
@@ -159,7 +207,8 @@ def test_numpy_and_pure_outcomes_agree_on_real_elections(path) -> None:
         )
     assert outcomes[0] == outcomes[1]
     # and run by run, over a range of budgets, as the add1 search computes them
-    for sat in satisfactions if approval_ballots else ():
+    defaults = {"ordinal": ("positional",), "cumulative": ("points",)}
+    for sat in satisfactions if approval_ballots else defaults[election.profile.vote_type]:
         prep = equal_shares.prepare(_election(election.instance, election.profile, sat))
         budget = election.instance.budget
         for scale in range(4, 21, 2):
