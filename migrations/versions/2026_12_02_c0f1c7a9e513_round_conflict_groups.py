@@ -1,7 +1,7 @@
 """Conflict groups of a round: projects that cannot be built together (officers declare them).
 
 Revision ID: c0f1c7a9e513
-Revises: a1dd49814881
+Revises: b7e2c4d19a51
 Create Date: 2026-12-02 16:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c0f1c7a9e513'
-down_revision = 'a1dd49814881'
+down_revision = 'b7e2c4d19a51'
 branch_labels = None
 depends_on = None
 
