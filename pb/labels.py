@@ -60,14 +60,6 @@ RULE_TEXTS = {
         "Projects are funded from the most votes (or points) down; a project that no longer "
         "fits, or that cannot be built together with a project already funded, is skipped."
     ),
-    "max-welfare": _l(
-        "The combination of projects that fits in the budget and gives voters the most "
-        "satisfaction in total."
-    ),
-    "phragmen": _l(
-        "Sequential Phragmén: the cost of each funded project is spread as evenly as possible "
-        "over the voters who chose it; counting stops at the first project that does not fit."
-    ),
     "equalshares": _l(
         "Method of Equal Shares: the budget is split equally among all voters, and a project is "
         "funded when the voters who chose it can pay for it together from their shares."
@@ -91,28 +83,37 @@ RULE_TEXTS = {
     ),
 }
 
+RULE_TEXTS["max-welfare"] = _l(
+    "The combination of projects that fits in the budget and gives voters the most "
+    "satisfaction in total, found exactly."
+)
+RULE_TEXTS["phragmen"] = _l(
+    "Sequential Phragmén: voters earn money at the same rate, and a project is bought as soon "
+    "as the voters who chose it have earned its cost, sharing the cost as evenly as possible."
+)
+
+# Short names of the rules, for choices and tables (the engine's own labels are English only).
 RULE_LABELS = {
-    "greedy": _l("Greedy (most votes first)"),
-    "greedy-no-skip": _l("Greedy, stop at the first that does not fit"),
-    "greedy-threshold": _l("Greedy with a minimum score"),
-    "greedy-custom": _l("Greedy with a reserve (Poznań)"),
-    "greedy-exclusive": _l("Greedy with conflicting projects"),
-    "equalshares": _l("Method of Equal Shares (no completion)"),
-    "equalshares/add1": _l("Method of Equal Shares (add1 completion)"),
-    "equalshares/add1u": _l("Method of Equal Shares (add1, then most votes)"),
-    "equalshares/add1-comparison": _l("Method of Equal Shares (add1) compared with greedy"),
-    "equalshares/add1-pabutools": _l("Method of Equal Shares (add1 as in pabutools)"),
-    "max-welfare": _l("Maximum total satisfaction"),
+    "greedy": _l("Most votes first"),
+    "greedy-no-skip": _l("Most votes first, stop at the first that does not fit"),
+    "greedy-threshold": _l("Most votes first, with a minimum score"),
+    "greedy-custom": _l("Most votes first, with a reserve (Poznań)"),
+    "greedy-exclusive": _l("Most votes first, skipping conflicting projects"),
+    "equalshares": _l("Equal Shares (no completion)"),
+    "equalshares/add1": _l("Equal Shares (shares raised while money is left)"),
+    "equalshares/add1u": _l("Equal Shares, then most votes"),
+    "equalshares/add1-comparison": _l("Equal Shares, or most votes if voters prefer it"),
+    "equalshares/add1-pabutools": _l("Equal Shares (as computed by pabutools)"),
+    "max-welfare": _l("Most total satisfaction"),
     "phragmen": _l("Sequential Phragmén"),
 }
-"""The rule choices of the round form, translated (the engine's labels are English)."""
 
 TIE_BREAK_LABELS = {
-    "numeric": _l("By project number"),
-    "lexicographic": _l("By project number compared as text (pabulib files)"),
-    "lowest-cost": _l("Lowest cost first"),
-    "most-votes": _l("Most votes first"),
-    "lottery": _l("Lottery with a published seed"),
+    "numeric": _l("Lowest project number"),
+    "lexicographic": _l("Lowest project number, compared as text (pabulib files)"),
+    "lowest-cost": _l("Cheapest project"),
+    "most-votes": _l("Most voters"),
+    "lottery": _l("Published draw"),
 }
 
 TIE_BREAK_TEXTS = {
@@ -138,11 +139,9 @@ def rule_text(name: str, fallback: str = "") -> str:
     return str(RULE_TEXTS.get(name, fallback or name))
 
 
-def tie_break_text(name: str, fallback: str = "") -> str:
-    return str(TIE_BREAK_TEXTS.get(name, fallback or name))
-
-
 def rule_label(name: str, fallback: str = "") -> str:
+    """The translated short name of a rule; a rule added to the engine without one here keeps
+    the engine's English label (or its code)."""
     return str(RULE_LABELS.get(name, fallback or name))
 
 
@@ -150,11 +149,17 @@ def tie_break_label(name: str, fallback: str = "") -> str:
     return str(TIE_BREAK_LABELS.get(name, fallback or name))
 
 
+def tie_break_text(name: str, fallback: str = "") -> str:
+    return str(TIE_BREAK_TEXTS.get(name, fallback or name))
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         role_label=lambda role: ROLE_LABELS[Role(role)],
         phase_label=lambda phase: PHASE_LABELS[Phase(phase)],
         status_label=lambda status: STATUS_LABELS[ProposalStatus(status)],
+        rule_label=rule_label,
+        tie_break_label=tie_break_label,
         audit_role_label=audit_role_label,
         action_label=action_label,
     )
