@@ -24,6 +24,7 @@ from pb.db import utcnow
 from pb.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pb.extensions import db
 from pb.i18n import BUILT_IN_CATEGORIES
+from pb.proposals.conflicts import frozen_groups
 from pb.proposals.models import Proposal, ProposalStatus
 from pb.results import engine
 from pb.rounds.models import PHASE_ORDER, Phase, Round
@@ -166,6 +167,9 @@ def freeze(round_: Round, *, actor: User) -> None:
     if round_.tie_break == "lottery" and not round_.tie_break_seed:
         round_.tie_break_seed = secrets.token_hex(16)  # published in the frozen config
     config = canonical_config(round_)
+    groups = frozen_groups(round_, [project["id"] for project in config["projects"]])
+    if groups:  # absent when none, so configurations without conflicts keep their form
+        config["conflicts"] = groups
     round_.config_json = canonical_json(config)
     round_.config_hash = sha256_hex(round_.config_json)
     round_.frozen_at = utcnow()
