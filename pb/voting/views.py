@@ -6,6 +6,7 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from flask_babel import ngettext
 from flask_login import current_user
 
+from pb.db import reads_only
 from pb.errors import DomainError
 from pb.i18n import localised_category
 from pb.public.services import visible_round
@@ -18,6 +19,7 @@ bp = Blueprint("voting", __name__)
 
 
 @bp.route("/rounds/<int:round_id>/ballot", methods=["GET", "POST"])
+@reads_only
 def ballot(round_id: int):  # type: ignore[no-untyped-def]
     """The ballot page (a POST here comes back from the review page to change choices)."""
     round_ = visible_round(round_id)
@@ -28,6 +30,7 @@ def ballot(round_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/rounds/<int:round_id>/ballot/review")
+@reads_only
 def review(round_id: int):  # type: ignore[no-untyped-def]
     """Check the choices and show a summary to confirm (nothing is saved yet)."""
     round_ = visible_round(round_id)
