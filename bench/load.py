@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/load.py [--levels 16,32,64] [--ballots 200] [--databases sqlite,postgres]
                                    [--postgres postgresql://postgres@127.0.0.1:5432/pb_load]
-                                   [--workers 3] [--worker-class gthread] [--threads 4]
+                                   [--workers 3] [--worker-class sync|gthread] [--threads 4]
 
 For each database: a fresh database (migrations, the demo, and enough new residents to vote),
 then the platform under gunicorn with deploy/gunicorn.conf.py, then the bare app
@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -65,6 +66,7 @@ class Run:
     done: int = 0
     errors: int = 0
     latencies: dict[str, list[float]] = field(default_factory=dict)
+    reasons: Counter[str] = field(default_factory=Counter)
 
     def time(self, step: str, started: float) -> None:
         self.latencies.setdefault(step, []).append(time.perf_counter() - started)
@@ -163,7 +165,9 @@ def serve(target: str, url: str, args: argparse.Namespace) -> Iterator[str]:
         "PB_LOG_LEVEL": "WARNING",
     }
     command = [str(Path(sys.executable).with_name("gunicorn")), "-c", "deploy/gunicorn.conf.py"]
-    command += ["--worker-class", args.worker_class, "--threads", str(args.threads), target]
+    if args.worker_class:  # otherwise deploy/gunicorn.conf.py's own choice
+        command += ["--worker-class", args.worker_class, "--threads", str(args.threads)]
+    command.append(target)
     process = subprocess.Popen(command, cwd=REPO, env=env, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -204,8 +208,9 @@ async def closed_loop(
             try:
                 await one(number, run)
                 run.done += 1
-            except (httpx.HTTPError, AssertionError):
+            except (httpx.HTTPError, AssertionError) as error:
                 run.errors += 1
+                run.reasons[f"{type(error).__name__} {error}"[:60]] += 1
 
     started = time.perf_counter()
     await asyncio.gather(*(loop() for _ in range(concurrency)))
@@ -303,6 +308,8 @@ def measure(name: str, url: str, args: argparse.Namespace) -> list[list[str]]:
             voters = range(index * args.ballots, (index + 1) * args.ballots)
             cookies = asyncio.run(sign_in(base, voters))
             flows[level] = asyncio.run(ballot_flow(base, round_id, cookies, level))
+            for reason, count in flows[level].reasons.most_common(3):
+                print(f"# {name} at {level}: {count} x {reason}")
         pages = [f"/rounds/{round_id}", f"/rounds/{published}/results"]
         public = asyncio.run(gets(base, pages, args.gets, 32))
     with serve("bench.bare_app:create_app()", url, args) as base:
@@ -351,26 +358,31 @@ def main() -> None:
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/pb_load")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 3)))
-    parser.add_argument("--worker-class", default="gthread")
+    parser.add_argument("--worker-class", default="", help="default: deploy/gunicorn.conf.py's")
     parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
     load = os.getloadavg()
     print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average {load[0]:.1f}, "
-          f"{os.cpu_count()} cores; gunicorn {args.workers} x {args.worker_class} "
-          f"({args.threads} threads)")  # fmt: skip
-    rows = [[*HEADER, "errors"]]
+          f"{os.cpu_count()} cores; gunicorn {args.workers} x {args.worker_class or 'the conf'} "
+          f"({args.threads if args.worker_class else 'its'} threads)")  # fmt: skip
+    print_rows([[*HEADER, "errors"]])
     with tempfile.TemporaryDirectory(prefix="pb-load-") as scratch:
         for name in args.databases.split(","):
             if name == "sqlite":
-                rows += measure("SQLite", f"sqlite:///{scratch}/load.db", args)
+                print_rows(measure("SQLite", f"sqlite:///{scratch}/load.db", args))
             elif fresh_postgres(args.postgres):
-                rows += measure("PostgreSQL", args.postgres, args)
+                print_rows(measure("PostgreSQL", args.postgres, args))
             else:
                 print(f"# no PostgreSQL server at {args.postgres}: PostgreSQL not measured")
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    print(f"# load average at the end: {os.getloadavg()[0]:.1f}")
+
+
+def print_rows(rows: list[list[str]]) -> None:
+    """Fixed columns, printed as soon as a database is done (a run takes minutes)."""
+    widths = [18, 7, 7, 11, 6, 7, 11, 9, 7]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
-    print(f"# load average at the end: {os.getloadavg()[0]:.1f}")
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":
