@@ -29,6 +29,16 @@ def apply_error(form: FlaskForm, error: DomainError) -> None:
         form.form_errors.append(error.message)
 
 
+def editable_amount(amount_minor: int, currency: str) -> str:
+    """An amount as a money field pre-fills it: no grouping separators (a "21,000" is read back
+    differently in some languages), decimals only when there are some, in the locale's own
+    decimal sign. `MoneyField` parses it back to the same amount in every language."""
+    amount = minor_to_decimal(amount_minor, currency)
+    places = get_currency_precision(currency) if amount != amount.to_integral_value() else 0
+    pattern = "0." + "0" * places if places else "0"
+    return format_decimal(amount, format=pattern, locale=get_locale(), group_separator=False)
+
+
 class MoneyField(StringField):
     """An amount typed in major units as the visitor writes numbers ("12,500.50" in English,
     "12 500,50" in Polish), kept as integer minor units in `data`. Never a float."""
@@ -42,7 +52,7 @@ class MoneyField(StringField):
             return self.raw_data[0]
         if self.data is None:
             return ""
-        return format_decimal(minor_to_decimal(self.data, self.currency), locale=get_locale())
+        return editable_amount(self.data, self.currency)
 
     def process_formdata(self, valuelist: list[str]) -> None:
         # Converted in pre_validate, once the view has set the currency (its decimals matter).

@@ -6,6 +6,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from pb.accounts.models import Role
+from pb.audit.labels import action_label
 from pb.proposals.models import ProposalStatus
 from pb.rounds.models import Phase
 
@@ -100,4 +101,13 @@ def init_app(app: Flask) -> None:
         role_label=lambda role: ROLE_LABELS[Role(role)],
         phase_label=lambda phase: PHASE_LABELS[Phase(phase)],
         status_label=lambda status: STATUS_LABELS[ProposalStatus(status)],
+        audit_role_label=audit_role_label,
+        action_label=action_label,
     )
+
+
+def audit_role_label(code: str) -> str:
+    """An audit entry's actor role in words ("system" for the platform's own entries)."""
+    if code in {role.value for role in Role}:
+        return str(ROLE_LABELS[Role(code)])
+    return str(_l("System")) if code == "system" else code
