@@ -312,6 +312,8 @@ def measure(name: str, url: str, args: argparse.Namespace) -> list[list[str]]:
                 print(f"# {name} at {level}: {count} x {reason}")
         pages = [f"/rounds/{round_id}", f"/rounds/{published}/results"]
         public = asyncio.run(gets(base, pages, args.gets, 32))
+        for reason, count in public.reasons.most_common(3):
+            print(f"# {name} public pages: {count} x {reason}")
     with serve("bench.bare_app:create_app()", url, args) as base:
         for level in levels:
             bares[level] = asyncio.run(bare_inserts(base, args.ballots, level))
