@@ -36,6 +36,11 @@ POLICY: dict[str, frozenset[Role]] = {
     "public.project": PUBLIC,
     "public.set_language": PUBLIC,
     "results.show": PUBLIC,  # the service hides unpublished results from the public
+    "results.why": PUBLIC,  # same policy as results; reads no ballot, stores nothing
+    "compare.round_page": PUBLIC,  # same policy as results (results.services.visible_to)
+    "compare.round_csv": PUBLIC,
+    "compare.upload": PUBLIC,
+    "compare.rules": PUBLIC,  # any pabulib file: read in memory, never stored
     "proposals.index": PUBLIC,
     # accounts
     "accounts.register": PUBLIC,

@@ -57,6 +57,7 @@ def _register_blueprints(app: Flask) -> None:
     from pb.ops.views import bp as ops_bp
     from pb.proposals.views import bp as proposals_bp
     from pb.public.views import bp as public_bp
+    from pb.results.compare_views import bp as compare_bp
     from pb.results.views import bp as results_bp
     from pb.rounds.views import bp as rounds_bp
     from pb.transparency.views import bp as transparency_bp
@@ -70,6 +71,7 @@ def _register_blueprints(app: Flask) -> None:
         proposals_bp,
         voting_bp,
         results_bp,
+        compare_bp,
         audit_bp,
         admin_bp,
         api_bp,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from babel.numbers import NumberFormatError, format_decimal, get_currency_precision, parse_decimal
-from flask import Flask, abort, current_app, request
+from flask import Flask, Request, abort, current_app, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -119,7 +120,18 @@ def _file_fields_accepted() -> frozenset[str]:
     return getattr(view, "accepted_file_fields", frozenset())
 
 
+class InMemoryUploads(Request):
+    """Uploaded files stay in memory (Werkzeug spools those over 500 kB to a temporary file).
+    An uploaded pabulib file must never be written anywhere; `MAX_CONTENT_LENGTH` (or a view's
+    own `request.max_content_length`) bounds the memory this takes."""
+
+    def _get_file_stream(self, *args: Any, **kwargs: Any) -> IO[bytes]:
+        return io.BytesIO()
+
+
 def init_app(app: Flask) -> None:
+    app.request_class = InMemoryUploads
+
     @app.before_request
     def _refuse_unexpected_files() -> None:
         """A file where the form expects text (any field, on any form) is refused as a whole."""

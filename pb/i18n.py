@@ -16,6 +16,7 @@ from flask_babel import (
     format_currency,
     format_date,
     format_decimal,
+    format_percent,
     format_time,
     get_locale,
     lazy_gettext,
@@ -129,6 +130,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["moment"] = format_moment
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["percent"] = format_percent
     app.jinja_env.filters["loc"] = localised
     app.jinja_env.globals["category_name"] = localised_category
 

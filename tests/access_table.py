@@ -119,6 +119,11 @@ EXPECTED: dict[str, Expect] = {
     "transparency.round_page": ROUND_PAGE,
     "transparency.board": ROUND_PAGE,
     "transparency.bundle": RESULTS,
+    "results.why": RESULTS,
+    "compare.round_page": RESULTS,
+    "compare.round_csv": RESULTS,
+    "compare.upload": Expect(),
+    "compare.rules": Expect(),
     "transparency.config": only_in(200, (VOTING, CLOSED, PUBLISHED), 404),
     # admins
     "admin.index": Expect(),

@@ -12,6 +12,7 @@ from pb import clock
 from pb.errors import Conflict, DomainError
 from pb.forms import apply_error
 from pb.labels import PHASE_LABELS
+from pb.results import comparison, engine
 from pb.rounds import services
 from pb.rounds.forms import AdvanceForm, RoundForm
 from pb.rounds.models import Phase, Round
@@ -94,6 +95,12 @@ def _save(form: RoundForm, round_: Round | None):  # type: ignore[no-untyped-def
             flash(_("The round was saved."), "success")
             return redirect(url_for("rounds.show", round_id=round_.id))
     status = 422 if form.is_submitted() else 200
+    ward_ids = [ward.id for ward in (round_.wards if round_ else current_user.wards)]
     return render_template(
-        "rounds/form.html", form=form, round=round_, formats=BALLOT_FORMATS.values()
+        "rounds/form.html",
+        form=form,
+        round=round_,
+        formats=BALLOT_FORMATS.values(),
+        rules=engine.rule_options(),
+        past_round=comparison.past_round(ward_ids, current_user, round_.id if round_ else None),
     ), status
