@@ -66,6 +66,40 @@ def user(
         )
 
 
+def mailed_link(recipient: str) -> str:
+    """The link in the last e-mail queued for `recipient` (a verification or reset link)."""
+    import re
+
+    from pb.mail.models import OutboxMessage
+
+    db.session.rollback()  # see what the request committed
+    body = db.session.scalars(
+        select(OutboxMessage.body)
+        .where(OutboxMessage.recipient == recipient)
+        .order_by(OutboxMessage.id.desc())
+    ).first()
+    assert body is not None, f"no e-mail to {recipient}"
+    match = re.search(r"https?://\S+", body)
+    assert match is not None, body
+    return match.group(0)
+
+
+def register(client: FlaskClient, email: str, ward_id: int, password: str = PASSWORD) -> None:
+    """Register through the form and follow the e-mailed link (which also signs in)."""
+    data = {"email": email, "display_name": email.split("@")[0], "password": password}
+    data |= {"confirm": password, "home_ward": str(ward_id), "postcode": ""}
+    response = client.post("/register", data=data)
+    assert response.status_code == 200, response.data
+    link = mailed_link(email)
+    assert client.get(path_of(link)).status_code == 302
+
+
+def path_of(link: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(link).path
+
+
 def login(client: FlaskClient, person: User, password: str = PASSWORD) -> Any:
     return client.post("/login", data={"email": person.email, "password": password})
 

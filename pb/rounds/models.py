@@ -83,6 +83,10 @@ class Round(db.Model):
     satisfaction: Mapped[str | None] = mapped_column(String(40))
     tie_break: Mapped[str] = mapped_column(String(40))
     tie_break_seed: Mapped[str | None] = mapped_column(String(64))
+    # How residents are verified (pb.eligibility.methods registry keys); part of the frozen config.
+    verification_methods: Mapped[list[str]] = mapped_column(
+        JSON, default=lambda: ["email"], server_default='["email"]'
+    )
     # Set once, when voting opens: the canonical configuration every ballot is cast under.
     config_json: Mapped[str | None] = mapped_column(Text)
     config_hash: Mapped[str | None] = mapped_column(String(64))
