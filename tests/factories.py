@@ -151,6 +151,8 @@ def round_in_phase(
 
     `ballots` map project indexes (0-based) to values and are cast during the voting window;
     `voters` extra eligible citizens are created (at least one per ballot).
+    `verification_methods` (e.g. ["census"]) is set as voting opens, so that the factory's
+    self-declared author can propose first (as a councillor may change it until then).
     """
     with writing():
         return _build_round(phase, costs, ballots, voters, ward_, overrides)
@@ -164,6 +166,7 @@ def _build_round(
     ward_: Ward | None,
     overrides: dict[str, Any],
 ) -> RoundSetup:
+    methods = overrides.pop("verification_methods", None)
     home = ward_ or ward()
     councillor = user(Role.COUNCILLOR, wards_=[home])
     officer = user(Role.OFFICER, wards_=[home])
@@ -181,6 +184,7 @@ def _build_round(
     people = [user(Role.CITIZEN, home=home) for _ in range(max(voters, len(ballots)))]
     setup.voters = people
     if phase is Phase.DRAFT:
+        round_.verification_methods = list(methods or round_.verification_methods)
         db.session.commit()
         return setup
     rounds.advance_phase(round_, actor=councillor, now=start)
@@ -206,6 +210,8 @@ def _build_round(
             reason="Feasible.",
             final_cost=project.estimated_cost,
         )
+    if methods is not None:
+        round_.verification_methods = list(methods)
     rounds.advance_phase(round_, actor=councillor, now=after_proposals)
     voting_moment = round_.voting_open_at + timedelta(minutes=1)
     for person, choices in zip(people, ballots, strict=False):
@@ -219,6 +225,15 @@ def _build_round(
         rounds.advance_phase(round_, actor=councillor)
     db.session.commit()
     return setup
+
+
+def census(rows: Sequence[tuple[str, str, str, str]], actor: User | None = None) -> dict[str, int]:
+    """Upload a census register of (reference, date of birth, postcode, ward code) rows."""
+    from pb.eligibility import register
+
+    text = "reference,date_of_birth,postcode,ward\n" + "".join(",".join(r) + "\n" for r in rows)
+    with writing():
+        return register.import_register(text, actor=actor or user(Role.ADMIN))
 
 
 def row_counts() -> dict[str, int]:
