@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from pb.eligibility import methods, register
+from pb.eligibility import methods, register, services
 from pb.eligibility.forms import CensusUploadForm, CensusVerifyForm
 from pb.errors import DomainError
 from pb.forms import accepts_files, apply_error
@@ -18,6 +18,23 @@ bp = Blueprint("eligibility", __name__)
 def verification_of(round_):  # type: ignore[no-untyped-def]
     """How a round's residents are verified, for its pages (level, labels, self-declared)."""
     return methods.describe(round_.verification_methods or list(methods.DEFAULT_METHODS))
+
+
+@bp.app_template_global()
+def refusal_of(round_):  # type: ignore[no-untyped-def]
+    """Why the signed-in person may not take part in the round."""
+    if not current_user.is_authenticated:
+        return _("Sign in as a resident of this round's wards to take part.")
+    return services.refusal(current_user._get_current_object(), round_)
+
+
+@bp.app_template_global()
+def turnout_of(round_):  # type: ignore[no-untyped-def]
+    """(method label, residents who voted) per verification method of the round."""
+    return [
+        (methods.METHODS[name].label if name in methods.METHODS else name, count)
+        for name, count in services.turnout_by_method(round_).items()
+    ]
 
 
 @bp.route("/census", methods=["GET", "POST"])

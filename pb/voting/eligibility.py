@@ -7,7 +7,16 @@ from pb.eligibility.services import (
     eligible_count,
     participant,
     refusal,
+    turnout_by_method,
     voter_key,
 )
 
-__all__ = ["Participant", "can_take_part", "eligible_count", "participant", "refusal", "voter_key"]
+__all__ = [
+    "Participant",
+    "can_take_part",
+    "eligible_count",
+    "participant",
+    "refusal",
+    "turnout_by_method",
+    "voter_key",
+]
