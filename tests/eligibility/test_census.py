@@ -21,7 +21,7 @@ from pb.voting import eligibility
 from pb.voting import services as voting
 from pb.voting.models import Ballot
 from tests import factories
-from tests.conftest import custom_app
+from tests.conftest import TimeMachine, custom_app
 
 ALICE = ("E-1001", "1980-02-03", "AB1 2CD")
 
@@ -203,3 +203,17 @@ def test_the_register_is_deleted_when_its_retention_ends(app: Flask) -> None:
     assert register.purge_expired(upload.retain_until) == 1
     assert db.session.scalar(sa.select(sa.func.count(CensusEntry.id))) == 0
     assert db.session.scalar(sa.select(sa.func.count(CensusUpload.id))) == 0
+
+
+def test_the_purge_command_deletes_an_expired_register(
+    app: Flask, time_machine: TimeMachine
+) -> None:
+    factories.ward("EAST")
+    factories.census([(*ALICE, "EAST")])
+    db.session.commit()
+    runner = app.test_cli_runner()
+    assert "Deleted 0" in runner.invoke(args=["pb", "census-purge"]).output
+    time_machine.travel(factories.utcnow() + factories.timedelta(days=401))
+    assert "Deleted 1" in runner.invoke(args=["pb", "census-purge"]).output
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(CensusEntry.id))) == 0
