@@ -108,8 +108,11 @@ def verify_email(token: str):  # type: ignore[no-untyped-def]
         user = recovery.verify_email(token)
     except InvalidInput as error:
         return render_template("accounts/link_invalid.html", message=error.message), 400
-    if not current_user.is_authenticated or current_user.id != user.id:
+    if not current_user.is_authenticated:
         start_session(user)
+    elif current_user.id != user.id:  # never switch someone's signed-in account by a link
+        flash(_("Your e-mail address is confirmed."), "success")
+        return redirect(url_for("public.home"))
     flash(_("Your e-mail address is confirmed."), "success")
     return redirect(url_for("accounts.profile"))
 

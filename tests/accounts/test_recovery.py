@@ -195,3 +195,17 @@ def test_registration_and_reset_are_rate_limited(database_url: str) -> None:
             client.post("/reset", data={"email": "x@example.org"}).status_code for _ in range(3)
         ]
         assert resets == [200, 200, 429]
+
+
+def test_a_verification_link_never_switches_the_signed_in_account(app: Flask) -> None:
+    ward = factories.ward()
+    signed_in = factories.user(Role.CITIZEN, home=ward)
+    db.session.commit()
+    client = app.test_client()
+    factories.login(client, signed_in)
+    app.test_client().post("/register", data=_register_form("other@example.org", ward.id))
+    assert (
+        client.get(factories.path_of(factories.mailed_link("other@example.org"))).status_code == 302
+    )
+    page = client.get("/account").get_data(as_text=True)
+    assert signed_in.email in page and "other@example.org" not in page
