@@ -5,7 +5,7 @@ Accounts that exist before this upgrade keep working: they count as confirmed fr
 method there was, a self-declared ward ("email"); their frozen configurations are not rewritten.
 
 Revision ID: 59736ae69306
-Revises: a1dd49814881
+Revises: b7e2c4d19a51
 Create Date: 2026-12-02 15:29:15.818870
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '59736ae69306'
-down_revision = 'a1dd49814881'
+down_revision = 'b7e2c4d19a51'
 branch_labels = None
 depends_on = None
 

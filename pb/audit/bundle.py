@@ -18,7 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-FORMAT = "pb-bundle-1"
+# pb-bundle-2: the log ends at a signed checkpoint and, from a pb-audit-3 chain, shows only the
+# round's own entries (every other entry redacted to its link). pb-bundle-1 bundles, exported
+# before, still verify (docs/verification.md says what each format promises).
+FORMAT = "pb-bundle-2"
+LEGACY_FORMAT = "pb-bundle-1"
+FORMATS = (LEGACY_FORMAT, FORMAT)
 MANIFEST = "manifest.json"
 CONFIG = "config.json"
 BALLOTS_PB = "ballots.pb"
@@ -43,6 +48,10 @@ class Bundle:
     manifest: Mapping[str, Any]
     files: Mapping[str, bytes]
 
+    @property
+    def format(self) -> str:
+        return str(self.manifest.get("format"))
+
     def text(self, name: str) -> str:
         try:
             return self.files[name].decode("utf-8")
@@ -65,10 +74,12 @@ def dumps(value: Any) -> bytes:
     return (json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()
 
 
-def write_bundle(manifest: Mapping[str, Any], files: Mapping[str, bytes]) -> bytes:
+def write_bundle(
+    manifest: Mapping[str, Any], files: Mapping[str, bytes], bundle_format: str = FORMAT
+) -> bytes:
     """The archive: `files` plus a manifest listing the SHA-256 of each (and the format)."""
     full_manifest = dict(manifest) | {
-        "format": FORMAT,
+        "format": bundle_format,
         "files": {name: sha256_bytes(data) for name, data in sorted(files.items())},
     }
     everything = dict(files) | {MANIFEST: dumps(full_manifest)}
@@ -103,8 +114,10 @@ def read_bundle(source: bytes | str | Path) -> Bundle:
     manifest = bundle.json(MANIFEST)
     if not isinstance(manifest, dict):
         raise BundleError(f"{MANIFEST}: not a JSON object")
-    if manifest.get("format") != FORMAT:
-        raise BundleError(f"{MANIFEST}: format {manifest.get('format')!r}, expected {FORMAT!r}")
+    if manifest.get("format") not in FORMATS:
+        raise BundleError(
+            f"{MANIFEST}: format {manifest.get('format')!r}, expected one of {', '.join(FORMATS)}"
+        )
     listed = manifest.get("files")
     if not isinstance(listed, dict):
         raise BundleError(f"{MANIFEST}: no 'files' object")
