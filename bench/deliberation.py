@@ -66,6 +66,7 @@ def build(url: str, proposals: int, comments: int) -> Flask:
             "SQLALCHEMY_DATABASE_URI": url,
             "SECRET_KEY": "bench",
             "AUDIT_PSEUDONYM_KEY": "bench",
+            "CENSUS_HMAC_KEY": "bench",
             "RATELIMIT_ENABLED": False,
         }
     )

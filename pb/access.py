@@ -49,10 +49,15 @@ POLICY: dict[str, frozenset[Role]] = {
     "accounts.profile": ANY_ROLE,
     "accounts.change_password": ANY_ROLE,
     "accounts.sign_out_everywhere": ANY_ROLE,
+    "accounts.verify_email": PUBLIC,  # the signed link is the credential
+    "accounts.resend_verification": ANY_ROLE,
+    "accounts.reset_request": PUBLIC,
+    "accounts.reset_password": PUBLIC,  # the signed link is the credential
     # citizens
     "proposals.new": CITIZEN,
     "proposals.edit": CITIZEN,
     "proposals.mine": CITIZEN,
+    "eligibility.verify": CITIZEN,
     "voting.ballot": CITIZEN,
     "voting.review": CITIZEN,
     "voting.cast": CITIZEN,
@@ -61,6 +66,8 @@ POLICY: dict[str, frozenset[Role]] = {
     "proposals.review_queue": OFFICER,
     "proposals.review": OFFICER,
     "proposals.conflicts": OFFICER,
+    # the census register: an admin for every ward, an officer for theirs (the view checks)
+    "eligibility.upload": frozenset({Role.OFFICER, Role.ADMIN}),
     "proposals.note": OFFICER,
     # councillors
     "rounds.index": COUNCILLOR,

@@ -51,6 +51,7 @@ def _register_blueprints(app: Flask) -> None:
     from pb.content.views import bp as content_bp
     from pb.deliberation import panels
     from pb.deliberation.views import bp as deliberation_bp
+    from pb.eligibility.views import bp as eligibility_bp
     from pb.exports.views import bp as exports_bp
     from pb.mail import outbox
     from pb.mail.views import bp as mail_bp
@@ -79,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
         transparency_bp,
         ops_bp,
         mail_bp,
+        eligibility_bp,
         exports_bp,
     ):
         app.register_blueprint(blueprint)

@@ -61,6 +61,14 @@ class Settings:
     LOGIN_CLIENT_RATE_LIMIT: str = "60 per 15 minutes"
     # A wrong current password when changing it, per account.
     PASSWORD_CHANGE_RATE_LIMIT: str = "5 per 15 minutes"
+    # Registrations from one client address (each one sends an e-mail), and password-reset
+    # requests per address asked about and client; verification links re-sent, per account.
+    REGISTRATION_RATE_LIMIT: str = "10 per hour"
+    PASSWORD_RESET_RATE_LIMIT: str = "5 per hour"
+    VERIFICATION_RESEND_RATE_LIMIT: str = "5 per hour"
+    # Wrong census details, per account and per census entry (whoever types them).
+    CENSUS_ACCOUNT_RATE_LIMIT: str = "5 per hour;20 per day"
+    CENSUS_ENTRY_RATE_LIMIT: str = "5 per hour;20 per day"
     # Comments, amendments and reports, per signed-in user, all counted together: stops one
     # account flooding a discussion or the moderation queue.
     POSTING_RATE_LIMIT: str = "10 per minute;100 per day"
@@ -107,6 +115,17 @@ class Settings:
     # pabulib's META requires a country and a unit (city) in exported ballots: set your council's.
     PABULIB_COUNTRY: str = "United Kingdom"
     PABULIB_UNIT: str = "Ward budgets"
+    # How long the links we e-mail stay valid (seconds).
+    EMAIL_VERIFY_MAX_AGE: int = 48 * 3600
+    PASSWORD_RESET_MAX_AGE: int = 3600
+    # The census register (pb/eligibility/census.py): stored only as HMACs under this key, which
+    # never enters the database (so a copy of the database alone cannot test a guess).
+    CENSUS_HMAC_KEY: str = ""
+    # The register's columns, in the CSV's header: the first identifies the person (kept across
+    # re-uploads), the last named "ward" holds the ward code; the rest are details to match.
+    CENSUS_COLUMNS: tuple[str, ...] = ("reference", "date_of_birth", "postcode")
+    # Days an uploaded register is kept before `flask pb census-purge` deletes it.
+    CENSUS_RETENTION_DAYS: int = 400
     # Pseudonymous actor references in the audit log are keyed HMACs of user ids.
     AUDIT_PSEUDONYM_KEY: str = ""
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = field(default_factory=dict)
@@ -127,6 +146,12 @@ class Settings:
             settings.TRUSTED_PROXY_HOPS = int(env["TRUSTED_PROXY_HOPS"])
         if env.get("AUDIT_PSEUDONYM_KEY"):
             settings.AUDIT_PSEUDONYM_KEY = env["AUDIT_PSEUDONYM_KEY"]
+        if env.get("CENSUS_HMAC_KEY"):
+            settings.CENSUS_HMAC_KEY = env["CENSUS_HMAC_KEY"]
+        if env.get("CENSUS_COLUMNS"):
+            settings.CENSUS_COLUMNS = tuple(c.strip() for c in env["CENSUS_COLUMNS"].split(","))
+        if env.get("CENSUS_RETENTION_DAYS"):
+            settings.CENSUS_RETENTION_DAYS = int(env["CENSUS_RETENTION_DAYS"])
         for name in ("SMTP_HOST", "SMTP_USERNAME", "SMTP_PASSWORD", "MAIL_FROM", "SITE_URL"):
             if env.get(name):
                 setattr(settings, name, env[name])
@@ -180,6 +205,12 @@ class Settings:
                     "AUDIT_PSEUDONYM_KEY must be set in production (PB_PRODUCTION=1)."
                 )
             self.AUDIT_PSEUDONYM_KEY = _instance_secret("audit_pseudonym_key")
+        if not self.CENSUS_HMAC_KEY:
+            # Lost or changed, every stored census hash stops matching: it must be kept like a
+            # backup key, outside the database and outside one server's instance/ folder.
+            if self.ENV_PRODUCTION:
+                raise RuntimeError("CENSUS_HMAC_KEY must be set in production (PB_PRODUCTION=1).")
+            self.CENSUS_HMAC_KEY = _instance_secret("census_hmac_key")
 
     def as_flask_config(self) -> dict[str, Any]:
         return asdict(self)

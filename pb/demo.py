@@ -16,6 +16,7 @@ from pb.accounts import services as accounts
 from pb.accounts.models import Role, User
 from pb.db import utcnow
 from pb.deliberation import demo as deliberation_demo
+from pb.eligibility import demo as census_demo
 from pb.extensions import db
 from pb.mail import demo as mail_demo
 from pb.proposals import services as proposals
@@ -249,13 +250,19 @@ def load(now: datetime | None = None) -> str:
     riverside = wards.save_ward(None, "RIV", "Riverside", actor=None)
     northfield = wards.save_ward(None, "NTH", "Northfield", actor=None)
     both = [riverside.code, northfield.code]
-    _account("admin@demo.test", "Demo administrator", Role.ADMIN)
+    admin = _account("admin@demo.test", "Demo administrator", Role.ADMIN)
     councillor = _account("councillor@demo.test", "Cllr Demo", Role.COUNCILLOR, wards=both)
     officer = _account("officer@demo.test", "Demo officer", Role.OFFICER, wards=both)
     _account("auditor@demo.test", "Demo auditor", Role.AUDITOR)
-    _account("citizen@demo.test", "Demo resident", Role.CITIZEN, home=riverside.code)
+    citizen = _account("citizen@demo.test", "Demo resident", Role.CITIZEN, home=riverside.code)
+    # Confirmed e-mail, not yet on the census: verifies on /account/census (README).
+    _account("newcomer@demo.test", "Demo newcomer", Role.CITIZEN, home=riverside.code)
     riverside_people = _synthetic_citizens("riverside", riverside.id, 340)
     northfield_people = _synthetic_citizens("northfield", northfield.id, 260)
+    # The census: Riverside's residents verified theirs before its census round opened.
+    census_demo.populate(
+        admin, [citizen, *riverside_people], [(p, northfield) for p in northfield_people]
+    )
 
     published = _round(
         councillor,
@@ -285,6 +292,7 @@ def load(now: datetime | None = None) -> str:
         ballot_format="approval",
         ballot_params={"min_projects": 1, "max_projects": 5},
         rule="greedy",
+        verification_methods=["census"],  # one ballot per person on the register
     )
     _run_to_ballot(voting_round, officer, RIVERSIDE_PROJECTS, riverside_people, rng)
     _vote(voting_round, riverside_people[:310], RIVERSIDE_POPULARITY, rng, max_choices=5, now=now)
@@ -323,7 +331,7 @@ def load(now: datetime | None = None) -> str:
     deliberation_demo.populate(youth, riverside_people, councillor, officer)
     mail_demo.populate(now)
     return (
-        "Demo loaded: 2 wards, 605 accounts, 4 rounds "
+        "Demo loaded: 2 wards, 606 accounts, a census of 602, 4 rounds "
         f"(voting: #{voting_round.id}, pairwise voting: #{pairwise.id}, "
         f"published: #{published.id}, proposals: #{youth.id})."
     )
@@ -355,6 +363,7 @@ def _synthetic_citizens(prefix: str, ward_id: int, count: int) -> list[User]:
             password_hash=UNUSABLE_PASSWORD,
             role=Role.CITIZEN,
             home_ward_id=ward_id,
+            email_verified_at=utcnow(),
         )
         for n in range(1, count + 1)
     ]
@@ -375,6 +384,7 @@ def _round(
     ballot_params: dict[str, int],
     rule: str,
     proposal_days: int = 21,
+    verification_methods: list[str] | None = None,  # None: self-declared ("email")
 ) -> Round:
     settings = rounds.RoundSettings(
         title=title,
@@ -392,6 +402,7 @@ def _round(
         rule=rule,
         satisfaction=None,
         tie_break="numeric",
+        verification_methods=verification_methods or ["email"],
     )
     return rounds.create_round(settings, actor=councillor)
 

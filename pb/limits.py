@@ -76,6 +76,16 @@ LIMITS: dict[str, Limit] = {
     "password_change": Limit(
         "PASSWORD_CHANGE_RATE_LIMIT", signed_in_user_or_client, only_refused=True
     ),
+    # Registrations from one client address: each sends an e-mail to an address we were given.
+    "registration": Limit("REGISTRATION_RATE_LIMIT", client),
+    # Password-reset requests for one address from one client (each sends an e-mail).
+    "password_reset": Limit("PASSWORD_RESET_RATE_LIMIT", form_email_and_client),
+    # "Send the link again", per account.
+    "verification_resend": Limit("VERIFICATION_RESEND_RATE_LIMIT", signed_in_user_or_client),
+    # Wrong census details: counted with `hit` per account ("user:<id>") and, separately, per
+    # census entry whose reference was typed (so many accounts cannot share one entry's guesses).
+    "census_account": Limit("CENSUS_ACCOUNT_RATE_LIMIT", signed_in_user_or_client),
+    "census_entry": Limit("CENSUS_ENTRY_RATE_LIMIT", client),
     # Comments, amendments and reports, per signed-in user, all counted together.
     "posting": Limit("POSTING_RATE_LIMIT", signed_in_user_or_client),
     # Building a bundle serialises the whole audit log: one client may not keep the server at it.

@@ -13,6 +13,7 @@ from pb.deliberation.models import (
     Report,
     Support,
 )
+from pb.eligibility.models import CensusEntry, CensusUpload
 from pb.mail.models import OutboxMessage
 from pb.proposals.models import Proposal
 from pb.results.models import Result, ResultProject
@@ -25,6 +26,8 @@ __all__ = [
     "AuditEntry",
     "Ballot",
     "BallotChoice",
+    "CensusEntry",
+    "CensusUpload",
     "Checkpoint",
     "Comment",
     "CommentReaction",

@@ -89,6 +89,12 @@ EXPECTED: dict[str, Expect] = {
     "accounts.profile": Expect(),
     "accounts.change_password": Expect(),
     "accounts.sign_out_everywhere": Expect(302, last=True),
+    "accounts.verify_email": Expect(400),
+    "accounts.resend_verification": Expect(302),
+    "accounts.reset_request": Expect(),
+    "accounts.reset_password": Expect(400),
+    "eligibility.verify": Expect(),
+    "eligibility.upload": Expect(),
     # citizens (the matrix citizen wrote every proposal)
     # told on arrival when proposals are not open (the form is shown only while they are)
     "proposals.new": Expect(409, {DRAFT: 404, PROPOSALS: 200}),

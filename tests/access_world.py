@@ -104,6 +104,7 @@ def _objects(setup: factories.RoundSetup, author: User) -> dict[str, int | str]:
             "comment_id": comment.id,
             "amendment_id": amendment.id,
             "report_id": report.id,
+            "token": "not-a-signed-link",  # e-mailed links: a forged one is refused (400)
         }
 
 

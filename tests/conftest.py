@@ -32,6 +32,7 @@ TEST_CONFIG: dict[str, Any] = {
     "TESTING": True,
     "SECRET_KEY": "test-secret-key",
     "AUDIT_PSEUDONYM_KEY": "test-audit-key",
+    "CENSUS_HMAC_KEY": "test-census-key",
     "PASSWORD_HASHING": "cheapest-for-tests",
     "WTF_CSRF_ENABLED": False,
     "RATELIMIT_ENABLED": False,

@@ -66,6 +66,40 @@ def user(
         )
 
 
+def mailed_link(recipient: str) -> str:
+    """The link in the last e-mail queued for `recipient` (a verification or reset link)."""
+    import re
+
+    from pb.mail.models import OutboxMessage
+
+    db.session.rollback()  # see what the request committed
+    body = db.session.scalars(
+        select(OutboxMessage.body)
+        .where(OutboxMessage.recipient == recipient)
+        .order_by(OutboxMessage.id.desc())
+    ).first()
+    assert body is not None, f"no e-mail to {recipient}"
+    match = re.search(r"https?://\S+", body)
+    assert match is not None, body
+    return match.group(0)
+
+
+def register(client: FlaskClient, email: str, ward_id: int, password: str = PASSWORD) -> None:
+    """Register through the form and follow the e-mailed link (which also signs in)."""
+    data = {"email": email, "display_name": email.split("@")[0], "password": password}
+    data |= {"confirm": password, "home_ward": str(ward_id), "postcode": ""}
+    response = client.post("/register", data=data)
+    assert response.status_code == 200, response.data
+    link = mailed_link(email)
+    assert client.get(path_of(link)).status_code == 302
+
+
+def path_of(link: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(link).path
+
+
 def login(client: FlaskClient, person: User, password: str = PASSWORD) -> Any:
     return client.post("/login", data={"email": person.email, "password": password})
 
@@ -117,6 +151,8 @@ def round_in_phase(
 
     `ballots` map project indexes (0-based) to values and are cast during the voting window;
     `voters` extra eligible citizens are created (at least one per ballot).
+    `verification_methods` (e.g. ["census"]) is set as voting opens, so that the factory's
+    self-declared author can propose first (as a councillor may change it until then).
     """
     with writing():
         return _build_round(phase, costs, ballots, voters, ward_, overrides)
@@ -130,6 +166,7 @@ def _build_round(
     ward_: Ward | None,
     overrides: dict[str, Any],
 ) -> RoundSetup:
+    methods = overrides.pop("verification_methods", None)
     home = ward_ or ward()
     councillor = user(Role.COUNCILLOR, wards_=[home])
     officer = user(Role.OFFICER, wards_=[home])
@@ -147,6 +184,7 @@ def _build_round(
     people = [user(Role.CITIZEN, home=home) for _ in range(max(voters, len(ballots)))]
     setup.voters = people
     if phase is Phase.DRAFT:
+        round_.verification_methods = list(methods or round_.verification_methods)
         db.session.commit()
         return setup
     rounds.advance_phase(round_, actor=councillor, now=start)
@@ -172,6 +210,8 @@ def _build_round(
             reason="Feasible.",
             final_cost=project.estimated_cost,
         )
+    if methods is not None:
+        round_.verification_methods = list(methods)
     rounds.advance_phase(round_, actor=councillor, now=after_proposals)
     voting_moment = round_.voting_open_at + timedelta(minutes=1)
     for person, choices in zip(people, ballots, strict=False):
@@ -185,6 +225,15 @@ def _build_round(
         rounds.advance_phase(round_, actor=councillor)
     db.session.commit()
     return setup
+
+
+def census(rows: Sequence[tuple[str, str, str, str]], actor: User | None = None) -> dict[str, int]:
+    """Upload a census register of (reference, date of birth, postcode, ward code) rows."""
+    from pb.eligibility import register
+
+    text = "reference,date_of_birth,postcode,ward\n" + "".join(",".join(r) + "\n" for r in rows)
+    with writing():
+        return register.import_register(text, actor=actor or user(Role.ADMIN))
 
 
 def row_counts() -> dict[str, int]:

@@ -52,6 +52,7 @@ def gunicorn(
         "DATABASE_URL": database_url,
         "SECRET_KEY": "live-test-secret",
         "AUDIT_PSEUDONYM_KEY": "test-audit-key",
+        "CENSUS_HMAC_KEY": "test-census-key",
         "PYTHONWARNINGS": "ignore",
         **(extra_env or {}),
     }

@@ -43,3 +43,22 @@ def test_demo_loads_once_with_its_promised_contents(app: Flask) -> None:
     assert client.get(f"/rounds/{voting_round.id}/ballot").status_code == 200
     assert "which would you rather fund?" in client.get(f"/rounds/{pairwise.id}/ballot").text
     assert app.test_client().get(f"/rounds/{published.id}/results").status_code == 200
+
+
+def test_the_demo_shows_a_census_round_and_a_newcomer_who_verifies(app: Flask) -> None:
+    from pb.eligibility.demo import NEWCOMER
+
+    assert app.test_cli_runner().invoke(args=["pb", "demo"]).exit_code == 0
+    db.session.rollback()
+    rounds = {r.phase: r for r in db.session.scalars(sa.select(Round))}
+    assert rounds[Phase.VOTING].verification_methods == ["census"]
+    assert rounds[Phase.PUBLISHED].verification_methods == ["email"]
+    published_page = app.test_client().get(f"/rounds/{rounds[Phase.PUBLISHED].id}/results")
+    assert b"Self-declared round." in published_page.data
+    client = app.test_client()
+    client.post("/login", data={"email": "newcomer@demo.test", "password": "demo"})
+    ballot = f"/rounds/{rounds[Phase.VOTING].id}/ballot"
+    assert b"verify your account" in client.get(ballot).data
+    form = dict(zip(("col_reference", "col_date_of_birth", "col_postcode"), NEWCOMER, strict=True))
+    assert client.post("/account/census", data=form).status_code == 302
+    assert b'id="ballot-form"' in client.get(ballot).data

@@ -70,7 +70,9 @@ def test_every_limit_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatc
         monkeypatch.setenv(entry.setting, "7 per hour")
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")
     monkeypatch.setenv("TRUSTED_PROXY_HOPS", "2")
-    settings = Settings.from_environment({"SECRET_KEY": "x", "AUDIT_PSEUDONYM_KEY": "y"})
+    settings = Settings.from_environment(
+        {"SECRET_KEY": "x", "AUDIT_PSEUDONYM_KEY": "y", "CENSUS_HMAC_KEY": "z"}
+    )
     assert {getattr(settings, e.setting) for e in limits.LIMITS.values()} == {"7 per hour"}
     assert settings.RATELIMIT_STORAGE_URI == "memory://"
     assert settings.TRUSTED_PROXY_HOPS == 2

@@ -34,14 +34,14 @@ def test_production_sends_hsts(monkeypatch: pytest.MonkeyPatch) -> None:
     assert response.headers["Strict-Transport-Security"] == STRICT_TRANSPORT_SECURITY
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "AUDIT_PSEUDONYM_KEY"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "AUDIT_PSEUDONYM_KEY", "CENSUS_HMAC_KEY"])
 def test_production_refuses_to_start_without_its_secrets(
     monkeypatch: pytest.MonkeyPatch, missing: str
 ) -> None:
     """A key generated into one server's instance/ would differ between servers and be lost
     with the server: in production both must be given."""
     monkeypatch.setenv("PB_PRODUCTION", "1")
-    given = {"SECRET_KEY": "s", "AUDIT_PSEUDONYM_KEY": "a"}
+    given = {"SECRET_KEY": "s", "AUDIT_PSEUDONYM_KEY": "a", "CENSUS_HMAC_KEY": "c"}
     for name in given:
         monkeypatch.delenv(name, raising=False)
     del given[missing]

@@ -58,3 +58,25 @@ class PasswordChangeForm(FlaskForm):
 
 class SignOutEverywhereForm(FlaskForm):
     submit = SubmitField(_l("Sign out everywhere"))
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+    submit = SubmitField(_l("Send me a link"))
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+        description=_l("At least %(count)d characters.", count=MIN_PASSWORD_LENGTH),
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+    submit = SubmitField(_l("Set the new password"))
+
+
+class ResendVerificationForm(FlaskForm):
+    submit = SubmitField(_l("Send the link again"))

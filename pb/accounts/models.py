@@ -47,6 +47,9 @@ class User(UserMixin, db.Model):
     # The language they last chose (or registered in): their pages after sign-in on any device,
     # and their e-mails. None: the site's default.
     language: Mapped[str | None] = mapped_column(String(10))
+    # When the owner of the address followed the link we sent it (accounts created by an admin
+    # are vouched for). None: the account may sign in but not propose, support or vote.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # The signed-in session this object was loaded for (not stored): part of the identity
     # Flask-Login keeps in the cookie, so the server can end one session and not the others.
@@ -61,6 +64,10 @@ class User(UserMixin, db.Model):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_key}"
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles

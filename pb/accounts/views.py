@@ -16,11 +16,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from pb import limits
-from pb.accounts import services, sessions
+from pb.accounts import recovery, services, sessions
 from pb.accounts.forms import (
     LoginForm,
     PasswordChangeForm,
     RegisterForm,
+    ResendVerificationForm,
+    ResetPasswordForm,
+    ResetRequestForm,
     SignOutEverywhereForm,
 )
 from pb.db import keep_despite_refusal
@@ -72,15 +75,16 @@ def login():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limits.limit("registration")
 def register():  # type: ignore[no-untyped-def]
-    """Create a citizen account with a home ward."""
+    """Create a citizen account; the same answer whether or not the address has one."""
     form = RegisterForm()
     form.home_ward.choices = options(
         [(0, _("— choose your ward —")), *((ward.id, ward.name) for ward in wards.all_wards())]
     )
     if form.validate_on_submit():
         try:
-            user = services.register_citizen(
+            recovery.register(
                 form.email.data,
                 form.display_name.data,
                 form.password.data,
@@ -91,11 +95,69 @@ def register():  # type: ignore[no-untyped-def]
         except InvalidInput as error:
             apply_error(form, error)
         else:
-            start_session(user)
-            flash(_("Welcome! Your account is ready."), "success")
-            return redirect(url_for("public.home"))
+            # Not signed in: a new address would be, a known one not, and that tells.
+            return render_template("accounts/check_email.html", reason="register")
     status = 422 if form.is_submitted() else 200
     return render_template("accounts/register.html", form=form), status
+
+
+@bp.get("/verify/<token>")
+def verify_email(token: str):  # type: ignore[no-untyped-def]
+    """Follow the link we e-mailed: the address is confirmed and its owner signed in."""
+    try:
+        user = recovery.verify_email(token)
+    except InvalidInput as error:
+        return render_template("accounts/link_invalid.html", message=error.message), 400
+    if not current_user.is_authenticated:
+        start_session(user)
+    elif current_user.id != user.id:  # never switch someone's signed-in account by a link
+        flash(_("Your e-mail address is confirmed."), "success")
+        return redirect(url_for("public.home"))
+    flash(_("Your e-mail address is confirmed."), "success")
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.post("/account/verify")
+@login_required
+@limits.limit("verification_resend")
+def resend_verification():  # type: ignore[no-untyped-def]
+    """Send the confirmation link again (it expires)."""
+    if not ResendVerificationForm().validate_on_submit():
+        abort(400)
+    user = current_user._get_current_object()
+    if not user.email_verified:
+        recovery.send_verification(user)
+    flash(_("We sent the link again. Check your e-mail."), "success")
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limits.limit("password_reset")
+def reset_request():  # type: ignore[no-untyped-def]
+    """Ask for a password-reset link; the same answer whether or not the address has one."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        recovery.request_reset(form.email.data)
+        return render_template("accounts/check_email.html", reason="reset")
+    status = 422 if form.is_submitted() else 200
+    return render_template("accounts/reset_request.html", form=form), status
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):  # type: ignore[no-untyped-def]
+    """Choose a new password from a reset link (once; every session of the account ends)."""
+    try:
+        recovery.reset_user(token)
+    except InvalidInput as error:
+        return render_template("accounts/link_invalid.html", message=error.message), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        user = recovery.reset_password(token, form.password.data)
+        start_session(user)
+        flash(_("Your password is changed. Every other session is signed out."), "success")
+        return redirect(url_for("accounts.profile"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("accounts/reset_password.html", form=form), status
 
 
 @bp.post("/logout")
@@ -118,6 +180,7 @@ def profile():  # type: ignore[no-untyped-def]
         user=current_user,
         sessions=sessions.count_sessions(current_user),
         sign_out_form=SignOutEverywhereForm(),
+        resend_form=ResendVerificationForm(),
     )
 
 

@@ -8,6 +8,8 @@ from flask import Blueprint, jsonify
 from flask_login import current_user
 
 from pb.audit.chain import format_time
+from pb.eligibility import methods as verification
+from pb.eligibility import services as eligibility
 from pb.public.services import visible_round
 from pb.results import services as results
 from pb.rounds import services as rounds
@@ -28,6 +30,18 @@ def _round_summary(round_: Round) -> dict[str, Any]:
         "proposals_close_at": format_time(round_.proposals_close_at),
         "voting_open_at": format_time(round_.voting_open_at),
         "voting_close_at": format_time(round_.voting_close_at),
+        "verification": _verification(round_),
+    }
+
+
+def _verification(round_: Round) -> dict[str, Any]:
+    """How residents are verified; `self_declared` rounds cannot promise one ballot per person."""
+    described = verification.describe(round_.verification_methods or [])
+    return {
+        "methods": [method.name for method in described.methods],
+        "assurance": described.assurance.name.lower(),
+        "self_declared": described.self_declared,
+        "one_ballot_per_person": described.one_per_person,
     }
 
 
@@ -73,5 +87,7 @@ def round_results(round_id: int):  # type: ignore[no-untyped-def]
         budget=result.budget,
         total_cost=result.total_cost,
         ballots=result.ballot_count,
+        verification=_verification(round_),
+        participated_by_method=eligibility.turnout_by_method(round_),
         projects=[line.to_json() for line in result.projects],
     )

@@ -100,6 +100,8 @@ def tally(round_: Round, actor: User | None) -> Result:
             "receipts_sha256": digest,
             "participated": voting.participation_count(round_),  # must equal "ballots"
             "eligible": eligibility.eligible_count(round_),
+            "participated_by_method": eligibility.turnout_by_method(round_),
+            "verification_methods": sorted(round_.verification_methods or ["email"]),
             "config_hash": result.config_hash,
             "rule": result.rule,
             "satisfaction": result.satisfaction,

@@ -20,6 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from pb.eligibility.methods import DEFAULT_METHODS, METHODS
 from pb.forms import MoneyField, SmallIntegerField, options
 from pb.results import engine
 from pb.rounds.models import Round
@@ -81,6 +82,16 @@ class RoundForm(FlaskForm):
         default="approval",
         validators=[InputRequired()],
     )
+    verification_methods = MultiCheckboxField(
+        _l("How residents are verified"),
+        choices=options((method.name, method.label) for method in METHODS.values()),
+        default=list(DEFAULT_METHODS),
+        validators=[DataRequired(_l("Choose at least one way residents are verified."))],
+        description=_l(
+            "Only a round whose every method is backed by the census guarantees one ballot per"
+            " person. Rounds open to self-declared residents are labelled so with their results."
+        ),
+    )
     rule = RadioField(_l("Allocation rule"), validators=[InputRequired()], default="greedy")
     satisfaction = SelectField(_l("How satisfaction is measured"), validators=[Optional()])
     min_project_score = SmallIntegerField(
@@ -136,6 +147,7 @@ class RoundForm(FlaskForm):
             satisfaction=self.satisfaction.data or None,
             tie_break=self.tie_break.data,
             tie_break_seed=self.tie_break_seed.data or None,
+            verification_methods=list(self.verification_methods.data or []),
         )
 
     @staticmethod
@@ -154,6 +166,7 @@ class RoundForm(FlaskForm):
             "tie_break_seed": round_.tie_break_seed or "",
             "support_threshold": round_.support_threshold,
             "min_project_score": round_.min_project_score,
+            "verification_methods": list(round_.verification_methods or DEFAULT_METHODS),
         }
         if round_.deliberation_close_at is not None:
             data["deliberation_close_at"] = round_.deliberation_close_at.replace(tzinfo=None)

@@ -86,6 +86,10 @@ class Round(db.Model):
     # Groups of proposal ids of which at most one may be funded (two projects for one site),
     # declared by officers during review; frozen with the configuration when voting opens.
     conflicts: Mapped[list[list[int]]] = mapped_column(JSON, default=list, server_default="[]")
+    # How residents are verified (pb.eligibility.methods registry keys); part of the frozen config.
+    verification_methods: Mapped[list[str]] = mapped_column(
+        JSON, default=lambda: ["email"], server_default='["email"]'
+    )
     # Set once, when voting opens: the canonical configuration every ballot is cast under.
     config_json: Mapped[str | None] = mapped_column(Text)
     config_hash: Mapped[str | None] = mapped_column(String(64))

@@ -22,6 +22,7 @@ from pb.accounts.models import Role, User
 from pb.audit import services as audit
 from pb.audit.chain import canonical_json, format_time, sha256_hex
 from pb.db import utcnow
+from pb.eligibility import methods as verification
 from pb.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pb.extensions import db
 from pb.i18n import BUILT_IN_CATEGORIES
@@ -62,6 +63,7 @@ class RoundSettings:
     deliberation_close_at: datetime | None = None  # None: no deliberation phase
     support_threshold: int | None = None  # None: every proposal goes forward to review
     min_project_score: int | None = None  # threshold rules: the least score a project needs
+    verification_methods: Sequence[str] = verification.DEFAULT_METHODS
 
 
 def get_round(round_id: int) -> Round:
@@ -224,6 +226,7 @@ def canonical_config(round_: Round) -> dict[str, Any]:
             format_time(round_.deliberation_close_at) if round_.deliberation_close_at else None
         ),
         "support_threshold": round_.support_threshold,
+        "verification_methods": sorted(round_.verification_methods or ["email"]),
         "projects": [
             {
                 "id": project.id,
@@ -308,6 +311,10 @@ def check_settings(settings: RoundSettings) -> None:
         raise InvalidInput(
             _("The support threshold must be at least 1."), field="support_threshold"
         )
+    if not verification.known(tuple(settings.verification_methods)):
+        raise InvalidInput(
+            _("Choose at least one way residents are verified."), field="verification_methods"
+        )
     ballot_format = BALLOT_FORMATS.get(settings.ballot_format)
     if ballot_format is None:
         raise InvalidInput(_("Unknown ballot format."), field="ballot_format")
@@ -352,6 +359,7 @@ def _apply(round_: Round, settings: RoundSettings, actor: User) -> None:
     round_.satisfaction = settings.satisfaction or None
     round_.tie_break = settings.tie_break
     round_.tie_break_seed = settings.tie_break_seed or None
+    round_.verification_methods = sorted(set(settings.verification_methods))
 
 
 def _settings_data(round_: Round) -> dict[str, Any]:

@@ -80,12 +80,12 @@ def has_voted(user: User, round_: Round) -> bool:
 
 def cast(round_: Round, voter: User, choices: Choices, now: datetime | None = None) -> CastReceipt:
     """Record a first ballot. Raises Conflict if this voter already voted in the round."""
-    key = _check_can_vote(round_, voter, choices, now)
+    participant = _check_can_vote(round_, voter, choices, now)
     participation = Participation(
         round_id=round_.id,
-        voter_key=key,
+        voter_key=participant.key,  # a census entry's key: one ballot per person
         user_id=voter.id,
-        ward_id=voter.home_ward_id,
+        ward_id=participant.ward_id,
         voted_on=(now or clock.now()).date(),
     )
     try:
@@ -174,16 +174,18 @@ def revote_hash(secret: str) -> str:
     return hashlib.sha256(normalised.encode()).hexdigest()
 
 
-def _check_can_vote(round_: Round, voter: User, choices: Choices, now: datetime | None) -> str:
+def _check_can_vote(
+    round_: Round, voter: User, choices: Choices, now: datetime | None
+) -> eligibility.Participant:
     if not rounds.accepting_ballots(round_, now):
         raise Conflict(_("Voting is not open for this round."))
-    key = eligibility.voter_key(voter, round_)
-    if key is None:
-        raise Forbidden(_("Only residents of this round's wards can vote in it."))
+    participant = eligibility.participant(voter, round_)
+    if participant is None:
+        raise Forbidden(eligibility.refusal(voter, round_))
     errors = validate_choices(round_, choices)
     if errors:
         raise InvalidInput(" ".join(errors), field="ballot")
-    return key
+    return participant
 
 
 def _insert_ballot(round_: Round, choices: Choices, hashed_secret: str) -> str:

@@ -59,6 +59,7 @@ def test_propose_discuss_amend_support_review_vote(app: Flask, time_machine) -> 
             "approval_min_projects": "1",
             "rule": "greedy",
             "tie_break": "lexicographic",
+            "verification_methods": "email",
         },
     )
     assert response.status_code == 302, response.get_data(as_text=True)

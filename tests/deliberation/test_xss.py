@@ -66,6 +66,7 @@ def hostile(app: Flask) -> dict:
     neighbour = accounts.register_citizen(
         "hostile@example.test", SHORT, factories.PASSWORD, setup.ward.id, None
     )
+    neighbour.email_verified_at = factories.utcnow()  # as if they followed the mailed link
     db.session.commit()
     target = setup.projects[0]
     draft = proposals.ProposalDraft(

@@ -38,6 +38,7 @@ def worker(database_url: str, smtp_port: int) -> Iterator[subprocess.Popen[bytes
         "DATABASE_URL": database_url,
         "SECRET_KEY": "worker-test-secret",
         "AUDIT_PSEUDONYM_KEY": "test-audit-key",
+        "CENSUS_HMAC_KEY": "test-census-key",
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": str(smtp_port),
         "MAIL_BATCH_SIZE": str(BATCH),

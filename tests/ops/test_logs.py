@@ -81,6 +81,7 @@ def test_no_ballot_content_or_secret_in_any_log_line(
             "wrong password": WRONG_PASSWORD,
             "secret key": app.config["SECRET_KEY"],
             "pseudonym key": app.config["AUDIT_PSEUDONYM_KEY"],
+            "census key": app.config["CENSUS_HMAC_KEY"],
             "session cookie": cookie.value,
             "CSRF token": token,
             "ballot key": ballot_key,

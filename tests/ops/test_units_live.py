@@ -52,6 +52,7 @@ def _environment(unit: str, database_url: str, tmp_path: Path, **extra: str) -> 
         "DATABASE_URL": database_url,
         "SECRET_KEY": "units-test-secret",
         "AUDIT_PSEUDONYM_KEY": "units-test-pseudonyms",
+        "CENSUS_HMAC_KEY": "units-test-census",
         "PB_CHECKPOINT_KEY_FILE": str(tmp_path / "checkpoint.pem"),
         "PYTHONWARNINGS": "ignore",
         **extra,

@@ -122,6 +122,8 @@ def test_councillors_only_configure_their_own_wards(app: Flask) -> None:
         ),
         ({"tie_break": "coin"}, "tie_break"),
         ({"rule": "greedy-threshold"}, "min_project_score"),
+        ({"verification_methods": ["phone"]}, "verification_methods"),
+        ({"verification_methods": []}, "verification_methods"),
     ],
 )
 def test_settings_are_checked_field_by_field(app: Flask, overrides: dict, field: str) -> None:

@@ -62,6 +62,7 @@ def _args(world: dict, endpoint: str) -> dict:
         "proposal_id": round_for.projects[0].id,
         "user_id": world["people"][Role.CITIZEN].id,
         "ward_id": world["voting"].ward.id,
+        "token": "not-a-signed-link",
         **world["extra"],
     }
 

@@ -15,6 +15,7 @@ from pb.proposals.models import Proposal
 from pb.rounds.models import Round
 from pb.voting.models import Ballot
 from pb.wards.models import Ward
+from tests import factories
 from tests.conftest import TimeMachine
 
 PASSWORD = "a long enough password"
@@ -55,18 +56,7 @@ def minutes(moment) -> str:  # type: ignore[no-untyped-def]
 
 def register(app: Flask, email: str, ward_id: int) -> FlaskClient:
     client = app.test_client()
-    response = client.post(
-        "/register",
-        data={
-            "email": email,
-            "display_name": email.split("@")[0],
-            "password": PASSWORD,
-            "confirm": PASSWORD,
-            "home_ward": ward_id,
-            "postcode": "",
-        },
-    )
-    assert response.status_code == 302, response.data
+    factories.register(client, email, ward_id, PASSWORD)  # and confirm the address
     return client
 
 
@@ -106,6 +96,7 @@ def test_a_round_from_configuration_to_published_results(
             "rule": "greedy",
             "satisfaction": "",
             "tie_break": "lexicographic",
+            "verification_methods": "email",
         },
     )
     assert response.status_code == 302, response.data

@@ -1,0 +1,49 @@
+"""The census upload form and the resident's verification form (fields from CENSUS_COLUMNS)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+# Labels of the usual columns; any other configured column is labelled with its own name.
+COLUMN_LABELS = {
+    "reference": (_l("Reference number"), _l("As printed on the letter from the council.")),
+    "date_of_birth": (_l("Date of birth"), _l("Year, month and day, e.g. 1984-03-27.")),
+    "postcode": (_l("Postcode"), _l("The postcode of your home address.")),
+}
+
+
+class CensusUploadForm(FlaskForm):
+    file = FileField(
+        _l("Register (CSV with a header line)"),
+        validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Upload a .csv file."))],
+    )
+    submit = SubmitField(_l("Upload the register"))
+
+
+class CensusVerifyForm(FlaskForm):
+    submit = SubmitField(_l("Verify my account"))
+
+    @classmethod
+    def for_columns(cls, columns: tuple[str, ...]) -> CensusVerifyForm:
+        """A form class with one text field per configured column, then an instance of it."""
+
+        class Form(cls):  # type: ignore[valid-type,misc]
+            pass
+
+        for name in columns:
+            label, hint = COLUMN_LABELS.get(name, (name.replace("_", " ").capitalize(), ""))
+            field = StringField(
+                label, validators=[DataRequired(), Length(max=100)], description=hint
+            )
+            setattr(Form, f"col_{name}", field)
+        return Form()
+
+    def values(self, columns: tuple[str, ...]) -> list[str]:
+        return [getattr(self, f"col_{name}").data for name in columns]
+
+    def column_fields(self, columns: tuple[str, ...]) -> list[StringField]:
+        return [getattr(self, f"col_{name}") for name in columns]

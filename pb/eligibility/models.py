@@ -1,0 +1,56 @@
+"""The census register, stored only as keyed hashes (HMAC-SHA-256 under CENSUS_HMAC_KEY).
+
+An entry holds two hashes: of the person's reference alone (who they are, kept across re-uploads
+and used as their participation key) and of every configured detail (what a resident must type).
+Neither can be tested against a guess without the key, which is not in the database.
+One entry is bound to at most one account: the binding is a column of the entry (one value), and
+`user_id` is unique (one account holds at most one entry).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pb.db import UTCDateTime, utcnow
+from pb.extensions import db
+from pb.wards.models import Ward
+
+
+class CensusUpload(db.Model):
+    """One upload of the register: what came in, by whom, and when it must be deleted."""
+
+    __tablename__ = "census_uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    # What changed: {"entries", "added", "removed", "removed_bound", "moved", "changed", ...}.
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    retain_until: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CensusEntry(db.Model):
+    __tablename__ = "census_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    details_hash: Mapped[str] = mapped_column(String(64))
+    ward_id: Mapped[int] = mapped_column(ForeignKey("wards.id", ondelete="CASCADE"), index=True)
+    # A move between wards: the old ward still applies to rounds whose voting opened before it.
+    previous_ward_id: Mapped[int | None] = mapped_column(
+        ForeignKey("wards.id", ondelete="SET NULL")
+    )
+    ward_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), unique=True
+    )
+    upload_id: Mapped[int] = mapped_column(
+        ForeignKey("census_uploads.id", ondelete="CASCADE"), index=True
+    )
+
+    ward: Mapped[Ward] = relationship(foreign_keys=[ward_id])

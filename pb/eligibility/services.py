@@ -1,0 +1,115 @@
+"""The one question voting, proposing and supporting ask: may this person take part in this round
+now, and under which participation key?
+
+A round lists its verification methods (pb/eligibility/methods.py). Census-backed methods are
+tried first: a resident bound to a census entry takes part under the entry's key ("census:<hash
+of the reference>"), so every account of one person meets the same key and the unique constraint
+on participations allows one ballot. Self-declared ("email") takes part under "user:<id>".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from pb.accounts.models import Role, User
+from pb.eligibility.methods import METHODS
+from pb.eligibility.models import CensusEntry
+from pb.extensions import db
+from pb.rounds.models import Round
+from pb.voting.models import Participation
+
+
+@dataclass(frozen=True)
+class Participant:
+    key: str  # recorded on the participation row; unique per round
+    ward_id: int
+    method: str
+
+
+def methods_of(round_: Round) -> list[str]:
+    return list(round_.verification_methods or ["email"])
+
+
+def census_entry(user: User) -> CensusEntry | None:
+    return db.session.scalar(select(CensusEntry).where(CensusEntry.user_id == user.id))
+
+
+def census_ward(entry: CensusEntry, round_: Round) -> int | None:
+    """The entry's ward for this round: a move after the round's voting opened applies from the
+    next round (the resident keeps the ward, and the ballot, they had when it opened)."""
+    moved = entry.ward_changed_at
+    if moved is not None and round_.frozen_at is not None and moved > round_.frozen_at:
+        return entry.previous_ward_id
+    return entry.ward_id
+
+
+def participant(user: User, round_: Round) -> Participant | None:
+    """Who this user takes part as in the round, or None when they may not."""
+    if user.role is not Role.CITIZEN or not user.is_active or not user.email_verified:
+        return None
+    methods = sorted(methods_of(round_), key=lambda name: not METHODS[name].census_backed)
+    for name in methods:
+        if name == "census":
+            entry = census_entry(user)
+            ward = census_ward(entry, round_) if entry else None
+            if entry is not None and ward in round_.ward_ids:
+                return Participant(f"census:{entry.reference_hash}", ward, name)
+        elif name == "email" and user.home_ward_id in round_.ward_ids:
+            return Participant(f"user:{user.id}", user.home_ward_id, name)
+    return None
+
+
+def can_take_part(user: User, round_: Round) -> bool:
+    return participant(user, round_) is not None
+
+
+def voter_key(user: User, round_: Round) -> str | None:
+    """The identity participation is recorded under, or None when the user may not vote."""
+    found = participant(user, round_)
+    return found.key if found else None
+
+
+def refusal(user: User, round_: Round) -> str:
+    """Why this user may not take part (call only when `can_take_part` is False)."""
+    if user.role is Role.CITIZEN and not user.email_verified:
+        return _("Confirm your e-mail address first: open the link we sent you.")
+    if "census" in methods_of(round_) and census_entry(user) is None:
+        return _("This round checks residents against the census register: verify your account.")
+    return _("Only residents of this round's wards can take part.")
+
+
+def eligible_count(round_: Round) -> int:
+    """Who may take part: the register's entries in the round's wards when the round uses the
+    census, plus confirmed accounts of those wards not bound to it when it also allows e-mail."""
+    methods = methods_of(round_)
+    total = 0
+    if "census" in methods:
+        query = select(func.count(CensusEntry.id)).where(CensusEntry.ward_id.in_(round_.ward_ids))
+        total += db.session.scalar(query) or 0
+    if "email" in methods:
+        query = select(func.count(User.id)).where(
+            User.role == Role.CITIZEN,
+            User.active.is_(True),
+            User.email_verified_at.is_not(None),
+            User.home_ward_id.in_(round_.ward_ids),
+        )
+        if "census" in methods:
+            bound = select(CensusEntry.user_id).where(CensusEntry.user_id.is_not(None))
+            query = query.where(User.id.not_in(bound))
+        total += db.session.scalar(query) or 0
+    return total
+
+
+def turnout_by_method(round_: Round) -> dict[str, int]:
+    """Participations per verification method (from the key's prefix; nothing per voter)."""
+    counts = {}
+    for name in methods_of(round_):
+        query = select(func.count(Participation.id)).where(
+            Participation.round_id == round_.id,
+            Participation.voter_key.startswith(METHODS[name].key_prefix, autoescape=True),
+        )
+        counts[name] = db.session.scalar(query) or 0
+    return counts
