@@ -18,7 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-FORMAT = "pb-bundle-1"
+FORMAT = "pb-bundle-2"
+# pb-bundle-1: ballots.csv pairs each ballot with its receipt. pb-bundle-2 (issue 12): ballots
+# and receipts are two separate lists (ballots.csv by ballot id, receipts.csv by receipt).
+FORMATS = ("pb-bundle-1", "pb-bundle-2")
 MANIFEST = "manifest.json"
 CONFIG = "config.json"
 BALLOTS_PB = "ballots.pb"
@@ -27,7 +30,10 @@ RESULTS = "results.json"
 LOG = "log.jsonl"
 CHECKPOINTS = "checkpoints.json"
 CONTENT_FILES = (CONFIG, BALLOTS_PB, BALLOTS_CSV, RESULTS, LOG, CHECKPOINTS)
-BALLOT_COLUMNS = ("receipt", "ballot_id", "config_hash", "choices")
+BALLOT_COLUMNS = ("receipt", "ballot_id", "config_hash", "choices")  # pb-bundle-1
+RECEIPTS_CSV = "receipts.csv"  # pb-bundle-2
+SEPARATE_BALLOT_COLUMNS = ("ballot_id", "config_hash", "choices")  # pb-bundle-2
+RECEIPT_COLUMNS = ("receipt",)  # pb-bundle-2
 RESULTS_FORMAT = "pb-results-1"
 # Refuse archives that would unpack to more than this (a "zip bomb" handed to an auditor).
 MAX_UNPACKED_BYTES = 4 * 1024**3
@@ -103,12 +109,14 @@ def read_bundle(source: bytes | str | Path) -> Bundle:
     manifest = bundle.json(MANIFEST)
     if not isinstance(manifest, dict):
         raise BundleError(f"{MANIFEST}: not a JSON object")
-    if manifest.get("format") != FORMAT:
-        raise BundleError(f"{MANIFEST}: format {manifest.get('format')!r}, expected {FORMAT!r}")
+    if manifest.get("format") not in FORMATS:
+        raise BundleError(
+            f"{MANIFEST}: format {manifest.get('format')!r}, expected one of {', '.join(FORMATS)}"
+        )
     listed = manifest.get("files")
     if not isinstance(listed, dict):
         raise BundleError(f"{MANIFEST}: no 'files' object")
-    for name in CONTENT_FILES:
+    for name in content_files(manifest["format"]):
         if name not in listed:
             raise BundleError(f"{MANIFEST}: does not list {name}")
     for name in sorted(set(files) - {MANIFEST}):
@@ -120,6 +128,11 @@ def read_bundle(source: bytes | str | Path) -> Bundle:
         if sha256_bytes(files[name]) != expected:
             raise BundleError(f"{name}: its SHA-256 does not match the manifest (file altered)")
     return Bundle(manifest=manifest, files=files)
+
+
+def content_files(format_: str) -> tuple[str, ...]:
+    """The files a bundle of `format_` must hold (besides the manifest)."""
+    return CONTENT_FILES + ((RECEIPTS_CSV,) if format_ != "pb-bundle-1" else ())
 
 
 def _unpack(archive: zipfile.ZipFile) -> dict[str, bytes]:

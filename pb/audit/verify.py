@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pb.audit import recount
+from pb.audit import recount, separated
 from pb.audit.bundle import (
     CHECKPOINTS,
     CONFIG,
@@ -43,7 +43,13 @@ __all__ = ["KeptCheckpoint", "Report", "VerificationFailed", "kept_from_file", "
 
 # Entries that change a round's phase or results: a signed checkpoint must cover the last one.
 PHASE_ACTIONS = frozenset(
-    {"round.frozen", "round.phase_changed", "round.tallied", "round.results_published"}
+    {
+        "round.frozen",
+        "round.phase_changed",
+        "round.sealed",
+        "round.tallied",
+        "round.results_published",
+    }
 )
 _KEPT = re.compile(r"^(\d{1,18}):([0-9a-f]{64})$")
 
@@ -142,7 +148,7 @@ def verify_bundle(
     signed = check_checkpoints(bundle, log, {k.lower() for k in keys}, report)
     check_kept(kept, log, report)
     config, config_hash = check_config(bundle, log, round_id, report)
-    ballots = recount.check_ballots(bundle, config, config_hash, report)
+    ballots = check_ballot_lists(bundle, log.of_round(round_id), config, config_hash, report)
     recount.check_close(bundle, log.of_round(round_id), ballots, report)
     recount.check_results(bundle, log.of_round(round_id), config, config_hash, ballots, report)
     check_coverage(log, round_id, signed)
@@ -152,6 +158,21 @@ def verify_bundle(
             "re-signed with another key would only be caught by comparing keys."
         )
     return report
+
+
+def check_ballot_lists(
+    bundle: Bundle,
+    round_entries: list[dict[str, Any]],
+    config: dict[str, Any],
+    config_hash: str,
+    report: Report,
+) -> recount.Ballots:
+    """pb-bundle-1: each ballot with its receipt; pb-bundle-2: ballots and receipts apart."""
+    if bundle.manifest["format"] == "pb-bundle-1":
+        return recount.check_ballots(bundle, config, config_hash, report)
+    ballots = separated.check_ballots(bundle, config, config_hash, report)
+    separated.check_sealed(round_entries, config_hash, ballots, report)
+    return ballots
 
 
 def _manifest_int(bundle: Bundle, name: str) -> int:

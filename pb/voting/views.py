@@ -47,16 +47,13 @@ def review(round_id: int):  # type: ignore[no-untyped-def]
     if errors:
         return _render_ballot(round_, choices, errors), 422
     projects = {p.id: p for p in rounds.ballot_projects(round_)}
-    fmt = get_format(round_.ballot_format)
-    by_rank = fmt.input_kind == "rank"
-    ordered = sorted(choices.items(), key=lambda item: (item[1] if by_rank else 0, item[0]))
     return render_template(
         "voting/review.html",
         round=round_,
         choices=choices,
-        chosen=[(projects[pid], value) for pid, value in ordered],
+        chosen=_in_ballot_order(round_, choices),
         total_cost=sum(projects[pid].cost for pid in choices),
-        ballot_format=fmt,
+        ballot_format=get_format(round_.ballot_format),
         replacing=services.has_voted(current_user, round_),
         stored_key=_stored_key(round_),
     )
@@ -90,15 +87,25 @@ def receipt(round_id: int):  # type: ignore[no-untyped-def]
     stored = keyring.get("receipts", round_.id)
     key = _stored_key(round_)
     receipt_hash = stored or (services.find_receipt(round_, key) if key else None)
+    recorded = services.recorded_choices(round_, key or "")
     return render_template(
         "voting/receipt.html",
         round=round_,
+        recorded=None if recorded is None else _in_ballot_order(round_, recorded),
         receipt=receipt_hash,
         short_code=services.short_code(receipt_hash) if receipt_hash else None,
         new_key=keyring.pop_new_key(round_.id),
         has_voted=services.has_voted(current_user, round_),
         accepting=rounds.accepting_ballots(round_),
     )
+
+
+def _in_ballot_order(round_: Round, choices: Choices) -> list[tuple[object, int]]:
+    """(project, value) pairs: by rank for ranked ballots, else by project."""
+    projects = {p.id: p for p in rounds.ballot_projects(round_)}
+    by_rank = get_format(round_.ballot_format).input_kind == "rank"
+    ordered = sorted(choices.items(), key=lambda item: (item[1] if by_rank else 0, item[0]))
+    return [(projects[pid], value) for pid, value in ordered if pid in projects]
 
 
 def _stored_key(round_: Round) -> str | None:

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import base64
 import re
+from datetime import timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from pb.rounds.models import Phase
+from pb.extensions import db
+from pb.rounds import services as rounds
+from pb.rounds.models import Phase, Round
 from pb.voting import keyring
+from pb.voting import services as voting
 from tests import factories
 
 KEY = re.compile(r'<strong class="receipt-code">([A-Z2-7]{4}(?:-[A-Z2-7]{4}){3})</strong>')
+DAY = timedelta(days=1)
 RECEIPT = re.compile(r'<code class="hash">([0-9a-f]{64})</code>')
 
 
@@ -107,3 +112,26 @@ def test_pages_with_a_key_receipt_or_choices_are_never_cached(voted) -> None:  #
     for name, response in responses.items():
         assert response.status_code < 500, name
         assert response.headers.get("Cache-Control") == "no-store", name
+
+
+def test_the_voter_sees_their_ballot_as_recorded_until_voting_closes(voted) -> None:  # type: ignore[no-untyped-def]
+    client, setup, key, _receipt = voted
+    path = f"/rounds/{setup.round.id}/ballot"
+    first, second = setup.projects[0], setup.projects[1]
+    page = client.get(path + "/receipt").data.decode()
+    recorded = page[page.index('id="recorded-heading"') :]
+    assert "Your ballot as recorded" in page and first.title in recorded.split("</section>")[0]
+    client.post(path + "/cast", data={f"project-{second.id}": "1"})
+    recorded = client.get(path + "/receipt").data.decode().split('id="recorded-heading"')[1]
+    section = recorded.split("</section>")[0]
+    assert second.title in section and first.title not in section
+    with factories.writing():
+        round_ = db.session.get(Round, setup.round.id)
+        rounds.advance_phase(round_, actor=setup.councillor, now=round_.voting_close_at + DAY)
+    db.session.rollback()
+    round_ = db.session.get(Round, setup.round.id)
+    after = client.get(path + "/receipt").data.decode()
+    assert "Your ballot as recorded" not in after
+    # after the close the key leads to nothing: no receipt, no choices
+    assert voting.recorded_choices(round_, key) is None
+    assert voting.find_receipt(round_, key) is None
