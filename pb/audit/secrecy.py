@@ -30,7 +30,7 @@ from pb.extensions import db
 from pb.rounds import services as rounds
 from pb.rounds.models import Phase, Round
 from pb.voting import seal
-from pb.voting.models import Ballot, BallotSeal
+from pb.voting.models import BallotSeal
 
 logger = logging.getLogger(__name__)
 LOCK_WAIT = "2s"
@@ -79,7 +79,7 @@ def in_key_order() -> bool:
 def rewrite_if_needed() -> bool | None:
     """For the scheduler: seal any closed round not sealed yet (one closed before sealing
     existed; the rewrite then follows its commit), else rewrite the ballot tables if a seal
-    left dead rows or the ballots are out of key order.
+    left dead rows (the rewrite after a close could not get its lock).
 
     None when nothing was needed, else whether the rewrite happened (or is due at commit).
     """
@@ -88,11 +88,10 @@ def rewrite_if_needed() -> bool | None:
     if sealed and _postgresql(db.session()):
         rewrite_after_commit()
         return True
+    # Only a seal not yet followed by a rewrite asks for one: rewriting while other rounds are
+    # open would lock their ballot casting for nothing (their ballots get sealed at their close).
     pending = select(BallotSeal.round_id).where(BallotSeal.compacted.is_(False)).limit(1)
-    has_ballots = select(Ballot.id).limit(1)
-    if db.session.scalar(pending) is None and (
-        db.session.scalar(has_ballots) is None or in_key_order()
-    ):
+    if db.session.scalar(pending) is None:
         return None
     return rewrite_in_key_order()
 
