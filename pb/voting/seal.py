@@ -20,7 +20,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import Select, delete, insert, select, union_all
+from sqlalchemy import Select, Table, delete, insert, select, union_all
 
 from pb.audit.separated import ballots_digest
 from pb.extensions import db
@@ -61,20 +61,15 @@ def seal(round_: Round) -> Sealed | None:
         | {"receipt": None, "revote_hash": None}
         for old, (_receipt, config_hash) in ballots.items()
     ]
-    if new_rows:  # in new-id order: the order on disk is that of fresh random numbers
-        db.session.execute(insert(Ballot.__table__), sorted(new_rows, key=_by_id))
+    # in new-id order: the order on disk is that of fresh random numbers
+    _insert(Ballot.__table__, sorted(new_rows, key=_by_id))
     new_choices = sorted((renamed[old], pid, value) for old, pid, value in choices)
-    if new_choices:
-        db.session.execute(
-            insert(BallotChoice.__table__),
-            [{"ballot_id": b, "proposal_id": p, "value": v} for b, p, v in new_choices],
-        )
+    _insert(
+        BallotChoice.__table__,
+        [{"ballot_id": b, "proposal_id": p, "value": v} for b, p, v in new_choices],
+    )
     receipts = sorted(receipt for receipt, _ in ballots.values() if receipt)
-    if receipts:
-        db.session.execute(
-            insert(BallotReceipt.__table__),
-            [{"receipt": receipt, "round_id": round_.id} for receipt in receipts],
-        )
+    _insert(BallotReceipt.__table__, [{"receipt": r, "round_id": round_.id} for r in receipts])
     db.session.add(BallotSeal(round_id=round_.id, ballots=len(ballots), compacted=False))
     db.session.flush()
     by_ballot: dict[str, dict[int, int]] = {row["id"]: {} for row in new_rows}
@@ -84,6 +79,22 @@ def seal(round_: Round) -> Sealed | None:
         (row["id"], row["config_hash"], by_ballot[row["id"]]) for row in new_rows
     )
     return Sealed(ballots=len(ballots), ballots_sha256=digest)
+
+
+def _insert(table: Table, rows: list[dict[str, object]]) -> None:
+    """Insert `rows` in this order, in the session's transaction. PostgreSQL: one COPY (a row
+    per round trip, or large multi-row INSERTs compiled by SQLAlchemy, take ~10x longer)."""
+    if not rows:
+        return
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        db.session.execute(insert(table), rows)
+        return
+    columns = list(rows[0])
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[column] for column in columns])
 
 
 def _by_id(row: dict[str, object]) -> str:
