@@ -36,6 +36,11 @@ POLICY: dict[str, frozenset[Role]] = {
     "public.project": PUBLIC,
     "public.set_language": PUBLIC,
     "results.show": PUBLIC,  # the service hides unpublished results from the public
+    "results.why": PUBLIC,  # same policy as results; reads no ballot, stores nothing
+    "compare.round_page": PUBLIC,  # same policy as results (results.services.visible_to)
+    "compare.round_csv": PUBLIC,
+    "compare.upload": PUBLIC,
+    "compare.rules": PUBLIC,  # any pabulib file: read in memory, never stored
     "proposals.index": PUBLIC,
     # accounts
     "accounts.register": PUBLIC,
@@ -55,6 +60,7 @@ POLICY: dict[str, frozenset[Role]] = {
     # officers
     "proposals.review_queue": OFFICER,
     "proposals.review": OFFICER,
+    "proposals.note": OFFICER,
     # councillors
     "rounds.index": COUNCILLOR,
     "rounds.new": COUNCILLOR,
@@ -64,6 +70,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "content.round_translations": COUNCILLOR,  # the service checks the councillor's wards
     # auditors
     "audit.log": AUDITOR,
+    "audit.log_csv": AUDITOR,
     "audit.chain": AUDITOR,
     # transparency (issue 4): public pages; anything derived from the votes (board contents,
     # the bundle) is gated by pb.results.services.visible_to in the services
@@ -109,6 +116,11 @@ POLICY: dict[str, frozenset[Role]] = {
     "ops.readyz": PUBLIC,
     "ops.prometheus": PUBLIC,
     "mail.outbox_page": ADMIN,
+    # CSV downloads (issue 17): the services apply the visibility of the page each comes from
+    "exports.proposals": frozenset({Role.COUNCILLOR, Role.OFFICER, Role.AUDITOR}),
+    "exports.participation": frozenset({Role.COUNCILLOR, Role.OFFICER, Role.AUDITOR}),
+    "exports.results": PUBLIC,  # pb.results.services.visible_to, like the results page
+    "exports.comments": MODERATORS,
     # JSON API (read-only, public data only)
     "api.rounds_index": PUBLIC,
     "api.round_detail": PUBLIC,

@@ -51,11 +51,13 @@ def _register_blueprints(app: Flask) -> None:
     from pb.content.views import bp as content_bp
     from pb.deliberation import panels
     from pb.deliberation.views import bp as deliberation_bp
+    from pb.exports.views import bp as exports_bp
     from pb.mail import outbox
     from pb.mail.views import bp as mail_bp
     from pb.ops.views import bp as ops_bp
     from pb.proposals.views import bp as proposals_bp
     from pb.public.views import bp as public_bp
+    from pb.results.compare_views import bp as compare_bp
     from pb.results.views import bp as results_bp
     from pb.rounds.views import bp as rounds_bp
     from pb.transparency.views import bp as transparency_bp
@@ -69,6 +71,7 @@ def _register_blueprints(app: Flask) -> None:
         proposals_bp,
         voting_bp,
         results_bp,
+        compare_bp,
         audit_bp,
         admin_bp,
         api_bp,
@@ -76,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
         transparency_bp,
         ops_bp,
         mail_bp,
+        exports_bp,
     ):
         app.register_blueprint(blueprint)
     panels.init_app(app)

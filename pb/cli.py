@@ -14,6 +14,7 @@ from collections.abc import Sequence
 # sub-command name -> module exposing add_parser(subparsers) and run(args) -> int
 COMMANDS: dict[str, str] = {
     "tally": "pb.allocation.cli",
+    "compare": "pb.allocation.compare_cli",
     "verify": "pb.audit.verify_cli",
     "export": "pb.audit.export_cli",
 }

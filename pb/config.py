@@ -66,6 +66,9 @@ class Settings:
     POSTING_RATE_LIMIT: str = "10 per minute;100 per day"
     # Audit bundle downloads per client address (each one serialises the whole log).
     BUNDLE_RATE_LIMIT: str = "20 per minute"
+    # Rule comparisons (a round's or an uploaded file's) per client address: each one counts
+    # the election with every rule, for up to 8 s per rule and 15 s in all.
+    COMPARISON_RATE_LIMIT: str = "30 per hour"
     # How many reverse proxies in front of the app append to X-Forwarded-For (and set
     # X-Forwarded-Proto). 0: no header is trusted, the client is the connection's address.
     TRUSTED_PROXY_HOPS: int = 0

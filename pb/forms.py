@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from babel.numbers import NumberFormatError, format_decimal, get_currency_precision, parse_decimal
-from flask import Flask, abort, current_app, request
+from flask import Flask, Request, abort, current_app, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -29,6 +30,16 @@ def apply_error(form: FlaskForm, error: DomainError) -> None:
         form.form_errors.append(error.message)
 
 
+def editable_amount(amount_minor: int, currency: str) -> str:
+    """An amount as a money field pre-fills it: no grouping separators (a "21,000" is read back
+    differently in some languages), decimals only when there are some, in the locale's own
+    decimal sign. `MoneyField` parses it back to the same amount in every language."""
+    amount = minor_to_decimal(amount_minor, currency)
+    places = get_currency_precision(currency) if amount != amount.to_integral_value() else 0
+    pattern = "0." + "0" * places if places else "0"
+    return format_decimal(amount, format=pattern, locale=get_locale(), group_separator=False)
+
+
 class MoneyField(StringField):
     """An amount typed in major units as the visitor writes numbers ("12,500.50" in English,
     "12 500,50" in Polish), kept as integer minor units in `data`. Never a float."""
@@ -42,7 +53,7 @@ class MoneyField(StringField):
             return self.raw_data[0]
         if self.data is None:
             return ""
-        return format_decimal(minor_to_decimal(self.data, self.currency), locale=get_locale())
+        return editable_amount(self.data, self.currency)
 
     def process_formdata(self, valuelist: list[str]) -> None:
         # Converted in pre_validate, once the view has set the currency (its decimals matter).
@@ -109,7 +120,18 @@ def _file_fields_accepted() -> frozenset[str]:
     return getattr(view, "accepted_file_fields", frozenset())
 
 
+class InMemoryUploads(Request):
+    """Uploaded files stay in memory (Werkzeug spools those over 500 kB to a temporary file).
+    An uploaded pabulib file must never be written anywhere; `MAX_CONTENT_LENGTH` (or a view's
+    own `request.max_content_length`) bounds the memory this takes."""
+
+    def _get_file_stream(self, *args: Any, **kwargs: Any) -> IO[bytes]:
+        return io.BytesIO()
+
+
 def init_app(app: Flask) -> None:
+    app.request_class = InMemoryUploads
+
     @app.before_request
     def _refuse_unexpected_files() -> None:
         """A file where the form expects text (any field, on any form) is refused as a whole."""

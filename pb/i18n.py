@@ -12,11 +12,14 @@ from babel import Locale
 from babel.numbers import get_currency_precision
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import (
+    force_locale,
     format_currency,
     format_date,
     format_decimal,
+    format_percent,
     format_time,
     get_locale,
+    lazy_gettext,
 )
 
 from pb.config import PROJECT_ROOT
@@ -92,10 +95,30 @@ def localised(obj: Any, field: str, language: str | None = None) -> str:
     return translated.strip() or original
 
 
+# The categories a new round starts with. A round that keeps one of them shows it in the
+# reader's language unless the councillor translated it themselves.
+BUILT_IN_CATEGORIES = {
+    "Green spaces": lazy_gettext("Green spaces"),
+    "Streets and transport": lazy_gettext("Streets and transport"),
+    "Culture": lazy_gettext("Culture"),
+    "Education": lazy_gettext("Education"),
+    "Sport and play": lazy_gettext("Sport and play"),
+    "Community and social care": lazy_gettext("Community and social care"),
+}
+
+
 def localised_category(round_: Any, category: str, language: str | None = None) -> str:
     texts: Mapping[str, Mapping[str, str]] = getattr(round_, "translations", None) or {}
     translated = (texts.get(language or current_language()) or {}).get(f"category:{category}", "")
-    return translated.strip() or category
+    if translated.strip():
+        return translated.strip()
+    built_in = BUILT_IN_CATEGORIES.get(category)
+    if built_in is None:
+        return category
+    if language is None:
+        return str(built_in)
+    with force_locale(language):
+        return str(built_in)
 
 
 def init_app(app: Flask) -> None:
@@ -107,6 +130,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["moment"] = format_moment
     app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["percent"] = format_percent
     app.jinja_env.filters["loc"] = localised
     app.jinja_env.globals["category_name"] = localised_category
 

@@ -6,6 +6,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from pb.accounts.models import Role
+from pb.audit.labels import action_label
 from pb.proposals.models import ProposalStatus
 from pb.rounds.models import Phase
 
@@ -72,6 +73,36 @@ RULE_TEXTS = {
     ),
 }
 
+RULE_TEXTS["max-welfare"] = _l(
+    "The combination of projects that fits in the budget and gives voters the most "
+    "satisfaction in total, found exactly."
+)
+RULE_TEXTS["phragmen"] = _l(
+    "Sequential Phragmén: voters earn money at the same rate, and a project is bought as soon "
+    "as the voters who chose it have earned its cost, sharing the cost as evenly as possible."
+)
+
+# Short names of the rules, for choices and tables (the engine's own labels are English only).
+RULE_LABELS = {
+    "greedy": _l("Most votes first"),
+    "greedy-no-skip": _l("Most votes first, stop at the first that does not fit"),
+    "greedy-threshold": _l("Most votes first, with a minimum score"),
+    "equalshares": _l("Equal Shares (no completion)"),
+    "equalshares/add1": _l("Equal Shares (shares raised while money is left)"),
+    "equalshares/add1u": _l("Equal Shares, then most votes"),
+    "equalshares/add1-comparison": _l("Equal Shares, or most votes if voters prefer it"),
+    "equalshares/add1-pabutools": _l("Equal Shares (as computed by pabutools)"),
+    "max-welfare": _l("Most total satisfaction"),
+    "phragmen": _l("Sequential Phragmén"),
+}
+
+TIE_BREAK_LABELS = {
+    "lexicographic": _l("Lowest project number"),
+    "lowest-cost": _l("Cheapest project"),
+    "most-votes": _l("Most voters"),
+    "lottery": _l("Published draw"),
+}
+
 TIE_BREAK_TEXTS = {
     "lexicographic": _l("Ties go to the project whose number comes first."),
     "lowest-cost": _l(
@@ -91,6 +122,16 @@ def rule_text(name: str, fallback: str = "") -> str:
     return str(RULE_TEXTS.get(name, fallback or name))
 
 
+def rule_label(name: str, fallback: str = "") -> str:
+    """The translated short name of a rule; a rule added to the engine without one here keeps
+    the engine's English label (or its code)."""
+    return str(RULE_LABELS.get(name, fallback or name))
+
+
+def tie_break_label(name: str, fallback: str = "") -> str:
+    return str(TIE_BREAK_LABELS.get(name, fallback or name))
+
+
 def tie_break_text(name: str, fallback: str = "") -> str:
     return str(TIE_BREAK_TEXTS.get(name, fallback or name))
 
@@ -100,4 +141,15 @@ def init_app(app: Flask) -> None:
         role_label=lambda role: ROLE_LABELS[Role(role)],
         phase_label=lambda phase: PHASE_LABELS[Phase(phase)],
         status_label=lambda status: STATUS_LABELS[ProposalStatus(status)],
+        rule_label=rule_label,
+        tie_break_label=tie_break_label,
+        audit_role_label=audit_role_label,
+        action_label=action_label,
     )
+
+
+def audit_role_label(code: str) -> str:
+    """An audit entry's actor role in words ("system" for the platform's own entries)."""
+    if code in {role.value for role in Role}:
+        return str(ROLE_LABELS[Role(code)])
+    return str(_l("System")) if code == "system" else code

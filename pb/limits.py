@@ -80,6 +80,8 @@ LIMITS: dict[str, Limit] = {
     "posting": Limit("POSTING_RATE_LIMIT", signed_in_user_or_client),
     # Building a bundle serialises the whole audit log: one client may not keep the server at it.
     "bundle": Limit("BUNDLE_RATE_LIMIT", client),
+    # Comparing every rule counts an election up to ten times, in child processes.
+    "comparison": Limit("COMPARISON_RATE_LIMIT", client),
 }
 
 

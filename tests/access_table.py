@@ -90,7 +90,8 @@ EXPECTED: dict[str, Expect] = {
     "accounts.change_password": Expect(),
     "accounts.sign_out_everywhere": Expect(302, last=True),
     # citizens (the matrix citizen wrote every proposal)
-    "proposals.new": Expect(200, {DRAFT: 404}),
+    # told on arrival when proposals are not open (the form is shown only while they are)
+    "proposals.new": Expect(409, {DRAFT: 404, PROPOSALS: 200}),
     "proposals.edit": Expect(409, {PROPOSALS: 200}),
     "proposals.mine": Expect(),
     "voting.ballot": Expect(200, {DRAFT: 404}),
@@ -100,6 +101,7 @@ EXPECTED: dict[str, Expect] = {
     # officers
     "proposals.review_queue": Expect(),
     "proposals.review": Expect(),
+    "proposals.note": Expect(302),
     # councillors (of the round's ward)
     "rounds.index": Expect(),
     "rounds.new": Expect(),
@@ -109,6 +111,7 @@ EXPECTED: dict[str, Expect] = {
     "content.round_translations": Expect(),
     # auditors
     "audit.log": Expect(),
+    "audit.log_csv": Expect(),
     "audit.chain": Expect(),
     # transparency
     "transparency.index": Expect(),
@@ -116,6 +119,11 @@ EXPECTED: dict[str, Expect] = {
     "transparency.round_page": ROUND_PAGE,
     "transparency.board": ROUND_PAGE,
     "transparency.bundle": RESULTS,
+    "results.why": RESULTS,
+    "compare.round_page": RESULTS,
+    "compare.round_csv": RESULTS,
+    "compare.upload": Expect(),
+    "compare.rules": Expect(),
     "transparency.config": only_in(200, (VOTING, CLOSED, PUBLISHED), 404),
     # admins
     "admin.index": Expect(),
@@ -153,6 +161,12 @@ EXPECTED: dict[str, Expect] = {
     "ops.readyz": Expect(),
     "ops.prometheus": Expect(404),
     "mail.outbox_page": Expect(),
+    # CSV downloads: staff files for the round's staff and auditors in every phase; results as
+    # the results page; comments for the ward's moderators
+    "exports.proposals": Expect(),
+    "exports.participation": Expect(),
+    "exports.results": RESULTS,
+    "exports.comments": Expect(),
     # JSON API
     "api.rounds_index": Expect(),
     "api.round_detail": ROUND_PAGE,

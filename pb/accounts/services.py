@@ -8,13 +8,14 @@ from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from pb.accounts.models import Role, User
 from pb.accounts.sessions import revoke_sessions
 from pb.audit import services as audit
 from pb.errors import InvalidInput, NotFound
 from pb.extensions import db
+from pb.pagination import Page, paginate
 from pb.wards.models import Postcode, Ward, normalise_postcode
 
 MIN_PASSWORD_LENGTH = 10
@@ -205,6 +206,22 @@ def sign_out_everywhere(user: User) -> None:
     """End every session of the account (a lost phone, a shared computer)."""
     count = revoke_sessions(user)
     audit.record("account.signed_out_everywhere", user, {"sessions": count}, actor=user)
+
+
+USERS_PER_PAGE = 50
+
+
+def users_page(query: str, page: int, per_page: int = USERS_PER_PAGE) -> Page[User]:
+    """Accounts whose e-mail address or name contains `query` (any case), by address."""
+    statement = select(User).order_by(User.email, User.id)
+    if query:
+        statement = statement.where(
+            or_(
+                User.email.contains(query.lower(), autoescape=True),
+                func.lower(User.display_name).contains(query.lower(), autoescape=True),
+            )
+        )
+    return paginate(statement, page, per_page)
 
 
 def count_users_by_role() -> dict[Role, int]:

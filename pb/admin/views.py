@@ -5,13 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from pb.accounts import services as accounts
-from pb.accounts.models import Role, User
+from pb.accounts.models import Role
 from pb.admin.forms import PostcodeConfirmForm, PostcodeUploadForm, UserForm, WardForm
 from pb.errors import DomainError
-from pb.extensions import db
 from pb.forms import accepts_files, apply_error, options
 from pb.wards import services as wards
 
@@ -28,12 +26,10 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.get("/users")
 def users():  # type: ignore[no-untyped-def]
-    """Find users by e-mail address."""
-    query = request.args.get("q", "").strip().lower()
-    statement = select(User).order_by(User.email).limit(200)
-    if query:
-        statement = statement.where(User.email.contains(query, autoescape=True))
-    return render_template("admin/users.html", users=db.session.scalars(statement), q=query)
+    """Find users by e-mail address or name, a page at a time."""
+    query = request.args.get("q", "").strip()
+    listing = accounts.users_page(query, request.args.get("page", 1, type=int) or 1)
+    return render_template("admin/users.html", listing=listing, q=query)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])

@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+# pb-bundle-2: the log ends at a signed checkpoint and, from a pb-audit-3 chain, shows only the
+# round's own entries (every other entry redacted to its link). pb-bundle-1 bundles, exported
+# before, still verify (docs/verification.md says what each format promises).
 FORMAT = "pb-bundle-2"
-# pb-bundle-1: ballots.csv pairs each ballot with its receipt. pb-bundle-2 (issue 12): ballots
-# and receipts are two separate lists (ballots.csv by ballot id, receipts.csv by receipt).
-FORMATS = ("pb-bundle-1", "pb-bundle-2")
+LEGACY_FORMAT = "pb-bundle-1"
+FORMATS = (LEGACY_FORMAT, FORMAT)
 MANIFEST = "manifest.json"
 CONFIG = "config.json"
 BALLOTS_PB = "ballots.pb"
@@ -49,6 +51,10 @@ class Bundle:
     manifest: Mapping[str, Any]
     files: Mapping[str, bytes]
 
+    @property
+    def format(self) -> str:
+        return str(self.manifest.get("format"))
+
     def text(self, name: str) -> str:
         try:
             return self.files[name].decode("utf-8")
@@ -71,10 +77,12 @@ def dumps(value: Any) -> bytes:
     return (json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()
 
 
-def write_bundle(manifest: Mapping[str, Any], files: Mapping[str, bytes]) -> bytes:
+def write_bundle(
+    manifest: Mapping[str, Any], files: Mapping[str, bytes], bundle_format: str = FORMAT
+) -> bytes:
     """The archive: `files` plus a manifest listing the SHA-256 of each (and the format)."""
     full_manifest = dict(manifest) | {
-        "format": FORMAT,
+        "format": bundle_format,
         "files": {name: sha256_bytes(data) for name, data in sorted(files.items())},
     }
     everything = dict(files) | {MANIFEST: dumps(full_manifest)}

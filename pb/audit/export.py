@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from pb.accounts.models import User
 from pb.allocation import Instance, Profile
@@ -26,13 +26,21 @@ from pb.allocation.types import CONSTRAINT_KEYS
 from pb.audit import bundle
 from pb.audit import checkpoints as checkpoint_store
 from pb.audit import services as audit
-from pb.audit.chain import LEGACY_LOG_FORMAT, canonical_json, data_hash, format_time
+from pb.audit.chain import (
+    LEGACY_LOG_FORMAT,
+    LOG_FORMAT,
+    PHASE_ACTIONS,
+    canonical_json,
+    data_hash,
+    format_time,
+    redact,
+)
 from pb.audit.models import AuditEntry
 from pb.errors import Conflict, NotFound
 from pb.extensions import db
 from pb.results import engine
 from pb.results import services as results
-from pb.rounds.models import Round
+from pb.rounds.models import Phase, Round
 from pb.voting import eligibility, seal
 from pb.voting import services as voting
 from pb.voting.formats import get_format
@@ -47,15 +55,19 @@ def filename(round_: Round) -> str:
 
 
 def round_bundle(round_: Round, user: User | None) -> bytes:
-    """The round's archive, if `user` (None: the public) may see its results now."""
-    if not results.visible_to(round_, user):
-        raise NotFound(_("This round's audit bundle is published with its results."))
+    """The round's archive, if `user` (None: the public) may see its results now.
+
+    The log it carries ends at a signed checkpoint (the newest one, or one signed now if none
+    covers the round's last phase change yet), so a verifier can refuse any bundle whose head
+    no signature covers: a tail cut off would show.
+    """
     result = results.get_result(round_)
-    if result is None or round_.config_json is None:
-        raise NotFound(_("This round's audit bundle is published with its results."))
+    if not results.visible_to(round_, user) or result is None or round_.config_json is None:
+        raise NotFound(refusal(round_, user))
     if not seal.is_sealed(round_):  # closed before sealing existed: the scheduler seals it
         raise Conflict(_("This round's ballots are being sealed. Try again in a few minutes."))
-    log = audit.entries()
+    head_seq = signed_head(round_)
+    log = audit.entries(limit=head_seq + 1)
     head = log[-1]
     ballots = voting.round_ballots(round_)
     signed = checkpoint_store.checkpoints(up_to=head.seq)
@@ -75,6 +87,41 @@ def round_bundle(round_: Round, user: User | None) -> bytes:
         "counts": counts(round_),
     }
     return bundle.write_bundle(manifest, files)
+
+
+def refusal(round_: Round, user: User | None) -> str:
+    """Why `user` may not have the round's bundle yet, and what would allow it."""
+    if round_.phase is Phase.PUBLISHED:
+        return _("This round has no counted result to export.")
+    if round_.phase is not Phase.CLOSED:
+        return _(
+            "Nobody can export this round's audit bundle before voting has closed and the votes "
+            "are counted: a partial count must never leave the platform."
+        )
+    return _(
+        "This round's results are not published yet, and its audit bundle is published with "
+        "them. Before publication only an auditor or one of the round's councillors may export "
+        "it, to check the count (pb export --as THEIR-EMAIL); once a councillor publishes the "
+        "results, anyone may."
+    )
+
+
+def signed_head(round_: Round) -> int:
+    """The seq where the round's bundle log ends: the newest checkpoint, signed now (and kept,
+    listed on /transparency) when no checkpoint covers the round's last phase change."""
+    latest = checkpoint_store.latest_checkpoint()
+    last_phase = db.session.scalar(
+        select(func.max(AuditEntry.seq)).where(
+            AuditEntry.object_type == "round",
+            AuditEntry.object_id == str(round_.id),
+            AuditEntry.action.in_(PHASE_ACTIONS),
+        )
+    )
+    if latest is None or latest.seq < (last_phase or 0):
+        latest = checkpoint_store.sign_head()
+    if latest is None:
+        raise NotFound(_("This round's audit bundle is published with its results."))
+    return latest.seq
 
 
 def counts(round_: Round) -> dict[str, int]:
@@ -107,7 +154,28 @@ def closing_entry(round_: Round) -> AuditEntry | None:
 
 
 def _log(log: list[AuditEntry], round_: Round, user: User | None) -> str:
-    """The whole chain, one canonical JSON entry per line. The data of another round's close
+    """The chain to the signed head, one canonical JSON entry per line (see `_round_log`)."""
+    if audit.log_format() == LOG_FORMAT:
+        return _round_log(log, round_)
+    return _legacy_log(log, round_, user)
+
+
+def _round_log(log: list[AuditEntry], round_: Round) -> str:
+    """pb-audit-3: the genesis entry and the round's own entries in full, every other entry
+    redacted to its link (seq, prev_hash, body_sha256, entry_hash). The chain verifies from the
+    genesis entry to the head, yet the bundle says nothing about other rounds or about people:
+    the round's entries carry pseudonyms of this round alone (see `audit.services.record`)."""
+    lines = []
+    for entry in log:
+        fields = entry.hashed_fields() | {"entry_hash": entry.entry_hash}
+        own = entry.object_type == "round" and entry.object_id == str(round_.id)
+        lines.append(canonical_json(fields if own or entry.seq == 0 else redact(fields)) + "\n")
+    return "".join(lines)
+
+
+def _legacy_log(log: list[AuditEntry], round_: Round, user: User | None) -> str:
+    """pb-audit-1/2 chains hash every field, so nothing can be redacted: the whole chain, one
+    canonical JSON entry per line. The data of another round's close
     entry (its count and selection) is withheld, leaving its hash, while that round's results
     are not visible to `user`: one round's bundle must not publish another's result early."""
     visible = {str(round_.id): True}

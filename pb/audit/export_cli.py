@@ -41,12 +41,13 @@ def run(args: argparse.Namespace) -> int:
     from pb import create_app
     from pb.accounts import services as accounts
     from pb.audit import export
+    from pb.db import writing
     from pb.errors import DomainError
     from pb.extensions import db
     from pb.rounds import services as rounds
 
     app = create_app()
-    with app.app_context():
+    with app.app_context(), writing():  # the export may sign the head: take the write lock
         try:
             round_ = rounds.get_round(args.round_id)
             user = None
@@ -56,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
                     print(f"pb export: error: no active account {args.as_email}", file=sys.stderr)
                     return EXIT_ERROR
             data = export.round_bundle(round_, user)
+            db.session.commit()  # a checkpoint signed for this export is kept and published
         except DomainError as error:
             print(f"pb export: error: round {args.round_id}: {error.message}", file=sys.stderr)
             return EXIT_ERROR

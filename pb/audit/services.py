@@ -52,7 +52,7 @@ def record(
     """Append one entry for `action` on `obj`; `actor` is a User (or None for the system)."""
     object_type, object_id = _object_ref(obj)
     if actor is not None:
-        role, ref = actor.role.value, pseudonym(f"user:{actor.id}")
+        role, ref = actor.role.value, pseudonym(_actor_identity(actor, object_type, object_id))
     else:
         role, ref = actor_role or "system", ""
     _lock_chain_head()
@@ -72,6 +72,15 @@ def record(
             "prev_hash": head.entry_hash,
         }
     )
+
+
+def _actor_identity(actor: Any, object_type: str, object_id: str) -> str:
+    """What the pseudonym keys on. An entry about a round (the only kind a round's public bundle
+    shows) gets a pseudonym of its own round: the same person has unrelated references in two
+    rounds' bundles, and none of them appears in any other entry or page."""
+    if object_type == "round":
+        return f"round:{object_id}:user:{actor.id}"
+    return f"user:{actor.id}"
 
 
 def entries(after_seq: int = -1, limit: int | None = None) -> list[AuditEntry]:

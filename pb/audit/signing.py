@@ -101,6 +101,9 @@ def checkpoint_problem(checkpoint: Any) -> str | None:
     missing = [name for name in CHECKPOINT_FIELDS if name not in checkpoint]
     if missing:
         return f"a checkpoint lacks {', '.join(missing)}"
+    extra = sorted(set(checkpoint) - set(CHECKPOINT_FIELDS))
+    if extra:  # strict: a field no signature covers could mislead a reader
+        return f"a checkpoint has fields no signature covers: {', '.join(extra)}"
     if checkpoint["format"] != CHECKPOINT_FORMAT:
         return f"unknown checkpoint format {checkpoint['format']!r}"
     seq = checkpoint["seq"]

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pb.audit import recount, separated
+from pb.audit import recount, separated, strict
 from pb.audit.bundle import (
     CHECKPOINTS,
     CONFIG,
+    LEGACY_FORMAT,
     LOG,
     MANIFEST,
     Bundle,
@@ -31,6 +32,7 @@ from pb.audit.bundle import (
 from pb.audit.chain import (
     GENESIS_PREV_HASH,
     LOG_FORMAT,
+    PHASE_ACTIONS,
     ChainBreak,
     canonical_json,
     check_entry,
@@ -41,16 +43,6 @@ from pb.audit.verdict import Report, VerificationFailed
 
 __all__ = ["KeptCheckpoint", "Report", "VerificationFailed", "kept_from_file", "verify_bundle"]
 
-# Entries that change a round's phase or results: a signed checkpoint must cover the last one.
-PHASE_ACTIONS = frozenset(
-    {
-        "round.frozen",
-        "round.phase_changed",
-        "round.sealed",
-        "round.tallied",
-        "round.results_published",
-    }
-)
 _KEPT = re.compile(r"^(\d{1,18}):([0-9a-f]{64})$")
 
 
@@ -110,7 +102,7 @@ class Log:
         found = [
             e
             for e in self.entries
-            if e["object_type"] == "round" and e["object_id"] == str(round_id)
+            if e.get("object_type") == "round" and e.get("object_id") == str(round_id)
         ]
         for entry in found:
             if entry["data"] is None:
@@ -146,9 +138,12 @@ def verify_bundle(
         f"{log.head}, hash {log.hashes[-1]}: the chain is unbroken"
     )
     signed = check_checkpoints(bundle, log, {k.lower() for k in keys}, report)
+    check_signed_head(bundle, log, signed, report)
     check_kept(kept, log, report)
     config, config_hash = check_config(bundle, log, round_id, report)
+    strict.check_line_ends(bundle)
     ballots = check_ballot_lists(bundle, log.of_round(round_id), config, config_hash, report)
+    strict.check_pabulib_meta(bundle, config)
     recount.check_close(bundle, log.of_round(round_id), ballots, report)
     recount.check_results(bundle, log.of_round(round_id), config, config_hash, ballots, report)
     check_coverage(log, round_id, signed)
@@ -185,6 +180,8 @@ def _manifest_int(bundle: Bundle, name: str) -> int:
 def read_log(bundle: Bundle) -> Log:
     """Parse log.jsonl and check the whole chain from its genesis entry."""
     text = bundle.text(LOG)
+    if text:
+        strict.check_log_text(text)
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
@@ -199,6 +196,7 @@ def read_log(bundle: Bundle) -> Log:
             entry = json.loads(line)
         except json.JSONDecodeError as error:
             raise VerificationFailed(f"{LOG} line {number}: not valid JSON ({error})") from None
+        strict.check_canonical_line(line, entry, number)
         try:
             if number == 1:
                 log_format = log_format_of(entry)
@@ -277,6 +275,27 @@ def _on_chain(where: str, seq: int, expected: str, log: Log) -> None:
             f"{where}: the log's entry {seq} has hash {log.hashes[seq]}, not the checkpoint's "
             f"{expected} (history was rewritten at or before entry {seq})"
         )
+
+
+def check_signed_head(
+    bundle: Bundle, log: Log, checkpoints: list[dict[str, Any]], report: Report
+) -> None:
+    """pb-bundle-2: a checkpoint in the bundle signs the very head of its log, so a tail cut off
+    (and the checkpoints past the cut dropped) shows. pb-bundle-1 made no such promise."""
+    if any(c["seq"] == log.head for c in checkpoints):
+        report.facts.append(f"{CHECKPOINTS}: the head of the log (seq {log.head}) is signed")
+        return
+    if bundle.format == LEGACY_FORMAT:
+        report.notes.append(
+            f"This {LEGACY_FORMAT} bundle's head (seq {log.head}) is not signed: only your own "
+            "checkpoints (--checkpoint) would show a tail cut off."
+        )
+        return
+    raise VerificationFailed(
+        f"{CHECKPOINTS}: no signed checkpoint covers the head of {LOG} (seq {log.head}); every "
+        f"{bundle.format} bundle ends at a signed head, so the log's tail was cut or its "
+        "checkpoints removed"
+    )
 
 
 def check_kept(kept: Sequence[KeptCheckpoint], log: Log, report: Report) -> None:

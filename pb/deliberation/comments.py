@@ -266,3 +266,18 @@ def _clean(body: str) -> str:
     if len(body) > MAX_LENGTH:
         raise InvalidInput(_("Keep it under %(count)d characters.", count=MAX_LENGTH), field="body")
     return body
+
+
+def recent(proposal: Proposal, limit: int = 5) -> list[Comment]:
+    """The newest visible comments on a proposal (for the officer's review page)."""
+    query = (
+        select(Comment)
+        .where(
+            Comment.proposal_id == proposal.id,
+            Comment.deleted_at.is_(None),
+            Comment.hidden_at.is_(None),
+        )
+        .order_by(Comment.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))

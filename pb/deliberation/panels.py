@@ -109,6 +109,27 @@ def project_panel(proposal: Proposal, sort: str | None) -> ProjectPanel:
     )
 
 
+@dataclass
+class ReviewContext:
+    """What an officer weighs besides the proposal itself: how residents received it."""
+
+    supports: int
+    comments: int
+    recent_comments: list
+    amendments: int
+    merged_from: list[ProposalMerge]
+
+
+def review_context(proposal: Proposal) -> ReviewContext:
+    return ReviewContext(
+        supports=supports_service.counts([proposal.id]).get(proposal.id, 0),
+        comments=comments.counts([proposal.id]).get(proposal.id, 0),
+        recent_comments=comments.recent(proposal),
+        amendments=len(amendments.amendments_of(proposal)),
+        merged_from=merging.merged_from(proposal),
+    )
+
+
 def unread_notifications() -> int:
     reader = _reader()
     return notifications.unread_count(reader) if reader else 0
@@ -118,6 +139,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         deliberation_cards=card_stats,
         deliberation_panel=project_panel,
+        review_context=review_context,
         unread_notifications=unread_notifications,
         notification_text=notifications.message,
         notification_link=notifications.link,

@@ -8,6 +8,7 @@ from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaF
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from pb.forms import MoneyField, options
+from pb.i18n import localised_category
 
 
 class ProposalForm(FlaskForm):
@@ -27,7 +28,9 @@ class ProposalForm(FlaskForm):
 
     def configure(self, round_) -> None:  # type: ignore[no-untyped-def]
         self.ward.choices = options((ward.id, ward.name) for ward in round_.wards)
-        self.category.choices = options((c, c) for c in round_.categories)
+        self.category.choices = options(
+            (c, localised_category(round_, c)) for c in round_.categories
+        )
         self.estimated_cost.currency = round_.currency
 
 
@@ -47,7 +50,19 @@ class ReviewForm(FlaskForm):
         validators=[Optional()],
         description=_l("Required when feasible: the cost the ballot will show."),
     )
+    # Required only for "not feasible" (the service says so): a feasible project needs no excuse.
     reason = TextAreaField(
-        _l("Reason (shown publicly)"), validators=[DataRequired(), Length(max=2000)]
+        _l("Reason (shown publicly)"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Required when not feasible; optional when feasible."),
     )
     submit = SubmitField(_l("Save review"))
+
+
+class InternalNoteForm(FlaskForm):
+    note = TextAreaField(
+        _l("Internal note (officers of this ward only)"),
+        validators=[Optional(), Length(max=4000)],
+        description=_l("Never shown to residents or published."),
+    )
+    submit = SubmitField(_l("Save note"))

@@ -45,6 +45,9 @@ class Proposal(db.Model):
         str_enum(ProposalStatus, "status"), default=ProposalStatus.SUBMITTED
     )
     review_reason: Mapped[str] = mapped_column(Text, default="")
+    # Officers' working note: shown only on the review page, never in public pages, the API,
+    # exports or the audit chain (whose entries say only that it changed).
+    internal_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     final_cost: Mapped[int | None] = mapped_column(BigInteger)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

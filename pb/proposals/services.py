@@ -82,13 +82,19 @@ def proposals_by(user: User) -> list[Proposal]:
     return list(db.session.scalars(query))
 
 
+def check_can_propose(round_: Round, user: User, now: datetime | None = None) -> None:
+    """Refuse, with the reason, a user who may not propose in this round now. The form page
+    asks first, so nobody fills in a whole proposal only to be refused."""
+    if not rounds.accepting_proposals(round_, now):
+        raise Conflict(_("This round is not accepting proposals now."))
+    if not eligibility.can_take_part(user, round_):
+        raise Forbidden(_("Only residents of this round's wards can propose projects."))
+
+
 def submit(
     round_: Round, draft: ProposalDraft, *, author: User, now: datetime | None = None
 ) -> Proposal:
-    if not rounds.accepting_proposals(round_, now):
-        raise Conflict(_("This round is not accepting proposals now."))
-    if not eligibility.can_take_part(author, round_):
-        raise Forbidden(_("Only residents of this round's wards can propose projects."))
+    check_can_propose(round_, author, now)
     _check_draft(round_, draft)
     proposal = Proposal(round_id=round_.id, author_id=author.id)
     _apply(proposal, draft)
@@ -123,6 +129,26 @@ def can_review(officer: User, proposal: Proposal) -> bool:
     return officer.role is Role.OFFICER and officer.works_for({proposal.ward_id})
 
 
+NOTE_LIMIT = 4000
+
+
+def save_internal_note(proposal: Proposal, *, officer: User, note: str) -> None:
+    """The ward officers' working note on a proposal. The audit chain records that it changed,
+    never what it says (the chain is published with the round)."""
+    if not can_review(officer, proposal):
+        raise Forbidden(_("You are not an officer for this proposal's ward."))
+    note = note.strip()
+    if len(note) > NOTE_LIMIT:
+        raise InvalidInput(
+            _("Keep the note under %(num)d characters.", num=NOTE_LIMIT), field="note"
+        )
+    if note == proposal.internal_note:
+        return
+    proposal.internal_note = note
+    db.session.flush()
+    audit.record("proposal.note_updated", proposal, {}, actor=officer)
+
+
 def review_queue(officer: User) -> list[Proposal]:
     """Proposals in rounds under review, in the officer's wards; unreviewed first."""
     query = (
@@ -151,8 +177,10 @@ def review(
         raise Conflict(_("Proposals can only be reviewed during the review phase."))
     if proposal.status not in REVIEWABLE:
         raise Conflict(_("This proposal was merged or did not reach the support threshold."))
-    if not reason.strip():
-        raise InvalidInput(_("Give a reason: it is shown publicly."), field="reason")
+    if not feasible and not reason.strip():
+        raise InvalidInput(
+            _("Say why it is not feasible: the reason is shown publicly."), field="reason"
+        )
     if feasible and (final_cost is None or final_cost <= 0):
         raise InvalidInput(_("A feasible project needs a final cost."), field="final_cost")
     if feasible and final_cost is not None and final_cost > proposal.round.budget:

@@ -9,7 +9,7 @@ from flask_login import current_user
 from pb.errors import DomainError, NotFound
 from pb.forms import apply_error
 from pb.proposals import services
-from pb.proposals.forms import ProposalForm, ReviewForm
+from pb.proposals.forms import InternalNoteForm, ProposalForm, ReviewForm
 from pb.public.services import visible_round
 
 bp = Blueprint("proposals", __name__)
@@ -27,6 +27,12 @@ def index(round_id: int):  # type: ignore[no-untyped-def]
 def new(round_id: int):  # type: ignore[no-untyped-def]
     """Propose a project."""
     round_ = visible_round(round_id)
+    try:
+        services.check_can_propose(round_, current_user)
+    except DomainError as error:
+        if request.method == "GET":  # say so on arrival, not after the whole form is filled in
+            page = render_template("proposals/form.html", round=round_, refusal=str(error))
+            return page, error.status_code
     form = ProposalForm()
     form.configure(round_)
     if form.validate_on_submit():
@@ -109,7 +115,33 @@ def review(proposal_id: int):  # type: ignore[no-untyped-def]
             flash(_("Review saved."), "success")
             return redirect(url_for("proposals.review_queue"))
     status = 422 if form.is_submitted() else 200
-    return render_template("proposals/review.html", form=form, proposal=proposal), status
+    note_form = InternalNoteForm(formdata=None, data={"note": proposal.internal_note})
+    return render_template(
+        "proposals/review.html", form=form, note_form=note_form, proposal=proposal
+    ), status
+
+
+@bp.post("/review/proposals/<int:proposal_id>/note")
+def note(proposal_id: int):  # type: ignore[no-untyped-def]
+    """Save the officers' internal note on a proposal (never published)."""
+    proposal = services.get_proposal(proposal_id)
+    if not services.can_review(current_user, proposal):
+        raise NotFound(_("No such proposal in your wards."))
+    form = InternalNoteForm()
+    if form.validate_on_submit():
+        try:
+            services.save_internal_note(proposal, officer=current_user, note=form.note.data or "")
+        except DomainError as error:
+            apply_error(form, error)
+        else:
+            flash(_("Note saved."), "success")
+            return redirect(url_for("proposals.review", proposal_id=proposal.id))
+    review_form = ReviewForm(formdata=None)
+    review_form.final_cost.currency = proposal.round.currency
+    review_form.final_cost.data = proposal.final_cost or proposal.estimated_cost
+    return render_template(
+        "proposals/review.html", form=review_form, note_form=form, proposal=proposal
+    ), 422
 
 
 def _draft(form: ProposalForm) -> services.ProposalDraft:

@@ -63,9 +63,12 @@ def timeline(round_: Round, now: datetime | None = None) -> list[Milestone]:
         (_l("Review by council officers"), round_.proposals_close_at, round_.voting_open_at),
         (_l("Voting"), round_.voting_open_at, round_.voting_close_at),
     ]
+    # A step with no time of its own (voting opening the moment proposals close) is left out,
+    # not shown as "9:16 – 9:16".
     return [
         Milestone(
             label, start, end, "past" if now >= end else "current" if now >= start else "future"
         )
         for label, start, end in spans
+        if start < end
     ]

@@ -9,6 +9,7 @@ from pb.accounts import services as accounts
 from pb.errors import NotFound
 from pb.proposals import services as proposals
 from pb.public import services
+from pb.results import services as results
 from pb.rounds import services as rounds
 from pb.rounds.models import Phase
 from pb.security import safe_next
@@ -46,6 +47,7 @@ def round(round_id: int):  # type: ignore[no-untyped-def]
         accepting_ballots=rounds.accepting_ballots(round_),
         can_take_part=bool(user and eligibility.can_take_part(user, round_)),
         has_voted=bool(user and voting.has_voted(user, round_)),
+        outcomes=results.published_lines(round_, user),
         timeline=services.timeline(round_),
         ballot_rules=get_format(round_.ballot_format).rules_in_words(
             round_.ballot_params, round_.budget, round_.currency
@@ -60,7 +62,13 @@ def project(round_id: int, proposal_id: int):  # type: ignore[no-untyped-def]
     proposal = proposals.get_proposal(proposal_id)
     if proposal.round_id != round_.id:
         raise NotFound("")
-    return render_template("public/project.html", round=round_, proposal=proposal)
+    user = current_user if current_user.is_authenticated else None
+    return render_template(
+        "public/project.html",
+        round=round_,
+        proposal=proposal,
+        outcome=results.published_lines(round_, user).get(proposal.id),
+    )
 
 
 @bp.post("/language")

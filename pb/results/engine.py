@@ -16,16 +16,42 @@ from flask_babel import gettext as _
 from pb.allocation import RULES, SATISFACTIONS, TIE_BREAKS, Instance, Outcome, Profile
 from pb.audit import recount
 from pb.i18n import format_money
+from pb.labels import rule_label, rule_text, tie_break_label
 from pb.proposals.models import Proposal
 from pb.voting.formats import BALLOT_FORMATS, Choices
 
 
 def rule_choices() -> list[tuple[str, str]]:
-    return [(name, spec.label) for name, spec in RULES.items()]
+    """(code, translated label) of every registered rule (a rule without a translated label
+    keeps the engine's)."""
+    return [(name, rule_label(name, spec.label)) for name, spec in RULES.items()]
+
+
+@dataclass(frozen=True)
+class RuleOption:
+    """A rule as the round form offers it: which ballot formats it can count, in words."""
+
+    name: str
+    label: str
+    sentence: str
+    formats: tuple[str, ...]
+
+
+def rule_options() -> list[RuleOption]:
+    """Every registered rule with the ballot formats (`BALLOT_FORMATS` names) it counts."""
+    return [
+        RuleOption(
+            name,
+            rule_label(name, spec.label),
+            rule_text(name, spec.description),
+            tuple(f.name for f in BALLOT_FORMATS.values() if f.vote_type in spec.vote_types),
+        )
+        for name, spec in RULES.items()
+    ]
 
 
 def tie_break_choices() -> list[tuple[str, str]]:
-    return [(name, spec.label) for name, spec in TIE_BREAKS.items()]
+    return [(name, tie_break_label(name, spec.label)) for name, spec in TIE_BREAKS.items()]
 
 
 def satisfaction_choices() -> list[tuple[str, str]]:

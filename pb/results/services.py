@@ -40,6 +40,15 @@ def get_result(round_: Round) -> Result | None:
     return db.session.get(Result, round_.id)
 
 
+def published_lines(round_: Round, user: User | None) -> dict[int, ResultProject]:
+    """Each project's result line, by proposal id, when `user` may see the results; else none.
+    Project and round pages use it to say funded or not funded instead of the review status."""
+    if not visible_to(round_, user):
+        return {}
+    result = get_result(round_)
+    return {line.proposal_id: line for line in result.projects} if result else {}
+
+
 def receipts_digest(round_: Round) -> tuple[int, str]:
     """How many ballots, and one hash over their sorted receipts (what the close entry logs)."""
     receipts = list(db.session.scalars(voting.receipts_query(round_)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,6 +10,8 @@ from pb.i18n import format_day, format_money, format_number, localised, text_dir
 from pb.labels import rule_text, tie_break_text
 from pb.public.services import visible_round
 from pb.results import charts, engine, explanation, services
+from pb.results.why import why_page
+from pb.rounds import services as rounds
 
 bp = Blueprint("results", __name__)
 
@@ -78,3 +80,16 @@ def show(round_id: int):  # type: ignore[no-untyped-def]
             explanation.equal_share(outcome, result.ballot_count) if outcome else None, currency
         ),
     )
+
+
+@bp.get("/rounds/<int:round_id>/results/why")
+def why(round_id: int):  # type: ignore[no-untyped-def]
+    """Why these projects won or lost, for a ballot choosing exactly the ticked projects (read
+    from the stored outcome only; the choices are not stored or logged)."""
+    round_ = visible_round(round_id)
+    chosen = {int(value) for value in request.args.getlist("choice") if value.isdigit()}
+    titles = {
+        proposal.id: localised(proposal, "title") for proposal in rounds.ballot_projects(round_)
+    }
+    page = why_page(round_, current_user, chosen, titles)
+    return render_template("results/why.html", round=round_, page=page, asked=bool(chosen))

@@ -81,7 +81,7 @@ class RoundForm(FlaskForm):
         default="approval",
         validators=[InputRequired()],
     )
-    rule = SelectField(_l("Allocation rule"), validators=[InputRequired()])
+    rule = RadioField(_l("Allocation rule"), validators=[InputRequired()], default="greedy")
     satisfaction = SelectField(_l("How satisfaction is measured"), validators=[Optional()])
     min_project_score = SmallIntegerField(
         _l("Minimum votes (or points) a project needs to be funded"),
@@ -97,7 +97,7 @@ class RoundForm(FlaskForm):
 
     def configure(self, ward_choices: list[tuple[int, str]]) -> None:
         self.wards.choices = options(ward_choices)
-        self.rule.choices = options(engine.rule_choices())
+        self.rule.choices = options(engine.rule_choices())  # the page hides incompatible ones
         default = ("", _l("The rule's default for the ballot"))
         self.satisfaction.choices = options([default, *engine.satisfaction_choices()])
         self.tie_break.choices = options(engine.tie_break_choices())

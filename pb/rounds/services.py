@@ -23,6 +23,7 @@ from pb.audit.chain import canonical_json, format_time, sha256_hex
 from pb.db import utcnow
 from pb.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pb.extensions import db
+from pb.i18n import BUILT_IN_CATEGORIES
 from pb.proposals.models import Proposal, ProposalStatus
 from pb.results import engine
 from pb.rounds.models import PHASE_ORDER, Phase, Round
@@ -33,14 +34,7 @@ from pb.wards.models import Ward
 CONFIG_FORMAT = "pb-round-config-2"
 PhaseHook = Callable[[Round, User], None]
 PHASE_HOOKS: dict[Phase, list[PhaseHook]] = defaultdict(list)
-DEFAULT_CATEGORIES = (
-    "Green spaces",
-    "Streets and transport",
-    "Culture",
-    "Education",
-    "Sport and play",
-    "Community and social care",
-)
+DEFAULT_CATEGORIES = tuple(BUILT_IN_CATEGORIES)
 
 
 @dataclass
@@ -233,12 +227,28 @@ def accepting_ballots(round_: Round, now: datetime | None = None) -> bool:
     return round_.phase is Phase.VOTING and round_.voting_open_at <= now < round_.voting_close_at
 
 
+def available_from(round_: Round, target: Phase) -> datetime | None:
+    """The moment from which the dates allow entering `target` (None: dates never stop it).
+    The dashboard shows it on a disabled button; `_check_can_enter` refuses before it."""
+    if target is Phase.DELIBERATION:
+        return round_.proposals_close_at
+    if target is Phase.REVIEW:
+        return round_.deliberation_close_at or round_.proposals_close_at
+    if target is Phase.CLOSED:
+        return round_.voting_close_at
+    return None
+
+
 def _check_can_enter(round_: Round, target: Phase, now: datetime) -> None:
-    if target in (Phase.DELIBERATION, Phase.REVIEW) and now < round_.proposals_close_at:
+    opens = available_from(round_, target)
+    if opens is not None and now < opens:
+        if target is Phase.CLOSED:
+            raise Conflict(_("Voting stays open until its closing date."))
+        if target is Phase.REVIEW and now >= round_.proposals_close_at:
+            raise Conflict(
+                _("Deliberation stays open until its closing date; review starts after it.")
+            )
         raise Conflict(_("Proposals stay open until their closing date; review starts after it."))
-    closes = round_.deliberation_close_at
-    if target is Phase.REVIEW and closes is not None and now < closes:
-        raise Conflict(_("Deliberation stays open until its closing date; review starts after it."))
     if target is Phase.VOTING:
         pending = db.session.scalar(
             select(Proposal.id).where(
@@ -251,8 +261,6 @@ def _check_can_enter(round_: Round, target: Phase, now: datetime) -> None:
             raise Conflict(_("At least one feasible project is needed on the ballot."))
         if now >= round_.voting_close_at:
             raise Conflict(_("The voting closing date has passed. Edit the dates first."))
-    if target is Phase.CLOSED and now < round_.voting_close_at:
-        raise Conflict(_("Voting stays open until its closing date."))
 
 
 def check_settings(settings: RoundSettings) -> None:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from pb import clock
 from pb.errors import Conflict, DomainError
 from pb.forms import apply_error
 from pb.labels import PHASE_LABELS
+from pb.results import comparison, engine
 from pb.rounds import services
 from pb.rounds.forms import AdvanceForm, RoundForm
-from pb.rounds.models import Round
+from pb.rounds.models import Phase, Round
 from pb.voting.formats import BALLOT_FORMATS
 
 bp = Blueprint("rounds", __name__, url_prefix="/manage")
@@ -44,14 +48,22 @@ def edit(round_id: int):  # type: ignore[no-untyped-def]
 def show(round_id: int):  # type: ignore[no-untyped-def]
     """A round's dashboard: its phase, what the next step needs, its counts."""
     round_ = services.get_managed_round(current_user, round_id)
+    following = services.next_phase(round_)
     return render_template(
         "rounds/show.html",
         round=round_,
         summary=services.dashboard(round_),
-        next_phase=services.next_phase(round_),
+        next_phase=following,
+        not_before=_not_before(round_, following),
         advance_form=AdvanceForm(from_phase=round_.phase.value),
         ballot_format=BALLOT_FORMATS[round_.ballot_format],
     )
+
+
+def _not_before(round_: Round, target: Phase | None) -> datetime | None:
+    """When the next step's dates still forbid it, the moment they allow it."""
+    opens = services.available_from(round_, target) if target else None
+    return opens if opens is not None and clock.now() < opens else None
 
 
 @bp.post("/rounds/<int:round_id>/advance")
@@ -83,6 +95,12 @@ def _save(form: RoundForm, round_: Round | None):  # type: ignore[no-untyped-def
             flash(_("The round was saved."), "success")
             return redirect(url_for("rounds.show", round_id=round_.id))
     status = 422 if form.is_submitted() else 200
+    ward_ids = [ward.id for ward in (round_.wards if round_ else current_user.wards)]
     return render_template(
-        "rounds/form.html", form=form, round=round_, formats=BALLOT_FORMATS.values()
+        "rounds/form.html",
+        form=form,
+        round=round_,
+        formats=BALLOT_FORMATS.values(),
+        rules=engine.rule_options(),
+        past_round=comparison.past_round(ward_ids, current_user, round_.id if round_ else None),
     ), status

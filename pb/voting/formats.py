@@ -249,11 +249,15 @@ class CumulativeFormat(BallotFormat):
     def _validate(self, choices, costs, params, budget):  # type: ignore[no-untyped-def]
         if not choices:
             return [_("Give at least one point to a project.")]
+        # Every broken limit at once, so the voter fixes the ballot in one go.
+        errors = []
         if max(choices.values()) > params["max_per_project"]:
-            return [_("Give at most %(num)d points to one project.", num=params["max_per_project"])]
+            errors.append(
+                _("Give at most %(num)d points to one project.", num=params["max_per_project"])
+            )
         if sum(choices.values()) > params["total_points"]:
-            return [_("You can spread at most %(num)d points.", num=params["total_points"])]
-        return []
+            errors.append(_("You can spread at most %(num)d points.", num=params["total_points"]))
+        return errors
 
     def pabulib_meta(self, params, budget):  # type: ignore[no-untyped-def]
         return {

@@ -36,6 +36,7 @@ def messages(fmt: BallotFormat, params: Mapping[str, Any], budget: int) -> dict[
         "status_count": _("Projects chosen: %(count)s."),
         "status_count_limit": _("Projects chosen: %(count)s of at most %(limit)s."),
         "status_points": _("Points used: %(used)s of %(total)s. Left: %(left)s."),
+        "status_points_over": _("Points used: %(used)s of %(total)s. Over by %(over)s."),
         "no_fit_budget": _("Does not fit the budget left. Remove another project to choose it."),
         "no_fit_count": _(
             "You have chosen as many projects as allowed. Remove one to choose this."
@@ -115,7 +116,13 @@ def state(
         unfit = {i.id: texts["no_fit_budget"] for i in unchosen if spent + i.cost > budget}
     elif fmt.input_kind == "points":
         total, used = params["total_points"], sum(choices.values())
-        status = texts["status_points"] % {"used": used, "total": total, "left": total - used}
+        key = "status_points_over" if used > total else "status_points"
+        status = texts[key] % {
+            "used": used,
+            "total": total,
+            "left": total - used,
+            "over": used - total,
+        }
         ratio = used / total
         over = used > total or any(v > params["max_per_project"] for v in choices.values())
         if used >= total:

@@ -78,9 +78,11 @@ function enhance(form) {
     }
     if (format === "cumulative") {
       if (!count) return [messages.empty];
-      if (Math.max(...values) > params.max_per_project) return [messages.most_on_one];
-      if (values.reduce((a, b) => a + b, 0) > params.total_points) return [messages.most_points];
-      return [];
+      // Every broken limit at once, like the server (pb/voting/formats.py).
+      const errors = [];
+      if (Math.max(...values) > params.max_per_project) errors.push(messages.most_on_one);
+      if (values.reduce((a, b) => a + b, 0) > params.total_points) errors.push(messages.most_points);
+      return errors;
     }
     return [];
   }
@@ -109,7 +111,9 @@ function enhance(form) {
     } else if (kind === "points") {
       const total = params.total_points;
       const used = [...choices.values()].reduce((a, b) => a + b, 0);
-      status = fillIn(messages.status_points, { used, total, left: total - used });
+      status = fillIn(used > total ? messages.status_points_over : messages.status_points, {
+        used, total, left: total - used, over: used - total,
+      });
       ratio = used / total;
       over = used > total || [...choices.values()].some((value) => value > params.max_per_project);
       if (used >= total) unfit = new Set(unchosen);

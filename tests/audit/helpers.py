@@ -97,8 +97,7 @@ def repack(files: dict[str, bytes], **manifest_changes: Any) -> bytes:
     manifest.update(manifest_changes)
     content = {name: data for name, data in files.items() if name != bundle.MANIFEST}
     manifest.pop("files", None)
-    manifest.pop("format", None)
-    return bundle.write_bundle(manifest, content)
+    return bundle.write_bundle(manifest, content, manifest.pop("format"))
 
 
 def log_entries(files: dict[str, bytes]) -> list[dict[str, Any]]:
@@ -241,3 +240,16 @@ def recount_files(files: dict[str, bytes]) -> dict[str, Any]:
 
 Mutation = Callable[[dict[str, bytes]], bytes]
 __all__ = ["Mutation", "Published", "export", "run_round"]
+
+
+def start_chain(log_format: str) -> None:
+    """Begin this (empty) database's audit chain in `log_format`, as a deployment started
+    before that format's successor did."""
+    from pb.audit import services as audit
+
+    assert audit.head() is None, "the chain has begun already"
+    with factories.writing():
+        genesis = audit._genesis_fields()
+        genesis["data"] = {"format": log_format}
+        audit._append(genesis)
+        db.session.commit()

@@ -50,7 +50,8 @@ def test_pb_export_writes_the_same_bundle_as_the_site(
     closed = run_round([{0: 1}], publish=False)
     args = ["export", "--round", str(closed.setup.round.id), "--out", str(tmp_path / "c.zip")]
     refused = pb(*args, database_url=database_url)
-    assert refused.returncode == 1 and "published with its results" in refused.stderr
+    assert refused.returncode == 1 and "results are not published yet" in refused.stderr
+    assert "an auditor" in refused.stderr and "pb export --as" in refused.stderr
     auditor = factories.user(Role.AUDITOR)
     allowed = pb(*args, "--as", auditor.email, database_url=database_url)
     assert allowed.returncode == 0, allowed.stderr

@@ -1,10 +1,12 @@
-"""Tampering with an exported round, eight ways: `pb verify` must catch and name each one.
+"""Tampering with an exported round, nine ways: `pb verify` must catch and name each one.
 
 The auditor's defence is the checkpoints they saw published (`--checkpoint SEQ:HASH`). Without
-them, five of the eight are still caught from the bundle alone; the other three (rewriting the
-whole chain, cutting its tail, swapping in another chain) need a tamperer who re-signs the
-checkpoints with a key of their own or drops the ones past the cut, and are then caught by the
-kept checkpoints or by pinning the platform's public key (docs/verification.md has the table).
+them, six of the nine are still caught from the bundle alone (a pb-bundle-2 log ends at a
+signed head, so a tail cut at an unsigned entry shows); the other three (rewriting the whole
+chain, cutting its tail at a signed entry, swapping in another chain) need a tamperer who
+re-signs the checkpoints with a key of their own or drops the ones past the cut, and are then
+caught by the kept checkpoints or by pinning the platform's public key (docs/verification.md
+has the table).
 """
 
 from __future__ import annotations
@@ -39,10 +41,10 @@ IMPOSTOR = Ed25519PrivateKey.generate()
 
 
 def _round_entry(entries: list[dict[str, Any]], action: str) -> int:
-    return next(i for i, e in enumerate(entries) if e["action"] == action)
+    return next(i for i, e in enumerate(entries) if e.get("action") == action)
 
 
-# --- the eight tamperings ---------------------------------------------------------------------
+# --- the nine tamperings ---------------------------------------------------------------------
 
 
 def edit_entry_data(files: dict[str, bytes]) -> bytes:
@@ -69,7 +71,8 @@ def reorder_two(files: dict[str, bytes]) -> bytes:
 
 def insert_forged(files: dict[str, bytes]) -> bytes:
     entries = log_entries(files)
-    forged = dict(entries[5], seq=6, action="round.edited", prev_hash=entries[5]["entry_hash"])
+    own = entries[_round_entry(entries, "round.frozen")]  # an entry shown in full
+    forged = dict(own, seq=6, action="round.edited", prev_hash=entries[5]["entry_hash"])
     forged["entry_hash"] = entry_hash(forged)
     entries.insert(6, forged)
     write_log(files, entries)
@@ -107,8 +110,19 @@ def delete_ballot_and_rechain(files: dict[str, bytes]) -> bytes:
     return repack(files, log_head=head_of(entries), counts=counts)
 
 
+def cut_unsigned_tail(files: dict[str, bytes]) -> bytes:
+    """The last entry cut off, and the checkpoint that signed it dropped: the new head is an
+    entry no checkpoint signs (issue 12, item 13: 150 entries behind, once)."""
+    entries = log_entries(files)[:-1]
+    write_log(files, entries)
+    signed = [c for c in json.loads(files[bundle.CHECKPOINTS]) if c["seq"] < len(entries)]
+    files[bundle.CHECKPOINTS] = bundle.dumps(signed)
+    return repack(files, log_head=head_of(entries))
+
+
 def truncate_tail(files: dict[str, bytes]) -> bytes:
-    """The last entries cut off, and the checkpoints past the cut dropped with them."""
+    """The last entries cut off at a signed entry (the publication, checkpointed when it
+    happened), and the checkpoints past the cut dropped with them."""
     entries = log_entries(files)
     cut = _round_entry(entries, "round.results_published") + 1
     entries = entries[:cut]
@@ -161,7 +175,12 @@ MUTATIONS: dict[str, tuple[Callable[[dict[str, bytes]], bytes], str, bool]] = {
         r"checkpoint's [0-9a-f]{64} \(history was rewritten at or before entry \d+\)",
         False,
     ),
-    "truncate the tail": (
+    "cut the tail at an unsigned entry": (
+        cut_unsigned_tail,
+        r"checkpoints\.json: no signed checkpoint covers the head of log\.jsonl \(seq \d+\)",
+        True,
+    ),
+    "truncate the tail at a signed entry": (
         truncate_tail,
         r"your checkpoint \d+:[0-9a-f]{64}: seq \d+ is beyond the end of log\.jsonl, which stops "
         r"at seq \d+ \(the log was truncated\)",
@@ -229,8 +248,9 @@ def test_a_careless_tamperer_is_caught_without_kept_checkpoints(published: dict[
     """Rewriting the chain but leaving the platform's checkpoints, or dropping them all."""
     files = unpack(published["data"])
     entries = log_entries(files)
-    entries[5]["data"]["note"] = "rewritten"
-    rechain(entries, 5)
+    frozen = _round_entry(entries, "round.frozen")
+    entries[frozen]["data"]["note"] = "rewritten"
+    rechain(entries, frozen)
     write_log(files, entries)
     left = repack(dict(files), log_head=head_of(entries))
     with pytest.raises(
@@ -239,7 +259,7 @@ def test_a_careless_tamperer_is_caught_without_kept_checkpoints(published: dict[
         verify_bundle(left)
     resign(files, entries, None)
     dropped = repack(files, log_head=head_of(entries))
-    with pytest.raises(VerificationFailed, match=r"no signed checkpoint covers entry \d+"):
+    with pytest.raises(VerificationFailed, match=r"no signed checkpoint covers the head"):
         verify_bundle(dropped)
     cut = truncate_tail(unpack(published["data"]))
     files = unpack(cut)

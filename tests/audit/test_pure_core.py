@@ -8,11 +8,13 @@ from pb.audit import signing
 from pb.audit.chain import (
     LEGACY_LOG_FORMAT,
     LOG_FORMAT,
+    WITHHOLDING_LOG_FORMAT,
     ChainBreak,
     check_chain,
     data_hash,
     entry_hash,
     receipt_of,
+    redact,
 )
 from pb.audit.recount import VOTE_TYPES_BY_FORMAT
 from pb.audit.verify import KeptCheckpoint
@@ -73,6 +75,10 @@ def test_withheld_data_keeps_the_chain_provable_but_cannot_be_changed() -> None:
     entries[2]["data_sha256"] = data_hash({"n": 99})
     with pytest.raises(ChainBreak, match="entry 2: entry_hash does not match"):
         check_chain(entries)
+    older = _chain(4, WITHHOLDING_LOG_FORMAT)  # pb-audit-2 withholds data the same way
+    older[2]["data_sha256"] = data_hash(older[2]["data"])
+    older[2]["data"] = None
+    assert check_chain(older)[-1] == older[-1]["entry_hash"]
     legacy = _chain(3, LEGACY_LOG_FORMAT)
     assert check_chain(legacy)  # the first deployments' chains still verify...
     legacy[1]["data_sha256"] = data_hash(legacy[1]["data"])
@@ -85,6 +91,30 @@ def test_withheld_data_keeps_the_chain_provable_but_cannot_be_changed() -> None:
         check_chain(unknown)
 
 
+def test_a_redacted_entry_keeps_the_chain_provable_and_cannot_be_changed() -> None:
+    entries = _chain(4)
+    full = dict(entries[2])
+    entries[2] = redact(full)
+    assert set(entries[2]) == {"seq", "prev_hash", "body_sha256", "entry_hash"}
+    assert check_chain(entries)[-1] == entries[-1]["entry_hash"]
+    for name in ("body_sha256", "prev_hash"):
+        forged = [dict(e) for e in entries]
+        forged[2][name] = "0" * 64
+        with pytest.raises(ChainBreak, match="entry 2: "):
+            check_chain(forged)
+    entries[2]["actor_ref"] = full["actor_ref"]  # half-redacted: refused
+    with pytest.raises(ChainBreak, match="a redacted entry must have exactly"):
+        check_chain(entries)
+    older = _chain(3, WITHHOLDING_LOG_FORMAT)  # pb-audit-2 hashes every field: nothing to redact
+    older[1] = redact(_chain(3)[1])
+    with pytest.raises(ChainBreak, match="does not allow"):
+        check_chain(older)
+    genesis = _chain(2)
+    genesis[0] = redact(genesis[0])
+    with pytest.raises(ChainBreak, match="entry 0: the genesis entry names no known log format"):
+        check_chain(genesis)
+
+
 def test_a_checkpoint_signature_covers_every_signed_field() -> None:
     key = signing.load_private_key(signing.new_private_key_pem())
     signed = signing.sign_checkpoint(key, "o" * 32, 5, "a" * 64, "2026-01-01T00:00:00.000000Z")
@@ -94,6 +124,7 @@ def test_a_checkpoint_signature_covers_every_signed_field() -> None:
     assert "lacks signature" in signing.checkpoint_problem(
         {k: v for k, v in signed.items() if k != "signature"}
     )
+    assert "no signature covers: key_id" in signing.checkpoint_problem(dict(signed, key_id="x"))
     seed = key.private_bytes_raw().hex()
     assert signing.public_key_hex(signing.load_private_key(seed)) == signed["public_key"]
     with pytest.raises(signing.UnreadableKey):

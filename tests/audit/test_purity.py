@@ -17,7 +17,17 @@ from tests.audit.helpers import run_round
 
 AUDIT_DIR = Path(pb.audit.__file__).resolve().parent
 REPO = AUDIT_DIR.parent.parent
-PURE = ("chain", "signing", "bundle", "verdict", "recount", "separated", "verify", "verify_cli")
+PURE = (
+    "chain",
+    "signing",
+    "bundle",
+    "verdict",
+    "recount",
+    "separated",
+    "strict",
+    "verify",
+    "verify_cli",
+)
 PURE_MODULES = {"pb", "pb.audit", *(f"pb.audit.{name}" for name in PURE)}
 SIGNATURE_LIBRARY = {"cryptography", "_cffi_backend", "_openssl"}
 OPTIONAL = {"gmpy2", "numpy"}  # the allocation engine's optional accelerators

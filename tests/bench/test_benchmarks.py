@@ -32,6 +32,14 @@ def test_the_allocation_benchmark_prints_a_row_per_rule_and_satisfaction():
     assert all(row.split()[-1] == "yes" for row in rows)  # same outcome as pabutools
 
 
+def test_the_comparison_benchmark_times_every_rule():
+    out = _run("bench/compare.py", "--repeat", "1", str(SMALL))
+    lines = out.strip().splitlines()
+    assert lines[0].split()[:3] == ["file", "/", "rule"]
+    assert any(line.split()[0] == "equalshares" for line in lines[2:])
+    assert lines[-1].split()[:3] == ["TOTAL", "compare", "(without"]
+
+
 def test_the_deliberation_benchmark_runs_on_a_small_round():
     out = _run(
         "bench/deliberation.py",

@@ -137,3 +137,19 @@ def test_settings_are_checked_field_by_field(app: Flask, overrides: dict, field:
         rounds.create_round(factories.settings([ward.id], start, **values), actor=councillor)
     assert refused.value.field == field
     db.session.rollback()
+
+
+def test_a_step_its_dates_forbid_is_a_disabled_button_with_its_date(app: Flask) -> None:
+    setup = factories.round_in_phase(Phase.PROPOSALS)
+    client = app.test_client()
+    factories.login(client, setup.councillor)
+    page = client.get(f"/manage/rounds/{setup.round.id}").text
+    assert 'disabled aria-describedby="not-before"' in page and "Available from" in page
+    voting = factories.round_in_phase(Phase.VOTING, ballots=[{0: 1}])
+    factories.login(client, voting.councillor)
+    page = client.get(f"/manage/rounds/{voting.round.id}").text
+    assert "Available from" in page  # closing waits for the voting closing date
+    review = factories.round_in_phase(Phase.REVIEW)
+    factories.login(client, review.councillor)
+    page = client.get(f"/manage/rounds/{review.round.id}").text
+    assert "Available from" not in page and "disabled" not in page

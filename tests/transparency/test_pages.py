@@ -91,6 +91,7 @@ def test_once_published_anyone_can_look_up_a_receipt_and_download_the_bundle(
         assert b"Your receipt is on the board" in found.data
     missing = client.get(f"{base}/board", query_string={"receipt": "0000-0000-0000"})
     assert b"No ballot on this board has that receipt" in missing.data
+    assert b"a replaced ballot is not counted, only your last one is" in missing.data
     download = client.get(f"{base}/bundle.zip")
     assert download.status_code == 200 and "Cache-Control" not in download.headers
     assert f'filename="round-{round_.id}-bundle.zip"' in download.headers["Content-Disposition"]

@@ -107,3 +107,23 @@ def test_pabulib_meta_describes_the_constraints() -> None:
         "min_length": "1",
         "max_length": "3",
     }
+
+
+def test_cumulative_names_every_broken_limit_at_once() -> None:
+    found = errors("cumulative", {1: 8, 2: 6}, total_points=10, max_per_project=5)
+    assert found == [
+        "Give at most 5 points to one project.",
+        "You can spread at most 10 points.",
+    ]
+
+
+def test_the_points_meter_never_shows_a_negative_amount_left() -> None:
+    from pb.voting import meter
+
+    fmt = BALLOT_FORMATS["cumulative"]
+    params = fmt.normalise_params({"total_points": 10, "max_per_project": 5})
+    over = meter.state(fmt, params, BUDGET, "GBP", ITEMS, {1: 5, 2: 5, 3: 4})
+    assert over.status == "Points used: 14 of 10. Over by 4." and over.over
+    assert "-" not in over.status
+    within = meter.state(fmt, params, BUDGET, "GBP", ITEMS, {1: 5, 2: 1})
+    assert within.status == "Points used: 6 of 10. Left: 4."

@@ -1,0 +1,63 @@
+"""What the audit log's codes mean in words, for the auditor's page and its CSV.
+
+The codes themselves stay in the chain (they are hashed and published); these labels only
+translate them for people. An action without a label is shown as its code.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+ACTION_LABELS = {
+    "log.genesis": _l("Audit log started"),
+    "account.activated": _l("Account activated"),
+    "account.deactivated": _l("Account deactivated"),
+    "account.created": _l("Staff account created"),
+    "account.registered": _l("Resident registered"),
+    "account.language_set": _l("Language chosen"),
+    "account.password_changed": _l("Password changed"),
+    "account.role_granted": _l("Role or wards changed"),
+    "account.signed_out_everywhere": _l("Signed out everywhere"),
+    "login.failed": _l("Failed sign-in"),
+    "ward.created": _l("Ward created"),
+    "ward.edited": _l("Ward edited"),
+    "postcodes.imported": _l("Postcode list imported"),
+    "round.created": _l("Round created"),
+    "round.edited": _l("Round edited"),
+    "round.frozen": _l("Round configuration frozen"),
+    "round.phase_changed": _l("Round moved to another phase"),
+    "round.tallied": _l("Votes counted"),
+    "round.results_published": _l("Results published"),
+    "round.translations_saved": _l("Round translations saved"),
+    "proposal.submitted": _l("Proposal submitted"),
+    "proposal.edited": _l("Proposal edited"),
+    "proposal.reviewed": _l("Proposal reviewed"),
+    "proposal.note_updated": _l("Internal note changed"),
+    "proposal.merged": _l("Proposals merged"),
+    "proposal.rewritten_on_merge": _l("Proposal rewritten on merging"),
+    "proposal.not_shortlisted": _l("Proposal did not reach the support threshold"),
+    "support.added": _l("Support given"),
+    "support.withdrawn": _l("Support withdrawn"),
+    "amendment.proposed": _l("Amendment proposed"),
+    "amendment.accepted": _l("Amendment accepted"),
+    "amendment.rejected": _l("Amendment rejected"),
+    "amendment.closed": _l("Amendment closed"),
+    "comment.posted": _l("Comment posted"),
+    "comment.edited": _l("Comment edited"),
+    "comment.deleted": _l("Comment deleted"),
+    "comment.reacted": _l("Reaction to a comment"),
+    "moderation.reported": _l("Content reported"),
+    "moderation.hidden": _l("Content hidden by moderation"),
+    "moderation.restored": _l("Content restored by moderation"),
+    "moderation.dismissed": _l("Report dismissed"),
+    "notifications.read": _l("Notifications read"),
+    "export.downloaded": _l("File with personal data downloaded"),
+}
+
+# Data fields that hold money in minor units (pence, grosze): shown as amounts.
+MONEY_FIELDS = frozenset({"budget", "cost", "estimated_cost", "final_cost", "total_cost"})
+
+
+def action_label(code: str) -> str:
+    label = ACTION_LABELS.get(code)
+    return str(label) if label is not None else code
