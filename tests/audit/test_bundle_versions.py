@@ -39,7 +39,7 @@ def test_a_tampered_v1_bundle_is_still_caught() -> None:
 def test_a_v2_bundle_without_its_receipts_is_refused() -> None:
     files = unpack(V1.read_bytes())
     with pytest.raises(VerificationFailed, match=r"does not list receipts\.csv"):
-        verify_bundle(repack(files))  # relabelled pb-bundle-2, but no receipts.csv
+        verify_bundle(_repack_as(files, "pb-bundle-2"))  # relabelled, but no receipts.csv
 
 
 def _repack_as(files: dict[str, bytes], format_: str) -> bytes:
