@@ -22,6 +22,7 @@ from pb.proposals import services as proposals
 from pb.results import engine
 from pb.rounds import services as rounds
 from pb.rounds.models import Round
+from pb.voting import demo as voting_demo
 from pb.voting import services as voting
 from pb.wards import services as wards
 
@@ -288,6 +289,21 @@ def load(now: datetime | None = None) -> str:
     _run_to_ballot(voting_round, officer, RIVERSIDE_PROJECTS, riverside_people, rng)
     _vote(voting_round, riverside_people[:310], RIVERSIDE_POPULARITY, rng, max_choices=5, now=now)
 
+    pairwise = _round(
+        councillor,
+        "Riverside Parks and Streets 2027: which would you rather fund?",
+        "£150,000 for parks and streets in Riverside. You are shown pairs of projects: for each "
+        "pair, choose the one you would rather fund, or skip it.",
+        riverside.id,
+        15_000_000,
+        opened=now - timedelta(days=40),
+        ballot_format="pairwise",
+        ballot_params={"pairs": 4},
+        rule="pairwise-copeland",
+    )
+    _run_to_ballot(pairwise, officer, RIVERSIDE_PROJECTS[:9], riverside_people, rng)
+    voting_demo.cast_pairwise(pairwise, riverside_people[:180], RIVERSIDE_POPULARITY, rng, now)
+
     youth = _round(
         councillor,
         "Riverside Youth Fund 2027",
@@ -307,8 +323,9 @@ def load(now: datetime | None = None) -> str:
     deliberation_demo.populate(youth, riverside_people, councillor, officer)
     mail_demo.populate(now)
     return (
-        "Demo loaded: 2 wards, 605 accounts, 3 rounds "
-        f"(voting: #{voting_round.id}, published: #{published.id}, proposals: #{youth.id})."
+        "Demo loaded: 2 wards, 605 accounts, 4 rounds "
+        f"(voting: #{voting_round.id}, pairwise voting: #{pairwise.id}, "
+        f"published: #{published.id}, proposals: #{youth.id})."
     )
 
 

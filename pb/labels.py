@@ -71,6 +71,12 @@ RULE_TEXTS = {
         "Method of Equal Shares: each voter's share starts at the budget divided by the number "
         "of voters and is raised a little at a time while money is left."
     ),
+    "pairwise-copeland": _l(
+        "Pairwise comparisons: for every two projects, the one more voters preferred when they "
+        "were shown together wins (equal numbers, or never compared: a draw). A project scores "
+        "2 points per win and 1 per draw, and projects are funded from the highest score down "
+        "while they fit in the budget left."
+    ),
 }
 
 RULE_TEXTS["max-welfare"] = _l(

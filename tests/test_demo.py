@@ -24,7 +24,10 @@ def test_demo_loads_once_with_its_promised_contents(app: Flask) -> None:
     assert {
         f"{role}@demo.test" for role in ("citizen", "councillor", "officer", "auditor", "admin")
     } <= emails
-    rounds = {r.phase: r for r in db.session.scalars(sa.select(Round))}
+    everything = list(db.session.scalars(sa.select(Round)))
+    rounds = {r.phase: r for r in everything if r.ballot_format != "pairwise"}
+    (pairwise,) = (r for r in everything if r.ballot_format == "pairwise")
+    assert pairwise.phase == Phase.VOTING and voting.ballot_count(pairwise) >= 100
     voting_round = rounds[Phase.VOTING]
     assert 12 <= len(demo.RIVERSIDE_PROJECTS) <= 18
     assert voting.ballot_count(voting_round) >= 200
@@ -38,4 +41,5 @@ def test_demo_loads_once_with_its_promised_contents(app: Flask) -> None:
         == 302
     )
     assert client.get(f"/rounds/{voting_round.id}/ballot").status_code == 200
+    assert "which would you rather fund?" in client.get(f"/rounds/{pairwise.id}/ballot").text
     assert app.test_client().get(f"/rounds/{published.id}/results").status_code == 200

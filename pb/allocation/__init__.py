@@ -33,6 +33,7 @@ from pb.allocation.types import (
     CumulativeBallot,
     Instance,
     OrdinalBallot,
+    PairwiseBallot,
     Profile,
     Project,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "Number",
     "OrdinalBallot",
     "Outcome",
+    "PairwiseBallot",
     "Payments",
     "Profile",
     "Project",

@@ -177,6 +177,8 @@ def ballot_matrix(profile: Profile) -> BallotMatrix | None:
     """The profile's matrix when counting uses one (NumPy, a large enough profile), else None."""
     if not USE_NUMPY or len(profile.ballots) < MATRIX_MIN_BALLOTS:
         return None
+    if profile.vote_type == "pairwise":  # comparisons are counted by pb.allocation.pairwise
+        return None
     return profile.ballot_matrix
 
 

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from pb.allocation import pairwise
 from pb.allocation.counting import ballot_matrix
 from pb.allocation.numbers import Number, normalize
 from pb.allocation.outcome import Outcome, Payments, TraceStep
 from pb.allocation.satisfaction import SATISFACTIONS, score_measure
-from pb.allocation.types import Instance, Profile
+from pb.allocation.types import PAIRWISE, Instance, Profile
 
 
 @dataclass
@@ -63,9 +64,11 @@ class Election:
 
     @cached_property
     def scores(self) -> dict[str, Number]:
-        """Project id -> score (votes, points or positional score), for every project."""
+        """Project id -> score (votes, points, positional or Copeland score), every project."""
         if self.profile.vote_type in ("approval", "choose-1"):
             return {pid: self.votes.get(pid, 0) for pid in self.instance.project_ids}
+        if self.profile.vote_type == PAIRWISE:
+            return {pid: record.score for pid, record in self.pairwise_records.items()}
         measure = score_measure(self.profile.vote_type, self.satisfaction)
         matrix = ballot_matrix(self.profile)
         if matrix is not None:
@@ -76,6 +79,11 @@ class Election:
             for pid, u in utilities.items():
                 totals[pid] += weight * u
         return {pid: normalize(total) for pid, total in totals.items()}
+
+    @cached_property
+    def pairwise_records(self) -> dict[str, pairwise.Record]:
+        """Pairwise ballots: every project's head-to-head record (`pb.allocation.pairwise`)."""
+        return pairwise.records(self.instance, self.profile)
 
     def by_priority(self, project_ids: list[str] | tuple[str, ...]) -> list[str]:
         return sorted(project_ids, key=self.priority.__getitem__)

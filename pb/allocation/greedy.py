@@ -17,6 +17,7 @@ left over; `greedy-threshold` with a threshold of 1 avoids that.
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 from pb.allocation.election import Election, TraceRecorder
 from pb.allocation.errors import InvalidElectionError
@@ -64,7 +65,14 @@ def ranked(election: Election, candidates: list[str]) -> list[str]:
     return sorted(candidates, key=lambda pid: (-value[pid], priority[pid]))
 
 
-def _run(election: Election, rule: str, *, skip: bool, threshold: Number | None) -> Outcome:
+def _run(
+    election: Election,
+    rule: str,
+    *,
+    skip: bool,
+    threshold: Number | None,
+    details: dict[str, Any] | None = None,
+) -> Outcome:
     trace = TraceRecorder(election)
     candidates = []
     for pid in election.instance.project_ids:
@@ -81,8 +89,10 @@ def _run(election: Election, rule: str, *, skip: bool, threshold: Number | None)
         else:
             trace.reject(pid, "does_not_fit")
             stopped = not skip
-    details = {} if threshold is None else {"threshold": threshold}
-    return trace.outcome(rule, details)
+    found = dict(details or {})
+    if threshold is not None:
+        found["threshold"] = threshold
+    return trace.outcome(rule, found)
 
 
 def greedy(election: Election) -> Outcome:
@@ -107,3 +117,9 @@ def greedy_threshold(election: Election) -> Outcome:
             "greedy-threshold needs min_project_score_threshold in the election's META"
         )
     return _run(election, "greedy-threshold", skip=True, threshold=threshold)
+
+
+def greedy_with(election: Election, rule: str, details: dict[str, Any]) -> Outcome:
+    """`greedy` on the election's scores, reported under another rule's name and details (the
+    second stage of rules that first compute their own scores, e.g. `pairwise-copeland`)."""
+    return _run(election, rule, skip=True, threshold=None, details=details)

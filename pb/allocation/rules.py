@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from pb.allocation import completion, greedy, max_welfare, phragmen
+from pb.allocation import completion, copeland, greedy, max_welfare, phragmen
 from pb.allocation.counting import count_votes, named_projects
 from pb.allocation.election import Election
 from pb.allocation.errors import (
@@ -148,6 +148,16 @@ def _specs() -> dict[str, RuleSpec]:
             "possible. Stops at the first project that does not fit in the budget.",
             MappingProxyType({"approval": (), "choose-1": ()}),
             phragmen.phragmen,
+        ),
+        RuleSpec(
+            copeland.RULE,
+            "Pairwise comparisons: Copeland score, then greedy",
+            "For every two projects, the one more voters preferred when they were shown together "
+            "wins (equal numbers, or never compared: a draw). A project scores 2 points per win "
+            "and 1 per draw; projects are funded from the highest score down, skipping those "
+            "that no longer fit in the remaining budget. Counts pairwise ballots only.",
+            MappingProxyType({"pairwise": ()}),
+            copeland.pairwise_copeland,
         ),
     ]
     return {spec.name: spec for spec in specs}

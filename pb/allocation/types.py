@@ -15,7 +15,13 @@ from pb.allocation.errors import InvalidElectionError
 from pb.allocation.numbers import Number, exact, parse_decimal
 
 VOTE_TYPES: tuple[str, ...] = ("approval", "ordinal", "cumulative", "choose-1")
-"""Ballot kinds the engine counts. `choose-1` is an approval ballot naming at most one project."""
+"""Ballot kinds pabulib files hold. `choose-1` is an approval ballot naming at most one project."""
+
+PAIRWISE = "pairwise"
+"""Pairwise comparisons: a ballot kind the engine counts that pabulib has no type for."""
+
+PROFILE_VOTE_TYPES: tuple[str, ...] = (*VOTE_TYPES, PAIRWISE)
+"""Every ballot kind a `Profile` can hold."""
 
 # META keys holding numbers that constrain ballots or rules (pabulib names).
 CONSTRAINT_KEYS: tuple[str, ...] = (
@@ -258,7 +264,48 @@ class CumulativeBallot:
         return frozenset(pid for pid, value in self.points.items() if value > 0)
 
 
-Ballot: TypeAlias = ApprovalBallot | OrdinalBallot | CumulativeBallot
+@dataclass(frozen=True)
+class PairwiseBallot:
+    """Answers to "which of these two would you rather fund?": (preferred, other) pairs.
+
+    A voter compares each pair of projects at most once (in either order); skipped pairs are
+    simply absent. The order of the comparisons carries no meaning: they are kept sorted.
+    """
+
+    comparisons: tuple[tuple[str, str], ...] = ()
+    voter_id: str | None = None
+    weight: int = 1
+    vote_types: ClassVar[tuple[str, ...]] = (PAIRWISE,)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.comparisons, str):
+            raise InvalidElectionError("a pairwise ballot takes (preferred, other) pairs")
+        seen: set[frozenset[str]] = set()
+        pairs = []
+        for pair in self.comparisons:
+            if isinstance(pair, str) or len(tuple(pair)) != 2:
+                raise InvalidElectionError(f"a comparison is a (preferred, other) pair: {pair!r}")
+            preferred, other = (_project_id(pid, "a project id in a ballot") for pid in pair)
+            if preferred == other:
+                raise InvalidElectionError(f"a comparison names {preferred!r} twice")
+            key = frozenset((preferred, other))
+            if key in seen:
+                raise InvalidElectionError(f"a ballot compares {sorted(key)} twice")
+            seen.add(key)
+            pairs.append((preferred, other))
+        object.__setattr__(self, "comparisons", tuple(sorted(pairs)))
+        _weight(self)
+
+    def supported(self) -> frozenset[str]:
+        """The projects preferred at least once."""
+        return frozenset(preferred for preferred, _other in self.comparisons)
+
+    def compared(self) -> frozenset[str]:
+        """Every project the ballot names, preferred or not."""
+        return frozenset(pid for pair in self.comparisons for pid in pair)
+
+
+Ballot: TypeAlias = ApprovalBallot | OrdinalBallot | CumulativeBallot | PairwiseBallot
 
 
 def trusted_approval(projects: frozenset[str], voter_id: str | None) -> ApprovalBallot:
@@ -276,6 +323,7 @@ _BALLOT_CLASS: dict[str, type] = {
     "choose-1": ApprovalBallot,
     "ordinal": OrdinalBallot,
     "cumulative": CumulativeBallot,
+    PAIRWISE: PairwiseBallot,
 }
 
 
@@ -287,9 +335,10 @@ class Profile:
     ballots: tuple[Ballot, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.vote_type not in VOTE_TYPES:
+        if self.vote_type not in PROFILE_VOTE_TYPES:
+            known = ", ".join(PROFILE_VOTE_TYPES)
             raise InvalidElectionError(
-                f"unknown vote type {self.vote_type!r}; expected one of {', '.join(VOTE_TYPES)}"
+                f"unknown vote type {self.vote_type!r}; expected one of {known}"
             )
         ballots = tuple(self.ballots)
         expected = _BALLOT_CLASS[self.vote_type]
@@ -318,6 +367,8 @@ class Profile:
                 key: object = ballot.projects
             elif isinstance(ballot, OrdinalBallot):
                 key = ballot.ranking
+            elif isinstance(ballot, PairwiseBallot):
+                key = (PAIRWISE, ballot.comparisons)
             else:
                 key = frozenset(ballot.points.items())
             entry = merged.get(key)
@@ -345,6 +396,8 @@ class Profile:
         def named(ballot: Ballot) -> Iterable[str]:
             if isinstance(ballot, CumulativeBallot):
                 return ballot.points.keys()
+            if isinstance(ballot, PairwiseBallot):
+                return ballot.compared()
             return ballot.supported()
 
         if named_ids is not None:

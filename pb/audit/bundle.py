@@ -31,6 +31,7 @@ BALLOTS_CSV = "ballots.csv"
 RESULTS = "results.json"
 LOG = "log.jsonl"
 CHECKPOINTS = "checkpoints.json"
+PAIRWISE_CSV = "pairwise.csv"  # instead of ballots.pb in a pairwise round (pb.audit.pairwise)
 CONTENT_FILES = (CONFIG, BALLOTS_PB, BALLOTS_CSV, RESULTS, LOG, CHECKPOINTS)
 BALLOT_COLUMNS = ("receipt", "ballot_id", "config_hash", "choices")  # pb-bundle-1
 RECEIPTS_CSV = "receipts.csv"  # pb-bundle-2
@@ -124,7 +125,7 @@ def read_bundle(source: bytes | str | Path) -> Bundle:
     listed = manifest.get("files")
     if not isinstance(listed, dict):
         raise BundleError(f"{MANIFEST}: no 'files' object")
-    for name in content_files(manifest["format"]):
+    for name in required_files(listed) + separate_files(manifest["format"]):
         if name not in listed:
             raise BundleError(f"{MANIFEST}: does not list {name}")
     for name in sorted(set(files) - {MANIFEST}):
@@ -138,9 +139,22 @@ def read_bundle(source: bytes | str | Path) -> Bundle:
     return Bundle(manifest=manifest, files=files)
 
 
+def required_files(listed: Mapping[str, Any]) -> tuple[str, ...]:
+    """The files a bundle must hold. A pairwise round's bundle has pairwise.csv instead of
+    ballots.pb: pabulib has no pairwise type (pb.audit.pairwise)."""
+    if PAIRWISE_CSV in listed:
+        return tuple(name for name in CONTENT_FILES if name != BALLOTS_PB)
+    return CONTENT_FILES
+
+
+def separate_files(format_: str) -> tuple[str, ...]:
+    """pb-bundle-2 lists the receipts apart from the ballots (issue 12)."""
+    return (RECEIPTS_CSV,) if format_ != LEGACY_FORMAT else ()
+
+
 def content_files(format_: str) -> tuple[str, ...]:
-    """The files a bundle of `format_` must hold (besides the manifest)."""
-    return CONTENT_FILES + ((RECEIPTS_CSV,) if format_ != "pb-bundle-1" else ())
+    """The files a (non-pairwise) bundle of `format_` must hold, besides the manifest."""
+    return CONTENT_FILES + separate_files(format_)
 
 
 def _unpack(archive: zipfile.ZipFile) -> dict[str, bytes]:

@@ -23,7 +23,7 @@ from pb.allocation import Instance, Profile
 from pb.allocation.pabulib import write_string
 from pb.allocation.pabulib_export import election_file
 from pb.allocation.types import CONSTRAINT_KEYS
-from pb.audit import bundle
+from pb.audit import bundle, pairwise
 from pb.audit import checkpoints as checkpoint_store
 from pb.audit import services as audit
 from pb.audit.chain import (
@@ -75,7 +75,7 @@ def round_bundle(round_: Round, user: User | None) -> bytes:
         bundle.CONFIG: round_.config_json.encode("utf-8"),
         bundle.BALLOTS_CSV: _ballots_csv(ballots),
         bundle.RECEIPTS_CSV: _receipts_csv(round_),
-        bundle.BALLOTS_PB: _pabulib(round_, ballots).encode("utf-8"),
+        **_ballot_file(round_, ballots),
         bundle.RESULTS: bundle.dumps(_results(round_, result)),
         bundle.LOG: _log(log, round_, user).encode("utf-8"),
         bundle.CHECKPOINTS: bundle.dumps([checkpoint.published() for checkpoint in signed]),
@@ -240,6 +240,16 @@ def _results(round_: Round, result: Any) -> dict[str, Any]:
         "outcome": json.loads(result.outcome_json),
         "projects": [line.to_json() for line in result.projects],
     }
+
+
+def _ballot_file(round_: Round, ballots: list[Ballot]) -> dict[str, bytes]:
+    """The ballots for other software: a pabulib file, or pairwise.csv for a pairwise round
+    (pabulib has no pairwise type; docs/verification.md describes the file)."""
+    if get_format(round_.ballot_format).vote_type == "pairwise":
+        # pb-bundle-2: ballots are named by their id (the receipts are listed apart)
+        text = pairwise.write_csv((b.id, voting.choices_of(b)) for b in ballots)
+        return {bundle.PAIRWISE_CSV: text.encode("utf-8")}
+    return {bundle.BALLOTS_PB: _pabulib(round_, ballots).encode("utf-8")}
 
 
 def _cell(text: str) -> str:

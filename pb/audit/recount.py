@@ -26,6 +26,7 @@ from pb.allocation import (
     allocate,
 )
 from pb.allocation.pabulib import PabulibError, parse_string
+from pb.audit import pairwise
 from pb.audit.bundle import (
     BALLOT_COLUMNS,
     BALLOTS_CSV,
@@ -47,6 +48,7 @@ VOTE_TYPES_BY_FORMAT: Mapping[str, str] = {
     "knapsack": "approval",
     "ranked": "ordinal",
     "cumulative": "cumulative",
+    "pairwise": "pairwise",
 }
 HEX = frozenset("0123456789abcdef")
 
@@ -74,7 +76,10 @@ class Ballots:
         """Ballots naming each project (the results table's "votes")."""
         counts: dict[int, int] = {}
         for ballot in self.items:
-            for pid in ballot.choices:
+            named = ballot.choices
+            if self.vote_type == "pairwise":  # a pairwise ballot chose the preferred projects
+                named = dict.fromkeys(pairwise.preferred(ballot.choices), 1)
+            for pid in named:
                 counts[pid] = counts.get(pid, 0) + 1
         return counts
 
@@ -85,6 +90,8 @@ def engine_ballot(vote_type: str, choices: Mapping[int, int]) -> Any:
         return OrdinalBallot(tuple(str(pid) for pid, _ in sorted(choices.items(), key=_by_value)))
     if vote_type == "cumulative":
         return CumulativeBallot({str(pid): value for pid, value in choices.items()})
+    if vote_type == "pairwise":
+        return pairwise.engine_ballot(choices)
     return ApprovalBallot(frozenset(str(pid) for pid in choices))
 
 
@@ -126,9 +133,9 @@ def check_ballots(
         ballot_ids.add(ballot.ballot_id)
         items.append(ballot)
     ballots = Ballots(vote_type, items)
-    check_pabulib(bundle, config, projects, ballots)
+    ballots, other_file = check_other_file(bundle, config, projects, ballots)
     report.facts.append(
-        f"{BALLOTS_CSV}: {len(items)} ballots, each receipt matches its ballot; {BALLOTS_PB} "
+        f"{BALLOTS_CSV}: {len(items)} ballots, each receipt matches its ballot; {other_file} "
         "holds the same ballots"
     )
     return ballots
@@ -160,12 +167,29 @@ def _csv_ballot(
     return CastBallot(receipt, ballot_id, choices)
 
 
+def check_other_file(
+    bundle: Bundle, config: Mapping[str, Any], projects: Mapping[int, int], ballots: Ballots
+) -> tuple[Ballots, str]:
+    """ballots.pb (or pairwise.csv for a pairwise round) holds the same ballots; the ballots as
+    the recount needs them, and the file's name."""
+    try:
+        pairwise.check_files(bundle.files, ballots.vote_type)
+    except pairwise.PairwiseFormatError as error:
+        raise VerificationFailed(str(error)) from None
+    if ballots.vote_type == "pairwise":
+        return _check_pairwise(bundle, ballots), pairwise.PAIRWISE_CSV
+    check_pabulib(bundle, config, projects, ballots)
+    return ballots, BALLOTS_PB
+
+
 def parse_choices(
     text: str, where: str, projects: Mapping[int, int], vote_type: str
 ) -> dict[int, int]:
     """A ballot's choices cell: canonical, known projects, values valid for the vote type."""
     choices = _choices(text, where, projects)
     problem = _value_problem(vote_type, list(choices.values()))
+    if problem is None and vote_type == "pairwise":
+        problem = _pairwise_problem(choices)
     if problem:
         raise VerificationFailed(f"{where}: {problem}")
     return choices
@@ -193,6 +217,26 @@ def _choices(text: str, where: str, projects: Mapping[int, int]) -> dict[int, in
     return {pid: value for pid, value in pairs}
 
 
+def _check_pairwise(bundle: Bundle, ballots: Ballots) -> Ballots:
+    """pairwise.csv holds exactly the comparisons of ballots.csv; the recount reads them from
+    pairwise.csv (pabulib has no pairwise type: this file takes the place of ballots.pb)."""
+    text = bundle.text(pairwise.PAIRWISE_CSV)
+    try:
+        # pb-bundle-2 names each ballot by its id (receipts are listed apart)
+        pairwise.same_ballots(text, [(_label(b), b.choices) for b in ballots.items])
+        found = pairwise.read_csv(text)
+    except pairwise.PairwiseFormatError as error:
+        raise VerificationFailed(str(error)) from None
+    items = [
+        CastBallot(b.receipt, b.ballot_id, pairwise.encode(found[_label(b)])) for b in ballots.items
+    ]
+    return Ballots(ballots.vote_type, items, ballots.receipts)
+
+
+def _label(ballot: CastBallot) -> str:
+    return ballot.receipt or ballot.ballot_id
+
+
 def _value_problem(vote_type: str, values: list[int]) -> str | None:
     if any(value < 1 for value in values):
         return "every value must be a positive integer"
@@ -200,6 +244,16 @@ def _value_problem(vote_type: str, values: list[int]) -> str | None:
         return "an approval ballot gives each chosen project the value 1"
     if vote_type == "ordinal" and sorted(values) != list(range(1, len(values) + 1)):
         return "a ranking must use the ranks 1, 2, 3... once each"
+    return None
+
+
+def _pairwise_problem(choices: dict[int, int]) -> str | None:
+    try:
+        if not choices:
+            return "a pairwise ballot answers at least one pair"
+        pairwise.decode(choices)
+    except pairwise.PairwiseFormatError as error:
+        return str(error)
     return None
 
 

@@ -27,7 +27,6 @@ from typing import Any
 from pb.audit import recount
 from pb.audit.bundle import (
     BALLOTS_CSV,
-    BALLOTS_PB,
     LOG,
     RECEIPT_COLUMNS,
     RECEIPTS_CSV,
@@ -84,10 +83,10 @@ def check_ballots(
             "ballots (there must be one receipt per ballot)"
         )
     ballots = recount.Ballots(vote_type, items, tuple(receipts))
-    recount.check_pabulib(bundle, config, projects, ballots)
+    ballots, other_file = recount.check_other_file(bundle, config, projects, ballots)
     report.facts.append(
         f"{BALLOTS_CSV}: {len(items)} ballots and {RECEIPTS_CSV}: {len(receipts)} receipts, two "
-        f"separate sorted lists of equal length; {BALLOTS_PB} holds the same ballots"
+        f"separate sorted lists of equal length; {other_file} holds the same ballots"
     )
     return ballots
 

@@ -20,6 +20,7 @@ from flask_babel import ngettext
 
 from pb.allocation import Outcome, TraceStep
 from pb.i18n import format_money
+from pb.results import pairwise
 
 EQUAL_SHARES_PHASE = "equal-shares"
 
@@ -55,11 +56,24 @@ def equal_share(outcome: Outcome, voters: int) -> Decimal | None:
 
 def explain(outcome: Outcome, currency: str) -> list[Explanation]:
     """One sentence per project, in the order the engine decided."""
+    compared = pairwise.records(outcome)
     return [
-        Explanation(int(step.project), step.selected, _sentence(step, currency))
+        Explanation(
+            int(step.project),
+            step.selected,
+            _sentence(step, currency)
+            if compared is None
+            else _pairwise_sentence(step, compared[step.project], currency),
+        )
         for step in outcome.trace
         if step.project.isdigit()
     ]
+
+
+def _pairwise_sentence(step: TraceStep, record: Mapping[str, Any], currency: str) -> str:
+    if step.selected:
+        return pairwise.sentence(step, record)
+    return pairwise.sentence(step, record) + " " + _sentence(step, currency)
 
 
 def _money(value: Any, currency: str) -> str:

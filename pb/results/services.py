@@ -63,7 +63,7 @@ def tally(round_: Round, actor: User | None) -> Result:
     projects = rounds.ballot_projects(round_)
     ballots = voting.round_ballots(round_)
     outcome = engine.run(round_, [voting.choices_of(b) for b in ballots])
-    votes = voting.choices_for_projects(ballots)
+    votes = voting.choices_for_projects(ballots, round_.ballot_format)
     result = Result(
         round_id=round_.id,
         rule=outcome.rule,

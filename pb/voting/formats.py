@@ -2,7 +2,8 @@
 
 A registry, not an if/elif: the round form builds its choices from `BALLOT_FORMATS`, the ballot page
 renders the format's inputs, and casting validates with the same `validate` the page's live meter
-mirrors. Choices are `{proposal_id: value}`: 1 (approval), a rank (1 = first) or points.
+mirrors. Choices are `{proposal_id: value}`: 1 (approval), a rank (1 = first), points, or the
+numbered pairs of a pairwise ballot (pb.audit.pairwise).
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+
+from pb.audit.pairwise import PairwiseFormatError, decode
+from pb.voting import pairwise
 
 Choices = dict[int, int]
 
@@ -273,9 +277,60 @@ class CumulativeFormat(BallotFormat):
         )
 
 
+class PairwiseFormat(BallotFormat):
+    """Pairs of projects drawn at random: "which would you rather fund?" (pb.voting.pairwise).
+
+    Stored as `{project id: value}` like every ballot, in the encoding of pb.audit.pairwise."""
+
+    name = "pairwise"
+    label = _l("Pairwise (choose the better of two projects, pair after pair)")
+    vote_type = "pairwise"
+    input_kind = "pairwise"
+    params = (
+        Param(
+            "pairs",
+            _l("Pairs each voter is asked to compare"),
+            5,
+            minimum=1,
+            maximum=50,
+            help=_l("At most half the projects: each project appears in one pair at most."),
+        ),
+    )
+
+    def parse(self, form: Mapping[str, str], items: Sequence[BallotItem]) -> Choices:
+        return pairwise.read_form(form, [item.id for item in items])
+
+    def _validate(self, choices, costs, params, budget):  # type: ignore[no-untyped-def]
+        if not choices:
+            return [_("Answer at least one pair (you can skip the others).")]
+        try:
+            answered = len(decode(choices))
+        except PairwiseFormatError:
+            return [_("The pairs on this ballot were changed. Please start again.")]
+        most = params["pairs"]
+        if answered > most:
+            return [ngettext("Answer at most %(num)d pair.", "Answer at most %(num)d pairs.", most)]
+        return []
+
+    def rules_in_words(self, params, budget, currency):  # type: ignore[no-untyped-def]
+        return ngettext(
+            "You are shown %(num)d pair of projects. For each pair, choose the project you would "
+            "rather fund, or skip the pair.",
+            "You are shown up to %(num)d pairs of projects. For each pair, choose the project "
+            "you would rather fund, or skip the pair.",
+            params["pairs"],
+        )
+
+
 BALLOT_FORMATS: dict[str, BallotFormat] = {
     fmt.name: fmt
-    for fmt in (ApprovalFormat(), KnapsackFormat(), RankedFormat(), CumulativeFormat())
+    for fmt in (
+        ApprovalFormat(),
+        KnapsackFormat(),
+        RankedFormat(),
+        CumulativeFormat(),
+        PairwiseFormat(),
+    )
 }
 
 

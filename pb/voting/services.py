@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from pb import clock
 from pb.accounts.models import User
+from pb.audit import pairwise
 from pb.audit.chain import canonical_json, sha256_hex
 from pb.errors import Conflict, Forbidden, InvalidInput
 from pb.extensions import db
@@ -220,10 +221,13 @@ def choices_of(ballot: Ballot) -> Choices:
     return {choice.proposal_id: choice.value for choice in ballot.choices}
 
 
-def choices_for_projects(ballots: Sequence[Ballot]) -> dict[int, int]:
-    """Number of ballots naming each project (its "votes", whatever the format)."""
+def choices_for_projects(ballots: Sequence[Ballot], ballot_format: str = "") -> dict[int, int]:
+    """Number of ballots naming each project (its "votes", whatever the format); a pairwise
+    ballot names the projects it preferred (`pb.audit.pairwise.preferred`)."""
+    only_preferred = ballot_format and get_format(ballot_format).vote_type == "pairwise"
     counts: dict[int, int] = {}
     for ballot in ballots:
-        for choice in ballot.choices:
-            counts[choice.proposal_id] = counts.get(choice.proposal_id, 0) + 1
+        choices = choices_of(ballot)
+        for pid in pairwise.preferred(choices) if only_preferred else choices:
+            counts[pid] = counts.get(pid, 0) + 1
     return counts

@@ -6,12 +6,13 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from flask_babel import ngettext
 from flask_login import current_user
 
+from pb.audit.pairwise import decode
 from pb.errors import DomainError
 from pb.i18n import localised_category
 from pb.public.services import visible_round
 from pb.rounds import services as rounds
 from pb.rounds.models import Round
-from pb.voting import eligibility, keyring, meter, services
+from pb.voting import eligibility, keyring, meter, pairwise, services
 from pb.voting.formats import Choices, get_format
 
 bp = Blueprint("voting", __name__)
@@ -47,11 +48,20 @@ def review(round_id: int):  # type: ignore[no-untyped-def]
     if errors:
         return _render_ballot(round_, choices, errors), 422
     projects = {p.id: p for p in rounds.ballot_projects(round_)}
+    fmt = get_format(round_.ballot_format)
+    by_rank = fmt.input_kind == "rank"
+    ordered = sorted(choices.items(), key=lambda item: (item[1] if by_rank else 0, item[0]))
+    hidden = [(f"project-{pid}", str(value)) for pid, value in choices.items()]
+    compared = []
+    if fmt.input_kind == "pairwise":
+        compared = [(projects[a], projects[b]) for a, b in decode(choices)]
+        hidden = pairwise.hidden_fields(request.form, _pairs(round_).pairs)
     return render_template(
         "voting/review.html",
         round=round_,
-        choices=choices,
-        chosen=_in_ballot_order(round_, choices),
+        hidden=hidden,
+        compared=compared,
+        chosen=[(projects[pid], value) for pid, value in ordered],
         total_cost=sum(projects[pid].cost for pid in choices),
         ballot_format=get_format(round_.ballot_format),
         replacing=services.has_voted(current_user, round_),
@@ -123,6 +133,13 @@ def _parse_quietly(round_: Round) -> Choices:
     return kept
 
 
+def _pairs(round_: Round) -> pairwise.Page:
+    """The pairs of a pairwise ballot: the ones posted back with the form, else a new draw."""
+    ids = [item.id for item in services.ballot_items(round_)]
+    form = request.form if request.method == "POST" else None
+    return pairwise.page(form, ids, round_.ballot_params["pairs"])
+
+
 def _render_ballot(round_: Round, choices: Choices, errors: list[str]):  # type: ignore[no-untyped-def]
     projects = rounds.ballot_projects(round_)
     fmt = get_format(round_.ballot_format)
@@ -139,6 +156,8 @@ def _render_ballot(round_: Round, choices: Choices, errors: list[str]):  # type:
     return render_template(
         "voting/ballot.html",
         round=round_,
+        pairing=_pairs(round_) if fmt.input_kind == "pairwise" else None,
+        projects_by_id={p.id: p for p in projects},
         projects=projects,
         shown=shown,
         choices=choices,

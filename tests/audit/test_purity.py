@@ -22,6 +22,7 @@ PURE = (
     "signing",
     "bundle",
     "verdict",
+    "pairwise",
     "recount",
     "separated",
     "strict",

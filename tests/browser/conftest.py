@@ -91,6 +91,7 @@ BALLOTS: dict[str, dict[str, Any]] = {
     "knapsack": {"ballot_params": {"min_share_percent": 0}},
     "ranked": {"ballot_params": {"min_rank": 1, "max_rank": 3}},
     "cumulative": {"ballot_params": {"total_points": 10, "max_per_project": 5}},
+    "pairwise": {"ballot_params": {"pairs": 2}, "rule": "pairwise-copeland"},
 }
 COSTS = (30_000, 50_000, 40_000, 25_000)
 TITLES = (

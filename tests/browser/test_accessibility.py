@@ -64,7 +64,7 @@ def test_citizen_pages_have_no_wcag_violations(
         page.goto(f"{base}/rounds/{site.rounds['published']}/results")
         check("results", shot=True)
         sign_in(page, site, site.voter())
-        for name in ("approval", "knapsack", "ranked", "cumulative"):
+        for name in ("approval", "knapsack", "ranked", "cumulative", "pairwise"):
             page.goto(f"{base}/rounds/{site.rounds[name]}/ballot")
             check(f"ballot-{name}", shot=True)
         # the ballot with choices made, a project that no longer fits, and the ranking list
