@@ -60,6 +60,7 @@ POLICY: dict[str, frozenset[Role]] = {
     # officers
     "proposals.review_queue": OFFICER,
     "proposals.review": OFFICER,
+    "proposals.conflicts": OFFICER,
     "proposals.note": OFFICER,
     # councillors
     "rounds.index": COUNCILLOR,

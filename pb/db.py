@@ -7,15 +7,18 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any, TypeVar
 
-from flask import Flask, Response, g, has_request_context, request
+from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy import DateTime, Dialect, Engine, Enum, event
 from sqlalchemy.types import TypeDecorator
 
 from pb.extensions import db
 
+View = TypeVar("View", bound=Any)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _writing: ContextVar[bool] = ContextVar("pb_writing", default=False)
+_reading: ContextVar[bool] = ContextVar("pb_reading", default=False)
 
 
 @contextmanager
@@ -28,10 +31,39 @@ def writing() -> Iterator[None]:
         _writing.reset(token)
 
 
+def reads_only(view: View) -> View:
+    """Mark a POST view that writes nothing (it checks a form and shows a page): on SQLite it
+    begins deferred like a GET, so it never waits for, or holds, the write lock."""
+    view.pb_reads_only = True  # type: ignore[attr-defined]
+    return view
+
+
+@contextmanager
+def before_writing() -> Iterator[None]:
+    """Reads a request does before it writes, in a transaction of their own that ends here.
+
+    For slow work between reading and writing (an Argon2 check): on SQLite the reads begin
+    deferred and the transaction ends before the slow part, so no other request waits for this
+    one's write lock meanwhile (on PostgreSQL no connection sits idle in a transaction). The
+    writes that follow begin a new transaction. Nothing may be written inside."""
+    token = _reading.set(True)
+    try:
+        yield
+    finally:
+        _reading.reset(token)
+    session = db.session()
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("before_writing() is for reads: nothing may be written inside")
+    session.rollback()  # writes nothing: only ends the read transaction
+
+
 def _takes_write_lock() -> bool:
     if _writing.get():
         return True
-    return has_request_context() and request.method not in SAFE_METHODS
+    if _reading.get() or not has_request_context() or request.method in SAFE_METHODS:
+        return False
+    view = current_app.view_functions.get(request.endpoint or "")
+    return not getattr(view, "pb_reads_only", False)
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -40,8 +72,9 @@ def configure_sqlite(engine: Engine) -> None:
     pysqlite's own transaction handling is switched off: its deferred BEGIN lets two writers read
     the same state and then fail with "database is locked" on upgrade, which would fork the audit
     chain or lose a ballot. A request that may write (POST...) or a command marked `writing()`
-    begins IMMEDIATE, taking the write lock first (waiting up to busy_timeout); reads (GET) begin
-    deferred, so in WAL mode they never wait for, or block, a writer.
+    begins IMMEDIATE, taking the write lock first (waiting up to busy_timeout); reads (GET, a
+    view marked `reads_only`, the reads inside `before_writing()`) begin deferred, so in WAL
+    mode they never wait for, or block, a writer.
     """
 
     @event.listens_for(engine, "connect")

@@ -391,7 +391,7 @@ def _round(
         ballot_params=ballot_params,
         rule=rule,
         satisfaction=None,
-        tie_break="lexicographic",
+        tie_break="numeric",
     )
     return rounds.create_round(settings, actor=councillor)
 

@@ -50,6 +50,16 @@ RULE_TEXTS = {
         "Like greedy, but only projects that reached the minimum score set for the round can "
         "be funded."
     ),
+    "greedy-custom": _l(
+        "Projects are funded from the most votes (or points) down until one does not fit. That "
+        "project is also funded, from a reserve, if the money left covers at least 80 percent of "
+        "its cost; counting stops there. At most one project comes from the reserve, so the "
+        "spending can go over the budget."
+    ),
+    "greedy-exclusive": _l(
+        "Projects are funded from the most votes (or points) down; a project that no longer "
+        "fits, or that cannot be built together with a project already funded, is skipped."
+    ),
     "equalshares": _l(
         "Method of Equal Shares: the budget is split equally among all voters, and a project is "
         "funded when the voters who chose it can pay for it together from their shares."
@@ -93,6 +103,8 @@ RULE_LABELS = {
     "greedy": _l("Most votes first"),
     "greedy-no-skip": _l("Most votes first, stop at the first that does not fit"),
     "greedy-threshold": _l("Most votes first, with a minimum score"),
+    "greedy-custom": _l("Most votes first, with a reserve (Poznań)"),
+    "greedy-exclusive": _l("Most votes first, skipping conflicting projects"),
     "equalshares": _l("Equal Shares (no completion)"),
     "equalshares/add1": _l("Equal Shares (shares raised while money is left)"),
     "equalshares/add1u": _l("Equal Shares, then most votes"),
@@ -103,14 +115,19 @@ RULE_LABELS = {
 }
 
 TIE_BREAK_LABELS = {
-    "lexicographic": _l("Lowest project number"),
+    "numeric": _l("Lowest project number"),
+    "lexicographic": _l("Lowest project number, compared as text (pabulib files)"),
     "lowest-cost": _l("Cheapest project"),
     "most-votes": _l("Most voters"),
     "lottery": _l("Published draw"),
 }
 
 TIE_BREAK_TEXTS = {
-    "lexicographic": _l("Ties go to the project whose number comes first."),
+    "numeric": _l("Ties go to the project whose number comes first (project 9 before project 10)."),
+    "lexicographic": _l(
+        "Ties go to the project whose number comes first when numbers are compared as text, "
+        "character by character, as pabulib files do (so project 10 comes before project 9)."
+    ),
     "lowest-cost": _l(
         "Ties go to the cheapest project; if costs are equal, to the one with more voters."
     ),

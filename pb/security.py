@@ -87,6 +87,22 @@ def return_path() -> str:
     return safe_next(path) or url_for("public.home")
 
 
+def same_origin_request() -> bool:
+    """False when the browser says the request came from another site.
+
+    For a form that needs no session (a visitor's language): no CSRF token, so no session
+    cookie for every anonymous page view; instead the browser's own word. Sec-Fetch-Site and
+    Origin are set by the browser, not by the page, so another site cannot forge them; a client
+    that sends neither (an old browser, a script) is not a victim's browser being steered."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    return origin == request.host_url.rstrip("/")
+
+
 def init_app(app: Flask) -> None:
     app.add_template_global(return_path)
     headers = dict(HEADERS)

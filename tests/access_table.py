@@ -101,6 +101,7 @@ EXPECTED: dict[str, Expect] = {
     # officers
     "proposals.review_queue": Expect(),
     "proposals.review": Expect(),
+    "proposals.conflicts": Expect(),
     "proposals.note": Expect(302),
     # councillors (of the round's ward)
     "rounds.index": Expect(),

@@ -98,7 +98,7 @@ def settings(ward_ids: Sequence[int], start: datetime, **overrides: Any) -> roun
         "ballot_params": {"min_projects": 1, "max_projects": None},
         "rule": "greedy",
         "satisfaction": None,
-        "tie_break": "lexicographic",
+        "tie_break": "numeric",
     }
     values.update(overrides)
     return rounds.RoundSettings(**values)

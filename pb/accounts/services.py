@@ -13,6 +13,7 @@ from sqlalchemy import func, or_, select
 from pb.accounts.models import Role, User
 from pb.accounts.sessions import revoke_sessions
 from pb.audit import services as audit
+from pb.db import before_writing
 from pb.errors import InvalidInput, NotFound
 from pb.extensions import db
 from pb.pagination import Page, paginate
@@ -119,19 +120,23 @@ def _known_language(language: str | None) -> str | None:
 
 def authenticate(email: str, password: str) -> User | None:
     """The user if the password matches an active account; None otherwise (one generic error)."""
-    user = find_user_by_email(email)
     hasher, dummy_hash = _hasher_for(current_app.config["PASSWORD_HASHING"])
+    with before_writing():  # the hash below runs outside any transaction: no lock is held
+        user = find_user_by_email(email)
+        stored = user.password_hash if user else dummy_hash
     try:
-        hasher.verify(user.password_hash if user else dummy_hash, password)
+        hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
         audit.record(
             "login.failed", ("account", audit.pseudonym(f"email:{normalise_email(email)}")), {}
         )
         return None
-    if user is None or not user.is_active:
+    # Stronger parameters since the hash was made: rehash now, still outside any transaction.
+    rehashed = hash_password(password) if hasher.check_needs_rehash(stored) else None
+    if user is None or not user.is_active:  # reads the account again, in the writing transaction
         return None
-    if hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+    if rehashed and user.password_hash == stored:
+        user.password_hash = rehashed
     return user
 
 
@@ -188,8 +193,10 @@ def change_password(user: User, current: str, new: str) -> None:
     """Set a new password once the current one is confirmed; every session of the account ends
     (one opened with the old password, perhaps by someone else, must not outlive it)."""
     hasher = _hasher()
+    with before_writing():  # both hashes run outside any transaction: no lock is held
+        stored = user.password_hash
     try:
-        hasher.verify(user.password_hash, current)
+        hasher.verify(stored, current)
     except (VerificationError, InvalidHashError) as error:
         raise InvalidInput(_("That is not your current password."), field="current") from error
     if len(new) < MIN_PASSWORD_LENGTH:

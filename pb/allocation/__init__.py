@@ -2,9 +2,11 @@
 
 Pure on purpose: this package imports only the standard library, plus two accelerators when
 they are installed, each with a pure-Python fallback that gives the same results (gmpy2 for exact
-fractions; NumPy for counting votes and for the floating-point Equal Shares budgets,
-`PB_ALLOCATION_NUMPY=0` to turn it off). It never imports Flask, SQLAlchemy or another `pb`
-package, so an auditor can recompute a published result offline with `pb tally FILE.pb`.
+fractions; NumPy for counting votes and for the floating-point Equal Shares budgets). Which ones
+a computation uses is the caller's explicit choice (`accelerators=` of `allocate`, see
+`pb.allocation.accelerators`); the engine never reads the environment. It never imports Flask,
+SQLAlchemy or another `pb` package, so an auditor can recompute a published result offline with
+`pb tally FILE.pb`.
 
 Entry point: `allocate(instance, profile, rule, satisfaction=..., tie_break=..., seed=...)`.
 Registries for user interfaces: `RULES`, `SATISFACTIONS`, `TIE_BREAKS`.

@@ -4,16 +4,20 @@ With no `--rule`, the rule named in the file's META is used, so an auditor can c
 result with one command. `--json` prints the outcome (exact numbers as "p/q" strings); without
 it, a table explains every project. When the file has an official `selected` column the output
 says whether the recomputed selection matches it; `--check` turns a mismatch into exit status 3.
+`PB_ALLOCATION_NUMPY=0` (or `PB_ALLOCATION_GMPY2=0`) in the environment computes without that
+accelerator (the same outcome, more slowly): the command reads it and passes it to the engine.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Any
 
 from pb.allocation import numbers
+from pb.allocation.accelerators import from_environment
 from pb.allocation.errors import AllocationError
 from pb.allocation.outcome import Outcome, TraceStep
 from pb.allocation.pabulib import PabulibElection, PabulibError, parse_file
@@ -49,6 +53,31 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="tie-breaking rule (default: lexicographic)",
     )
     parser.add_argument("--seed", help="published seed of a lottery tie-break")
+    parser.add_argument(
+        "--conflicts",
+        action="append",
+        default=[],
+        metavar="ID,ID[,...]",
+        type=_group,
+        help="projects that cannot be built together: at most one of them is funded, under "
+        "any rule (repeatable; e.g. --conflicts 773,153)",
+    )
+    parser.add_argument(
+        "--tie-decision",
+        dest="tie_decisions",
+        action="append",
+        default=[],
+        metavar="ID,ID[,...]",
+        type=_group,
+        help="an official tie decision: these projects, tied at some step, go in this order "
+        "(repeatable; refused if they are not tied where it matters)",
+    )
+    parser.add_argument(
+        "--lenient",
+        action="store_true",
+        help="read a ballot naming a project more than once as naming it once, and list every "
+        "line changed (the strict reader refuses such a file)",
+    )
     parser.add_argument("--json", action="store_true", help="print the outcome as JSON")
     parser.add_argument(
         "--check",
@@ -57,6 +86,13 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "official `selected` column",
     )
     return parser
+
+
+def _group(text: str) -> list[str]:
+    ids = [item.strip() for item in text.split(",") if item.strip()]
+    if len(set(ids)) < 2:
+        raise argparse.ArgumentTypeError("a conflict group names two or more project ids")
+    return ids
 
 
 def _rule(args: argparse.Namespace, election: PabulibElection) -> str:
@@ -105,6 +141,13 @@ def _payments(step: TraceStep) -> str:
     return ""
 
 
+def _spending(outcome: Outcome) -> str:
+    total, left = _fmt(outcome.total_cost), outcome.remaining_budget
+    if left < 0:  # greedy-custom's reserve
+        return f"Total cost {total}; over the budget by {_fmt(-left)} (from the reserve)."
+    return f"Total cost {total}; left unspent {_fmt(left)}."
+
+
 def _table(election: PabulibElection, outcome: Outcome, path: str) -> str:
     instance = election.instance
     lines = [
@@ -142,7 +185,7 @@ def _table(election: PabulibElection, outcome: Outcome, path: str) -> str:
     lines += [
         "",
         f"Selected {len(outcome.selected)} projects, in this order: {', '.join(outcome.selected)}",
-        f"Total cost {_fmt(outcome.total_cost)}; left unspent {_fmt(outcome.remaining_budget)}.",
+        _spending(outcome),
     ]
     for key, value in outcome.details.items():
         lines.append(f"{key}: {value}")
@@ -163,8 +206,9 @@ def _table(election: PabulibElection, outcome: Outcome, path: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Run `pb tally`; returns the exit status."""
+    accelerators = from_environment(os.environ)
     try:
-        election = parse_file(args.file)
+        election = parse_file(args.file, lenient=args.lenient, accelerators=accelerators)
         rule = _rule(args, election)
         outcome = allocate(
             election.instance,
@@ -173,6 +217,9 @@ def run(args: argparse.Namespace) -> int:
             satisfaction=args.satisfaction,
             tie_break=args.tie_break,
             seed=args.seed,
+            conflicts=args.conflicts,
+            decided_ties=args.tie_decisions,
+            accelerators=accelerators,
         )
     except OSError as error:
         print(f"pb tally: error: cannot read {args.file}: {error.strerror}", file=sys.stderr)
@@ -180,11 +227,14 @@ def run(args: argparse.Namespace) -> int:
     except (PabulibError, AllocationError) as error:
         print(f"pb tally: error: {args.file}: {error}", file=sys.stderr)
         return EXIT_ERROR
+    for change in election.changes:
+        print(f"pb tally: lenient: {change}", file=sys.stderr)
     official = _official(election, outcome)
     if args.json:
         data = outcome.to_json()
         data["file"] = args.file
         data["official"] = official
+        data["lenient_changes"] = list(election.changes)
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print(_table(election, outcome, args.file))

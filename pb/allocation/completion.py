@@ -19,7 +19,7 @@ without this stop a fully fundable election would loop forever).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -53,6 +53,9 @@ class Completed:
     run: equal_shares.Run
     increments: int
     stop: str
+    changes: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
+    """(increments, selection) each time one more unit changed the selection sequence: every
+    other step was proven (or computed) to keep it. For benchmarks and analysis."""
 
 
 def _cost(election: Election, selected: list[str]) -> Number:
@@ -189,11 +192,16 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
     supported = len(prep.projects)
     increments = 0
     jump = 2
+    changes: list[tuple[int, tuple[str, ...]]] = []
+
+    def done(stop: str) -> Completed:
+        return Completed(exact_run(prep, current), increments, stop, changes)
+
     while True:
         if len(current.selections) == supported:
-            return Completed(exact_run(prep, current), increments, "all_supported_selected")
+            return done("all_supported_selected")
         if variant.exhaustive_stop and is_exhaustive(election, current.selected):
-            return Completed(exact_run(prep, current), increments, "exhaustive")
+            return done("exhaustive")
         # the next run already computed (ahead): a single step costs nothing, no proof needed
         following = runs.get(increments + 1)
         while following is None and search and jump >= 2:
@@ -207,9 +215,12 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
         else:
             following = following or at(increments + 1)
             if following.over or _cost(election, following.selected) > budget:
-                return Completed(exact_run(prep, current), increments, "next_over_budget")
+                return done("next_over_budget")
             # does the outcome change at every unit (rather than proofs falling short)?
-            stepping = search and following.selected != current.selected
+            stepping = following.selected != current.selected
+            if stepping:
+                changes.append((increments + 1, tuple(following.selected)))
+            stepping = search and stepping
             current, increments, jump = following, increments + 1, 2
         for old in [known for known in runs if known < increments]:
             del runs[old]

@@ -5,21 +5,20 @@ the count's speed. Two ways give the same numbers:
 
 - the plain way: one pass over the distinct ballots, `Counter` for the votes (about 60 ns per
   approval: 6 ms for the 96,000 approvals of Warszawa 2019 Ursynów);
-- with NumPy, for profiles of `MATRIX_MIN_BALLOTS` ballots or more: the ballots as a sparse
-  `BallotMatrix` (the column number of every approval, ranking or points entry), summed by
-  `bincount` (under a millisecond for Ursynów). The pabulib reader fills the matrix from the
-  column numbers it looks up anyway to check every id against the projects; a profile built
-  otherwise makes it the first time it is counted.
+- with NumPy, for profiles of `Accelerators.matrix_min_ballots` ballots or more: the ballots
+  as a sparse `BallotMatrix` (the column number of every approval, ranking or points entry),
+  summed by `bincount` (under a millisecond for Ursynów). The pabulib reader fills the matrix
+  from the column numbers it looks up anyway to check every id against the projects; a profile
+  built otherwise makes it the first time it is counted.
 
 Counts are exact either way: the matrix holds whole numbers only (a profile with fractional
 points is counted the plain way) and sums them in float64, exact below 2**53, which
-`BallotMatrix` checks. PB_ALLOCATION_NUMPY=0 (or `USE_NUMPY = False`) selects the plain way;
+`BallotMatrix` checks. The caller's `Accelerators` choose the way (`PURE`: the plain way);
 tests/allocation/test_counting.py compares the two.
 """
 
 from __future__ import annotations
 
-import os
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -28,25 +27,13 @@ from functools import cached_property
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
+from pb.allocation.accelerators import INSTALLED, NUMPY, Accelerators
 from pb.allocation.errors import InvalidElectionError
 
 if TYPE_CHECKING:
     from pb.allocation.types import Profile
 
-try:
-    import numpy as _np
-except ImportError:  # pragma: no cover - exercised by running without NumPy
-    _np = None
-
-USE_NUMPY = _np is not None and os.environ.get("PB_ALLOCATION_NUMPY", "1") != "0"
-"""Count large profiles from their `BallotMatrix` when NumPy is installed."""
-
-MATRIX_MIN_BALLOTS = 50
-"""Profiles with fewer ballots are counted the plain way: below this NumPy's per-call overhead
-costs more than it saves. Greedy with and without the matrix: Assen 2024 (84 ballots) 57 and
-64 us, Częstochowa 2024 (379 points ballots) 79 and 285 us, Kraków 2022 (1,060 rankings) 110
-and 891 us."""
-
+_np = NUMPY
 EXACT_LIMIT = 2**53
 """float64 holds every whole number below this exactly: the matrix refuses larger sums."""
 
@@ -173,22 +160,22 @@ class BallotMatrix:
         raise InvalidElectionError(f"a {self.vote_type} matrix has no {measure!r} totals")
 
 
-def ballot_matrix(profile: Profile) -> BallotMatrix | None:
+def ballot_matrix(profile: Profile, accelerators: Accelerators = INSTALLED) -> BallotMatrix | None:
     """The profile's matrix when counting uses one (NumPy, a large enough profile), else None."""
-    if not USE_NUMPY or len(profile.ballots) < MATRIX_MIN_BALLOTS:
+    if not accelerators.counts_with_matrix(len(profile.ballots)):
         return None
     if profile.vote_type == "pairwise":  # comparisons are counted by pb.allocation.pairwise
         return None
     return profile.ballot_matrix
 
 
-def count_votes(profile: Profile) -> dict[str, int]:
+def count_votes(profile: Profile, accelerators: Accelerators = INSTALLED) -> dict[str, int]:
     """Project id -> number of voters supporting it (ballot weights counted).
 
     A project no ballot supports is absent, never counted 0: approval callers rely on the keys
     being exactly the projects the ballots name.
     """
-    matrix = ballot_matrix(profile)
+    matrix = ballot_matrix(profile, accelerators)
     if matrix is not None:
         return matrix.supporters()
     distinct = profile.distinct
@@ -204,11 +191,13 @@ def count_votes(profile: Profile) -> dict[str, int]:
     return dict(votes)
 
 
-def named_projects(profile: Profile, votes: dict[str, int]) -> Iterable[str] | None:
+def named_projects(
+    profile: Profile, votes: dict[str, int], accelerators: Accelerators = INSTALLED
+) -> Iterable[str] | None:
     """Every project id the ballots name, or a superset of them, when it is known without
     another pass over the ballots (see `Profile.check_against`)."""
     if profile.vote_type in ("approval", "choose-1", "ordinal"):
         return votes.keys()  # approvals and rankings name exactly what they support
-    matrix = ballot_matrix(profile)
+    matrix = ballot_matrix(profile, accelerators)
     # every entry names one of the matrix's columns: if they are all known, so is every entry
     return None if matrix is None else matrix.project_ids

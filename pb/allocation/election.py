@@ -7,12 +7,14 @@ once.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from pb.allocation import pairwise
+from pb.allocation.accelerators import INSTALLED, Accelerators
 from pb.allocation.counting import ballot_matrix
 from pb.allocation.numbers import Number, normalize
 from pb.allocation.outcome import Outcome, Payments, TraceStep
@@ -33,6 +35,8 @@ class Election:
     """Project id -> tie-break rank (lower wins ties)."""
     votes: dict[str, int] = field(repr=False)
     """Project id -> number of voters supporting it (weights counted)."""
+    accelerators: Accelerators = field(default=INSTALLED, repr=False)
+    """What the rule may use to go faster (the outcome is the same)."""
 
     @property
     def budget(self) -> Number:
@@ -70,7 +74,7 @@ class Election:
         if self.profile.vote_type == PAIRWISE:
             return {pid: record.score for pid, record in self.pairwise_records.items()}
         measure = score_measure(self.profile.vote_type, self.satisfaction)
-        matrix = ballot_matrix(self.profile)
+        matrix = ballot_matrix(self.profile, self.accelerators)
         if matrix is not None:
             summed = matrix.totals(measure)
             return {pid: summed.get(pid, 0) for pid in self.instance.project_ids}
@@ -84,6 +88,19 @@ class Election:
     def pairwise_records(self) -> dict[str, pairwise.Record]:
         """Pairwise ballots: every project's head-to-head record (`pb.allocation.pairwise`)."""
         return pairwise.records(self.instance, self.profile)
+
+    @cached_property
+    def supporters(self) -> dict[str, int]:
+        """Project id -> voters whose satisfaction with it is positive (weights counted): the
+        voters who share its cost under Equal Shares. The supporters' count (`votes`) except
+        under `borda`, where a ranking's last project gives no satisfaction."""
+        if self.satisfaction != "borda":
+            return self.votes
+        counts: dict[str, int] = {}
+        for weight, utilities in self.groups:
+            for pid in utilities:
+                counts[pid] = counts.get(pid, 0) + weight
+        return counts
 
     def by_priority(self, project_ids: list[str] | tuple[str, ...]) -> list[str]:
         return sorted(project_ids, key=self.priority.__getitem__)
@@ -129,6 +146,9 @@ class TraceRecorder:
     ) -> None:
         self._check_new(project_id)
         cost = self.election.costs[project_id]
+        if payments is not None and payments.supporters is None:
+            supporters = self.election.supporters.get(project_id, 0)
+            payments = dataclasses.replace(payments, supporters=supporters)
         self.remaining = normalize(self.remaining - cost)
         self.selected.append(project_id)
         self.steps.append(

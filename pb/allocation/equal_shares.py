@@ -17,8 +17,9 @@ Two implementations compute a run, and give the same decisions:
 - `equal_shares_exact`: exact rationals throughout (gmpy2's `mpq` when installed, `Fraction`
   otherwise), counting each project's supporters per *budget class* (voters with the same
   budget pay the same), which keeps the exact arithmetic to a few dozen values per step;
-- `equal_shares_float`: floating point with a running bound on every rounding error, for
-  approval ballots; every decision (who is poor, which project is cheapest, what is
+- `equal_shares_float`: floating point with a running bound on every rounding error (the
+  pricing in `equal_shares_books`, and `equal_shares_numpy` for large approval elections);
+  every decision (who is poor, which project is cheapest, what is
   affordable) must hold by more than the error bound, or the run is redone exactly. It can
   only be faster, never different.
 
@@ -29,23 +30,14 @@ with certainty, which is what lets the add1 completion skip budgets (see `comple
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from pb.allocation.accelerators import INSTALLED, Accelerators
 from pb.allocation.election import Election
 from pb.allocation.numbers import Number, normalize
 from pb.allocation.outcome import Payments
-
-try:  # optional speed-up: the same exact rationals, about ten times faster
-    from gmpy2 import mpq as _mpq
-except ImportError:  # pragma: no cover - exercised by running the tests without gmpy2
-    _mpq = None
-
-Rational = Callable[..., Any]
-FAST_RATIONAL: Rational = _mpq if _mpq is not None else Fraction
-"""The exact rational type used inside MES (gmpy2.mpq if available, else Fraction)."""
 
 
 def to_number(value: Any) -> Number:
@@ -74,6 +66,8 @@ class Prepared:
     priority: dict[str, int]
     uniform: bool
     """Every supporter of a project values it the same (approval ballots)."""
+    accelerators: Accelerators = INSTALLED
+    """What the runs may use to go faster (the election's)."""
     cache: dict[str, Any] = field(default_factory=dict, repr=False)
     """Layouts the implementations derive once per election (not once per run)."""
 
@@ -99,6 +93,7 @@ def prepare(election: Election) -> Prepared:
         weights=[weight for weight, _utilities in groups],
         priority=election.priority,
         uniform=all(len(levels[p]) == 1 for p in projects),
+        accelerators=election.accelerators,
     )
 
 
@@ -114,10 +109,6 @@ def before(key: Key, bound: Bound) -> bool:
     if key[2] is not None and bound[1] is not None:
         return (key[2], key[3]) < (bound[1], bound[2])
     return key[1] < bound[0]
-
-
-def as_bound(key: Key) -> Bound:
-    return key[0], key[2], key[3]
 
 
 @dataclass

@@ -12,13 +12,12 @@ from collections import Counter
 from operator import itemgetter
 from typing import Any
 
+from pb.allocation.accelerators import Rational
 from pb.allocation.equal_shares import (
-    FAST_RATIONAL,
     Bound,
     Drop,
     Key,
     Prepared,
-    Rational,
     Run,
     Selection,
     before,
@@ -193,7 +192,7 @@ def run(
     limit: Number | None = None,
     thresholds: list[Key] | None = None,
     guide: Run | None = None,
-    rational: Rational = FAST_RATIONAL,
+    rational: Rational | None = None,
 ) -> Run:
     """Run MES exactly with `total_budget` split equally among the voters.
 
@@ -203,12 +202,12 @@ def run(
     priced, so that `bounds[j]` is as tight as the add1 search needs. With `guide`, a run with a
     larger budget: while this run repeats its selections, a step whose winner beats the guide's
     bounds is settled by pricing that project alone (see `guided_step`). The outcome is the
-    same in every case.
+    same in every case. `rational` defaults to the election's accelerators' exact type.
     """
     result = Run(budget=total_budget)
     if prep.voters == 0 or not prep.projects:
         return result
-    q = rational
+    q = rational or prep.accelerators.rational
     _state, pricer, costs = _setup(prep, total_budget, q)
     price, charge = pricer.price, pricer.charge
     # lower bounds of each project's rho (it can only rise as voters spend), with the tie rank
@@ -316,14 +315,14 @@ def _lazy_step(
     return best, best_key, best_plan, rivals
 
 
-def replay(prep: Prepared, decided: Run, *, rational: Rational = FAST_RATIONAL) -> Run:
+def replay(prep: Prepared, decided: Run, *, rational: Rational | None = None) -> Run:
     """Recompute exactly the prices and payments of a run whose decisions are known (from the
     floating-point run), and what the supporters of each unselected project had left at the
     end. Only those projects are priced."""
     result = Run(budget=decided.budget, over=decided.over)
     if prep.voters == 0 or not prep.projects:
         return result
-    q = rational
+    q = rational or prep.accelerators.rational
     _state, pricer, costs = _setup(prep, decided.budget, q)
     for selection in decided.selections:
         pid = selection.project

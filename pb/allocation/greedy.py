@@ -24,10 +24,6 @@ from pb.allocation.errors import InvalidElectionError
 from pb.allocation.numbers import Number
 from pb.allocation.outcome import Outcome
 
-PER_COST = frozenset({"cost", "cardinality"})
-"""Satisfactions under which greedy ranks by satisfaction per unit of cost."""
-
-
 FLOAT_SAFE = 2**52
 """Votes per unit of cost are compared as float quotients when every vote count and cost is a
 whole number and the largest count times the largest cost is below this. Why that is exact: two
@@ -65,6 +61,17 @@ def ranked(election: Election, candidates: list[str]) -> list[str]:
     return sorted(candidates, key=lambda pid: (-value[pid], priority[pid]))
 
 
+def _candidates(election: Election, trace: TraceRecorder, threshold: Number | None) -> list[str]:
+    """Projects that may be funded, best first; those under the threshold are rejected now."""
+    candidates = []
+    for pid in election.instance.project_ids:
+        if threshold is not None and election.scores[pid] < threshold:
+            trace.reject(pid, "below_threshold")
+        else:
+            candidates.append(pid)
+    return ranked(election, candidates)
+
+
 def _run(
     election: Election,
     rule: str,
@@ -74,14 +81,8 @@ def _run(
     details: dict[str, Any] | None = None,
 ) -> Outcome:
     trace = TraceRecorder(election)
-    candidates = []
-    for pid in election.instance.project_ids:
-        if threshold is not None and election.scores[pid] < threshold:
-            trace.reject(pid, "below_threshold")
-        else:
-            candidates.append(pid)
     stopped = False
-    for pid in ranked(election, candidates):
+    for pid in _candidates(election, trace, threshold):
         if stopped:
             trace.reject(pid, "stopped_no_skip")
         elif election.costs[pid] <= trace.remaining:
@@ -103,9 +104,21 @@ def greedy(election: Election) -> Outcome:
     return _run(election, "greedy", skip=True, threshold=None)
 
 
+def greedy_exclusive(election: Election) -> Outcome:
+    """Greedy for elections with conflict groups (Warszawa): `allocate` withdraws a project
+    that conflicts with one already funded (see `pb.allocation.conflicts`); with no conflict
+    declared it is plain greedy."""
+    return _run(election, "greedy-exclusive", skip=True, threshold=None)
+
+
 def greedy_no_skip(election: Election) -> Outcome:
-    """Like `greedy`, but stop at the first project that does not fit (Gdynia's rule)."""
-    return _run(election, "greedy-no-skip", skip=False, threshold=None)
+    """Like `greedy`, but stop at the first project that does not fit (Gdynia's rule).
+
+    When META has `min_project_score_threshold` (Gdynia 2020), a project scoring under it is
+    never funded, and it does not stop the counting: it is not a candidate at all.
+    """
+    threshold = election.instance.min_project_score_threshold
+    return _run(election, "greedy-no-skip", skip=False, threshold=threshold)
 
 
 def greedy_threshold(election: Election) -> Outcome:
@@ -123,3 +136,48 @@ def greedy_with(election: Election, rule: str, details: dict[str, Any]) -> Outco
     """`greedy` on the election's scores, reported under another rule's name and details (the
     second stage of rules that first compute their own scores, e.g. `pairwise-copeland`)."""
     return _run(election, rule, skip=True, threshold=None, details=details)
+
+
+DEFAULT_RESERVE_SHARE = Fraction(4, 5)
+"""Poznań's reserve covers the first project that did not fit when the money left is at least
+80% of its cost; META `reserve_share` changes the share."""
+
+
+def reserve_share(election: Election) -> Number:
+    """The share of a project's cost the money left must cover for the reserve to fund it."""
+    share = election.instance.constraint("reserve_share")
+    if share is None:
+        return DEFAULT_RESERVE_SHARE
+    if not 0 < share <= 1:
+        raise InvalidElectionError(f"META reserve_share must be in (0, 1], not {share}")
+    return share
+
+
+def greedy_custom(election: Election) -> Outcome:
+    """Poznań's reserve rule: greedy without skipping; then the first project that did not fit
+    is funded from a reserve if the money left covers at least `reserve_share` of its cost
+    (80% by default), and counting stops there. At most one project comes from the reserve.
+
+    The outcome's details name it (`reserve_project`) and the reserve it used
+    (`reserve_used`, its cost minus the money that was left); the total cost then exceeds the
+    budget by exactly that amount. Ties are broken by the election's tie-break order.
+    """
+    share = reserve_share(election)
+    trace = TraceRecorder(election)
+    details: dict[str, Number | str] = {"reserve_share": share}
+    stopped = False
+    for pid in _candidates(election, trace, election.instance.min_project_score_threshold):
+        cost = election.costs[pid]
+        if stopped:
+            trace.reject(pid, "stopped_no_skip")
+        elif cost <= trace.remaining:
+            trace.select(pid, "greedy")
+        else:
+            stopped = True
+            if trace.remaining >= share * cost:
+                details["reserve_project"] = pid
+                details["reserve_used"] = cost - trace.remaining
+                trace.select(pid, "reserve")
+            else:
+                trace.reject(pid, "does_not_fit")
+    return trace.outcome("greedy-custom", details)

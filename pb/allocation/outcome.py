@@ -32,6 +32,9 @@ REASONS: Mapping[str, str] = MappingProxyType(
             "Its supporters' remaining equal shares of the budget could not pay for it."
         ),
         "stopped_no_skip": "Counting stopped at the first project that did not fit the budget.",
+        "conflict": (
+            "It cannot be built together with a project funded before it (a declared conflict)."
+        ),
         "no_supporters": "Nobody voted for it (or it scored zero with every voter).",
         "not_optimal": (
             "A combination of other projects gave voters more total satisfaction within the budget."
@@ -46,6 +49,7 @@ REASONS: Mapping[str, str] = MappingProxyType(
 PHASES: Mapping[str, str] = MappingProxyType(
     {
         "greedy": "taken in order of score",
+        "reserve": "the first project that did not fit, funded from the reserve",
         "equal-shares": "paid for from its supporters' equal shares",
         "phragmen": "its supporters' loads stayed lowest",
         "optimal": "part of the best combination within the budget",
@@ -70,14 +74,25 @@ class Payments:
     exhausted: int
     """Paying supporters whose full share was more than they had, so they paid all they had
     left (supporters who had nothing left are not counted as payers at all)."""
+    supporters: int | None = None
+    """Voters who chose the project (positive satisfaction, weights counted): the payers plus
+    those who had nothing left. None in outcomes stored before it was recorded."""
+
+    @property
+    def broke(self) -> int | None:
+        """Supporters who had spent their whole share before this project (paid nothing)."""
+        return None if self.supporters is None else self.supporters - self.payers
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "payers": self.payers,
             "total": numbers.to_json(self.total),
             "max_payment": numbers.to_json(self.max_payment),
             "exhausted": self.exhausted,
         }
+        if self.supporters is not None:
+            data["supporters"] = self.supporters
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Payments:
@@ -86,6 +101,7 @@ class Payments:
             total=numbers.from_json(data["total"]),
             max_payment=numbers.from_json(data["max_payment"]),
             exhausted=int(data["exhausted"]),
+            supporters=None if data.get("supporters") is None else int(data["supporters"]),
         )
 
 

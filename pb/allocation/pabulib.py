@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from pb.allocation import counting
+from pb.allocation.accelerators import INSTALLED, Accelerators
 from pb.allocation.counting import BallotMatrix
 from pb.allocation.errors import AllocationError, PabulibError
 from pb.allocation.numbers import Number, parse_decimal
@@ -53,6 +53,8 @@ class PabulibElection:
     project_rows: tuple[tuple[str, ...], ...]
     vote_columns: tuple[str, ...]
     vote_rows: tuple[tuple[str, ...], ...] = field(repr=False)
+    changes: tuple[str, ...] = field(default=(), compare=False)
+    """What the lenient reader changed, one line per change (empty for a strict read)."""
 
     @property
     def meta(self) -> Mapping[str, str]:
@@ -72,11 +74,13 @@ class PabulibElection:
 
     @property
     def official_selection(self) -> frozenset[str] | None:
-        """Ids of the projects the file marks as selected (value 1), or None without the column."""
+        """Ids of the projects the file marks as selected by the rule: value 1, or 2 (funded
+        from a reserve by `greedy-custom`); None without the column. Value 3 (funded from
+        extra money the file does not quantify) is not the rule's decision."""
         selected = self.selected
         if selected is None:
             return None
-        return frozenset(pid for pid, value in selected.items() if value == 1)
+        return frozenset(pid for pid, value in selected.items() if value in (1, 2))
 
     @property
     def rule(self) -> str | None:
@@ -203,7 +207,40 @@ class _Limits:
                 raise PabulibError(f"{who} gives a project more than max_points {top}", line)
 
 
-def _profile(reader: Reader, instance: Instance) -> Profile:
+def _once(vote: list[str], points: list[str] | None) -> tuple[list[str], list[str] | None]:
+    """The vote with each project kept at its first mention (and its points)."""
+    first = {pid: i for i, pid in reversed(list(enumerate(vote)))}
+    keep = sorted(first.values())
+    return [vote[i] for i in keep], None if points is None else [points[i] for i in keep]
+
+
+def _lenient_rows(reader: Reader, changes: list[str]) -> None:
+    """Rewrite the VOTES rows so that each names every project once; note each change."""
+    columns = reader.columns["votes"]
+    vote_col = columns.index("vote")
+    points_col = columns.index("points") if "points" in columns else None
+    rows = reader.rows["votes"]
+    for position, (line, row) in enumerate(rows):
+        vote = _split(row[vote_col])
+        if len(set(vote)) == len(vote):
+            continue
+        points = None if points_col is None else _split(row[points_col])
+        if points is not None and len(points) != len(vote):
+            continue  # the strict check reports it
+        kept, kept_points = _once(vote, points)
+        cells = list(row)
+        cells[vote_col] = ",".join(kept)
+        if points_col is not None and kept_points is not None:
+            cells[points_col] = ",".join(kept_points)
+        rows[position] = (line, tuple(cells))
+        twice = sorted({pid for pid in vote if vote.count(pid) > 1})
+        changes.append(
+            f"line {line}: voter {row[columns.index('voter_id')]} names {', '.join(twice)} "
+            f"more than once; read once ({row[vote_col]} -> {cells[vote_col]})"
+        )
+
+
+def _profile(reader: Reader, instance: Instance, accelerators: Accelerators) -> Profile:
     columns = reader.columns["votes"]
     voter_col, vote_col = columns.index("voter_id"), columns.index("vote")
     points_col = columns.index("points") if "points" in columns else None
@@ -263,7 +300,7 @@ def _profile(reader: Reader, instance: Instance) -> Profile:
     profile = Profile(vote_type, tuple(ballots))
     if approval:  # the grouping `Profile.distinct` would compute, done while reading
         profile.__dict__["distinct"] = [(weight, ballot) for weight, ballot, _ in distinct.values()]
-    if counting.USE_NUMPY and len(ballots) >= counting.MATRIX_MIN_BALLOTS:
+    if accelerators.counts_with_matrix(len(ballots)):
         # a `Profile.ballot_matrix`, from the column numbers looked up above: a row per
         # distinct approval ballot, or per distinct pair of vote and points cells
         profile.__dict__["ballot_matrix"] = _matrix(instance, vote_type, distinct, same_cells)
@@ -285,12 +322,25 @@ def _matrix(
     return BallotMatrix.from_rows(vote_type, instance.project_ids, rows)
 
 
-def parse_string(text: str) -> PabulibElection:
-    """Read a pabulib file from a string; raises `PabulibError` naming the line and problem."""
+def parse_string(
+    text: str, *, lenient: bool = False, accelerators: Accelerators = INSTALLED
+) -> PabulibElection:
+    """Read a pabulib file from a string; raises `PabulibError` naming the line and problem.
+
+    `lenient=True` reads a ballot that names a project more than once (Warszawa 2022 Wola) as
+    naming it once, at its first mention (with its points, for cumulative ballots), and lists
+    every line it changed in the election's `changes`; the rows kept are the corrected ones, so
+    the file written back is strict. Everything else is refused as in the strict reader.
+
+    With accelerators that count with NumPy, a large profile gets its `BallotMatrix` filled
+    while reading (from column numbers looked up anyway)."""
     reader = Reader()
     reader.read(text)
+    changes: list[str] = []
+    if lenient:
+        _lenient_rows(reader, changes)
     instance = _instance(reader)
-    profile = _profile(reader, instance)
+    profile = _profile(reader, instance, accelerators)
     return PabulibElection(
         instance=instance,
         profile=profile,
@@ -298,14 +348,20 @@ def parse_string(text: str) -> PabulibElection:
         project_rows=tuple(row for _, row in reader.rows["projects"]),
         vote_columns=reader.columns["votes"],
         vote_rows=tuple(row for _, row in reader.rows["votes"]),
+        changes=tuple(changes),
     )
 
 
-def parse_file(path: str | os.PathLike[str]) -> PabulibElection:
-    """Read a pabulib file (UTF-8, with or without BOM)."""
+def parse_file(
+    path: str | os.PathLike[str],
+    *,
+    lenient: bool = False,
+    accelerators: Accelerators = INSTALLED,
+) -> PabulibElection:
+    """Read a pabulib file (UTF-8, with or without BOM); see `parse_string`."""
     with open(path, encoding="utf-8-sig", newline="") as handle:
         try:
-            return parse_string(handle.read())
+            return parse_string(handle.read(), lenient=lenient, accelerators=accelerators)
         except UnicodeDecodeError as error:
             raise PabulibError(f"the file is not UTF-8 ({error.reason})") from None
 

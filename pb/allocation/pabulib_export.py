@@ -27,6 +27,8 @@ from pb.allocation.types import (
 PABULIB_RULES = frozenset(
     {
         "greedy",
+        "greedy-custom",
+        "greedy-exclusive",
         "greedy-no-skip",
         "greedy-threshold",
         "equalshares",
@@ -83,7 +85,19 @@ def _ordered_meta(meta: Mapping[str, str]) -> dict[str, str]:
     return known | {key: value for key, value in meta.items() if key not in known}
 
 
+def selected_value(outcome: Outcome, project_id: str) -> str:
+    """The `selected` cell of a project: "2" for the project `greedy-custom` funded from the
+    reserve (pabulib's mark), "1" for the others funded, "0" otherwise."""
+    if project_id not in outcome.selected:
+        return "0"
+    return "2" if outcome.details.get("reserve_project") == project_id else "1"
+
+
 def _rule_meta(meta: dict[str, str], outcome: Outcome) -> None:
+    conflicts = outcome.details.get("conflicts")
+    if conflicts:
+        groups = "; ".join(",".join(group) for group in conflicts)
+        _comment(meta, f"conflict groups (at most one project of each funded): {groups}.")
     if outcome.rule in PABULIB_RULES:
         meta["rule"] = outcome.rule
         return
@@ -177,7 +191,6 @@ def election_file(
         columns.append("beneficiaries")
     if outcome is not None:
         columns.append("selected")
-    chosen = set(outcome.selected) if outcome is not None else set()
     project_rows = []
     for project in instance.projects:
         row = {
@@ -188,7 +201,7 @@ def election_file(
             "name": project.name,
             "category": ",".join(project.categories),
             "beneficiaries": ",".join(project.targets),
-            "selected": "1" if project.id in chosen else "0",
+            "selected": selected_value(outcome, project.id) if outcome is not None else "0",
         }
         project_rows.append(tuple(row[column] for column in columns))
     vote_columns = ("voter_id", "vote", "points") if points_column else ("voter_id", "vote")
@@ -206,7 +219,6 @@ def election_file(
 
 def with_outcome(election: PabulibElection, outcome: Outcome) -> PabulibElection:
     """The same file with its `selected` column (and META `rule`) set from `outcome`."""
-    chosen = set(outcome.selected)
     columns = list(election.project_columns)
     rows = [list(row) for row in election.project_rows]
     if "selected" not in columns:
@@ -219,7 +231,7 @@ def with_outcome(election: PabulibElection, outcome: Outcome) -> PabulibElection
             row.insert(position, "0")
     index = columns.index("selected")
     for row in rows:
-        row[index] = "1" if row[0] in chosen else "0"
+        row[index] = selected_value(outcome, row[0])
     meta = dict(election.meta)
     _rule_meta(meta, outcome)
     instance = election.instance

@@ -17,14 +17,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from pb.allocation.accelerators import Rational
 from pb.allocation.election import Election, TraceRecorder, group_utilities
-from pb.allocation.equal_shares import FAST_RATIONAL, Rational, to_number
+from pb.allocation.equal_shares import to_number
 from pb.allocation.outcome import Outcome, Payments
 
 
-def phragmen(election: Election, *, rational: Rational = FAST_RATIONAL) -> Outcome:
-    """Sequential Phragmén; see the module docstring. Ties: tie-break order."""
-    q = rational
+def phragmen(election: Election, *, rational: Rational | None = None) -> Outcome:
+    """Sequential Phragmén; see the module docstring. Ties: tie-break order. `rational`
+    defaults to the election's accelerators' exact type."""
+    q = rational or election.accelerators.rational
     trace = TraceRecorder(election)
     budget = election.budget
     # (voters, {project: 1}) per distinct approval ballot

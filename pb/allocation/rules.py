@@ -6,11 +6,14 @@ satisfaction and tie-break choices from `RULES`, `SATISFACTIONS` and `TIE_BREAKS
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from pb.allocation import completion, copeland, greedy, max_welfare, phragmen
+from pb.allocation import completion, copeland, greedy, max_welfare, phragmen, tie_decisions
+from pb.allocation.accelerators import INSTALLED, Accelerators
+from pb.allocation.conflicts import allocate_with_conflicts, normalize_groups
 from pb.allocation.counting import count_votes, named_projects
 from pb.allocation.election import Election
 from pb.allocation.errors import (
@@ -50,6 +53,8 @@ class RuleSpec:
     compute: Callable[[Election], Outcome]
     required_meta: tuple[str, ...] = ()
     """META keys the instance must carry for this rule (e.g. a greedy threshold)."""
+    within_budget: bool = True
+    """False for a rule that may spend past the budget (greedy-custom's reserve)."""
 
     @property
     def vote_types(self) -> tuple[str, ...]:
@@ -77,9 +82,31 @@ def _specs() -> dict[str, RuleSpec]:
             "greedy-no-skip",
             "Greedy, stop at the first that does not fit",
             "Projects are funded from the most votes (or points) down; counting stops at the "
-            "first project that does not fit in the remaining budget.",
+            "first project that does not fit in the remaining budget. A project under the "
+            "minimum score (min_project_score_threshold), when the election sets one, is "
+            "never funded.",
             _ALL,
             greedy.greedy_no_skip,
+        ),
+        RuleSpec(
+            "greedy-custom",
+            "Greedy with a reserve (Poznań)",
+            "Projects are funded from the most votes (or points) down until one does not fit; "
+            "that project is also funded from a reserve if the money left covers at least 80% "
+            "of its cost (the share is set by reserve_share), and counting stops there. At most "
+            "one project comes from the reserve, so the spending can exceed the budget.",
+            _ALL,
+            greedy.greedy_custom,
+            within_budget=False,
+        ),
+        RuleSpec(
+            "greedy-exclusive",
+            "Greedy with conflicting projects",
+            "Like greedy, but a project that cannot be built together with one already funded "
+            "(a declared conflict, such as two projects for the same site) is skipped. With no "
+            "conflict declared it is plain greedy.",
+            _ALL,
+            greedy.greedy_exclusive,
         ),
         RuleSpec(
             "greedy-threshold",
@@ -175,17 +202,26 @@ def allocate(
     satisfaction: str | None = None,
     tie_break: str = "lexicographic",
     seed: int | str | None = None,
+    conflicts: Iterable[Iterable[str]] = (),
+    decided_ties: Iterable[Iterable[str]] = (),
+    accelerators: Accelerators = INSTALLED,
 ) -> Outcome:
     """Count an election with a registered rule and return the outcome with its trace.
 
     `satisfaction` defaults to the rule's default for the profile's vote type. `tie_break` names
     a rule of `TIE_BREAKS`; `seed` is the published seed of a `lottery` tie-break (recorded in
-    the outcome in every case). Ties are always broken by that order, never by chance or by
-    input order, so the same inputs always give the same outcome.
+    the outcome in every case). `conflicts` lists groups of projects of which at most one may
+    be funded, applied to every rule (see `pb.allocation.conflicts`). `decided_ties` lists
+    official tie decisions, each projects in the order a council chose for them; each must
+    change the outcome, which only a real tie allows (see `pb.allocation.tie_decisions`). Ties
+    are always broken by the tie-break order, never by chance or by input order, so the same
+    inputs always give the same outcome. `accelerators` says what the computation may use to go
+    faster (see `pb.allocation.accelerators`); never what it gives.
 
     Raises a subclass of `AllocationError` (a `ValueError`) for an unknown rule, a rule that
-    cannot count this vote type, an unsupported satisfaction, a bad tie-break or seed, or a
-    ballot naming an unknown project.
+    cannot count this vote type, an unsupported satisfaction, a bad tie-break or seed, a
+    ballot naming an unknown project, or a conflict group that is not two or more known
+    projects.
     """
     if not isinstance(instance, Instance) or not isinstance(profile, Profile):
         raise InvalidElectionError("allocate() takes an Instance and a Profile")
@@ -206,8 +242,8 @@ def allocate(
             f"the {rule} rule cannot use the {satisfaction!r} satisfaction with {vote_type} "
             f"ballots (allowed: {allowed})"
         )
-    votes = count_votes(profile)
-    profile.check_against(instance, named_projects(profile, votes))
+    votes = count_votes(profile, accelerators)
+    profile.check_against(instance, named_projects(profile, votes, accelerators))
     election = Election(
         instance=instance,
         profile=profile,
@@ -216,5 +252,25 @@ def allocate(
         seed=seed,
         priority=priority(tie_break, instance, votes, seed),
         votes=votes,
+        accelerators=accelerators,
     )
-    return spec.compute(election)
+    groups = normalize_groups(instance, conflicts)
+
+    def count(chosen: Election) -> Outcome:
+        if groups:
+            return allocate_with_conflicts(chosen, spec.compute, groups)
+        return spec.compute(chosen)
+
+    decisions = tie_decisions.normalize(instance, decided_ties)
+    if not decisions:
+        return count(election)
+
+    def count_with(order: dict[str, int]) -> Outcome:
+        # a fresh Instance: the add1 memo is keyed by the instance, not by the tie-break order
+        fresh = Instance(instance.budget, instance.projects, instance.meta)
+        return count(dataclasses.replace(election, instance=fresh, priority=order))
+
+    outcome = count_with(tie_decisions.apply(election.priority, decisions, count_with))
+    details = dict(outcome.details)
+    details["tie_decisions"] = [list(decision) for decision in decisions]
+    return dataclasses.replace(outcome, details=details)

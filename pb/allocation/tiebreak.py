@@ -5,8 +5,13 @@ A tie-break is a strict priority order over all projects, fixed before counting 
 a rule has several equally good projects, it takes the one earliest in that order. The same
 order is used at every step (and in every add1 round), as equalshares.net recommends.
 
+- `numeric`: by project number, compared as a number ("9" before "10"): ids made of ASCII digits
+  come first, in numeric order (leading zeros ignored, then the shorter id), then any other id
+  in code-point order. The default for new rounds of the platform, whose project ids are
+  numbers and whose results page says "ties go to the project whose number comes first".
 - `lexicographic`: by project id as a string (Python's code-point order), which is how pabutools'
-  default `lexico_tie_breaking` orders projects ("10" comes before "9").
+  default `lexico_tie_breaking` orders projects ("10" comes before "9"). The default for
+  pabulib files; rounds frozen with it keep it.
 - `lowest-cost`: cheapest first; then most votes; then project id.
 - `most-votes`: most voters supporting it first; then cheapest; then project id.
 - `lottery`: a random order drawn from a published seed: projects are sorted by the SHA-256
@@ -47,6 +52,17 @@ def _lexicographic(instance: Instance, votes: Mapping[str, int], seed: str | Non
     return lambda pid: (pid,)
 
 
+def numeric_key(pid: str) -> tuple:
+    """Digit-only ids by their number (then the shorter text), before every other id."""
+    if pid.isascii() and pid.isdigit():
+        return (0, int(pid), len(pid), pid)
+    return (1, 0, 0, pid)
+
+
+def _numeric(instance: Instance, votes: Mapping[str, int], seed: str | None) -> TieKey:
+    return numeric_key
+
+
 def _lowest_cost(instance: Instance, votes: Mapping[str, int], seed: str | None) -> TieKey:
     costs = {p.id: p.cost for p in instance.projects}
     return lambda pid: (costs[pid], -votes.get(pid, 0), pid)
@@ -69,11 +85,20 @@ def _lottery(instance: Instance, votes: Mapping[str, int], seed: str | None) -> 
 
 TIE_BREAKS: Mapping[str, TieBreakSpec] = MappingProxyType(
     {
+        "numeric": TieBreakSpec(
+            "numeric",
+            "By project number",
+            "Ties go to the project whose number comes first, numbers compared as numbers "
+            "(project 9 before project 10).",
+            False,
+            _numeric,
+        ),
         "lexicographic": TieBreakSpec(
             "lexicographic",
             "By project id",
             "Ties go to the project whose id comes first in alphabetical (code-point) order, "
-            "as pabutools does by default.",
+            "as pabutools does by default: ids are compared as text, character by character, "
+            "so project 10 comes before project 9.",
             False,
             _lexicographic,
         ),

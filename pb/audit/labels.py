@@ -29,6 +29,8 @@ ACTION_LABELS = {
     "round.tallied": _l("Votes counted"),
     "round.results_published": _l("Results published"),
     "round.translations_saved": _l("Round translations saved"),
+    "round.conflict_declared": _l("Conflicting proposals declared"),
+    "round.conflict_withdrawn": _l("Conflict between proposals withdrawn"),
     "proposal.submitted": _l("Proposal submitted"),
     "proposal.edited": _l("Proposal edited"),
     "proposal.reviewed": _l("Proposal reviewed"),

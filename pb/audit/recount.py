@@ -420,6 +420,7 @@ def allocate_from_config(config: Mapping[str, Any], profile: Profile) -> Any:
         satisfaction=config["satisfaction"],
         tie_break=config["tie_break"],
         seed=config["tie_break_seed"],
+        conflicts=config.get("conflicts", ()),
     )
 
 

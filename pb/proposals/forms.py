@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from pb.forms import MoneyField, options
 from pb.i18n import localised_category
+from pb.rounds.forms import MultiCheckboxField
 
 
 class ProposalForm(FlaskForm):
@@ -57,6 +58,19 @@ class ReviewForm(FlaskForm):
         description=_l("Required when not feasible; optional when feasible."),
     )
     submit = SubmitField(_l("Save review"))
+
+
+class ConflictForm(FlaskForm):
+    projects = MultiCheckboxField(_l("Proposals that cannot be built together"), coerce=int)
+    reason = TextAreaField(
+        _l("Reason (shown publicly)"), validators=[DataRequired(), Length(max=2000)]
+    )
+    submit = SubmitField(_l("Declare the conflict"))
+
+
+class WithdrawConflictForm(FlaskForm):
+    group = StringField(validators=[DataRequired(), Length(max=400)])
+    submit = SubmitField(_l("Withdraw"))
 
 
 class InternalNoteForm(FlaskForm):

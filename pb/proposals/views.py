@@ -6,11 +6,20 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from pb.errors import DomainError, NotFound
+from pb.errors import Conflict, DomainError, NotFound
+from pb.extensions import db
 from pb.forms import apply_error
+from pb.proposals import conflicts as conflict_groups
 from pb.proposals import services
-from pb.proposals.forms import InternalNoteForm, ProposalForm, ReviewForm
+from pb.proposals.forms import (
+    ConflictForm,
+    InternalNoteForm,
+    ProposalForm,
+    ReviewForm,
+    WithdrawConflictForm,
+)
 from pb.public.services import visible_round
+from pb.rounds.models import Round
 
 bp = Blueprint("proposals", __name__)
 
@@ -142,6 +151,56 @@ def note(proposal_id: int):  # type: ignore[no-untyped-def]
     return render_template(
         "proposals/review.html", form=review_form, note_form=form, proposal=proposal
     ), 422
+
+
+@bp.route("/review/rounds/<int:round_id>/conflicts", methods=["GET", "POST"])
+def conflicts(round_id: int):  # type: ignore[no-untyped-def]
+    """Declare (or withdraw) proposals of a round that cannot be built together."""
+    round_ = db.session.get(Round, round_id)
+    if round_ is None or not conflict_groups.can_declare(current_user, round_):
+        raise NotFound(_("No such round in your wards."))
+    form, withdrawal = ConflictForm(), WithdrawConflictForm(prefix="withdraw")
+    candidates = conflict_groups.candidates(round_)
+    form.projects.choices = [(p.id, f"#{p.id} {p.title}") for p in candidates]
+    status = 200
+    if withdrawal.submit.data:
+        status = _withdraw(round_, withdrawal)
+        if status == 303:
+            return redirect(url_for("proposals.conflicts", round_id=round_.id), 303)
+    elif form.is_submitted():
+        status = 422
+        if form.validate():
+            try:
+                conflict_groups.declare(
+                    round_, form.projects.data, form.reason.data, officer=current_user
+                )
+            except DomainError as error:
+                apply_error(form, error)
+            else:
+                flash(_("Conflict declared."), "success")
+                return redirect(url_for("proposals.conflicts", round_id=round_.id), 303)
+    titles = {p.id: p.title for p in candidates}
+    page = render_template(
+        "proposals/conflicts.html", round=round_, form=form, withdrawal=withdrawal, titles=titles
+    )
+    return page, status
+
+
+def _withdraw(round_: Round, form: WithdrawConflictForm) -> int:
+    """The status of a withdrawal: 303 when done, else 409 or 422 with a message."""
+    if not form.validate_on_submit():
+        return 422
+    try:
+        group = [int(part) for part in form.group.data.split(",")]
+        conflict_groups.withdraw(round_, group, officer=current_user)
+    except ValueError:
+        flash(_("No such conflict in this round."), "error")
+        return 422
+    except DomainError as error:
+        flash(str(error), "error")
+        return 409 if isinstance(error, Conflict) else 422
+    flash(_("Conflict withdrawn."), "success")
+    return 303
 
 
 def _draft(form: ProposalForm) -> services.ProposalDraft:

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 
 from pb.accounts import services as accounts
 from pb.errors import NotFound
+from pb.extensions import csrf
 from pb.proposals import services as proposals
 from pb.public import services
 from pb.results import services as results
 from pb.rounds import services as rounds
 from pb.rounds.models import Phase
-from pb.security import safe_next
+from pb.security import safe_next, same_origin_request
 from pb.voting import eligibility
 from pb.voting import services as voting
 from pb.voting.formats import get_format
@@ -72,9 +82,15 @@ def project(round_id: int, proposal_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/language")
+@csrf.exempt  # checked below: a token for a signed-in user, the origin for a visitor
 def set_language():  # type: ignore[no-untyped-def]
     """Remember the chosen language for this browser session, and for a signed-in user's
     e-mails and later sessions."""
+    if current_user.is_authenticated:
+        if current_app.config["WTF_CSRF_ENABLED"]:  # what the exempted global check would do
+            csrf.protect()
+    elif not same_origin_request():
+        abort(400)
     language = request.form.get("lang", "")
     if language in current_app.config["LANGUAGES"]:
         session["lang"] = language

@@ -54,6 +54,11 @@ def tie_break_choices() -> list[tuple[str, str]]:
     return [(name, tie_break_label(name, spec.label)) for name, spec in TIE_BREAKS.items()]
 
 
+DEFAULT_TIE_BREAK = "numeric"
+"""New rounds break ties by project number compared as numbers (what the results page says);
+rounds frozen with `lexicographic` keep it, and their page describes it as it is."""
+
+
 def satisfaction_choices() -> list[tuple[str, str]]:
     return [(name, spec.label) for name, spec in SATISFACTIONS.items()]
 
@@ -161,6 +166,7 @@ def reason_text(line: Any, round_: Any) -> str:
             "Not enough budget was left when its turn came (%(left)s left).", left=remaining
         ),
         "stopped_no_skip": _("Counting stopped at the first project that did not fit the budget."),
+        "conflict": _("It cannot be built together with a project funded before it."),
         "below_threshold": _("It did not reach the minimum number of votes."),
         "not_affordable_by_supporters": _(
             "Its supporters' equal shares of the budget could not cover its cost."

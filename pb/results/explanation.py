@@ -18,7 +18,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from pb.allocation import Outcome, TraceStep
+from pb.allocation import Outcome, Payments, TraceStep
 from pb.i18n import format_money
 from pb.results import pairwise
 
@@ -101,6 +101,10 @@ def _sentence(step: TraceStep, currency: str) -> str:
         "stopped_no_skip": _(
             "Not funded: counting stopped at the first project that did not fit the budget."
         ),
+        "conflict": _(
+            "Not funded: it cannot be built together with a project funded before it (the "
+            "council declared the two in conflict, for example for the same site)."
+        ),
         "below_threshold": _("Not funded: it did not reach the minimum score required."),
         "no_supporters": _("Not funded: nobody voted for it."),
         "not_optimal": _(
@@ -115,24 +119,14 @@ def _sentence(step: TraceStep, currency: str) -> str:
 
 def _selected(step: TraceStep, cost: str, currency: str) -> str:
     if step.phase == EQUAL_SHARES_PHASE and step.payments is not None:
-        payers = step.payments.payers
-        sentence = ngettext(
-            "Funded: the %(num)d voter who chose it paid its cost of %(cost)s from their equal "
-            "share of the budget.",
-            "Funded: the %(num)d voters who chose it shared its cost of %(cost)s, each paying "
-            "from their own equal share of the budget.",
-            payers,
-            cost=cost,
-        )
-        if step.payments.exhausted:
-            sentence += " " + ngettext(
-                "%(num)d of them had less left than an equal part and paid all they had.",
-                "%(num)d of them had less left than an equal part and paid all they had.",
-                step.payments.exhausted,
-            )
-        return sentence
+        return _equal_shares(step.payments, cost, currency)
     phases: Mapping[str, str] = {
         "greedy": _("Funded: it was chosen in order of votes and fitted the budget left."),
+        "reserve": _(
+            "Funded from the reserve: it was the first project that did not fit, and the "
+            "budget left covered enough of its cost (%(used)s came from the reserve).",
+            used=_money(-step.remaining_budget, currency),
+        ),
         "completion": _(
             "Funded at the end, with money the equal shares left unspent, in order of votes."
         ),
@@ -141,3 +135,46 @@ def _selected(step: TraceStep, cost: str, currency: str) -> str:
         "comparison": _("Funded: more voters preferred the greedy outcome that includes it."),
     }
     return phases.get(step.phase or "", _("Funded."))
+
+
+def _equal_shares(paid: Payments, cost: str, currency: str) -> str:
+    """Who chose it, who paid, who had nothing left: each number the count it names."""
+    if paid.supporters is None:  # an outcome stored before supporters were counted
+        sentence = ngettext(
+            "Funded: %(num)d voter paid its cost of %(cost)s from their equal share.",
+            "Funded: %(num)d voters shared its cost of %(cost)s, each paying from their own "
+            "equal share.",
+            paid.payers,
+            cost=cost,
+        )
+    elif not paid.broke:
+        sentence = ngettext(
+            "Funded: %(num)d voter chose it and paid its cost of %(cost)s from their equal share.",
+            "Funded: %(num)d voters chose it and shared its cost of %(cost)s, each paying from "
+            "their own equal share.",
+            paid.supporters,
+            cost=cost,
+        )
+    else:
+        sentence = _(
+            "Funded: %(chose)s; %(paid)s, %(spent)s.",
+            chose=ngettext("%(num)d voter chose it", "%(num)d voters chose it", paid.supporters),
+            paid=ngettext(
+                "%(num)d of them still had money and paid its cost of %(cost)s",
+                "%(num)d of them still had money and paid its cost of %(cost)s together",
+                paid.payers,
+                cost=cost,
+            ),
+            spent=ngettext(
+                "%(num)d had already spent their share",
+                "%(num)d had already spent their share",
+                paid.broke or 0,
+            ),
+        )
+    if paid.exhausted:
+        sentence += " " + ngettext(
+            "%(num)d of them had less left than an equal part and paid all they had.",
+            "%(num)d of them had less left than an equal part and paid all they had.",
+            paid.exhausted,
+        )
+    return sentence

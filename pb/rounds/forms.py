@@ -88,7 +88,9 @@ class RoundForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1)],
         description=_l("Only for rules with a threshold, such as greedy with a threshold."),
     )
-    tie_break = SelectField(_l("Tie-breaking rule"), validators=[InputRequired()])
+    tie_break = SelectField(
+        _l("Tie-breaking rule"), default=engine.DEFAULT_TIE_BREAK, validators=[InputRequired()]
+    )
     tie_break_seed = StringField(
         _l("Lottery seed (optional; generated and published when voting opens)"),
         validators=[Optional(), Length(max=64)],

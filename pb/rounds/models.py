@@ -83,6 +83,9 @@ class Round(db.Model):
     satisfaction: Mapped[str | None] = mapped_column(String(40))
     tie_break: Mapped[str] = mapped_column(String(40))
     tie_break_seed: Mapped[str | None] = mapped_column(String(64))
+    # Groups of proposal ids of which at most one may be funded (two projects for one site),
+    # declared by officers during review; frozen with the configuration when voting opens.
+    conflicts: Mapped[list[list[int]]] = mapped_column(JSON, default=list, server_default="[]")
     # Set once, when voting opens: the canonical configuration every ballot is cast under.
     config_json: Mapped[str | None] = mapped_column(Text)
     config_hash: Mapped[str | None] = mapped_column(String(64))

@@ -6,6 +6,7 @@ Tie-break and rule names are the allocation engine's registry keys; ballot forma
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -24,10 +25,11 @@ from pb.db import utcnow
 from pb.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pb.extensions import db
 from pb.i18n import BUILT_IN_CATEGORIES
+from pb.proposals.conflicts import frozen_groups
 from pb.proposals.models import Proposal, ProposalStatus
 from pb.results import engine
 from pb.rounds.models import PHASE_ORDER, Phase, Round
-from pb.voting.formats import BALLOT_FORMATS, param_field_name
+from pb.voting.formats import BALLOT_FORMATS, BallotItem, param_field_name
 from pb.voting.models import Ballot, Participation
 from pb.wards.models import Ward
 
@@ -165,11 +167,36 @@ def ballot_projects(round_: Round) -> list[Proposal]:
     return list(db.session.scalars(query))
 
 
+# What a ballot needs from a frozen configuration, by its hash. A frozen configuration never
+# changes (the hash names it), so this is read once per process instead of on every request.
+_FROZEN_BALLOT_ITEMS: dict[str, tuple[BallotItem, ...]] = {}
+_FROZEN_CACHE_SIZE = 256
+
+
+def ballot_items(round_: Round) -> tuple[BallotItem, ...]:
+    """Every project on the ballot with its cost, in ballot order. A frozen round's come from its
+    frozen configuration (the ballot it opened with), cached by config hash; before freezing,
+    from the proposals found feasible."""
+    if round_.config_hash is None or not round_.config_json:
+        return tuple(BallotItem(id=p.id, cost=p.cost) for p in ballot_projects(round_))
+    items = _FROZEN_BALLOT_ITEMS.get(round_.config_hash)
+    if items is None:
+        projects = json.loads(round_.config_json)["projects"]
+        items = tuple(BallotItem(id=p["id"], cost=p["cost"]) for p in projects)
+        if len(_FROZEN_BALLOT_ITEMS) >= _FROZEN_CACHE_SIZE:
+            _FROZEN_BALLOT_ITEMS.clear()
+        _FROZEN_BALLOT_ITEMS[round_.config_hash] = items
+    return items
+
+
 def freeze(round_: Round, *, actor: User) -> None:
     """Store the canonical configuration (ballot projects included) and its SHA-256."""
     if round_.tie_break == "lottery" and not round_.tie_break_seed:
         round_.tie_break_seed = secrets.token_hex(16)  # published in the frozen config
     config = canonical_config(round_)
+    groups = frozen_groups(round_, [project["id"] for project in config["projects"]])
+    if groups:  # absent when none, so configurations without conflicts keep their form
+        config["conflicts"] = groups
     round_.config_json = canonical_json(config)
     round_.config_hash = sha256_hex(round_.config_json)
     round_.frozen_at = utcnow()

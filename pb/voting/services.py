@@ -53,7 +53,7 @@ def short_code(receipt: str) -> str:
 
 
 def ballot_items(round_: Round) -> list[BallotItem]:
-    return [BallotItem(id=p.id, cost=p.cost) for p in rounds.ballot_projects(round_)]
+    return list(rounds.ballot_items(round_))  # from the frozen config, read once per process
 
 
 def validate_choices(round_: Round, choices: Choices) -> list[str]:

@@ -7,6 +7,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from pb.audit.pairwise import decode
+from pb.db import reads_only
 from pb.errors import DomainError
 from pb.i18n import localised_category
 from pb.public.services import visible_round
@@ -27,6 +28,7 @@ def _private(response: Response) -> Response:
 
 
 @bp.route("/rounds/<int:round_id>/ballot", methods=["GET", "POST"])
+@reads_only
 def ballot(round_id: int):  # type: ignore[no-untyped-def]
     """The ballot page (a POST here comes back from the review page to change choices)."""
     round_ = visible_round(round_id)
@@ -37,6 +39,7 @@ def ballot(round_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/rounds/<int:round_id>/ballot/review")
+@reads_only
 def review(round_id: int):  # type: ignore[no-untyped-def]
     """Check the choices and show a summary to confirm (nothing is saved yet)."""
     round_ = visible_round(round_id)

@@ -7,7 +7,6 @@ from one a profile builds itself.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from fractions import Fraction
 
 import pytest
@@ -23,6 +22,7 @@ from pb.allocation import (
     allocate,
     counting,
 )
+from pb.allocation.accelerators import PURE, Accelerators
 from pb.allocation.counting import BallotMatrix, count_votes
 from pb.allocation.errors import InvalidElectionError
 from pb.allocation.pabulib import parse_file, parse_string
@@ -35,19 +35,16 @@ pytest.importorskip("numpy")
 PROJECTS = [f"p{number}" for number in range(70)]  # more than 64: rows span several words
 
 
-@contextmanager
-def _numpy(use_numpy: bool, min_ballots: int = 0):
-    saved = counting.USE_NUMPY, counting.MATRIX_MIN_BALLOTS
-    counting.USE_NUMPY, counting.MATRIX_MIN_BALLOTS = use_numpy, min_ballots
-    try:
-        yield
-    finally:
-        counting.USE_NUMPY, counting.MATRIX_MIN_BALLOTS = saved
+MATRIX = Accelerators(matrix_min_ballots=0)
+"""NumPy counts every profile from its matrix, however small."""
+
+
+def _numpy(use_numpy: bool) -> Accelerators:
+    return MATRIX if use_numpy else PURE
 
 
 def _count(profile: Profile, use_numpy: bool) -> dict[str, int]:
-    with _numpy(use_numpy):
-        return count_votes(profile)
+    return count_votes(profile, _numpy(use_numpy))
 
 
 ballots = st.lists(
@@ -92,9 +89,8 @@ def _reference(profile: Profile, measure: str) -> tuple[dict, dict]:
 def _counted(profile: Profile, measure: str, use_numpy: bool) -> tuple[dict, dict | None]:
     """(votes, the matrix's scores or None) from a copy of the profile with nothing cached."""
     fresh = Profile(profile.vote_type, profile.ballots)
-    with _numpy(use_numpy):
-        votes = count_votes(fresh)
-        matrix = counting.ballot_matrix(fresh)
+    votes = count_votes(fresh, _numpy(use_numpy))
+    matrix = counting.ballot_matrix(fresh, _numpy(use_numpy))
     return votes, None if matrix is None else matrix.totals(measure)
 
 
@@ -132,8 +128,7 @@ def test_fractional_points_are_counted_the_plain_way():
     profile = Profile("cumulative", (CumulativeBallot({"a": Fraction(3, 2), "b": 2}),))
     assert profile.ballot_matrix is None
     instance, _ = approval(10, {"a": 5, "b": 5}, [])
-    with _numpy(True):
-        outcome = allocate(instance, profile, "greedy")
+    outcome = allocate(instance, profile, "greedy", accelerators=MATRIX)
     assert outcome.scores == {"a": Fraction(3, 2), "b": 2}
 
 
@@ -141,8 +136,7 @@ def test_fractional_points_are_counted_the_plain_way():
 def test_the_readers_matrix_counts_what_the_ballots_say(path):
     election = load(path)
     profile = election.profile
-    with _numpy(True):
-        matrix = parse_file(path).profile.__dict__.get("ballot_matrix")
+    matrix = parse_file(path, accelerators=MATRIX).profile.__dict__.get("ballot_matrix")
     if matrix is None:
         pytest.skip("the reader makes a matrix for large profiles only")
     satisfactions = {"ordinal": ("positional", "borda"), "cumulative": ("points",)}
@@ -154,15 +148,15 @@ def test_the_readers_matrix_counts_what_the_ballots_say(path):
         assert set(matrix.project_ids) >= set(votes)
 
 
-def test_the_reader_fills_the_matrix_for_large_profiles_only(monkeypatch):
+def test_the_reader_fills_the_matrix_for_large_profiles_only():
     path = next(p for p in all_files() if p.name == "Poland_Swiecie_2023.pb")
-    monkeypatch.setattr(counting, "USE_NUMPY", True)
-    large = parse_file(path)  # 2,553 voters, well over MATRIX_MIN_BALLOTS
+    large = parse_file(path)  # 2,553 voters, well over the default matrix_min_ballots
     matrix = large.profile.__dict__["ballot_matrix"]
     assert matrix.project_ids == large.instance.project_ids
     assert sum(matrix.weights) == large.profile.num_voters
-    monkeypatch.setattr(counting, "MATRIX_MIN_BALLOTS", 10**9)
-    assert "ballot_matrix" not in parse_file(path).profile.__dict__
+    smaller_only = Accelerators(matrix_min_ballots=10**9)
+    assert "ballot_matrix" not in parse_file(path, accelerators=smaller_only).profile.__dict__
+    assert "ballot_matrix" not in parse_file(path, accelerators=PURE).profile.__dict__
 
 
 @pytest.mark.parametrize(
@@ -172,23 +166,27 @@ def test_the_reader_fills_the_matrix_for_large_profiles_only(monkeypatch):
         ("Poland_Krakow_2022_Zwierzyniec.pb", ("positional", "borda")),
     ],
 )
-def test_greedy_decides_the_same_either_way(monkeypatch, name, satisfactions):
+def test_greedy_decides_the_same_either_way(name, satisfactions):
     path = next(p for p in all_files() if p.name == name)
     outcomes = []
     for use_numpy in (True, False):
-        monkeypatch.setattr(counting, "USE_NUMPY", use_numpy)
-        election = parse_file(path)
+        accelerators = _numpy(use_numpy)
+        election = parse_file(path, accelerators=accelerators)
         for satisfaction in satisfactions:
             outcome = allocate(
-                election.instance, election.profile, "greedy", satisfaction=satisfaction
+                election.instance,
+                election.profile,
+                "greedy",
+                satisfaction=satisfaction,
+                accelerators=accelerators,
             )
             outcomes.append((outcome.selected, outcome.scores, outcome.trace))
     assert outcomes[: len(satisfactions)] == outcomes[len(satisfactions) :]
 
 
+@pytest.mark.parametrize("use_numpy", [True, False], ids=["matrix", "plain"])
 @pytest.mark.parametrize("vote_type", ["approval", "ordinal", "cumulative"])
-def test_a_ballot_for_an_unknown_project_is_still_refused(monkeypatch, vote_type):
-    monkeypatch.setattr(counting, "MATRIX_MIN_BALLOTS", 0)
+def test_a_ballot_for_an_unknown_project_is_still_refused(vote_type, use_numpy):
     instance, _profile = approval(10, {"a": 5, "b": 5}, [])
     ballots = {
         "approval": (ApprovalBallot({"a"}), ApprovalBallot({"a", "z"})),
@@ -196,7 +194,7 @@ def test_a_ballot_for_an_unknown_project_is_still_refused(monkeypatch, vote_type
         "cumulative": (CumulativeBallot({"a": 1}), CumulativeBallot({"a": 1, "z": 0})),
     }[vote_type]
     with pytest.raises(InvalidElectionError, match="'z'"):
-        allocate(instance, Profile(vote_type, ballots), "greedy")
+        allocate(instance, Profile(vote_type, ballots), "greedy", accelerators=_numpy(use_numpy))
 
 
 def test_a_matrix_refuses_rows_it_cannot_count():
@@ -209,19 +207,17 @@ def test_a_matrix_refuses_rows_it_cannot_count():
         BallotMatrix.from_rows("cumulative", ["a"], [(2**40, [0], [2**13])])
 
 
-def test_an_unvoted_project_missing_from_another_instance_is_no_error(monkeypatch):
+def test_an_unvoted_project_missing_from_another_instance_is_no_error():
     # the reader's matrix has a column for every project of its file; counting the same
     # ballots against an instance without a project nobody voted for must still work
-    monkeypatch.setattr(counting, "USE_NUMPY", True)
-    monkeypatch.setattr(counting, "MATRIX_MIN_BALLOTS", 0)
     votes = "\n".join(f"{n};a,b;{n % 3 + 1},1" for n in range(60))
     text = (
         "META\nkey;value\nbudget;100\nvote_type;cumulative\nnum_projects;3\nnum_votes;60\n"
         "PROJECTS\nproject_id;cost\na;60\nb;50\nc;10\n"
         f"VOTES\nvoter_id;vote;points\n{votes}\n"
     )
-    election = parse_string(text)
+    election = parse_string(text, accelerators=MATRIX)
     assert election.profile.__dict__["ballot_matrix"].project_ids == ("a", "b", "c")
     without_c = Instance(100, election.instance.projects[:2], election.instance.meta)
-    outcome = allocate(without_c, election.profile, "greedy")
+    outcome = allocate(without_c, election.profile, "greedy", accelerators=MATRIX)
     assert outcome.selected == ("a",) and outcome.scores == {"a": 120, "b": 60}

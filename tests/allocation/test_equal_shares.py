@@ -17,6 +17,7 @@ from pb.allocation import (
     allocate,
     completion,
     equal_shares,
+    equal_shares_approval,
     equal_shares_exact,
     equal_shares_float,
 )
@@ -44,7 +45,7 @@ def test_plain_equal_shares_worked_by_hand() -> None:
     ]
     a = outcome.step("a")
     assert a.price == Fraction(1, 3)
-    assert a.payments == Payments(payers=3, total=60, max_payment=20, exhausted=0)
+    assert a.payments == Payments(payers=3, total=60, max_payment=20, exhausted=0, supporters=3)
     assert a.phase == "equal-shares"
     assert outcome.step("b").available == 30
     assert outcome.step("c").available == 25
@@ -61,7 +62,7 @@ def test_add1_raises_shares_until_one_more_unit_would_overspend() -> None:
     assert outcome.details["voter_budget"] == 49
     assert outcome.details["add1_increments"] == 24
     assert outcome.details["add1_stop"] == "next_over_budget"
-    assert outcome.step("b").payments == Payments(2, 40, 20, 0)
+    assert outcome.step("b").payments == Payments(2, 40, 20, 0, supporters=2)
     assert outcome.step("c").available == 29  # v4: 49 - 20
 
 
@@ -73,7 +74,7 @@ def test_pabutools_add1_stops_as_soon_as_nothing_else_fits() -> None:
     assert outcome.details["add1_increments"] == 5
     assert outcome.details["add1_stop"] == "exhaustive"
     # at 30 each, v3 has 10 left after a and pays all of it; v4 pays the remaining 30
-    assert outcome.step("b").payments == Payments(2, 40, 30, 1)
+    assert outcome.step("b").payments == Payments(2, 40, 30, 1, supporters=2)
     assert outcome.step("b").price == Fraction(3, 4)
 
 
@@ -176,7 +177,7 @@ def test_equal_shares_with_points_charges_in_proportion_to_satisfaction() -> Non
     # rho x 2 + rho x 1 = 30 -> rho = 10: v1 pays 20, v2 pays 10.
     assert outcome.selected == ("p",)
     assert outcome.step("p").price == 10
-    assert outcome.step("p").payments == Payments(2, 30, 20, 0)
+    assert outcome.step("p").payments == Payments(2, 30, 20, 0, supporters=2)
 
 
 def test_ordinal_equal_shares_uses_positional_scores() -> None:
@@ -261,11 +262,11 @@ def test_floating_point_runs_read_voters_and_groups_alike(seed: int, satisfactio
     rng = random.Random(seed)
     costs = {name: rng.randrange(10, 200) for name in "abcdefgh"}
     ballots = [rng.sample("abcdef", rng.randrange(0, 4)) for _ in range(60)]
-    heavy = equal_shares_float.FLAT_LIMIT + 1
+    heavy = equal_shares_approval.FLAT_LIMIT + 1
     ballots += [["g", "a"]] * rng.randrange(heavy, 40) + [["h"]] * rng.randrange(heavy, 40)
     instance, profile = approval(1000, costs, ballots)
     prep = equal_shares.prepare(_election(instance, profile, satisfaction))
-    flat = equal_shares_float._gather_layout(
+    flat = equal_shares_approval.gather_layout(
         prep, {p: prep.members[p][0][1] for p in prep.projects}
     )[2]
     assert len(flat) >= 2 and "h" in prep.projects and "h" not in flat
@@ -282,9 +283,7 @@ def test_floating_point_runs_read_voters_and_groups_alike(seed: int, satisfactio
 def _exact_prices(prep, run):
     """Per step of `run` (exact or not): every project still in play -> its exact price then,
     or None if its supporters could not pay for it."""
-    _state, pricer, costs = equal_shares_exact._setup(
-        prep, run.budget, equal_shares_exact.FAST_RATIONAL
-    )
+    _state, pricer, costs = equal_shares_exact._setup(prep, run.budget, prep.accelerators.rational)
     left = set(prep.projects)
     steps = []
     for selection in run.selections:

@@ -6,12 +6,24 @@ are compared field by field, with every float compared exactly.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from fractions import Fraction
 
 import pytest
 
-from pb.allocation import allocate, equal_shares, equal_shares_float
+from pb.allocation import (
+    CumulativeBallot,
+    Instance,
+    OrdinalBallot,
+    Profile,
+    Project,
+    allocate,
+    equal_shares,
+    equal_shares_approval,
+    equal_shares_float,
+)
+from pb.allocation.accelerators import Accelerators
 from pb.allocation.pabulib import parse_file
 
 from .conftest import approval, local_files
@@ -20,15 +32,17 @@ from .test_equal_shares import _election
 numpy = pytest.importorskip("numpy")
 
 
+def _with(prep, use_numpy: bool):
+    """The same prepared election (and layouts) with NumPy allowed from 0 voters, or not."""
+    accelerators = Accelerators(numpy=use_numpy, mes_min_voters=0)
+    return dataclasses.replace(prep, accelerators=accelerators)
+
+
 def _run(prep, budget, use_numpy, **options):
-    saved = equal_shares_float.USE_NUMPY, equal_shares_float.NUMPY_MIN_VOTERS
-    equal_shares_float.USE_NUMPY, equal_shares_float.NUMPY_MIN_VOTERS = use_numpy, 0
     try:
-        return equal_shares_float.run(prep, budget, **options)
+        return equal_shares_float.run(_with(prep, use_numpy), budget, **options)
     except equal_shares_float.Uncertain as exc:
         return ("uncertain", str(exc))
-    finally:
-        equal_shares_float.USE_NUMPY, equal_shares_float.NUMPY_MIN_VOTERS = saved
 
 
 def _fields(run):
@@ -60,7 +74,7 @@ def _random_election(rng: random.Random, satisfaction: str, halves: bool = False
     if halves:  # costs that are not whole numbers: exact shares, compared exactly
         costs = {name: Fraction(2 * cost + 1, 2) for name, cost in costs.items()}
     ballots = [rng.sample(names, rng.randrange(0, min(5, len(names)) + 1)) for _ in range(80)]
-    heavy = equal_shares_float.FLAT_LIMIT + 1  # some projects read once per group
+    heavy = equal_shares_approval.FLAT_LIMIT + 1  # some projects read once per group
     ballots += [[names[0], names[-1]]] * rng.randrange(0, 3 * heavy)
     ballots += [[names[1]]] * rng.randrange(0, 3 * heavy)
     instance, profile = approval(rng.randrange(100, 3000), costs, ballots)
@@ -85,6 +99,44 @@ def test_numpy_and_pure_runs_are_identical(seed: int, satisfaction: str, halves:
     assert decided > 20
 
 
+def _random_weighted(rng: random.Random, vote_type: str, satisfaction: str):
+    """Rankings or points, with some ballots repeated (groups of several voters)."""
+    names = "abcdefghij"[: rng.randrange(2, 11)]
+    instance = Instance(
+        rng.randrange(100, 3000), tuple(Project(n, rng.randrange(1, 300)) for n in names)
+    )
+    ballots = []
+    for _ in range(rng.randrange(60, 120)):
+        chosen = rng.sample(names, rng.randrange(1, min(4, len(names)) + 1))
+        if vote_type == "ordinal":
+            ballot = OrdinalBallot(tuple(chosen))
+        else:
+            ballot = CumulativeBallot({pid: rng.randrange(1, 6) for pid in chosen})
+        ballots += [ballot] * rng.choice([1, 1, 1, 4])
+    profile = Profile(vote_type, tuple(ballots))
+    return equal_shares.prepare(_election(instance, profile, satisfaction))
+
+
+@pytest.mark.parametrize("seed", range(10))
+@pytest.mark.parametrize(
+    ("vote_type", "satisfaction"),
+    [("ordinal", "positional"), ("ordinal", "borda"), ("cumulative", "points")],
+)
+def test_numpy_and_pure_weighted_runs_are_identical(seed, vote_type, satisfaction) -> None:
+    rng = random.Random(seed)
+    prep = _random_weighted(rng, vote_type, satisfaction)
+    assert not prep.uniform or vote_type == "ordinal"  # rankings of one project are uniform
+    decided = 0
+    guide = None
+    for budget in range(6000, 0, -rng.randrange(17, 60)):
+        decided += _same_runs(prep, budget)
+        pure_guide = _run(prep, budget, False, guide=guide)
+        assert _fields(_run(prep, budget, True, guide=guide)) == _fields(pure_guide)
+        guide = None if isinstance(pure_guide, tuple) else pure_guide
+        _same_runs(prep, budget, limit=budget // 3)
+    assert decided > 20
+
+
 def test_exact_ties_give_up_on_both_paths() -> None:
     # three supporters with exactly the cost between them: the boundary is undecidable
     instance, profile = approval(30, {"a": 30, "b": 30}, [["a"], ["a"], ["a", "b"]])
@@ -93,54 +145,70 @@ def test_exact_ties_give_up_on_both_paths() -> None:
         _same_runs(prep, budget)
 
 
-def test_the_switch_selects_the_book() -> None:
+def test_the_accelerators_select_the_book() -> None:
     instance, profile = approval(100, {"a": 60, "b": 40}, [["a"], ["a", "b"], ["b"]])
-    prep = equal_shares.prepare(_election(instance, profile, "cost"))
-    saved = equal_shares_float.USE_NUMPY, equal_shares_float.NUMPY_MIN_VOTERS
-    try:
-        equal_shares_float.NUMPY_MIN_VOTERS = 0
-        equal_shares_float.USE_NUMPY = True
-        assert equal_shares_float.run(prep, 130).selected == ["a", "b"]
-        assert "float_numpy" in prep.cache  # layout cached per election
-        layout = prep.cache["float_numpy"]
-        assert equal_shares_float.run(prep, 70).selected == ["b"]
-        assert prep.cache["float_numpy"] is layout
-        equal_shares_float.USE_NUMPY = False
-        fresh = equal_shares.prepare(_election(instance, profile, "cost"))
-        assert equal_shares_float.run(fresh, 130).selected == ["a", "b"]
-        assert "float_numpy" not in fresh.cache
-    finally:
-        equal_shares_float.USE_NUMPY, equal_shares_float.NUMPY_MIN_VOTERS = saved
+    prep = _with(equal_shares.prepare(_election(instance, profile, "cost")), True)
+    assert equal_shares_float.run(prep, 130).selected == ["a", "b"]
+    assert "float_numpy" in prep.cache  # layout cached per election
+    layout = prep.cache["float_numpy"]
+    assert equal_shares_float.run(prep, 70).selected == ["b"]
+    assert prep.cache["float_numpy"] is layout
+    fresh = _with(equal_shares.prepare(_election(instance, profile, "cost")), False)
+    assert equal_shares_float.run(fresh, 130).selected == ["a", "b"]
+    assert "float_numpy" not in fresh.cache
+
+
+def test_the_accelerators_reach_the_run_from_allocate(monkeypatch) -> None:
+    # what allocate is given is what the run uses, whatever the environment says
+    monkeypatch.setenv("PB_ALLOCATION_NUMPY", "0")
+    seen = []
+    original = equal_shares_float.run
+
+    def spy(prep, *args, **kwargs):
+        seen.append(prep.accelerators)
+        return original(prep, *args, **kwargs)
+
+    monkeypatch.setattr(equal_shares_float, "run", spy)
+    instance, profile = approval(100, {"a": 60, "b": 40}, [["a"], ["a", "b"], ["b"]])
+    chosen = Accelerators(numpy=True, mes_min_voters=0)
+    allocate(instance, profile, "equalshares", accelerators=chosen)
+    assert seen == [chosen]
 
 
 def test_small_elections_take_the_pure_path() -> None:
     instance, profile = approval(100, {"a": 60, "b": 40}, [["a"], ["a", "b"], ["b"]])
     prep = equal_shares.prepare(_election(instance, profile, "cost"))
-    assert prep.voters < equal_shares_float.NUMPY_MIN_VOTERS
+    assert prep.voters < prep.accelerators.mes_min_voters
     equal_shares_float.run(prep, 130)
     assert "float_numpy" not in prep.cache
 
 
 @pytest.mark.parametrize("path", local_files(), ids=lambda p: p.stem)
-def test_numpy_and_pure_outcomes_agree_on_real_elections(path, monkeypatch) -> None:
-    monkeypatch.setattr(equal_shares_float, "NUMPY_MIN_VOTERS", 0)
+def test_numpy_and_pure_outcomes_agree_on_real_elections(path) -> None:
     election = parse_file(path)
     approval_ballots = election.profile.vote_type in ("approval", "choose-1")
     satisfactions = ("cost", "cardinality") if approval_ballots else (None,)
     outcomes = []
     for use_numpy in (False, True):
-        monkeypatch.setattr(equal_shares_float, "USE_NUMPY", use_numpy)
+        accelerators = Accelerators(numpy=use_numpy, mes_min_voters=0)
         election = parse_file(path)  # fresh: the add1 search memoizes on the profile
         outcomes.append(
             [
-                allocate(election.instance, election.profile, rule, satisfaction=sat).to_json()
+                allocate(
+                    election.instance,
+                    election.profile,
+                    rule,
+                    satisfaction=sat,
+                    accelerators=accelerators,
+                ).to_json()
                 for rule in ("equalshares", "equalshares/add1")
                 for sat in satisfactions
             ]
         )
     assert outcomes[0] == outcomes[1]
     # and run by run, over a range of budgets, as the add1 search computes them
-    for sat in satisfactions if approval_ballots else ():
+    defaults = {"ordinal": ("positional",), "cumulative": ("points",)}
+    for sat in satisfactions if approval_ballots else defaults[election.profile.vote_type]:
         prep = equal_shares.prepare(_election(election.instance, election.profile, sat))
         budget = election.instance.budget
         for scale in range(4, 21, 2):

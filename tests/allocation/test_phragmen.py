@@ -30,7 +30,9 @@ def test_loads_worked_by_hand() -> None:
     assert outcome.selected == ("a", "b")
     assert outcome.step("a").price == 20
     assert outcome.step("b").price == 30
-    assert outcome.step("b").payments == Payments(payers=2, total=40, max_payment=30, exhausted=0)
+    assert outcome.step("b").payments == Payments(
+        payers=2, total=40, max_payment=30, exhausted=0, supporters=2
+    )
     assert outcome.step("c").reason == "does_not_fit"
     assert outcome.satisfaction is None
 

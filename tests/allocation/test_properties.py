@@ -20,6 +20,7 @@ from pb.allocation import (
     Project,
     allocate,
 )
+from pb.allocation.conflicts import first_clash, normalize_groups
 from pb.allocation.tiebreak import priority
 
 from . import reference
@@ -67,6 +68,20 @@ def threshold(instance: Instance) -> Instance:
     return Instance(instance.budget, instance.projects, {"min_project_score_threshold": "2"})
 
 
+def over_budget(outcome, instance: Instance) -> Fraction:
+    """What a rule may spend past the budget: at most (1 - share) of the reserve project's
+    cost under greedy-custom, nothing under every other rule."""
+    if RULES[outcome.rule].within_budget:
+        return Fraction(0)
+    reserved = outcome.details.get("reserve_project")
+    if reserved is None:
+        return Fraction(0)
+    cost = instance.by_id[reserved].cost
+    used = Fraction(outcome.details["reserve_used"])
+    assert 0 < used <= (1 - Fraction(outcome.details["reserve_share"])) * cost
+    return used
+
+
 @SETTINGS
 @given(elections(), st.randoms(use_true_random=False))
 def test_every_rule_is_feasible_deterministic_order_independent_and_fully_traced(
@@ -79,7 +94,7 @@ def test_every_rule_is_feasible_deterministic_order_independent_and_fully_traced
     other_order = Profile(profile.vote_type, tuple(shuffled))
     for rule, satisfaction in combos(profile.vote_type):
         outcome = allocate(instance, profile, rule, satisfaction=satisfaction)
-        assert outcome.total_cost <= instance.budget
+        assert outcome.total_cost <= instance.budget + over_budget(outcome, instance)
         assert outcome.total_cost == sum(instance.by_id[p].cost for p in outcome.selected)
         assert allocate(instance, profile, rule, satisfaction=satisfaction) == outcome
         assert allocate(instance, other_order, rule, satisfaction=satisfaction) == outcome
@@ -88,7 +103,8 @@ def test_every_rule_is_feasible_deterministic_order_independent_and_fully_traced
         assert tuple(s.project for s in outcome.trace if s.selected) == outcome.selected
         assert all(s.reason == "selected" for s in outcome.trace if s.selected)
         assert all(s.reason != "selected" for s in outcome.trace if not s.selected)
-        assert all(0 <= s.remaining_budget <= instance.budget for s in outcome.trace)
+        lowest = -over_budget(outcome, instance)
+        assert all(lowest <= s.remaining_budget <= instance.budget for s in outcome.trace)
 
 
 @SETTINGS
@@ -157,6 +173,8 @@ def test_max_welfare_is_optimal_and_beats_every_rule_by_its_own_measure(
         value = reference.welfare(instance, profile, satisfaction, best.selected)
         assert value == reference.best_welfare(instance, profile, satisfaction)
         for rule, other_sat in combos(profile.vote_type):
+            if not RULES[rule].within_budget:
+                continue  # the reserve buys more than the budget allows
             other = allocate(instance, profile, rule, satisfaction=other_sat)
             assert reference.welfare(instance, profile, satisfaction, other.selected) <= value
 
@@ -199,3 +217,59 @@ def test_the_floating_point_path_decides_like_the_exact_one_or_gives_up(
     except equal_shares_float.Uncertain:
         return
     assert floating.selected == exact.selected
+
+
+@st.composite
+def with_conflicts(draw: st.DrawFn):
+    instance, profile = draw(elections())
+    ids = list(instance.project_ids)
+    groups = []
+    if len(ids) >= 2:
+        for _ in range(draw(st.integers(1, 3))):
+            groups.append(draw(st.lists(st.sampled_from(ids), min_size=2, unique=True)))
+    return instance, profile, groups
+
+
+@SETTINGS
+@given(with_conflicts())
+def test_no_two_conflicting_projects_are_ever_both_funded_under_any_rule(election) -> None:
+    instance, profile, groups = election
+    instance = threshold(instance)
+    for rule, satisfaction in combos(profile.vote_type):
+        outcome = allocate(instance, profile, rule, satisfaction=satisfaction, conflicts=groups)
+        for group in groups:
+            assert len(set(group) & set(outcome.selected)) <= 1, (rule, group)
+        assert sorted(s.project for s in outcome.trace) == sorted(instance.project_ids)
+        for pid, rival in outcome.details.get("withdrawn", {}).items():
+            assert outcome.step(pid).reason == "conflict"
+            assert any(pid in group and rival in group for group in groups)
+        plain = allocate(instance, profile, rule, satisfaction=satisfaction)
+        if first_clash(plain.trace, normalize_groups(instance, groups)) is None:
+            assert outcome.selected == plain.selected  # conflicts that never bite change nothing
+        if rule in SEQUENTIAL and satisfaction != "cardinality":  # ranked by score alone
+            expected = reference_skip(instance, plain.scores, rule, groups)
+            assert list(outcome.selected) == expected
+
+
+SEQUENTIAL = ("greedy", "greedy-exclusive", "greedy-no-skip")
+
+
+def reference_skip(instance: Instance, scores, rule: str, groups) -> list[str]:
+    """Greedy that skips, as it goes, a project conflicting with one already funded."""
+    rank = priority("lexicographic", instance, {}, None)
+    order = sorted(instance.project_ids, key=lambda p: (-scores[p], rank[p]))
+    chosen: list[str] = []
+    left = instance.budget
+    limit = instance.min_project_score_threshold if rule == "greedy-no-skip" else None
+    for pid in order:
+        if limit is not None and scores[pid] < limit:
+            continue
+        if any(pid in g and set(g) & set(chosen) for g in groups):
+            continue
+        cost = instance.by_id[pid].cost
+        if cost <= left:
+            chosen.append(pid)
+            left -= cost
+        elif rule == "greedy-no-skip":
+            break
+    return chosen

@@ -89,3 +89,17 @@ def test_optional_speedups_are_guarded() -> None:
                 )
                 if any((n or "").split(".")[0] in OPTIONAL for n in names):
                     assert id(node) in guarded, f"{path.name}: unguarded optional import"
+
+
+EDGES = {"cli.py"}  # commands read their environment and pass what they read down
+
+
+@pytest.mark.parametrize("path", sorted(PACKAGE_DIR.rglob("*.py")), ids=lambda p: p.name)
+def test_the_engine_never_reads_the_environment(path: Path) -> None:
+    # accelerators and every other option are parameters: a test or a caller states what runs
+    if path.name in EDGES:
+        return
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv", "environb"):
+            raise AssertionError(f"{path.name} reads the environment (line {node.lineno})")

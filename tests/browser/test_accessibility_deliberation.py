@@ -38,6 +38,8 @@ class DemoSite:
     """page name -> path, for pages anyone can open"""
     citizen: dict[str, str] = field(default_factory=dict)
     """page name -> path, for pages of citizen@demo.test"""
+    officer: dict[str, str] = field(default_factory=dict)
+    """page name -> path, for pages of officer@demo.test"""
 
 
 def _paths() -> DemoSite:
@@ -65,6 +67,8 @@ def _paths() -> DemoSite:
         "round-transparency": f"/rounds/{published.id}/transparency",
         "board": f"/rounds/{published.id}/board",
     }
+    in_review = rounds.get(Phase.REVIEW, published)  # with the form, when the demo has one
+    site.officer = {"conflicts": f"/rounds/{in_review.id}/conflicts"}
     site.citizen = {
         "propose": f"/rounds/{open_round.id}/proposals/new",
         "my-proposals": "/my/proposals",
@@ -132,7 +136,12 @@ def test_deliberation_and_transparency_pages_have_no_wcag_violations(
     with axe_page(browser, SIZES[size], LOCALES[lang]) as page:
         _sign_in(page, demo_site.base, "admin@demo.test")
         check("dev-outbox", "/dev/mail")  # the development outbox (pb/mail)
-    assert len(audited) == len(demo_site.anonymous) + len(demo_site.citizen) + 1
+    with axe_page(browser, SIZES[size], LOCALES[lang]) as page:
+        _sign_in(page, demo_site.base, "officer@demo.test")
+        for name, path in demo_site.officer.items():
+            check(name, "/review" + path)  # conflicting proposals (pb/proposals/conflicts.py)
+    expected = len(demo_site.anonymous) + len(demo_site.citizen) + len(demo_site.officer) + 1
+    assert len(audited) == expected
     assert problems == [], "\n".join(problems)
 
 

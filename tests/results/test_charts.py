@@ -65,7 +65,7 @@ def test_equal_shares_is_explained_from_the_stored_trace(bare_app: Flask) -> Non
     assert outcome is not None and explanation.uses_equal_shares(outcome)
     lines = explanation.explain(outcome, "GBP")
     assert [(line.project_id, line.funded) for line in lines] == [(1, True), (2, False)]
-    assert "2 voters who chose it shared its cost of £600.00" in lines[0].text
+    assert "2 voters shared its cost of £600.00" in lines[0].text  # stored without supporters
     assert "equal shares" in lines[1].text and "£500.00" in lines[1].text
     assert str(explanation.equal_share(outcome, 3)) == "30000"
     assert explanation.read_outcome('{"rule": "old"}') is None

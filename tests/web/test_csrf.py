@@ -59,5 +59,12 @@ def test_every_post_route_refuses_a_missing_token(database_url: str) -> None:
 def test_forms_render_a_token(database_url: str) -> None:
     with custom_app(database_url, WTF_CSRF_ENABLED=True) as app:
         client = app.test_client()
-        for path in ("/login", "/register", "/"):  # "/" has the language form
+        for path in ("/login", "/register"):
             assert 'name="csrf_token"' in client.get(path).data.decode(), path
+        person = factories.user(home=factories.ward())
+        page = client.get("/login").data.decode()
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        form = {"csrf_token": token, "email": person.email, "password": factories.PASSWORD}
+        assert client.post("/login", data=form).status_code == 302
+        # a signed-in user's language form carries a token (it also changes their account)
+        assert 'name="csrf_token"' in client.get("/").data.decode()

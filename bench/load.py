@@ -1,0 +1,391 @@
+"""Benchmark: the ballot flow over real HTTP against gunicorn, next to a bare Flask insert app.
+
+    .venv/bin/python bench/load.py [--levels 16,32,64] [--ballots 200] [--databases sqlite,postgres]
+                                   [--postgres postgresql://postgres@127.0.0.1:5432/pb_load]
+                                   [--workers 3] [--worker-class sync|gthread] [--threads 4]
+
+For each database: a fresh database (migrations, the demo, and enough new residents to vote),
+then the platform under gunicorn with deploy/gunicorn.conf.py, then the bare app
+(bench/bare_app.py) under the same settings, on the same database, one after the other:
+
+- the flow: closed loops of 16/32/64 voters (each starts the next ballot as soon as one ends, no
+  think time). A ballot is GET ballot, POST review, POST cast (302 to the receipt). Voters sign in
+  before the clock starts (sign-in is not part of the flow).
+- the bare app: the same loops, each ballot one POST that inserts one row.
+- public pages: anonymous GETs of the voting round's page and the published results, against
+  the bare app's GET (one small read), 32 at a time.
+
+It prints ballots/s, the ratio to the bare app, cast p99 and errors. Sign-in uses Argon2's
+cheapest profile here (only the setup of hundreds of sign-ins would be slower; sign-in is not in
+the measured flow); everything else is the platform as deployed. The PostgreSQL database named in
+--postgres is dropped and recreated (never the tests' database).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+PASSWORD = "bench voter password"
+BENCH_SETTINGS = {
+    "SECRET_KEY": "bench-secret",
+    "AUDIT_PSEUDONYM_KEY": "bench-audit-key",
+    "PASSWORD_HASHING": "cheapest-for-tests",
+}
+
+
+def platform_app():  # type: ignore[no-untyped-def]
+    """What gunicorn serves: the platform, with the cheap password profile (see the docstring)."""
+    from pb import create_app
+
+    return create_app({"PASSWORD_HASHING": BENCH_SETTINGS["PASSWORD_HASHING"]})
+
+
+@dataclass
+class Run:
+    """Latencies and outcomes of one closed-loop run."""
+
+    seconds: float = 0.0
+    done: int = 0
+    errors: int = 0
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    reasons: Counter[str] = field(default_factory=Counter)
+
+    def time(self, step: str, started: float) -> None:
+        self.latencies.setdefault(step, []).append(time.perf_counter() - started)
+
+    def rate(self) -> float:
+        return self.done / self.seconds if self.seconds else 0.0
+
+    def p99_ms(self, step: str) -> float:
+        values = sorted(self.latencies.get(step, [0.0]))
+        return 1000 * values[min(len(values) - 1, int(0.99 * len(values)))]
+
+
+# --- the database ------------------------------------------------------------------------------
+
+
+def build(url: str, voters: int) -> tuple[int, int]:
+    """A migrated database with the demo and `voters` residents of the voting round's ward.
+
+    Returns (voting round id, published round id)."""
+    import sqlalchemy as sa
+    from argon2 import PasswordHasher, profiles
+    from flask_migrate import upgrade
+
+    from bench.bare_app import create_tables
+    from pb import create_app, demo
+    from pb.accounts.models import Role, User
+    from pb.db import writing
+    from pb.extensions import db
+    from pb.rounds.models import Phase, Round
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, **BENCH_SETTINGS})
+    with app.app_context():
+        upgrade()
+        with writing():
+            demo.load()
+            db.session.commit()
+        voting = db.session.scalar(sa.select(Round).where(Round.phase == Phase.VOTING))
+        published = db.session.scalar(sa.select(Round.id).where(Round.phase == Phase.PUBLISHED))
+        hashed = PasswordHasher.from_parameters(profiles.CHEAPEST).hash(PASSWORD)
+        with writing():
+            db.session.add_all(
+                User(
+                    email=f"voter{n}@load.test",
+                    display_name=f"Voter {n}",
+                    password_hash=hashed,
+                    role=Role.CITIZEN,
+                    home_ward_id=min(voting.ward_ids),
+                )
+                for n in range(voters)
+            )
+            db.session.commit()
+        ids = voting.id, published
+        db.engine.dispose()
+    create_tables(url)
+    return ids
+
+
+def fresh_postgres(url: str) -> bool:
+    """Drop and recreate the bench database; False when no server answers."""
+    import sqlalchemy as sa
+
+    base, name = url.rsplit("/", 1)
+    engine = sa.create_engine(
+        base.replace("postgresql://", "postgresql+psycopg://") + "/postgres",
+        isolation_level="AUTOCOMMIT",
+    )
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        return True
+    except sa.exc.OperationalError:
+        return False
+    finally:
+        engine.dispose()
+
+
+# --- the servers -------------------------------------------------------------------------------
+
+
+@contextmanager
+def serve(target: str, url: str, args: argparse.Namespace) -> Iterator[str]:
+    """gunicorn -c deploy/gunicorn.conf.py `target`, on a free port; yields its base URL."""
+    from tests.live import free_port
+
+    port = free_port()
+    scratch = Path(tempfile.mkdtemp(prefix="pb-load-"))
+    env = {
+        **os.environ,
+        **BENCH_SETTINGS,
+        "DATABASE_URL": url,
+        "PB_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": str(args.workers),
+        "PROMETHEUS_MULTIPROC_DIR": str(scratch / "metrics"),
+        "RATELIMIT_STORAGE_URI": f"sqlite:///{scratch / 'limits.db'}",
+        "PB_LOG_LEVEL": "WARNING",
+    }
+    command = [str(Path(sys.executable).with_name("gunicorn")), "-c", "deploy/gunicorn.conf.py"]
+    if args.worker_class:  # otherwise deploy/gunicorn.conf.py's own choice
+        command += ["--worker-class", args.worker_class, "--threads", str(args.threads)]
+    command.append(target)
+    process = subprocess.Popen(command, cwd=REPO, env=env, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base, process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _wait_until_up(base: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("gunicorn exited before serving")
+        try:
+            if httpx.get(base + "/healthz", timeout=2).status_code < 500:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    raise RuntimeError("gunicorn did not start within 90 s")
+
+
+# --- the load ----------------------------------------------------------------------------------
+
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+PROJECT = re.compile(r'name="project-(\d+)"')
+
+
+async def closed_loop(
+    concurrency: int, total: int, one: Callable[[int, Run], Awaitable[None]]
+) -> Run:
+    """`concurrency` loops taking the next job number as soon as their last one ends."""
+    run, jobs = Run(), iter(range(total))
+
+    async def loop() -> None:
+        for number in jobs:
+            try:
+                await one(number, run)
+                run.done += 1
+            except (httpx.HTTPError, AssertionError) as error:
+                run.errors += 1
+                run.reasons[f"{type(error).__name__} {error}"[:60]] += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(loop() for _ in range(concurrency)))
+    run.seconds = time.perf_counter() - started
+    return run
+
+
+def _client(base: str, cookies: httpx.Cookies | None = None) -> httpx.AsyncClient:
+    return httpx.AsyncClient(base_url=base, cookies=cookies, timeout=60)
+
+
+async def sign_in(base: str, voters: range) -> list[httpx.Cookies]:
+    """Each voter's cookies after signing in (eight at a time; not measured)."""
+    signed: dict[int, httpx.Cookies] = {}
+
+    async def one(number: int, _run: Run) -> None:
+        async with _client(base) as client:
+            page = await client.get("/login")
+            token = TOKEN.search(page.text)
+            assert token
+            data = {"csrf_token": token.group(1), "password": PASSWORD}
+            data["email"] = f"voter{voters[number]}@load.test"
+            response = await client.post("/login", data=data)
+            assert response.status_code == 302, response.status_code
+            signed[number] = client.cookies
+
+    run = await closed_loop(8, len(voters), one)
+    assert not run.errors, f"{run.errors} sign-ins failed"
+    return [signed[n] for n in range(len(voters))]
+
+
+async def ballot_flow(base: str, round_id: int, voters: list[httpx.Cookies], c: int) -> Run:
+    """GET ballot, POST review, POST cast: one ballot per voter, `c` voters at a time."""
+    path = f"/rounds/{round_id}/ballot"
+
+    async def one(number: int, run: Run) -> None:
+        chooser = random.Random(number)
+        async with _client(base, voters[number]) as client:
+            started = time.perf_counter()
+            page = await client.get(path)
+            run.time("ballot", started)
+            assert page.status_code == 200, page.status_code
+            token = TOKEN.search(page.text)
+            assert token
+            projects = PROJECT.findall(page.text)
+            chosen = chooser.sample(projects, chooser.randint(1, min(3, len(projects))))
+            data = {"csrf_token": token.group(1), **{f"project-{p}": "1" for p in chosen}}
+            started = time.perf_counter()
+            review = await client.post(path + "/review", data=data)
+            run.time("review", started)
+            assert review.status_code == 200, review.status_code
+            started = time.perf_counter()
+            cast = await client.post(path + "/cast", data=data)
+            run.time("cast", started)
+            assert cast.status_code == 302, cast.status_code
+
+    return await closed_loop(c, len(voters), one)
+
+
+async def bare_inserts(base: str, total: int, c: int) -> Run:
+    async with _client(base) as client:
+
+        async def one(number: int, run: Run) -> None:
+            started = time.perf_counter()
+            response = await client.post("/bare", data={f"project-{number % 7}": "1"})
+            run.time("cast", started)
+            assert response.status_code == 200, response.status_code
+
+        return await closed_loop(c, total, one)
+
+
+async def gets(base: str, paths: list[str], total: int, c: int) -> Run:
+    """Anonymous GETs (no cookie is ever sent back), `c` at a time."""
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+
+        async def one(number: int, run: Run) -> None:
+            client.cookies.clear()
+            started = time.perf_counter()
+            response = await client.get(paths[number % len(paths)])
+            run.time("get", started)
+            assert response.status_code == 200, response.status_code
+
+        return await closed_loop(c, total, one)
+
+
+# --- one database ------------------------------------------------------------------------------
+
+
+def measure(name: str, url: str, args: argparse.Namespace) -> list[list[str]]:
+    levels = [int(level) for level in args.levels.split(",")]
+    round_id, published = build(url, args.ballots * len(levels))
+    rows, flows, bares = [], {}, {}
+    with serve("bench.load:platform_app()", url, args) as base:
+        for index, level in enumerate(levels):
+            voters = range(index * args.ballots, (index + 1) * args.ballots)
+            cookies = asyncio.run(sign_in(base, voters))
+            flows[level] = asyncio.run(ballot_flow(base, round_id, cookies, level))
+            for reason, count in flows[level].reasons.most_common(3):
+                print(f"# {name} at {level}: {count} x {reason}")
+        pages = [f"/rounds/{round_id}", f"/rounds/{published}/results"]
+        public = asyncio.run(gets(base, pages, args.gets, 32))
+        for reason, count in public.reasons.most_common(3):
+            print(f"# {name} public pages: {count} x {reason}")
+    with serve("bench.bare_app:create_app()", url, args) as base:
+        for level in levels:
+            bares[level] = asyncio.run(bare_inserts(base, args.ballots, level))
+        bare_get = asyncio.run(gets(base, ["/bare"], args.gets, 32))
+    for level in levels:
+        flow, bare = flows[level], bares[level]
+        rows.append(
+            [
+                f"{name} flow",
+                str(level),
+                f"{flow.rate():.1f}",
+                f"{bare.rate():.1f}",
+                f"{flow.rate() / bare.rate():.2f}",
+                f"{flow.p99_ms('cast'):.0f}",
+                f"{flow.p99_ms('review'):.0f}",
+                f"{bare.p99_ms('cast'):.0f}",
+                f"{flow.errors}+{bare.errors}",
+            ]
+        )
+    rows.append(
+        [
+            f"{name} public GET",
+            "32",
+            f"{public.rate():.1f}",
+            f"{bare_get.rate():.1f}",
+            f"{public.rate() / bare_get.rate():.2f}",
+            f"{public.p99_ms('get'):.0f}",
+            "-",
+            f"{bare_get.p99_ms('get'):.0f}",
+            f"{public.errors}+{bare_get.errors}",
+        ]
+    )
+    return rows
+
+
+HEADER = ["measure", "voters", "per s", "bare per s", "ratio", "p99 ms", "review p99", "bare p99"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--levels", default="16,32,64")
+    parser.add_argument("--ballots", type=int, default=200, help="ballots per level")
+    parser.add_argument("--gets", type=int, default=400, help="public GETs per page kind")
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/pb_load")
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 3)))
+    parser.add_argument("--worker-class", default="", help="default: deploy/gunicorn.conf.py's")
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args()
+    load = os.getloadavg()
+    print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average {load[0]:.1f}, "
+          f"{os.cpu_count()} cores; gunicorn {args.workers} x {args.worker_class or 'the conf'} "
+          f"({args.threads if args.worker_class else 'its'} threads)")  # fmt: skip
+    print_rows([[*HEADER, "errors"]])
+    with tempfile.TemporaryDirectory(prefix="pb-load-") as scratch:
+        for name in args.databases.split(","):
+            if name == "sqlite":
+                print_rows(measure("SQLite", f"sqlite:///{scratch}/load.db", args))
+            elif fresh_postgres(args.postgres):
+                print_rows(measure("PostgreSQL", args.postgres, args))
+            else:
+                print(f"# no PostgreSQL server at {args.postgres}: PostgreSQL not measured")
+    print(f"# load average at the end: {os.getloadavg()[0]:.1f}")
+
+
+def print_rows(rows: list[list[str]]) -> None:
+    """Fixed columns, printed as soon as a database is done (a run takes minutes)."""
+    widths = [18, 7, 7, 11, 6, 7, 11, 9, 7]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

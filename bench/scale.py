@@ -1,0 +1,221 @@
+"""Benchmark: Equal Shares with add1 on the largest elections, and pabutools at its fastest.
+
+    .venv/bin/python bench/scale.py [--rules equalshares/add1,equalshares/add1-pabutools]
+                                    [--satisfaction cost] [--repeat 3] [--pabutools SECONDS]
+                                    FILE.pb [FILE.pb ...]
+
+For each file and rule it prints one line: voters, projects, the reader's time and the rule's
+time (each the fastest of --repeat runs, every rule run on a fresh parse: the engine memoises
+add1 on the profile) with the processor time of the rule (the fair figure on a shared machine),
+the add1 steps taken, how many of them changed the selection and how many MES runs the search
+computed to find them, and the peak memory of the process so far.
+
+With --pabutools SECONDS, pabutools runs the same rule at its fastest, timed once (a run of
+pabutools is long enough that a repeat measures nothing new): a multiprofile
+(`profile.as_multiprofile()`, identical ballots counted once) and float fractions
+(`pabutools.fractions.FRACTION = "float"`); `equalshares/add1-pabutools` is its own
+`exhaustion_by_budget_increase` with one unit per voter, the same rule. Where it does not finish
+within SECONDS (SIGALRM) the ratio is reported as "> N×". pabutools is test-only: it is imported
+here, never under pb/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import resource
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from pb.allocation import allocate, equal_shares_exact, equal_shares_float  # noqa: E402
+from pb.allocation.pabulib import parse_file  # noqa: E402
+
+RULES = ("equalshares/add1",)
+
+
+class Timeout(Exception):
+    pass
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    raise Timeout
+
+
+def _timed(run: Any) -> tuple[float, Any]:
+    """(seconds, result) with the garbage collector off, as `timeit` runs code."""
+    return _clocked(run)[1:]
+
+
+def _clocked(run: Any) -> tuple[float, float, Any]:
+    """(processor seconds, wall seconds, result) with the garbage collector off. On a shared
+    machine the processor time is the one to compare: the wall time includes waiting."""
+    gc.collect()
+    gc.disable()
+    try:
+        cpu, started = time.process_time(), time.perf_counter()
+        result = run()
+        return time.process_time() - cpu, time.perf_counter() - started, result
+    finally:
+        gc.enable()
+
+
+class RunCounter:
+    """Counts the MES runs the add1 search computes (float and exact), while installed."""
+
+    def __init__(self) -> None:
+        self.runs = 0
+        self._saved = (equal_shares_float.run, equal_shares_exact.run)
+
+    def __enter__(self) -> RunCounter:
+        float_run, exact_run = self._saved
+
+        def counted(original: Any) -> Any:
+            def run(*args: Any, **kwargs: Any) -> Any:
+                self.runs += 1
+                return original(*args, **kwargs)
+
+            return run
+
+        equal_shares_float.run = counted(float_run)
+        equal_shares_exact.run = counted(exact_run)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        equal_shares_float.run, equal_shares_exact.run = self._saved
+
+
+def peak_mb() -> float:
+    """Peak resident memory of this process so far, in MB (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def ours(path: Path, rule: str, satisfaction: str | None, repeat: int) -> dict[str, Any]:
+    """Fastest parse and fastest rule (fresh parse each), and the search's figures."""
+    best_parse = best_rule = best_cpu = float("inf")
+    outcome: Any = None
+    for _ in range(repeat):
+        outcome = election = None
+        parse_seconds, election = _timed(lambda: parse_file(path))
+        with RunCounter() as counter:
+            cpu, rule_seconds, outcome = _clocked(
+                lambda election=election: allocate(
+                    election.instance, election.profile, rule, satisfaction=satisfaction
+                )
+            )
+        best_parse, best_rule = min(best_parse, parse_seconds), min(best_rule, rule_seconds)
+        best_cpu = min(best_cpu, cpu)
+    memo = election.profile.__dict__.get("_add1_memo", {})
+    done = next(iter(memo.values()))[1] if memo else None
+    return {
+        "voters": election.profile.num_voters,
+        "projects": len(election.instance.projects),
+        "parse": best_parse,
+        "rule": best_rule,
+        "cpu": best_cpu,
+        "steps": outcome.details.get("add1_increments"),
+        "changes": None if done is None else len(done.changes),
+        "runs": counter.runs,
+        "selected": outcome.selected,
+        "peak_mb": peak_mb(),
+    }
+
+
+def pabutools_add1(path: Path, rule: str, satisfaction: str | None, timeout: float) -> Any:
+    """(seconds, selected ids) of pabutools' rule at its fastest, or (None, None) on timeout."""
+    import pabutools.fractions
+    from pabutools.election import Cost_Sat, parse_pabulib
+    from pabutools.rules import exhaustion_by_budget_increase, method_of_equal_shares
+
+    sys.path.insert(0, str(REPO / "scripts"))
+    from allocation_record_pabutools import _official_add1, _satisfaction
+
+    pabutools.fractions.FRACTION = "float"
+    instance, profile = parse_pabulib(str(path))
+    voters = profile.num_ballots()
+    multi = profile.as_multiprofile()
+    sat = Cost_Sat if satisfaction in (None, "cost") else _satisfaction(satisfaction, False)
+
+    def run() -> Any:
+        if rule == "equalshares/add1-pabutools":
+            return exhaustion_by_budget_increase(
+                instance, multi, method_of_equal_shares, {"sat_class": sat}, budget_step=voters
+            )
+        return _official_add1(instance, multi, sat)
+
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        seconds, result = _timed(run)
+    except Timeout:
+        return None, None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    return seconds, sorted(p.name for p in result)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="+", type=Path)
+    parser.add_argument("--rules", default=",".join(RULES))
+    parser.add_argument("--satisfaction", default=None)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--pabutools", type=float, default=None, metavar="SECONDS")
+    parser.add_argument("--read-only", action="store_true", help="time the reader alone")
+    args = parser.parse_args(argv)
+    if args.read_only:
+        for path in args.files:
+            cpu, wall, election = _clocked(lambda path=path: parse_file(path))
+            voters = election.profile.num_voters
+            print(
+                f"{path.stem}: read {voters} voters in {wall:.3g} s ({cpu:.3g} s processor), "
+                f"peak {peak_mb():.0f} MB",
+                flush=True,
+            )
+        return 0
+    print(
+        "| file | rule | voters | projects | read s | rule s | rule cpu s | steps | changes "
+        "| MES runs | peak MB | pabutools s | ratio | same |"
+    )
+    print("|" + "---|" * 14)
+    for path in args.files:
+        for rule in args.rules.split(","):
+            found = ours(path, rule, args.satisfaction, args.repeat)
+            theirs, ratio, agree = "", "", ""
+            if args.pabutools:
+                seconds, selected = pabutools_add1(path, rule, args.satisfaction, args.pabutools)
+                if seconds is None:
+                    theirs, ratio = (
+                        f"> {args.pabutools:.0f}",
+                        f"> {args.pabutools / found['rule']:.0f}×",
+                    )
+                else:
+                    theirs, ratio = f"{seconds:.2f}", f"{seconds / found['rule']:.0f}×"
+                    agree = "yes" if selected == sorted(found["selected"]) else "NO"
+            cells = [
+                path.stem,
+                rule,
+                str(found["voters"]),
+                str(found["projects"]),
+                f"{found['parse']:.3g}",
+                f"{found['rule']:.3g}",
+                f"{found['cpu']:.3g}",
+                str(found["steps"]),
+                str(found["changes"]),
+                str(found["runs"]),
+                f"{found['peak_mb']:.0f}",
+                theirs,
+                ratio,
+                agree,
+            ]
+            print("| " + " | ".join(cells) + " |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,222 @@
+"""The NumPy books of floating-point Equal Shares: `Gathered` and `Weighted` over arrays.
+
+Used when the caller's accelerators allow NumPy and the election is large enough
+(`Accelerators.mes_with_numpy`): approval ballots (`NumpyGathered`), points and rankings
+(`NumpyWeighted`).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from pb.allocation.accelerators import NUMPY as _np
+from pb.allocation.equal_shares import Key, Prepared
+from pb.allocation.equal_shares_approval import equal_share, gather_layout, price
+from pb.allocation.equal_shares_bounds import UNIT, Uncertain
+from pb.allocation.equal_shares_weighted import Weighted, weighted_layout
+from pb.allocation.numbers import Number
+
+# The NumPy book: the same arithmetic as `Gathered` and `uniform_pricer`, operation for
+# operation, so every float is bitwise the one the pure path computes, every decision and every
+# `Uncertain` the same (tests/allocation/test_equal_shares_numpy.py compares the runs).
+# Elementwise subtraction, multiplication, comparison and selection are the same IEEE 754
+# operations as Python's; `np.sort` orders the same values (budgets are never NaN or -0.0) and a
+# stable argsort is the order `sorted` gives; `np.add.accumulate` (cumsum) adds in sequence like
+# `accumulate`. A total compared as the pure path compares `sum(...)` is the last running sum (or
+# Python's `sum`, compensated from 3.12 on); a pairwise `np.add.reduce` only answers where its
+# error margin proves that the running sum would answer the same.
+
+
+def _sequential_total(values: Any) -> float:
+    """What the pure path's `sum(budgets)` gives (sequential up to Python 3.11, compensated
+    from 3.12 on): the error bound covers both, but the paths should agree bit for bit."""
+    if sys.version_info >= (3, 12):  # pragma: no cover - the project's CI runs 3.11
+        return sum(values.tolist())
+    return float(_np.add.accumulate(values)[-1])
+
+
+def numpy_pricer(
+    book: NumpyGathered,
+    current_error: Any,
+    costs: dict[str, Number],
+    utility: dict[str, Any],
+    supporters: dict[str, int],
+    priority: dict[str, int],
+) -> Any:
+    """`uniform_pricer` over NumPy arrays (same decisions, same floats)."""
+    short: set[str] = set()
+    flat = book.flat
+    add = _np.add
+    every, read = book.budgets, book.voters  # (updated in place by charge and prune)
+
+    def pricer(pid: str) -> tuple[Key, Any] | None:
+        error = current_error()
+        cost = costs[pid]
+        budgets = every[read[pid]]  # the gather of `Gathered`
+        payers = supporters[pid]
+        if pid not in flat and pid not in short:
+            lowest = budgets.min().item()
+            equal = equal_share(cost, payers, utility[pid], priority[pid], lowest, error)
+            if equal is not None:
+                return equal
+            short.add(pid)
+        if pid not in flat:
+            values, counts, money = book.tally(pid)
+            if not len(values):
+                return None
+        else:
+            # The pure path's test on `sum(budgets)`, with a pairwise sum first (several times
+            # faster than a running one): both sums are within (size - 1)·u·total of the exact
+            # one, so the running sum lies within `margin` of the pairwise one; the test is
+            # monotone in the total (every rounding is), so outside [low, high] it answers the
+            # same and the running sum is only needed inside.
+            size = len(budgets)
+            spread = size * error
+            total = float(add.reduce(budgets))
+            margin = (size + 2) * UNIT * total
+            high, low = total + margin, total - margin
+            if high + spread + (size + 2) * UNIT * high < cost:
+                return None
+            if low + spread + (size + 2) * UNIT * low < cost:
+                total = _sequential_total(budgets)
+                if total + spread + (size + 2) * UNIT * total < cost:
+                    return None
+            values = budgets.copy()
+            values.sort()
+            first = int(values.searchsorted(0.0, "right"))
+            if first:
+                values = values[first:]
+                if first * 4 > size and first < size:  # book.prune's test, inlined
+                    book.prune(pid, budgets, first)
+            if not len(values):
+                return None
+            counts = range(1, len(values) + 1)
+            money = add.accumulate(values)
+        # memoryviews read the arrays' items as Python floats, at the speed of a list
+        values, money = memoryview(values), memoryview(money)
+        return price(pid, cost, utility[pid], values, counts, money, error, priority)
+
+    return pricer
+
+
+class NumpyGathered:
+    """`Gathered` with the budgets in a NumPy array: gathers, sorts, running sums and charges
+    are single array operations instead of loops over several hundred Python floats."""
+
+    def __init__(self, prep: Prepared, start: float, groups_of: dict[str, list[int]]) -> None:
+        self.budgets = _np.full(prep.groups, start)
+        voters, self.groups_of, self.weights, self.fweights, self.flat = _numpy_layout(
+            prep, groups_of
+        )
+        self.voters = dict(voters)  # per run: pruned of voters with nothing left
+        self.orders: dict[str, Any] = {}
+        self.start = start
+
+    def prune(self, pid: str, budgets: Any, zeros: int) -> None:
+        if zeros * 4 > len(budgets) and zeros < len(budgets):
+            self.voters[pid] = self.voters[pid][budgets != 0.0]
+
+    def tally(self, pid: str) -> tuple[Any, list[int], Any]:
+        order = self.orders.get(pid)
+        if order is None:
+            order = self.groups_of[pid]
+        budgets = self.budgets[order]
+        sorting = budgets.argsort(kind="stable")  # the order `sorted(order, key=...)` gives
+        order, values = order[sorting], budgets[sorting]
+        first = int(values.searchsorted(0.0, "right"))
+        if first:
+            values, order = values[first:], order[first:]
+        self.orders[pid] = order
+        counts = _np.add.accumulate(self.weights[order]).tolist()
+        money = _np.add.accumulate(values * self.fweights[order])
+        return values, counts, money
+
+    def forget(self, pid: str) -> None:
+        pass
+
+    def charge(self, pid: str, plan: tuple[float, float], error: float) -> float:
+        share, share_error = plan
+        groups = self.groups_of[pid]
+        budgets = self.budgets[groups]
+        if isinstance(share, float):
+            # a zero budget stays zero (the share is never negative), as the pure path skips it
+            self.budgets[groups] = _np.where(budgets >= share, budgets - share, 0.0)
+        else:  # an exact share (a cost that is not a whole number): compared exactly, as there
+            self.budgets[groups] = [
+                (value - share if value >= share else 0.0) if value else 0.0
+                for value in budgets.tolist()
+            ]
+        return error + share_error + 2 * UNIT * self.start
+
+
+def _numpy_layout(prep: Prepared, groups_of: dict[str, list[int]]) -> tuple[Any, ...]:
+    """Index arrays per project (what `gather_layout` reads, and its distinct groups) and the
+    groups' weights; computed once per election."""
+    cached = prep.cache.get("float_numpy")
+    if cached is None:
+        read, _getters, flat = gather_layout(prep, groups_of)
+        voters = {p: _np.array(read[p], dtype=_np.intp) for p in prep.projects}
+        groups = {p: _np.array(groups_of[p], dtype=_np.intp) for p in prep.projects}
+        weights = _np.array(prep.weights, dtype=_np.int64)
+        cached = (voters, groups, weights, weights.astype(_np.float64), flat)
+        prep.cache["float_numpy"] = cached
+    return cached
+
+
+class NumpyWeighted(Weighted):
+    """`Weighted` with the budgets in a NumPy array, computing bitwise the same floats.
+
+    Ratios are one array division (float64 by int64 converts the integer exactly, as Python's
+    float / int does), the stable argsort is `sorted`'s order, running sums are sequential
+    (`np.add.accumulate`) and the integer ones come back as Python ints (`tolist`); the price
+    is then solved by the same Python code as the pure book, over memoryviews of the arrays.
+    """
+
+    def __init__(self, prep: Prepared, start: float) -> None:
+        super().__init__(prep, start)
+        self.budgets = _np.full(prep.groups, start)
+        self.arrays = _weighted_arrays(prep)
+
+    def tally(self, pid: str) -> tuple[Any, list[int], list[int], Any] | None:
+        groups, utils, weights, fweights = self.arrays[pid]
+        ratios = self.budgets[groups] / utils
+        order = ratios.argsort(kind="stable")
+        values = ratios[order]
+        first = int(values.searchsorted(0.0, "right"))  # nothing left: pays nothing
+        if first == len(values):
+            return None
+        order, values = order[first:], values[first:]
+        mass = _np.add.accumulate(weights[order] * utils[order]).tolist()
+        heads = _np.add.accumulate(weights[order]).tolist()
+        money = _np.add.accumulate(self.budgets[groups[order]] * fweights[order])
+        return memoryview(values), mass, heads, memoryview(money)
+
+    def charge(self, pid: str, plan: tuple[float, float, int], error: float) -> float:
+        rho, rho_error, u_max = plan
+        groups, utils, _weights, _fweights = self.arrays[pid]
+        budgets = self.budgets[groups]
+        # a zero budget stays zero (0 / u >= rho is false for a positive rho)
+        rich = budgets / utils >= rho
+        left = _np.where(rich, budgets - rho * utils, 0.0)
+        if (left[rich] <= 0.0).any():  # pragma: no cover - excluded by the certified margins
+            raise Uncertain(f"a supporter of {pid} would be left with nothing")
+        self.budgets[groups] = left
+        return error + u_max * rho_error + 4 * UNIT * self.start
+
+
+def _weighted_arrays(prep: Prepared) -> dict[str, tuple[Any, ...]]:
+    """Per project: its groups, their satisfactions, weights and weights as floats."""
+    cached = prep.cache.get("float_weighted_numpy")
+    if cached is None:
+        cached = {}
+        for pid, (groups, utils, weights, _u_min, _u_max) in weighted_layout(prep).items():
+            counts = _np.array(weights, dtype=_np.int64)
+            cached[pid] = (
+                _np.array(groups, dtype=_np.intp),
+                _np.array(utils, dtype=_np.int64),
+                counts,
+                counts.astype(_np.float64),
+            )
+        prep.cache["float_weighted_numpy"] = cached
+    return cached

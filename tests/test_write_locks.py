@@ -1,0 +1,109 @@
+"""Who holds SQLite's write lock, and when: a request that writes nothing takes none, and a
+sign-in never holds one (nor an open transaction, on PostgreSQL) while it hashes a password."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from argon2 import PasswordHasher
+from flask import Flask
+
+from pb.accounts.models import Role
+from pb.extensions import db
+from pb.rounds.models import Phase
+from tests import factories
+
+
+def _sqlite_path(database_url: str) -> str:
+    return database_url.removeprefix("sqlite:///")
+
+
+@contextmanager
+def _lock_held_elsewhere(database_url: str, seconds: float) -> Iterator[threading.Event]:
+    """Another connection takes the write lock and keeps it `seconds`; the event says when it
+    let go (a request that wanted the lock waits at least until then)."""
+    other = sqlite3.connect(
+        _sqlite_path(database_url), isolation_level=None, timeout=0, check_same_thread=False
+    )
+    other.execute("BEGIN IMMEDIATE")
+    released = threading.Event()
+
+    def release() -> None:
+        other.execute("ROLLBACK")
+        released.set()
+
+    timer = threading.Timer(seconds, release)
+    timer.start()
+    try:
+        yield released
+    finally:
+        timer.join()
+        other.close()
+
+
+def test_reviewing_a_ballot_takes_no_write_lock(app: Flask, database_url: str) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL has no database-wide write lock")
+    setup = factories.round_in_phase(Phase.VOTING, voters=1)
+    client = app.test_client()
+    factories.login(client, setup.voters[0])
+    db.session.commit()
+    review = f"/rounds/{setup.round.id}/ballot/review"
+    with _lock_held_elsewhere(database_url, seconds=5) as released:
+        response = client.post(review, data={f"project-{setup.projects[0].id}": "1"})
+        answered_while_locked = not released.is_set()
+    assert response.status_code == 200
+    assert answered_while_locked  # it did not queue behind the other writer
+
+
+def test_casting_still_takes_the_write_lock_first(app: Flask, database_url: str) -> None:
+    """The other side of the rule: a writing request queues for the lock (never fails on it)."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL has no database-wide write lock")
+    setup = factories.round_in_phase(Phase.VOTING, voters=1)
+    client = app.test_client()
+    factories.login(client, setup.voters[0])
+    db.session.commit()
+    cast = f"/rounds/{setup.round.id}/ballot/cast"
+    with _lock_held_elsewhere(database_url, seconds=1) as released:
+        response = client.post(cast, data={f"project-{setup.projects[0].id}": "1"})
+        answered_after_release = released.is_set()
+    assert response.status_code == 302
+    assert answered_after_release
+
+
+def test_signing_in_hashes_outside_any_transaction(
+    app: Flask, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    person = factories.user(Role.CITIZEN, home=factories.ward())
+    db.session.commit()
+    seen: list[tuple[bool, bool]] = []
+    real_verify = PasswordHasher.verify
+
+    def verify_and_look(hasher: PasswordHasher, hashed: str, password: str) -> bool:
+        seen.append((db.session().in_transaction(), _another_writer_can_start(database_url)))
+        return real_verify(hasher, hashed, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", verify_and_look)
+    signed_in = factories.login(app.test_client(), person)
+    refused = factories.login(app.test_client(), person, password="not the password")
+    assert signed_in.status_code == 302 and refused.status_code == 422
+    assert seen == [(False, True), (False, True)]
+
+
+def _another_writer_can_start(database_url: str) -> bool:
+    if not database_url.startswith("sqlite"):
+        return True  # no database-wide lock; the open transaction is what the test checks
+    other = sqlite3.connect(_sqlite_path(database_url), isolation_level=None, timeout=0)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:  # "database is locked"
+        return False
+    finally:
+        other.close()
