@@ -1,7 +1,7 @@
 """Sealed ballots: at close, receipts move to a list apart and ballots get new ids.
 
 Revision ID: 5e41c7a0d2b9
-Revises: b7e2c4d19a51
+Revises: c0f1c7a9e513
 Create Date: 2026-12-02 15:40:00.000000
 
 `ballots.receipt` and `ballots.revote_hash` become nullable (NULL once the round is sealed);
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5e41c7a0d2b9'
-down_revision = 'b7e2c4d19a51'
+down_revision = 'c0f1c7a9e513'
 branch_labels = None
 depends_on = None
 
