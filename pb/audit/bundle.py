@@ -33,7 +33,10 @@ LOG = "log.jsonl"
 CHECKPOINTS = "checkpoints.json"
 PAIRWISE_CSV = "pairwise.csv"  # instead of ballots.pb in a pairwise round (pb.audit.pairwise)
 CONTENT_FILES = (CONFIG, BALLOTS_PB, BALLOTS_CSV, RESULTS, LOG, CHECKPOINTS)
-BALLOT_COLUMNS = ("receipt", "ballot_id", "config_hash", "choices")
+BALLOT_COLUMNS = ("receipt", "ballot_id", "config_hash", "choices")  # pb-bundle-1
+RECEIPTS_CSV = "receipts.csv"  # pb-bundle-2
+SEPARATE_BALLOT_COLUMNS = ("ballot_id", "config_hash", "choices")  # pb-bundle-2
+RECEIPT_COLUMNS = ("receipt",)  # pb-bundle-2
 RESULTS_FORMAT = "pb-results-1"
 # Refuse archives that would unpack to more than this (a "zip bomb" handed to an auditor).
 MAX_UNPACKED_BYTES = 4 * 1024**3
@@ -122,7 +125,7 @@ def read_bundle(source: bytes | str | Path) -> Bundle:
     listed = manifest.get("files")
     if not isinstance(listed, dict):
         raise BundleError(f"{MANIFEST}: no 'files' object")
-    for name in required_files(listed):
+    for name in required_files(listed) + separate_files(manifest["format"]):
         if name not in listed:
             raise BundleError(f"{MANIFEST}: does not list {name}")
     for name in sorted(set(files) - {MANIFEST}):
@@ -142,6 +145,16 @@ def required_files(listed: Mapping[str, Any]) -> tuple[str, ...]:
     if PAIRWISE_CSV in listed:
         return tuple(name for name in CONTENT_FILES if name != BALLOTS_PB)
     return CONTENT_FILES
+
+
+def separate_files(format_: str) -> tuple[str, ...]:
+    """pb-bundle-2 lists the receipts apart from the ballots (issue 12)."""
+    return (RECEIPTS_CSV,) if format_ != LEGACY_FORMAT else ()
+
+
+def content_files(format_: str) -> tuple[str, ...]:
+    """The files a (non-pairwise) bundle of `format_` must hold, besides the manifest."""
+    return CONTENT_FILES + separate_files(format_)
 
 
 def _unpack(archive: zipfile.ZipFile) -> dict[str, bytes]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -40,7 +41,7 @@ from pb.extensions import db
 from pb.results import engine
 from pb.results import services as results
 from pb.rounds.models import Phase, Round
-from pb.voting import eligibility
+from pb.voting import eligibility, seal
 from pb.voting import services as voting
 from pb.voting.formats import get_format
 from pb.voting.models import Ballot
@@ -63,6 +64,8 @@ def round_bundle(round_: Round, user: User | None) -> bytes:
     result = results.get_result(round_)
     if not results.visible_to(round_, user) or result is None or round_.config_json is None:
         raise NotFound(refusal(round_, user))
+    if not seal.is_sealed(round_):  # closed before sealing existed: the scheduler seals it
+        raise Conflict(_("This round's ballots are being sealed. Try again in a few minutes."))
     head_seq = signed_head(round_)
     log = audit.entries(limit=head_seq + 1)
     head = log[-1]
@@ -71,6 +74,7 @@ def round_bundle(round_: Round, user: User | None) -> bytes:
     files = {
         bundle.CONFIG: round_.config_json.encode("utf-8"),
         bundle.BALLOTS_CSV: _ballots_csv(ballots),
+        bundle.RECEIPTS_CSV: _receipts_csv(round_),
         **_ballot_file(round_, ballots),
         bundle.RESULTS: bundle.dumps(_results(round_, result)),
         bundle.LOG: _log(log, round_, user).encode("utf-8"),
@@ -200,13 +204,24 @@ def _pid(choice: Any) -> int:
     return int(choice.proposal_id)
 
 
-def _ballots_csv(ballots: list[Ballot]) -> bytes:
+def _csv(header: tuple[str, ...], rows: Iterable[list[str]]) -> bytes:
     buffer = io.StringIO()
     out = csv.writer(buffer, lineterminator="\n")
-    out.writerow(bundle.BALLOT_COLUMNS)
-    for ballot in ballots:  # sorted by receipt: never in the order they were cast
-        out.writerow([ballot.receipt, ballot.id, ballot.config_hash, ballot_choices_json(ballot)])
+    out.writerow(header)
+    out.writerows(rows)
     return buffer.getvalue().encode("utf-8")
+
+
+def _ballots_csv(ballots: list[Ballot]) -> bytes:
+    """pb-bundle-2: by the random id given at close, with no receipt (never in casting order)."""
+    rows = ([b.id, b.config_hash, ballot_choices_json(b)] for b in ballots)
+    return _csv(bundle.SEPARATE_BALLOT_COLUMNS, rows)
+
+
+def _receipts_csv(round_: Round) -> bytes:
+    """pb-bundle-2: the receipts, sorted, as a list of their own."""
+    receipts = db.session.scalars(voting.receipts_query(round_))
+    return _csv(bundle.RECEIPT_COLUMNS, ([receipt] for receipt in receipts))
 
 
 def _results(round_: Round, result: Any) -> dict[str, Any]:
@@ -231,7 +246,8 @@ def _ballot_file(round_: Round, ballots: list[Ballot]) -> dict[str, bytes]:
     """The ballots for other software: a pabulib file, or pairwise.csv for a pairwise round
     (pabulib has no pairwise type; docs/verification.md describes the file)."""
     if get_format(round_.ballot_format).vote_type == "pairwise":
-        text = pairwise.write_csv((b.receipt, voting.choices_of(b)) for b in ballots)
+        # pb-bundle-2: ballots are named by their id (the receipts are listed apart)
+        text = pairwise.write_csv((b.id, voting.choices_of(b)) for b in ballots)
         return {bundle.PAIRWISE_CSV: text.encode("utf-8")}
     return {bundle.BALLOTS_PB: _pabulib(round_, ballots).encode("utf-8")}
 
@@ -242,7 +258,7 @@ def _cell(text: str) -> str:
 
 
 def _pabulib(round_: Round, ballots: list[Ballot]) -> str:
-    """The round's projects and anonymous ballots as a pabulib file (voter id: the receipt).
+    """The round's projects and anonymous ballots as a pabulib file (voter id: the ballot id).
 
     The election is the one the tally counted (built from the frozen configuration); the file
     itself is written by the engine's pabulib writer, which pabulib-checker accepts.
@@ -254,8 +270,7 @@ def _pabulib(round_: Round, ballots: list[Ballot]) -> str:
         for p in instance.projects
     )
     named = tuple(
-        replace(ballot, voter_id=b.receipt)
-        for ballot, b in zip(profile.ballots, ballots, strict=True)
+        replace(ballot, voter_id=b.id) for ballot, b in zip(profile.ballots, ballots, strict=True)
     )
     limits = get_format(round_.ballot_format).pabulib_meta(round_.ballot_params, round_.budget)
     if "max_length" in limits and int(limits["max_length"]) > len(projects):

@@ -64,6 +64,10 @@ class CastBallot:
 class Ballots:
     vote_type: str
     items: list[CastBallot]
+    receipts: tuple[str, ...] = ()  # pb-bundle-2: listed apart from the ballots
+
+    def receipt_list(self) -> list[str]:
+        return list(self.receipts) if self.receipts else [b.receipt for b in self.items]
 
     def engine_ballots(self) -> tuple[Any, ...]:
         return tuple(engine_ballot(self.vote_type, b.choices) for b in self.items)
@@ -95,16 +99,21 @@ def _by_value(item: tuple[int, int]) -> int:
     return item[1]
 
 
-def check_ballots(
-    bundle: Bundle, config: Mapping[str, Any], config_hash: str, report: Report
-) -> Ballots:
-    """ballots.csv: every receipt matches its ballot; ballots.pb holds the same ballots."""
+def vote_type_of(config: Mapping[str, Any]) -> str:
     vote_type = VOTE_TYPES_BY_FORMAT.get(config.get("ballot_format"))  # type: ignore[arg-type]
     if vote_type is None:
         raise VerificationFailed(
             f"{CONFIG}: unknown ballot format {config.get('ballot_format')!r} "
             f"(this verifier knows {', '.join(VOTE_TYPES_BY_FORMAT)})"
         )
+    return vote_type
+
+
+def check_ballots(
+    bundle: Bundle, config: Mapping[str, Any], config_hash: str, report: Report
+) -> Ballots:
+    """ballots.csv: every receipt matches its ballot; ballots.pb holds the same ballots."""
+    vote_type = vote_type_of(config)
     projects = {p["id"]: p["cost"] for p in config["projects"]}
     rows = list(csv.reader(io.StringIO(bundle.text(BALLOTS_CSV), newline="")))
     if not rows or tuple(rows[0]) != BALLOT_COLUMNS:
@@ -124,15 +133,7 @@ def check_ballots(
         ballot_ids.add(ballot.ballot_id)
         items.append(ballot)
     ballots = Ballots(vote_type, items)
-    try:
-        pairwise.check_files(bundle.files, vote_type)
-    except pairwise.PairwiseFormatError as error:
-        raise VerificationFailed(str(error)) from None
-    if vote_type == "pairwise":
-        ballots, other_file = _check_pairwise(bundle, ballots), pairwise.PAIRWISE_CSV
-    else:
-        _check_pabulib(bundle, config, projects, ballots)
-        other_file = BALLOTS_PB
+    ballots, other_file = check_other_file(bundle, config, projects, ballots)
     report.facts.append(
         f"{BALLOTS_CSV}: {len(items)} ballots, each receipt matches its ballot; {other_file} "
         "holds the same ballots"
@@ -158,17 +159,40 @@ def _csv_ballot(
         raise VerificationFailed(f"{where}: the ballot id is empty or too long")
     if cast_under != config_hash:
         raise VerificationFailed(f"{where}: cast under configuration {cast_under}, not this one")
-    choices = _choices(choices_text, where, projects)
-    problem = _value_problem(vote_type, list(choices.values()))
-    if problem is None and vote_type == "pairwise":
-        problem = _pairwise_problem(choices)
-    if problem:
-        raise VerificationFailed(f"{where}: {problem}")
+    choices = parse_choices(choices_text, where, projects, vote_type)
     if receipt_of(config["round_id"], ballot_id, choices) != receipt:
         raise VerificationFailed(
             f"{where}: receipt {receipt} does not match the ballot's contents (ballot changed)"
         )
     return CastBallot(receipt, ballot_id, choices)
+
+
+def check_other_file(
+    bundle: Bundle, config: Mapping[str, Any], projects: Mapping[int, int], ballots: Ballots
+) -> tuple[Ballots, str]:
+    """ballots.pb (or pairwise.csv for a pairwise round) holds the same ballots; the ballots as
+    the recount needs them, and the file's name."""
+    try:
+        pairwise.check_files(bundle.files, ballots.vote_type)
+    except pairwise.PairwiseFormatError as error:
+        raise VerificationFailed(str(error)) from None
+    if ballots.vote_type == "pairwise":
+        return _check_pairwise(bundle, ballots), pairwise.PAIRWISE_CSV
+    check_pabulib(bundle, config, projects, ballots)
+    return ballots, BALLOTS_PB
+
+
+def parse_choices(
+    text: str, where: str, projects: Mapping[int, int], vote_type: str
+) -> dict[int, int]:
+    """A ballot's choices cell: canonical, known projects, values valid for the vote type."""
+    choices = _choices(text, where, projects)
+    problem = _value_problem(vote_type, list(choices.values()))
+    if problem is None and vote_type == "pairwise":
+        problem = _pairwise_problem(choices)
+    if problem:
+        raise VerificationFailed(f"{where}: {problem}")
+    return choices
 
 
 def _choices(text: str, where: str, projects: Mapping[int, int]) -> dict[int, int]:
@@ -198,14 +222,19 @@ def _check_pairwise(bundle: Bundle, ballots: Ballots) -> Ballots:
     pairwise.csv (pabulib has no pairwise type: this file takes the place of ballots.pb)."""
     text = bundle.text(pairwise.PAIRWISE_CSV)
     try:
-        pairwise.same_ballots(text, [(b.receipt, b.choices) for b in ballots.items])
+        # pb-bundle-2 names each ballot by its id (receipts are listed apart)
+        pairwise.same_ballots(text, [(_label(b), b.choices) for b in ballots.items])
         found = pairwise.read_csv(text)
     except pairwise.PairwiseFormatError as error:
         raise VerificationFailed(str(error)) from None
     items = [
-        CastBallot(b.receipt, b.ballot_id, pairwise.encode(found[b.receipt])) for b in ballots.items
+        CastBallot(b.receipt, b.ballot_id, pairwise.encode(found[_label(b)])) for b in ballots.items
     ]
-    return Ballots(ballots.vote_type, items)
+    return Ballots(ballots.vote_type, items, ballots.receipts)
+
+
+def _label(ballot: CastBallot) -> str:
+    return ballot.receipt or ballot.ballot_id
 
 
 def _value_problem(vote_type: str, values: list[int]) -> str | None:
@@ -228,7 +257,7 @@ def _pairwise_problem(choices: dict[int, int]) -> str | None:
     return None
 
 
-def _check_pabulib(
+def check_pabulib(
     bundle: Bundle, config: Mapping[str, Any], projects: Mapping[int, int], ballots: Ballots
 ) -> None:
     try:
@@ -251,10 +280,11 @@ def _check_pabulib(
     expected = ballots.engine_ballots()
     for ballot, cast, wanted in zip(profile.ballots, ballots.items, expected, strict=True):
         same = _same_ballot(ballot, wanted)
-        if ballot.voter_id != cast.receipt or not same:
+        label = cast.receipt or cast.ballot_id  # pb-bundle-2: voters are named by ballot id
+        if ballot.voter_id != label or not same:
             raise VerificationFailed(
-                f"{BALLOTS_PB}: the vote of voter {ballot.voter_id} is not ballot {cast.receipt} "
-                f"of {BALLOTS_CSV} (votes are listed in receipt order)"
+                f"{BALLOTS_PB}: the vote of voter {ballot.voter_id} is not ballot {label} "
+                f"of {BALLOTS_CSV} (votes are listed in the order of {BALLOTS_CSV})"
             )
 
 
@@ -284,7 +314,7 @@ def check_close(
             f"{BALLOTS_CSV}: {count} ballots, but entry {seq} (round.tallied) recorded "
             f"{data.get('ballots')} when voting closed"
         )
-    if data.get("receipts_sha256") != receipts_digest(b.receipt for b in ballots.items):
+    if data.get("receipts_sha256") != receipts_digest(ballots.receipt_list()):
         raise VerificationFailed(
             f"{BALLOTS_CSV}: the receipts do not hash to the receipts_sha256 of entry {seq} "
             "(round.tallied): a ballot was added, removed or replaced after voting closed"

@@ -1,28 +1,36 @@
-"""Casting order must not be recoverable from where ballot rows sit in the database.
+"""Nothing in the database, visible or physical, may tie a ballot to its voter after close.
 
-Ballots carry a random id and no timestamp, and there are no per-ballot log entries. What is
-left is physical row order. SQLite: the ballot tables are WITHOUT ROWID, so rows are stored by
-their random key (see pb.voting.models). PostgreSQL keeps new rows roughly in insertion order,
-so when voting closes both ballot tables are rewritten in primary-key order (CLUSTER), in the
-closing transaction: after close, a dump or a `SELECT` without ORDER BY lists ballots by their
-random id, whatever order they were cast in.
+Ballots carry a random id and no timestamp, and there are no per-ballot log entries. While voting
+is open a ballot is written in its voter's transaction, so on PostgreSQL it shares their `xmin`
+and lies near their participation on disk. When voting closes the round is sealed
+(pb.voting.seal): every ballot is written again under a new random id, in one transaction and in
+new-id order, and its receipt and key hash move out. The rows the seal deleted stay on
+PostgreSQL's pages as dead versions (readable with pageinspect or from the data files) until the
+table is rewritten, so just after the closing commit both ballot tables are rewritten (CLUSTER
+in primary-key order, which copies only live rows into new files). SQLite: the ballot tables are
+WITHOUT ROWID (rows stored by their random key) and `secure_delete` zeroes deleted content.
 
-CLUSTER needs an exclusive lock. It waits at most LOCK_WAIT for one (a long read elsewhere
-must not stall the close, nor every ballot cast queued behind it); if it cannot get it, the
-close goes ahead and the scheduler's next `flask pb checkpoint` run does the rewrite.
+CLUSTER needs an exclusive lock. It waits at most LOCK_WAIT for one (a long read elsewhere must
+not stall anything); if it cannot get it, the scheduler's next `flask pb checkpoint` run does
+the rewrite (BallotSeal.compacted says whether it is done). docs/threat-model.md: what this
+covers and what it does not (WAL archives, replicas, backups taken during voting).
 """
 
 from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
+from pb.audit import separated
+from pb.audit import services as audit
 from pb.extensions import db
 from pb.rounds import services as rounds
 from pb.rounds.models import Phase, Round
-from pb.voting.models import Ballot
+from pb.voting import seal
+from pb.voting.models import BallotSeal
 
 logger = logging.getLogger(__name__)
 LOCK_WAIT = "2s"
@@ -33,53 +41,110 @@ CLUSTER_STATEMENTS = (
 )
 
 
-def _postgresql() -> bool:
-    return db.session.get_bind().dialect.name == "postgresql"
+def _postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
 
 
-def rewrite_in_key_order() -> bool:
-    """Rewrite the ballot tables in random-id order (PostgreSQL); False if the lock was busy."""
-    if not _postgresql():
-        return True
-    db.session.flush()
-    previous = db.session.scalar(text("SELECT current_setting('lock_timeout')"))
-    try:
-        with db.session.begin_nested():
-            db.session.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'"))
-            for statement in CLUSTER_STATEMENTS:
-                db.session.execute(text(statement))
-            db.session.execute(
-                text("SELECT set_config('lock_timeout', :value, true)"), {"value": previous}
-            )
-    except OperationalError as error:  # lock_not_available: someone is reading ballots
-        logger.warning("ballot tables not rewritten yet (%s); the scheduler will retry", error)
-        return False
+def rewrite_in_key_order(session: Session | None = None) -> bool:
+    """Rewrite the ballot tables in random-id order, dropping dead rows, and mark every seal
+    compacted. Only useful in a transaction that has not itself deleted ballots (CLUSTER keeps
+    rows deleted by its own transaction). False if the lock was busy."""
+    session = session or db.session()
+    if _postgresql(session):
+        session.flush()
+        previous = session.scalar(text("SELECT current_setting('lock_timeout')"))
+        try:
+            with session.begin_nested():
+                session.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'"))
+                for statement in CLUSTER_STATEMENTS:
+                    session.execute(text(statement))
+                session.execute(
+                    text("SELECT set_config('lock_timeout', :value, true)"), {"value": previous}
+                )
+        except OperationalError as error:  # lock_not_available: someone is reading ballots
+            logger.warning("ballot tables not rewritten yet (%s); the scheduler will retry", error)
+            return False
+    session.execute(update(BallotSeal).values(compacted=True))
     return True
 
 
 def in_key_order() -> bool:
     """True when the ballots sit in primary-key order (always on SQLite)."""
-    if not _postgresql():
+    if not _postgresql(db.session()):
         return True
     physical = list(db.session.scalars(text("SELECT id FROM ballots ORDER BY ctid")))
     return physical == sorted(physical)
 
 
 def rewrite_if_needed() -> bool | None:
-    """For the scheduler: rewrite if a round has closed and the ballots are out of key order.
+    """For the scheduler: seal any closed round not sealed yet (one closed before sealing
+    existed; the rewrite then follows its commit), else rewrite the ballot tables if a seal
+    left dead rows (the rewrite after a close could not get its lock).
 
-    None when nothing was needed, else whether the rewrite happened.
+    None when nothing was needed, else whether the rewrite happened (or is due at commit).
     """
-    closed = select(Round.id).where(Round.phase.in_([Phase.CLOSED, Phase.PUBLISHED])).limit(1)
-    has_ballots = select(Ballot.id).limit(1)
-    if db.session.scalar(closed) is None or db.session.scalar(has_ballots) is None:
-        return None
-    if in_key_order():
+    closed = select(Round).where(Round.phase.in_([Phase.CLOSED, Phase.PUBLISHED]))
+    sealed = [round_ for round_ in list(db.session.scalars(closed)) if seal_round(round_, None)]
+    if sealed and _postgresql(db.session()):
+        rewrite_after_commit()
+        return True
+    # Only a seal not yet followed by a rewrite asks for one: rewriting while other rounds are
+    # open would lock their ballot casting for nothing (their ballots get sealed at their close).
+    pending = select(BallotSeal.round_id).where(BallotSeal.compacted.is_(False)).limit(1)
+    if db.session.scalar(pending) is None:
         return None
     return rewrite_in_key_order()
 
 
-@rounds.on_entering(Phase.CLOSED)
+_REWRITE_AFTER_COMMIT = "pb.rewrite_ballot_tables"
+
+
+def rewrite_after_commit() -> None:
+    db.session.info[_REWRITE_AFTER_COMMIT] = True
+
+
+def seal_round(round_: Round, actor: object) -> bool:
+    """Seal the round's ballots and log what was sealed (round.sealed); False if it already was.
+
+    The entry holds the count and a digest of the sealed ballots, which the bundle's ballots.csv
+    must match (pb.audit.separated); no receipt and no ballot is named in it.
+    """
+    sealed = seal.seal(round_)
+    if sealed is None:
+        return False
+    data = {"ballots": sealed.ballots, "ballots_sha256": sealed.ballots_sha256}
+    audit.record(separated.SEALED, round_, data, actor=actor)
+    return True
+
+
+@rounds.on_entering(Phase.CLOSED, first=True)  # before the tally and the closing checkpoint
 def forget_casting_order(round_: Round, actor: object) -> None:
-    """Phase hook: rewrite the ballot tables in random-id order as voting closes."""
-    rewrite_in_key_order()
+    """Phase hook: seal the round's ballots as voting closes; rewrite the tables just after."""
+    seal_round(round_, actor)
+    if _postgresql(db.session()):
+        rewrite_after_commit()
+    else:  # SQLite: WITHOUT ROWID tables and secure_delete leave nothing to rewrite
+        db.session.execute(update(BallotSeal).values(compacted=True))
+
+
+def _rewrite_in_new_transaction(session: Session) -> None:
+    if not session.info.pop(_REWRITE_AFTER_COMMIT, False):
+        return
+    with Session(bind=session.get_bind()) as fresh, fresh.begin():
+        rewrite_in_key_order(fresh)
+
+
+def _forget_on_rollback(session: Session, previous_transaction: object) -> None:
+    if not session.in_transaction():  # the whole transaction, not a savepoint
+        session.info.pop(_REWRITE_AFTER_COMMIT, None)
+
+
+def _listen() -> None:
+    from sqlalchemy import event
+
+    if not event.contains(Session, "after_commit", _rewrite_in_new_transaction):
+        event.listen(Session, "after_commit", _rewrite_in_new_transaction)
+        event.listen(Session, "after_soft_rollback", _forget_on_rollback)
+
+
+_listen()

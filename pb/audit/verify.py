@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pb.audit import recount, strict
+from pb.audit import recount, separated, strict
 from pb.audit.bundle import (
     CHECKPOINTS,
     CONFIG,
@@ -142,7 +142,7 @@ def verify_bundle(
     check_kept(kept, log, report)
     config, config_hash = check_config(bundle, log, round_id, report)
     strict.check_line_ends(bundle)
-    ballots = recount.check_ballots(bundle, config, config_hash, report)
+    ballots = check_ballot_lists(bundle, log.of_round(round_id), config, config_hash, report)
     if ballots.vote_type != "pairwise":  # pairwise rounds have no pabulib file (pb.audit.pairwise)
         strict.check_pabulib_meta(bundle, config)
     recount.check_close(bundle, log.of_round(round_id), ballots, report)
@@ -154,6 +154,21 @@ def verify_bundle(
             "re-signed with another key would only be caught by comparing keys."
         )
     return report
+
+
+def check_ballot_lists(
+    bundle: Bundle,
+    round_entries: list[dict[str, Any]],
+    config: dict[str, Any],
+    config_hash: str,
+    report: Report,
+) -> recount.Ballots:
+    """pb-bundle-1: each ballot with its receipt; pb-bundle-2: ballots and receipts apart."""
+    if bundle.manifest["format"] == "pb-bundle-1":
+        return recount.check_ballots(bundle, config, config_hash, report)
+    ballots = separated.check_ballots(bundle, config, config_hash, report)
+    separated.check_sealed(round_entries, config_hash, ballots, report)
+    return ballots
 
 
 def _manifest_int(bundle: Bundle, name: str) -> int:

@@ -141,15 +141,19 @@ def advance_phase(round_: Round, *, actor: User, now: datetime | None = None) ->
     return target
 
 
-def on_entering(phase: Phase) -> Callable[[PhaseHook], PhaseHook]:
+def on_entering(phase: Phase, *, first: bool = False) -> Callable[[PhaseHook], PhaseHook]:
     """Register work that must happen, in the same transaction, when a round enters `phase`.
 
     Other domains plug in here (the tally on closing, publication, checkpoints, notifications)
-    so the phase machine does not import them.
+    so the phase machine does not import them. `first`: run before the hooks registered so far
+    (the ballot seal, which the tally and the closing checkpoint must follow).
     """
 
     def register(hook: PhaseHook) -> PhaseHook:
-        PHASE_HOOKS[phase].append(hook)
+        if first:
+            PHASE_HOOKS[phase].insert(0, hook)
+        else:
+            PHASE_HOOKS[phase].append(hook)
         return hook
 
     return register

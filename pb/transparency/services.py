@@ -34,9 +34,15 @@ HEX = frozenset("0123456789abcdef")
 
 @dataclass(frozen=True)
 class BoardBallot:
+    """A ballot as the board shows it: its choices (its id is in the bundle, not on the page)."""
+
+    choices: list[tuple[Proposal, int]]
+
+
+@dataclass(frozen=True)
+class BoardReceipt:
     receipt: str
     short_code: str
-    choices: list[tuple[Proposal, int]]
 
 
 @dataclass
@@ -45,10 +51,11 @@ class Board:
     visible: bool
     counts: dict[str, int] | None = None
     ballots: list[BoardBallot] = field(default_factory=list)
+    receipts: list[BoardReceipt] = field(default_factory=list)
     page: int = 1
     pages: int = 1
     query: str = ""
-    matches: list[BoardBallot] | None = None  # None: no lookup asked
+    matches: list[BoardReceipt] | None = None  # None: no lookup asked
     latest: Checkpoint | None = None
 
 
@@ -67,7 +74,12 @@ def normalise_receipt(text: str) -> str:
 
 
 def board(round_: Round, user: User | None, page: int = 1, query: str = "") -> Board:
-    """The bulletin board of a round, as much of it as `user` may see now."""
+    """The bulletin board of a round, as much of it as `user` may see now.
+
+    Two lists of the same length, each in its own order: the receipts (by receipt) and the
+    ballots (by the random id they got at close). Nothing pairs a receipt with a ballot, so a
+    receipt proves that a ballot was counted, never what it said (docs/threat-model.md).
+    """
     result = Board(round=round_, visible=False, query=query, latest=checkpoints.latest_checkpoint())
     code = normalise_receipt(query) if query else None
     if not results.visible_to(round_, user) or results.get_result(round_) is None:
@@ -78,29 +90,36 @@ def board(round_: Round, user: User | None, page: int = 1, query: str = "") -> B
     titles = _projects(round_)
     descending = get_format(round_.ballot_format).input_kind == "points"
     in_round = Ballot.round_id == round_.id
-    base = (
-        select(Ballot)
-        .where(in_round)
-        .options(selectinload(Ballot.choices))
-        .order_by(Ballot.receipt)
-    )
+    base = select(Ballot).where(in_round).options(selectinload(Ballot.choices)).order_by(Ballot.id)
     listing = paginate(
         base, page, PAGE_SIZE, count=select(func.count()).select_from(Ballot).where(in_round)
     )
     result.page, result.pages = listing.page, listing.pages
     result.ballots = [_board_ballot(b, titles, descending) for b in listing.items]
+    receipts = _receipts(round_)
+    result.receipts = [_board_receipt(r) for r in _page_of_receipts(receipts, listing.page)]
     if code:
-        found = db.session.scalars(
-            base.where(Ballot.receipt.startswith(code, autoescape=True)).limit(5)
+        found = select(receipts.c.receipt).where(
+            receipts.c.receipt.startswith(code, autoescape=True)
         )
-        result.matches = [_board_ballot(b, titles, descending) for b in found]
+        result.matches = [_board_receipt(r) for r in db.session.scalars(found.limit(5))]
     return result
+
+
+def _receipts(round_: Round):  # type: ignore[no-untyped-def]
+    return voting.receipts_query(round_).subquery()
+
+
+def _page_of_receipts(receipts, page: int) -> list[str]:  # type: ignore[no-untyped-def]
+    query = select(receipts.c.receipt).order_by(receipts.c.receipt)
+    return list(db.session.scalars(query.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
 
 
 def page_of(round_: Round, receipt: str) -> int:
     """The board page that lists `receipt`."""
+    receipts = _receipts(round_)
     before = db.session.scalar(
-        select(func.count(Ballot.id)).where(Ballot.round_id == round_.id, Ballot.receipt < receipt)
+        select(func.count()).select_from(receipts).where(receipts.c.receipt < receipt)
     )
     return (before or 0) // PAGE_SIZE + 1
 
@@ -109,13 +128,15 @@ def _projects(round_: Round) -> dict[int, Proposal]:
     return {p.id: p for p in rounds.ballot_projects(round_)}
 
 
+def _board_receipt(receipt: str) -> BoardReceipt:
+    return BoardReceipt(receipt=receipt, short_code=voting.short_code(receipt))
+
+
 def _board_ballot(ballot: Ballot, projects: dict[int, Proposal], descending: bool) -> BoardBallot:
     """Choices in ballot order: by rank (1 first), by points (most first), else by project."""
     sign = -1 if descending else 1
     choices = sorted(voting.choices_of(ballot).items(), key=lambda item: (sign * item[1], item[0]))
     return BoardBallot(
-        receipt=ballot.receipt,
-        short_code=voting.short_code(ballot.receipt),
         choices=[(projects[pid], value) for pid, value in choices if pid in projects],
     )
 

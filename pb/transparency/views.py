@@ -104,7 +104,13 @@ def board(round_id: int):  # type: ignore[no-untyped-def]
         found = page_data.matches[0].receipt
         page_data = services.board(round_, _viewer(), services.page_of(round_, found), query)
     response = Response(
-        render_template("transparency/board.html", board=page_data, round=round_, error=error),
+        render_template(
+            "transparency/board.html",
+            board=page_data,
+            round=round_,
+            error=error,
+            page_size=services.PAGE_SIZE,
+        ),
         status=status,
     )
     return _private_until_published(response, round_)

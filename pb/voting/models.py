@@ -3,6 +3,11 @@
 A ballot row holds no user id and no timestamp, and its primary key is random, so neither the table
 order nor any column can tie it back to a participation row. One ballot per voter per round is
 enforced by the unique constraint on participation, written in the same transaction as the ballot.
+
+While voting is open a ballot carries its receipt and the hash of its ballot key (to replace it).
+When voting closes the round is sealed (pb.voting.seal): every ballot is written again under a
+new random id, without receipt or key hash, and the receipts move to `ballot_receipts`, a list
+with no link to any ballot. docs/threat-model.md explains why.
 """
 
 from __future__ import annotations
@@ -38,11 +43,12 @@ class Ballot(db.Model):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random, never sequential
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
-    receipt: Mapped[str] = mapped_column(String(64), unique=True)
+    # NULL once the round is sealed: then only `ballot_receipts` lists the receipts.
+    receipt: Mapped[str | None] = mapped_column(String(64), unique=True)
     config_hash: Mapped[str] = mapped_column(String(64))
     # SHA-256 of the revote secret shown once to the voter; lets them replace this ballot
-    # without the database ever linking it to them.
-    revote_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # without the database ever linking it to them. NULL once sealed (no replacing after close).
+    revote_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     choices: Mapped[list[BallotChoice]] = relationship(
         cascade="all, delete-orphan", order_by="BallotChoice.proposal_id", passive_deletes=True
@@ -65,3 +71,26 @@ class BallotChoice(db.Model):
         ForeignKey("proposals.id", ondelete="RESTRICT"), primary_key=True
     )
     value: Mapped[int] = mapped_column(default=1)
+
+
+class BallotReceipt(db.Model):
+    """A sealed round's receipts: a list apart from its ballots, in receipt order."""
+
+    __tablename__ = "ballot_receipts"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    receipt: Mapped[str] = mapped_column(String(64), primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+
+
+class BallotSeal(db.Model):
+    """A round whose ballots were sealed at close; `compacted`: the ballot tables were rewritten
+    since (PostgreSQL), so no dead row version of a ballot from before the seal is left."""
+
+    __tablename__ = "ballot_seals"
+
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    ballots: Mapped[int]
+    compacted: Mapped[bool] = mapped_column(default=False)

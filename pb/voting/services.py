@@ -29,7 +29,7 @@ from pb.extensions import db
 from pb.ops import metrics
 from pb.rounds import services as rounds
 from pb.rounds.models import Round
-from pb.voting import eligibility
+from pb.voting import eligibility, seal
 from pb.voting.formats import BallotItem, Choices, get_format
 from pb.voting.models import Ballot, BallotChoice, Participation
 
@@ -130,6 +130,20 @@ def find_receipt(round_: Round, secret: str) -> str | None:
     return db.session.scalar(query)
 
 
+def recorded_choices(round_: Round, secret: str, now: datetime | None = None) -> Choices | None:
+    """The choices of the voter's ballot as stored, found by their ballot key; only while the
+    round accepts ballots (after the close nothing, not even the key, leads to a ballot)."""
+    if not secret or not rounds.accepting_ballots(round_, now):
+        return None
+    query = (
+        select(Ballot)
+        .where(Ballot.round_id == round_.id, Ballot.revote_hash == revote_hash(secret))
+        .options(selectinload(Ballot.choices))
+    )
+    ballot = db.session.scalar(query)
+    return choices_of(ballot) if ballot is not None else None
+
+
 def ballot_count(round_: Round) -> int:
     return db.session.scalar(select(func.count(Ballot.id)).where(Ballot.round_id == round_.id)) or 0
 
@@ -140,15 +154,16 @@ def participation_count(round_: Round) -> int:
 
 
 def receipts_query(round_: Round) -> Select[tuple[str]]:
-    return select(Ballot.receipt).where(Ballot.round_id == round_.id).order_by(Ballot.receipt)
+    """The round's receipts in receipt order (from the ballots, or the list apart once sealed)."""
+    return seal.receipts_query(round_)
 
 
 def round_ballots(round_: Round) -> list[Ballot]:
-    """The round's anonymous ballots, ordered by receipt (never by insertion)."""
+    """The round's anonymous ballots, ordered by their random id (never by insertion)."""
     query = (
         select(Ballot)
         .where(Ballot.round_id == round_.id)
-        .order_by(Ballot.receipt)
+        .order_by(Ballot.id)
         .options(selectinload(Ballot.choices))
     )
     return list(db.session.scalars(query))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_babel import ngettext
 from flask_login import current_user
 
@@ -13,10 +13,18 @@ from pb.i18n import localised_category
 from pb.public.services import visible_round
 from pb.rounds import services as rounds
 from pb.rounds.models import Round
-from pb.voting import eligibility, meter, pairwise, services
+from pb.voting import eligibility, keyring, meter, pairwise, services
 from pb.voting.formats import Choices, get_format
 
 bp = Blueprint("voting", __name__)
+
+
+@bp.after_request
+def _private(response: Response) -> Response:
+    """Ballot pages show choices, ballot keys and receipts: never keep them in any cache (a
+    shared computer's browser, a proxy). The keyring cookie is written back here if changed."""
+    response.headers["Cache-Control"] = "no-store"
+    return keyring.save(response)
 
 
 @bp.route("/rounds/<int:round_id>/ballot", methods=["GET", "POST"])
@@ -58,7 +66,7 @@ def review(round_id: int):  # type: ignore[no-untyped-def]
         compared=compared,
         chosen=[(projects[pid], value) for pid, value in ordered],
         total_cost=sum(projects[pid].cost for pid in choices),
-        ballot_format=fmt,
+        ballot_format=get_format(round_.ballot_format),
         replacing=services.has_voted(current_user, round_),
         stored_key=_stored_key(round_),
     )
@@ -78,12 +86,10 @@ def cast(round_id: int):  # type: ignore[no-untyped-def]
     except DomainError as error:
         status = error.status_code if error.status_code != 400 else 422
         return _render_ballot(round_, _parse_quietly(round_), [error.message]), status
-    keys = dict(session.get("ballot_keys", {}))
     if result.revote_secret:
-        keys[str(round_.id)] = result.revote_secret
-        session["new_ballot_key"] = result.revote_secret  # shown once on the receipt page
-    session["ballot_keys"] = keys
-    session["receipts"] = {**session.get("receipts", {}), str(round_.id): result.receipt}
+        keyring.put("keys", round_.id, result.revote_secret)
+        keyring.put("new", round_.id, result.revote_secret)  # shown once on the receipt page
+    keyring.put("receipts", round_.id, result.receipt)
     return redirect(url_for("voting.receipt", round_id=round_.id))
 
 
@@ -91,22 +97,32 @@ def cast(round_id: int):  # type: ignore[no-untyped-def]
 def receipt(round_id: int):  # type: ignore[no-untyped-def]
     """Your receipt: proof your ballot is recorded, to look up on the public board."""
     round_ = visible_round(round_id)
-    stored = session.get("receipts", {}).get(str(round_.id))
+    stored = keyring.get("receipts", round_.id)
     key = _stored_key(round_)
     receipt_hash = stored or (services.find_receipt(round_, key) if key else None)
+    recorded = services.recorded_choices(round_, key or "")
     return render_template(
         "voting/receipt.html",
         round=round_,
+        recorded=None if recorded is None else _in_ballot_order(round_, recorded),
         receipt=receipt_hash,
         short_code=services.short_code(receipt_hash) if receipt_hash else None,
-        new_key=session.pop("new_ballot_key", None),
+        new_key=keyring.pop_new_key(round_.id),
         has_voted=services.has_voted(current_user, round_),
         accepting=rounds.accepting_ballots(round_),
     )
 
 
+def _in_ballot_order(round_: Round, choices: Choices) -> list[tuple[object, int]]:
+    """(project, value) pairs: by rank for ranked ballots, else by project."""
+    projects = {p.id: p for p in rounds.ballot_projects(round_)}
+    by_rank = get_format(round_.ballot_format).input_kind == "rank"
+    ordered = sorted(choices.items(), key=lambda item: (item[1] if by_rank else 0, item[0]))
+    return [(projects[pid], value) for pid, value in ordered if pid in projects]
+
+
 def _stored_key(round_: Round) -> str | None:
-    return session.get("ballot_keys", {}).get(str(round_.id))
+    return keyring.get("keys", round_.id)
 
 
 def _parse_quietly(round_: Round) -> Choices:

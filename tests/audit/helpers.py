@@ -15,8 +15,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from pb.accounts.models import Role
 from pb.audit import bundle, export, signing
-from pb.audit.chain import canonical_json, entry_hash, receipt_of, receipts_digest
+from pb.audit.chain import canonical_json, entry_hash, receipts_digest, sha256_hex
 from pb.audit.recount import Ballots, CastBallot, recount
+from pb.audit.separated import ballots_digest
 from pb.extensions import db
 from pb.rounds import services as rounds
 from pb.rounds.models import Phase
@@ -27,7 +28,8 @@ from tests import factories
 
 @dataclass
 class Published:
-    """A round run to published results, exported; `cast_order`: receipts as they were cast."""
+    """A round run to published results, exported; `cast_order`: receipts as they were cast,
+    `cast_ids`: the ids the ballots had while voting was open (replaced when it closed)."""
 
     setup: factories.RoundSetup
     data: bytes
@@ -139,24 +141,41 @@ def resign(
 
 
 def ballot_rows(files: dict[str, bytes]) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(files[bundle.BALLOTS_CSV].decode(), newline="")))[1:]
+    """ballots.csv (pb-bundle-2): [ballot_id, config_hash, choices] per ballot."""
+    return _csv_rows(files[bundle.BALLOTS_CSV])
+
+
+def receipt_rows(files: dict[str, bytes]) -> list[str]:
+    return [row[0] for row in _csv_rows(files[bundle.RECEIPTS_CSV])]
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode(), newline="")))[1:]
+
+
+def _write_csv(header: tuple[str, ...], rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    out = csv.writer(buffer, lineterminator="\n")
+    out.writerow(header)
+    out.writerows(rows)
+    return buffer.getvalue().encode()
+
+
+def write_receipts(files: dict[str, bytes], receipts: list[str]) -> None:
+    files[bundle.RECEIPTS_CSV] = _write_csv(bundle.RECEIPT_COLUMNS, [[r] for r in sorted(receipts)])
 
 
 def write_ballots(files: dict[str, bytes], rows: list[list[str]]) -> None:
-    """ballots.csv and the VOTES of ballots.pb, from CSV rows (sorted again by receipt)."""
+    """ballots.csv and the VOTES of ballots.pb, from CSV rows (sorted again by ballot id)."""
     rows = sorted(rows, key=lambda row: row[0])
-    buffer = io.StringIO()
-    out = csv.writer(buffer, lineterminator="\n")
-    out.writerow(bundle.BALLOT_COLUMNS)
-    out.writerows(rows)
-    files[bundle.BALLOTS_CSV] = buffer.getvalue().encode()
+    files[bundle.BALLOTS_CSV] = _write_csv(bundle.SEPARATE_BALLOT_COLUMNS, rows)
     text = files[bundle.BALLOTS_PB].decode()
     head, votes = text.split("VOTES\n")
     header = votes.splitlines()[0]
     with_points = header.endswith(";points")
     cumulative = "vote_type;cumulative" in head
     lines = [header]
-    for receipt, _id, _config, choices in rows:
+    for ballot_id, _config, choices in rows:
         pairs = json.loads(choices)
         if cumulative:
             pairs.sort(key=lambda pair: (-pair[1], pair[0]))
@@ -164,7 +183,7 @@ def write_ballots(files: dict[str, bytes], rows: list[list[str]]) -> None:
         else:  # approval (values 1) or ranks (1 = first): rankings score k, k-1, ..., 1
             pairs.sort(key=lambda pair: (pair[1], pair[0]))
             points = list(range(len(pairs), 0, -1))
-        line = f"{receipt};{','.join(str(p) for p, _ in pairs)}"
+        line = f"{ballot_id};{','.join(str(p) for p, _ in pairs)}"
         if with_points:
             line += f";{','.join(str(v) for v in points)}"
         lines.append(line)
@@ -179,21 +198,21 @@ def _meta(text: str, key: str) -> str:
     raise KeyError(key)
 
 
-def ballot_row(
-    round_id: int, ballot_id: str, config_hash: str, choices: dict[int, int]
-) -> list[str]:
+def ballot_row(ballot_id: str, config_hash: str, choices: dict[int, int]) -> list[str]:
     pairs = [[pid, value] for pid, value in sorted(choices.items())]
-    return [receipt_of(round_id, ballot_id, choices), ballot_id, config_hash, canonical_json(pairs)]
+    return [ballot_id, config_hash, canonical_json(pairs)]
 
 
 def recount_files(files: dict[str, bytes]) -> dict[str, Any]:
-    """Recount the edited ballots as the platform would, and rewrite results.json to match."""
+    """Recount the edited ballots as the platform would, and rewrite results.json to match.
+    Returns the data of the round.tallied entry that would match, with the round.sealed data
+    under "sealed"."""
     config = json.loads(files[bundle.CONFIG])
     vote_type = {"approval": "approval", "knapsack": "approval", "ranked": "ordinal"}.get(
         config["ballot_format"], "cumulative"
     )
     items = [
-        CastBallot(r[0], r[1], {pid: value for pid, value in json.loads(r[3])})
+        CastBallot("", r[0], {pid: value for pid, value in json.loads(r[2])})
         for r in ballot_rows(files)
     ]
     ballots = Ballots(vote_type, items)
@@ -205,12 +224,17 @@ def recount_files(files: dict[str, bytes]) -> dict[str, Any]:
         line["votes"] = votes.get(line["id"], 0)
         line["funded"] = str(line["id"]) in outcome["selected"]
     files[bundle.RESULTS] = bundle.dumps(results)
+    config_hash = sha256_hex(files[bundle.CONFIG].decode())
     return {
         "ballots": len(items),
-        "receipts_sha256": receipts_digest(r.receipt for r in items),
+        "receipts_sha256": receipts_digest(receipt_rows(files)),
         "participated": len(items),
         "selected": [int(pid) for pid in outcome["selected"]],
         "total_cost": outcome["total_cost"],
+        "sealed": {
+            "ballots": len(items),
+            "ballots_sha256": ballots_digest((b.ballot_id, config_hash, b.choices) for b in items),
+        },
     }
 
 

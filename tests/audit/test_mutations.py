@@ -26,6 +26,7 @@ from tests.audit.helpers import (
     ballot_rows,
     head_of,
     log_entries,
+    receipt_rows,
     rechain,
     recount_files,
     repack,
@@ -33,6 +34,7 @@ from tests.audit.helpers import (
     unpack,
     write_ballots,
     write_log,
+    write_receipts,
 )
 
 IMPOSTOR = Ed25519PrivateKey.generate()
@@ -78,26 +80,29 @@ def insert_forged(files: dict[str, bytes]) -> bytes:
 
 
 def change_ballot_not_log(files: dict[str, bytes]) -> bytes:
-    """A ballot's choices changed (its receipt recomputed to match), the log left alone."""
+    """A ballot's choices changed, the log left alone."""
     config = json.loads(files[bundle.CONFIG])
     rows = ballot_rows(files)
-    _receipt, ballot_id, config_hash, choices = rows[0]
+    ballot_id, config_hash, choices = rows[0]
     first, last = config["projects"][0]["id"], config["projects"][-1]["id"]
     other = first if json.loads(choices) == [[last, 1]] else last
-    rows[0] = ballot_row(config["round_id"], ballot_id, config_hash, {other: 1})
+    rows[0] = ballot_row(ballot_id, config_hash, {other: 1})
     write_ballots(files, rows)
     return repack(files)
 
 
 def delete_ballot_and_rechain(files: dict[str, bytes]) -> bytes:
-    """A ballot removed, and the close entry that counts it rewritten: every hash after it is
-    recomputed and the checkpoints re-signed with an impostor's key."""
+    """A ballot and a receipt removed, and the entries that count them rewritten: every hash
+    after them is recomputed and the checkpoints re-signed with an impostor's key."""
     write_ballots(files, ballot_rows(files)[1:])
+    write_receipts(files, receipt_rows(files)[1:])
     data = recount_files(files)
     entries = log_entries(files)
+    sealed = _round_entry(entries, "round.sealed")
+    entries[sealed]["data"].update(data.pop("sealed"))
     closed = _round_entry(entries, "round.tallied")
     entries[closed]["data"].update(data)
-    rechain(entries, closed)
+    rechain(entries, sealed)
     write_log(files, entries)
     resign(files, entries, IMPOSTOR)
     manifest = json.loads(files[bundle.MANIFEST])
@@ -161,7 +166,7 @@ MUTATIONS: dict[str, tuple[Callable[[dict[str, bytes]], bytes], str, bool]] = {
     ),
     "change a ballot but not the log": (
         change_ballot_not_log,
-        r"ballots\.csv: the receipts do not hash to the receipts_sha256 of entry \d+",
+        r"ballots\.csv: the ballots do not hash to the ballots_sha256 of entry \d+",
         True,
     ),
     "delete a ballot and its entry, recompute the chain": (
@@ -264,7 +269,7 @@ def test_a_careless_tamperer_is_caught_without_kept_checkpoints(published: dict[
 
 
 def test_any_edit_without_a_new_manifest_names_the_file(published: dict[str, Any]) -> None:
-    for name in bundle.CONTENT_FILES:
+    for name in bundle.content_files(bundle.FORMAT):
         files = unpack(published["data"])
         files[name] = files[name] + b" "
         tampered = _zip_as_is(files)

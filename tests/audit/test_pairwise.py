@@ -54,9 +54,11 @@ def test_the_bundle_carries_pairwise_csv_and_verifies(published: Published) -> N
     table = rows(files)
     assert tuple(table[0]) == COLUMNS
     ids = [p.id for p in published.setup.projects]
-    receipts = sorted(published.cast_order)
     assert [row[0] for row in table[1:]] == sorted(row[0] for row in table[1:])
-    assert {row[0] for row in table[1:]} == set(receipts)
+    # pb-bundle-2 (issue 12): comparisons name the ballot id of ballots.csv, never a receipt
+    ballot_ids = {row[0] for row in ballot_rows(files)}
+    assert {row[0] for row in table[1:]} == ballot_ids
+    assert not ballot_ids & set(published.cast_order)
     assert len(table) - 1 == sum(len(b) // 2 for b in BALLOTS)  # one line per comparison
     assert [str(ids[0]), str(ids[1])] in [row[1:] for row in table]
     report = verify_bundle(published.data)
@@ -111,26 +113,24 @@ def test_a_bundle_without_pairwise_csv_or_ballots_pb_is_refused(published: Publi
 def test_changing_a_ballot_behind_a_consistent_pairwise_csv_is_caught(
     published: Published,
 ) -> None:
-    """The tamperer rewrites ballots.csv (receipt recomputed) and pairwise.csv to agree: the
-    receipts no longer hash to the digest the log recorded when voting closed."""
+    """The tamperer rewrites ballots.csv and pairwise.csv to agree: the ballots no longer hash
+    to the digest the log recorded when they were sealed at close."""
     files = unpack(published.data)
-    config = json.loads(files[bundle.CONFIG])
     table = ballot_rows(files)
-    _receipt, ballot_id, config_hash, choices = table[0]
+    ballot_id, config_hash, choices = table[0]
     stored = {pid: value for pid, value in json.loads(choices)}
     flipped = {pid: value + 1 if value % 2 else value - 1 for pid, value in stored.items()}
-    row = ballot_row(config["round_id"], ballot_id, config_hash, flipped)
-    edited = sorted([row, *table[1:]])
+    edited = sorted([ballot_row(ballot_id, config_hash, flipped), *table[1:]])
     buffer = io.StringIO()
     out = csv.writer(buffer, lineterminator="\n")
-    out.writerows([list(bundle.BALLOT_COLUMNS), *edited])
+    out.writerows([list(bundle.SEPARATE_BALLOT_COLUMNS), *edited])
     files[bundle.BALLOTS_CSV] = buffer.getvalue().encode()
     from pb.audit.pairwise import write_csv
 
     files[bundle.PAIRWISE_CSV] = write_csv(
-        (r[0], {pid: v for pid, v in json.loads(r[3])}) for r in edited
+        (r[0], {pid: v for pid, v in json.loads(r[2])}) for r in edited
     ).encode()
-    with pytest.raises(VerificationFailed, match=r"receipts do not hash to the receipts_sha256"):
+    with pytest.raises(VerificationFailed, match=r"ballots do not hash to the ballots_sha256"):
         verify_bundle(repack(files))
 
 
@@ -138,12 +138,12 @@ def test_a_stored_ballot_that_is_not_a_pairwise_ballot_is_caught(published: Publ
     files = unpack(published.data)
     config = json.loads(files[bundle.CONFIG])
     table = ballot_rows(files)
-    _receipt, ballot_id, config_hash, _choices = table[0]
+    ballot_id, config_hash, _choices = table[0]
     ids = [p["id"] for p in config["projects"]]
-    row = ballot_row(config["round_id"], ballot_id, config_hash, {ids[0]: 1, ids[1]: 3})
+    row = ballot_row(ballot_id, config_hash, {ids[0]: 1, ids[1]: 3})
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(
-        [list(bundle.BALLOT_COLUMNS), *sorted([row, *table[1:]])]
+        [list(bundle.SEPARATE_BALLOT_COLUMNS), *sorted([row, *table[1:]])]
     )
     files[bundle.BALLOTS_CSV] = buffer.getvalue().encode()
     with pytest.raises(VerificationFailed, match=r"values 1, 2, \.\.\., 2m"):

@@ -24,6 +24,7 @@ PURE = (
     "verdict",
     "pairwise",
     "recount",
+    "separated",
     "strict",
     "verify",
     "verify_cli",

@@ -79,7 +79,7 @@ def test_once_published_anyone_can_look_up_a_receipt_and_download_the_bundle(
     html = board.data.decode()
     assert [html.index(r) for r in sorted(run.cast_order)] == sorted(
         html.index(r) for r in run.cast_order
-    )  # listed by receipt
+    )  # listed by receipt, apart from the ballots
     assert "Eligible voters" in html and "One ballot for every voter who took part." in html
     for typed in (
         run.cast_order[1],
@@ -88,7 +88,7 @@ def test_once_published_anyone_can_look_up_a_receipt_and_download_the_bundle(
     ):
         found = client.get(f"{base}/board", query_string={"receipt": typed})
         assert found.status_code == 200
-        assert b"Your ballot is on the board" in found.data
+        assert b"Your receipt is on the board" in found.data
     missing = client.get(f"{base}/board", query_string={"receipt": "0000-0000-0000"})
     assert b"No ballot on this board has that receipt" in missing.data
     assert b"a replaced ballot is not counted, only your last one is" in missing.data
