@@ -8,7 +8,6 @@ remaining rules go on in a new child. The caller (a web worker) only waits on a 
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -136,6 +135,10 @@ def compare_within(
     deadline = None if total_seconds is None else time.monotonic() + total_seconds
     pending = list(rules) if rules is not None else applicable_rules(instance, profile)
     results: list[RuleComparison] = []
+    # Imported here: `pb verify` imports the CLI, and with it this module, and must pull in
+    # nothing it does not use (tests/audit/test_purity.py).
+    import multiprocessing
+
     context = multiprocessing.get_context("fork")
     while pending:
         receiver, sender = context.Pipe(duplex=False)
