@@ -63,4 +63,5 @@ def test_every_action_the_code_records_has_a_label() -> None:
         recorded |= set(re.findall(r'record\(\s*"([a-z_]+\.[a-z_]+)"', text))
         recorded |= set(re.findall(r'action = "([a-z_]+\.[a-z_]+)" if', text))
         recorded |= set(re.findall(r'else "([a-z_]+\.[a-z_]+)"', text))
+        recorded |= set(re.findall(r'^SEALED = "([a-z_]+\.[a-z_]+)"', text, flags=re.M))
     assert recorded and not recorded - set(ACTION_LABELS)

@@ -274,6 +274,7 @@ def test_a_councillor_sets_up_a_pairwise_round_with_its_number_of_pairs(
         "rule": rule,
         "satisfaction": "",
         "tie_break": "lexicographic",
+        "verification_methods": "email",
     }
     response = client.post("/manage/rounds/new", data=form)
     assert response.status_code == status, response.get_data(as_text=True)[:2000]
