@@ -12,7 +12,12 @@ from pathlib import Path
 import pytest
 
 from pb.allocation import RULES, Instance, Outcome, Profile, Project, allocate
-from pb.allocation.types import ApprovalBallot, CumulativeBallot, OrdinalBallot
+from pb.allocation.types import (
+    ApprovalBallot,
+    CumulativeBallot,
+    OrdinalBallot,
+    PairwiseBallot,
+)
 from tests.allocation.conftest import load, local_files
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "allocation.md"
@@ -52,6 +57,7 @@ def _hand_made() -> Iterator[tuple[Instance, Profile]]:
         ("approval", ()),
         ("ordinal", (OrdinalBallot(("a", "b")), OrdinalBallot(("c",)), OrdinalBallot(("a",)))),
         ("cumulative", (CumulativeBallot({"a": 3, "c": 1}), CumulativeBallot({"b": 2}))),
+        ("pairwise", (PairwiseBallot((("a", "b"), ("c", "d"))), PairwiseBallot((("b", "c"),)))),
     ):
         yield Instance(100, projects, meta | {"vote_type": vote_type}), Profile(vote_type, ballots)
 
