@@ -93,7 +93,8 @@ def build(url: str, voters: int) -> tuple[int, int]:
     from bench.bare_app import create_tables
     from pb import create_app, demo
     from pb.accounts.models import Role, User
-    from pb.db import writing
+    from pb.db import utcnow, writing
+    from pb.eligibility import demo as census_demo
     from pb.extensions import db
     from pb.rounds.models import Phase, Round
 
@@ -103,7 +104,12 @@ def build(url: str, voters: int) -> tuple[int, int]:
         with writing():
             demo.load()
             db.session.commit()
-        voting = db.session.scalar(sa.select(Round).where(Round.phase == Phase.VOTING))
+        # the demo's census-verified round (the pairwise one has no project fields to tick)
+        voting = db.session.scalar(
+            sa.select(Round)
+            .where(Round.phase == Phase.VOTING, Round.ballot_format != "pairwise")
+            .order_by(Round.id)
+        )
         published = db.session.scalar(sa.select(Round.id).where(Round.phase == Phase.PUBLISHED))
         hashed = PasswordHasher.from_parameters(profiles.CHEAPEST).hash(PASSWORD)
         with writing():
@@ -114,9 +120,15 @@ def build(url: str, voters: int) -> tuple[int, int]:
                     password_hash=hashed,
                     role=Role.CITIZEN,
                     home_ward_id=min(voting.ward_ids),
+                    email_verified_at=utcnow(),
                 )
                 for n in range(voters)
             )
+            db.session.flush()
+            # one census entry each, bound as if every voter had verified (pb.eligibility)
+            load_voters = db.session.scalars(sa.select(User).where(User.email.like("%@load.test")))
+            admin = db.session.scalar(sa.select(User).where(User.role == Role.ADMIN))
+            census_demo.populate(admin, list(load_voters), [])
             db.session.commit()
         ids = voting.id, published
         db.engine.dispose()
