@@ -72,6 +72,10 @@ def parse_order(text: str) -> list[int]:
 def decide(round_: Round, order: list[int], reason: str, actor: User) -> Result:
     """Re-tally the round with this decision added; refuse it (4xx, nothing written) unless
     the round is counted and unpublished and the projects are tied where their order matters."""
+    # one decision (or publication, which also writes the log) at a time: each re-tally
+    # includes every decision before it, and none lands after publication
+    audit.lock_head()
+    db.session.refresh(round_)
     result = db.session.get(Result, round_.id)
     if round_.phase is not Phase.CLOSED or result is None:
         raise Conflict(_("A tie decision is recorded after counting and before publication."))
