@@ -32,6 +32,7 @@ ACTION_LABELS = {
     "round.phase_changed": _l("Round moved to another phase"),
     "round.sealed": _l("Ballots sealed at close (receipts listed apart)"),
     "round.tallied": _l("Votes counted"),
+    "round.tie_decided": _l("Tie decided by the council"),
     "round.results_published": _l("Results published"),
     "round.translations_saved": _l("Round translations saved"),
     "round.conflict_declared": _l("Conflicting proposals declared"),

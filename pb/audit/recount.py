@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -364,7 +364,8 @@ def check_results(
     for name, value in expected.items():
         if results.get(name) != value:
             raise VerificationFailed(f"{RESULTS}: {name} is {results.get(name)!r}, not {value!r}")
-    outcome = recount(config, ballots)
+    decisions = [e for e in round_entries if e["action"] == TIE_DECIDED]
+    outcome = recount(config, ballots, [_decided_order(e) for e in decisions])
     recounted = outcome.to_json()
     _compare_outcomes(results.get("outcome"), recounted)
     _check_lines(results, recounted, ballots)
@@ -378,19 +379,38 @@ def check_results(
         "config_hash": config_hash,
     }
     for name, value in logged.items():
-        if closed["data"].get(name) != value:
+        # after a tie decision, its entry holds the selection and cost of the re-tally
+        entry = decisions[-1] if decisions and name in ("selected", "total_cost") else closed
+        if entry["data"].get(name) != value:
             raise VerificationFailed(
-                f"entry {closed['seq']} (round.tallied): {name} {closed['data'].get(name)!r} "
+                f"entry {entry['seq']} ({entry['action']}): {name} {entry['data'].get(name)!r} "
                 f"is not the recount's {value!r}"
             )
     if results.get("published_at") is not None:
         _entry(round_entries, "round.results_published", config["round_id"])
+    for entry in decisions:
+        report.facts.append(
+            f"entry {entry['seq']} ({TIE_DECIDED}): tie decided by the council, order "
+            f"{entry['data'].get('order')}, replayed in the recount"
+        )
     report.facts.append(
         f"{RESULTS}: recounted with {outcome.rule} (satisfaction {outcome.satisfaction or '-'}, "
         f"tie-break {outcome.tie_break}): selection {list(outcome.selected)}, total cost "
         f"{recounted['total_cost']} and the whole trace match the published result and entry "
         f"{closed['seq']}"
     )
+
+
+TIE_DECIDED = "round.tie_decided"
+
+
+def _decided_order(entry: Mapping[str, Any]) -> list[str]:
+    order = entry["data"].get("order")
+    if not isinstance(order, list) or not all(type(pid) is int for pid in order):
+        raise VerificationFailed(
+            f"{LOG}: entry {entry['seq']} ({TIE_DECIDED}) has no list of project numbers"
+        )
+    return [str(pid) for pid in order]
 
 
 def instance_from_config(config: Mapping[str, Any], vote_type: str) -> Instance:
@@ -411,8 +431,11 @@ def instance_from_config(config: Mapping[str, Any], vote_type: str) -> Instance:
     )
 
 
-def allocate_from_config(config: Mapping[str, Any], profile: Profile) -> Any:
-    """Run the configuration's rule, satisfaction and tie-break (with its seed)."""
+def allocate_from_config(
+    config: Mapping[str, Any], profile: Profile, decided_ties: Sequence[Sequence[str]] = ()
+) -> Any:
+    """Run the configuration's rule, satisfaction and tie-break (with its seed), applying the
+    council's tie decisions (`round.tie_decided` entries) in the order they were made."""
     return allocate(
         instance_from_config(config, profile.vote_type),
         profile,
@@ -421,13 +444,17 @@ def allocate_from_config(config: Mapping[str, Any], profile: Profile) -> Any:
         tie_break=config["tie_break"],
         seed=config["tie_break_seed"],
         conflicts=config.get("conflicts", ()),
+        decided_ties=decided_ties,
     )
 
 
-def recount(config: Mapping[str, Any], ballots: Ballots) -> Any:
-    """The outcome of the round's rule and tie-break on these ballots."""
+def recount(
+    config: Mapping[str, Any], ballots: Ballots, decided_ties: Sequence[Sequence[str]] = ()
+) -> Any:
+    """The outcome of the round's rule and tie-break (and tie decisions) on these ballots."""
     try:
-        return allocate_from_config(config, Profile(ballots.vote_type, ballots.engine_ballots()))
+        profile = Profile(ballots.vote_type, ballots.engine_ballots())
+        return allocate_from_config(config, profile, decided_ties)
     except AllocationError as error:
         raise VerificationFailed(f"{CONFIG}: the recount cannot run ({error})") from None
 

@@ -107,10 +107,13 @@ def build_election(round_: Any, ballots: Sequence[Choices]) -> tuple[Instance, P
     return recount.instance_from_config(frozen_config(round_), vote_type), profile
 
 
-def run(round_: Any, ballots: Sequence[Choices]) -> Outcome:
+def run(
+    round_: Any, ballots: Sequence[Choices], decided_ties: Sequence[Sequence[str]] = ()
+) -> Outcome:
+    """The round's outcome; `decided_ties` are the council's tie decisions (`results.ties`)."""
     vote_type = BALLOT_FORMATS[round_.ballot_format].vote_type
     profile = Profile(vote_type, tuple(recount.engine_ballot(vote_type, b) for b in ballots))
-    return recount.allocate_from_config(frozen_config(round_), profile)
+    return recount.allocate_from_config(frozen_config(round_), profile, decided_ties)
 
 
 def frozen_config(round_: Any) -> dict[str, Any]:

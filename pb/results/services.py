@@ -6,12 +6,15 @@ it, so nothing about the votes leaks before publication.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from pb.accounts.models import Role, User
+from pb.allocation import Outcome
 from pb.audit import services as audit
 from pb.audit.chain import canonical_json, sha256_hex
 from pb.db import utcnow
@@ -60,10 +63,8 @@ def tally(round_: Round, actor: User | None) -> Result:
     """Count the votes with the round's rule and tie-break; store the outcome and its trace."""
     if get_result(round_) is not None:
         raise Conflict(_("This round has already been counted."))
-    projects = rounds.ballot_projects(round_)
     ballots = voting.round_ballots(round_)
     outcome = engine.run(round_, [voting.choices_of(b) for b in ballots])
-    votes = voting.choices_for_projects(ballots, round_.ballot_format)
     result = Result(
         round_id=round_.id,
         rule=outcome.rule,
@@ -75,19 +76,7 @@ def tally(round_: Round, actor: User | None) -> Result:
         total_cost=outcome.total_cost,
         ballot_count=len(ballots),
         outcome_json=canonical_json(outcome.to_json()),
-        projects=[
-            ResultProject(
-                proposal_id=line.proposal_id,
-                rank=line.rank,
-                votes=votes.get(line.proposal_id, 0),
-                score=line.score,
-                cost=line.cost,
-                funded=line.funded,
-                reason=line.reason,
-                reason_detail=line.detail,
-            )
-            for line in engine.project_lines(outcome, projects)
-        ],
+        projects=result_lines(round_, outcome, ballots),
     )
     db.session.add(result)
     db.session.flush()
@@ -112,6 +101,24 @@ def tally(round_: Round, actor: User | None) -> Result:
         actor=actor,
     )
     return result
+
+
+def result_lines(round_: Round, outcome: Outcome, ballots: Sequence[Any]) -> list[ResultProject]:
+    """The results table's lines for an outcome (at the tally, and after a tie decision)."""
+    votes = voting.choices_for_projects(ballots, round_.ballot_format)
+    return [
+        ResultProject(
+            proposal_id=line.proposal_id,
+            rank=line.rank,
+            votes=votes.get(line.proposal_id, 0),
+            score=line.score,
+            cost=line.cost,
+            funded=line.funded,
+            reason=line.reason,
+            reason_detail=line.detail,
+        )
+        for line in engine.project_lines(outcome, rounds.ballot_projects(round_))
+    ]
 
 
 @rounds.on_entering(Phase.PUBLISHED)

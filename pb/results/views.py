@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from pb.errors import InvalidInput
 from pb.i18n import format_day, format_money, format_number, localised, text_direction
 from pb.labels import rule_text, tie_break_text
 from pb.public.services import visible_round
-from pb.results import charts, engine, explanation, services
+from pb.results import charts, engine, explanation, services, ties
+from pb.results.forms import TieDecisionForm
 from pb.results.why import why_page
 from pb.rounds import services as rounds
 
@@ -38,6 +40,14 @@ def show(round_id: int):  # type: ignore[no-untyped-def]
         tie_break=tie_break_text(result.tie_break, engine.describe_tie_break(result.tie_break)),
         reason_text=engine.reason_text,
         titles=titles,
+        tie_decisions=[
+            (
+                _(" before ").join(f"{pid}. {titles.get(pid, '')}" for pid in entry["order"]),
+                entry["reason"],
+            )
+            for entry in ties.decision_entries(round_)
+        ],
+        tie_form=TieDecisionForm() if ties.may_decide(round_, current_user) else None,
         budget_chart=charts.budget_line(
             [
                 (titles[i.project.id], i.line.cost, format_money(i.line.cost, currency))
@@ -93,3 +103,15 @@ def why(round_id: int):  # type: ignore[no-untyped-def]
     }
     page = why_page(round_, current_user, chosen, titles)
     return render_template("results/why.html", round=round_, page=page, asked=bool(chosen))
+
+
+@bp.post("/manage/rounds/<int:round_id>/tie-decision")
+def decide_tie(round_id: int):  # type: ignore[no-untyped-def]
+    """Record the council's decision at a tie, with its reason, and count the round again."""
+    round_ = rounds.get_managed_round(current_user, round_id)
+    form = TieDecisionForm()
+    if not form.validate_on_submit():
+        raise InvalidInput(_("Give the projects in the order decided, and the reason."))
+    ties.decide(round_, ties.parse_order(form.order.data), form.reason.data, current_user)
+    flash(_("The tie decision was recorded and the votes were counted again."), "success")
+    return redirect(url_for("results.show", round_id=round_.id))
