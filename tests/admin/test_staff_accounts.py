@@ -160,6 +160,7 @@ def test_disabling_ends_a_live_session_and_enabling_lets_them_back(app: Flask) -
 
 def test_an_admin_cannot_disable_themselves(app: Flask) -> None:
     admin, client = _admin(app)
+    assert "Disable the account" not in client.get(f"/admin/users/{admin.id}").text
     response = client.post(f"/admin/users/{admin.id}/active", data={"active": "0"})
     assert response.status_code == 409
     assert "cannot disable your own account" in response.text
