@@ -89,17 +89,33 @@ def test_an_invited_officer_sets_a_password_by_mail_and_works_in_their_ward(
     assert "account.invited" in actions and "account.password_reset" in actions
 
 
-def test_an_invitation_lasts_a_week_a_reset_link_an_hour(app: Flask) -> None:
+def test_an_invitation_lasts_a_week_a_reset_link_an_hour(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from itsdangerous import TimestampSigner
+
     from pb.accounts import recovery, tokens
+    from pb.errors import InvalidInput
 
     staff = factories.user(Role.AUDITOR)
     with app.test_request_context():
         invite = tokens.sign(tokens.INVITE_SALT, staff.id, staff.password_hash)
         reset = tokens.sign(tokens.RESET_SALT, staff.id, staff.password_hash)
-        assert recovery.reset_user(invite).id == staff.id
-        assert recovery.reset_user(reset).id == staff.id
-        assert app.config["INVITATION_MAX_AGE"] == 7 * 24 * 3600
         assert tokens.read(tokens.RESET_SALT, invite, 3600) is None  # salts do not mix
+
+        def days_later(days: float) -> None:
+            later = int(time.time() + days * 86400)
+            monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: later)
+
+        days_later(6.9)
+        assert recovery.reset_user(invite).id == staff.id
+        with pytest.raises(InvalidInput):
+            recovery.reset_user(reset)  # an ordinary reset link is long dead
+        days_later(7.1)
+        with pytest.raises(InvalidInput):
+            recovery.reset_user(invite)
 
 
 @pytest.mark.parametrize(
