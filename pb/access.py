@@ -93,6 +93,8 @@ POLICY: dict[str, frozenset[Role]] = {
     "admin.index": ADMIN,
     "admin.users": ADMIN,
     "admin.user": ADMIN,
+    "admin.user_create": ADMIN,
+    "admin.user_active": ADMIN,
     "admin.wards_index": ADMIN,
     "admin.ward_edit": ADMIN,
     "admin.postcodes": ADMIN,

@@ -118,6 +118,8 @@ class Settings:
     # How long the links we e-mail stay valid (seconds).
     EMAIL_VERIFY_MAX_AGE: int = 48 * 3600
     PASSWORD_RESET_MAX_AGE: int = 3600
+    # A staff invitation is a reset link that lasts longer: a new colleague may be away a week.
+    INVITATION_MAX_AGE: int = 7 * 24 * 3600
     # The census register (pb/eligibility/census.py): stored only as HMACs under this key, which
     # never enters the database (so a copy of the database alone cannot test a guess).
     CENSUS_HMAC_KEY: str = ""

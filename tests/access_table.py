@@ -137,6 +137,8 @@ EXPECTED: dict[str, Expect] = {
     "admin.index": Expect(),
     "admin.users": Expect(),
     "admin.user": Expect(),
+    "admin.user_create": Expect(422),
+    "admin.user_active": Expect(400),
     "admin.wards_index": Expect(),
     "admin.ward_edit": Expect(),
     "admin.postcodes": Expect(),

@@ -80,7 +80,9 @@ def request_reset(email: str) -> None:
 
 def reset_user(token: str) -> User:
     """The account a reset link is for; refused once used (the password it names changed)."""
-    claim = tokens.read(tokens.RESET_SALT, token, current_app.config["PASSWORD_RESET_MAX_AGE"])
+    claim = tokens.read(
+        tokens.RESET_SALT, token, current_app.config["PASSWORD_RESET_MAX_AGE"]
+    ) or tokens.read(tokens.INVITE_SALT, token, current_app.config["INVITATION_MAX_AGE"])
     user = db.session.get(User, claim.user_id) if claim else None
     if (
         claim is None
@@ -90,6 +92,17 @@ def reset_user(token: str) -> User:
     ):
         raise InvalidInput(_("This link is not valid or has expired. Ask for a new one."))
     return user
+
+
+def invite(user: User, *, actor: User) -> None:
+    """Mail a new staff account its set-your-password link: a reset link valid for
+    INVITATION_MAX_AGE (a week by default), single-use like any reset link."""
+    link = tokens.external_url(
+        "accounts.reset_password",
+        token=tokens.sign(tokens.INVITE_SALT, user.id, user.password_hash),
+    )
+    _mail(user, lambda: _invite_text(link, user.display_name))
+    audit.record("account.invited", user, {}, actor=actor)
 
 
 def reset_password(token: str, password: str) -> User:
@@ -138,5 +151,16 @@ def _reset_text(link: str) -> tuple[str, str]:
         "Hello,\n\nTo choose a new password, open this link within an hour. It works once."
         "\n\n%(link)s\n\nIf you did not ask for this, ignore this e-mail: your password stays"
         " as it is.",
+        link=link,
+    )
+
+
+def _invite_text(link: str, name: str) -> tuple[str, str]:
+    return _("Your staff account"), _(
+        "Hello %(name)s,\n\nAn administrator created a staff account for you on the"
+        " participatory budgeting site. To choose your password and sign in, open this link within"
+        " seven days. It works once.\n\n%(link)s\n\nIf you did not expect this, ignore this"
+        " e-mail.",
+        name=name,
         link=link,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from functools import cache
 
 from argon2 import PasswordHasher, profiles
@@ -14,7 +15,7 @@ from pb.accounts.models import Role, User
 from pb.accounts.sessions import revoke_sessions
 from pb.audit import services as audit
 from pb.db import before_writing, utcnow
-from pb.errors import InvalidInput, NotFound
+from pb.errors import Conflict, InvalidInput, NotFound
 from pb.extensions import db
 from pb.pagination import Page, paginate
 from pb.wards.models import Postcode, Ward, normalise_postcode
@@ -171,6 +172,40 @@ def create_staff_user(
     return user
 
 
+STAFF_ROLES = (Role.COUNCILLOR, Role.OFFICER, Role.AUDITOR, Role.ADMIN)
+WARD_ROLES = (Role.COUNCILLOR, Role.OFFICER)
+
+
+def create_invited_staff(
+    email: str, display_name: str, role: Role, ward_ids: list[int], *, actor: User
+) -> User:
+    """A staff account made from the admin screen: its password is a random secret nobody
+    knows (unusable) until the invitee sets one through the mailed link (recovery.invite)."""
+    if role not in STAFF_ROLES:
+        raise InvalidInput(_("Choose a staff role."), field="role")
+    if email_taken(email):
+        raise InvalidInput(_("An account with this e-mail address already exists."), field="email")
+    wards = _wards_by_id(ward_ids) if role in WARD_ROLES else []
+    user = User(
+        email=normalise_email(email),
+        display_name=display_name,
+        password_hash=hash_password(secrets.token_urlsafe(32)),
+        role=role,
+        wards=wards,
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record("account.created", user, _role_data(user), actor=actor)
+    return user
+
+
+def _wards_by_id(ward_ids: list[int]) -> list[Ward]:
+    wards = list(db.session.scalars(select(Ward).where(Ward.id.in_(ward_ids)))) if ward_ids else []
+    if len(wards) != len(set(ward_ids)):
+        raise InvalidInput(_("Unknown ward."), field="wards")
+    return wards
+
+
 def grant_role(user: User, role: Role, ward_ids: list[int], *, actor: User | None) -> None:
     """Change a user's role and staff wards."""
     wards = list(db.session.scalars(select(Ward).where(Ward.id.in_(ward_ids)))) if ward_ids else []
@@ -183,6 +218,9 @@ def grant_role(user: User, role: Role, ward_ids: list[int], *, actor: User | Non
 
 
 def set_active(user: User, active: bool, *, actor: User | None) -> None:
+    """Enable or disable an account; disabling ends every session of it at once."""
+    if not active and actor is not None and user.id == actor.id:
+        raise Conflict(_("You cannot disable your own account."))
     user.active = active
     revoke_sessions(user)
     db.session.flush()

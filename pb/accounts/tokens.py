@@ -16,6 +16,9 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 VERIFY_SALT = "pb.accounts.verify-email"
 RESET_SALT = "pb.accounts.reset-password"
+# A staff invitation: a reset link under its own salt, so it may live longer (INVITATION_MAX_AGE)
+# without making ordinary reset links longer-lived.
+INVITE_SALT = "pb.accounts.invite-staff"
 
 
 @dataclass(frozen=True)

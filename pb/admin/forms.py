@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms import EmailField, HiddenField, RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import AnyOf, DataRequired, Email, Length, Regexp
 
 from pb.accounts.models import Role
 from pb.forms import options
@@ -19,8 +19,32 @@ class UserForm(FlaskForm):
         _l("Role"), choices=options((role.value, ROLE_LABELS[role]) for role in Role)
     )
     wards = MultiCheckboxField(_l("Wards (for councillors and officers)"), coerce=int)
-    active = BooleanField(_l("Account active"))
     submit = SubmitField(_l("Save"))
+
+
+class StaffInviteForm(FlaskForm):
+    """A new staff account; the person sets their own password from the mailed invitation."""
+
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+    )
+    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    role = RadioField(
+        _l("Role"),
+        choices=options(
+            (role.value, ROLE_LABELS[role]) for role in Role if role is not Role.CITIZEN
+        ),
+        validators=[DataRequired()],
+    )
+    wards = MultiCheckboxField(_l("Wards (for councillors and officers)"), coerce=int)
+    submit = SubmitField(_l("Create and send the invitation"))
+
+
+class ActiveForm(FlaskForm):
+    """One button: enable ("1") or disable ("0") an account."""
+
+    active = HiddenField(validators=[DataRequired(), AnyOf(["0", "1"])])
 
 
 class WardForm(FlaskForm):

@@ -6,9 +6,17 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from pb.accounts import recovery
 from pb.accounts import services as accounts
 from pb.accounts.models import Role
-from pb.admin.forms import PostcodeConfirmForm, PostcodeUploadForm, UserForm, WardForm
+from pb.admin.forms import (
+    ActiveForm,
+    PostcodeConfirmForm,
+    PostcodeUploadForm,
+    StaffInviteForm,
+    UserForm,
+    WardForm,
+)
 from pb.errors import DomainError
 from pb.forms import accepts_files, apply_error, options
 from pb.wards import services as wards
@@ -27,36 +35,71 @@ def index():  # type: ignore[no-untyped-def]
 @bp.get("/users")
 def users():  # type: ignore[no-untyped-def]
     """Find users by e-mail address or name, a page at a time."""
+    return _users_page(_invite_form())
+
+
+def _invite_form() -> StaffInviteForm:
+    form = StaffInviteForm()
+    form.wards.choices = options((w.id, w.name) for w in wards.all_wards())
+    return form
+
+
+def _users_page(form: StaffInviteForm, status: int = 200):  # type: ignore[no-untyped-def]
     query = request.args.get("q", "").strip()
     listing = accounts.users_page(query, request.args.get("page", 1, type=int) or 1)
-    return render_template("admin/users.html", listing=listing, q=query)
+    return render_template("admin/users.html", listing=listing, q=query, form=form), status
+
+
+@bp.post("/users/new")
+def user_create():  # type: ignore[no-untyped-def]
+    """Create a staff account with an unusable password and e-mail its invitation link."""
+    form = _invite_form()
+    if form.validate_on_submit():
+        try:
+            created = accounts.create_invited_staff(
+                form.email.data,
+                form.display_name.data,
+                Role(form.role.data),
+                form.wards.data,
+                actor=current_user,
+            )
+        except DomainError as error:
+            apply_error(form, error)
+        else:
+            recovery.invite(created, actor=current_user)
+            flash(_("Account created; the invitation is on its way."), "success")
+            return redirect(url_for("admin.user", user_id=created.id))
+    return _users_page(form, 422)
+
+
+@bp.post("/users/<int:user_id>/active")
+def user_active(user_id: int):  # type: ignore[no-untyped-def]
+    """Enable or disable an account; disabling signs it out everywhere at once."""
+    target = accounts.get_user(user_id)
+    form = ActiveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    accounts.set_active(target, form.active.data == "1", actor=current_user)
+    flash(_("Account enabled.") if target.active else _("Account disabled."), "success")
+    return redirect(url_for("admin.user", user_id=target.id))
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def user(user_id: int):  # type: ignore[no-untyped-def]
-    """Grant a role and staff wards, or deactivate an account."""
+    """Grant a role and staff wards; the page also offers to enable or disable the account."""
     target = accounts.get_user(user_id)
-    form = UserForm(
-        data={
-            "role": target.role.value,
-            "wards": [w.id for w in target.wards],
-            "active": target.active,
-        }
-    )
+    form = UserForm(data={"role": target.role.value, "wards": [w.id for w in target.wards]})
     form.wards.choices = options((w.id, w.name) for w in wards.all_wards())
     if form.validate_on_submit():
-        if target.id == current_user.id and (
-            form.role.data != Role.ADMIN.value or not form.active.data
-        ):
+        if target.id == current_user.id and form.role.data != Role.ADMIN.value:
             form.form_errors.append(_("You cannot remove your own administrator access."))
         else:
             accounts.grant_role(target, Role(form.role.data), form.wards.data, actor=current_user)
-            if form.active.data != target.active:
-                accounts.set_active(target, form.active.data, actor=current_user)
             flash(_("Saved."), "success")
             return redirect(url_for("admin.user", user_id=target.id))
     status = 422 if form.is_submitted() else 200
-    return render_template("admin/user.html", form=form, target=target), status
+    toggle = ActiveForm(formdata=None, data={"active": "0" if target.active else "1"})
+    return render_template("admin/user.html", form=form, target=target, toggle=toggle), status
 
 
 @bp.route("/wards", methods=["GET", "POST"])

@@ -13,6 +13,7 @@ ACTION_LABELS = {
     "account.activated": _l("Account activated"),
     "account.deactivated": _l("Account deactivated"),
     "account.created": _l("Staff account created"),
+    "account.invited": _l("Staff invitation e-mailed"),
     "account.registered": _l("Resident registered"),
     "account.language_set": _l("Language chosen"),
     "account.password_changed": _l("Password changed"),

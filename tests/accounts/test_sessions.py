@@ -101,8 +101,8 @@ def test_disabling_an_account_ends_its_sessions(app: Flask) -> None:
     admin = factories.user(Role.ADMIN)
     admin_client = app.test_client()
     factories.login(admin_client, admin)
-    response = admin_client.post(f"/admin/users/{person.id}", data={"role": "citizen"})
-    assert response.status_code == 302  # "active" left unticked: the account is disabled
+    response = admin_client.post(f"/admin/users/{person.id}/active", data={"active": "0"})
+    assert response.status_code == 302
     assert not _signed_in(client)
 
 
