@@ -216,3 +216,16 @@ def custom_app(database_url: str, **overrides: Any) -> Iterator[Flask]:
         finally:
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture
+def mailer(database_url: str) -> Iterator[tuple[Flask, Any]]:
+    """An app that sends its mail to a real local SMTP server, and that server's sink (the
+    recovery and staff-invitation tests read the links it received)."""
+    from tests.smtp import smtp_server
+
+    with (
+        smtp_server() as (sink, port),
+        custom_app(database_url, SMTP_HOST="127.0.0.1", SMTP_PORT=port) as app,
+    ):
+        yield app, sink

@@ -42,17 +42,26 @@ class RegisterForm(FlaskForm):
     submit = SubmitField(_l("Create account"))
 
 
-class PasswordChangeForm(FlaskForm):
-    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
-    password = PasswordField(
+def new_password_field() -> PasswordField:
+    """A new password, as the change and reset forms ask for it (made per form, in field order)."""
+    return PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
         description=_l("At least %(count)d characters.", count=MIN_PASSWORD_LENGTH),
     )
-    confirm = PasswordField(
+
+
+def repeated_password_field() -> PasswordField:
+    return PasswordField(
         _l("Repeat the new password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
     )
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    password = new_password_field()
+    confirm = repeated_password_field()
     submit = SubmitField(_l("Change password"))
 
 
@@ -66,15 +75,8 @@ class ResetRequestForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
-        description=_l("At least %(count)d characters.", count=MIN_PASSWORD_LENGTH),
-    )
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
-    )
+    password = new_password_field()
+    confirm = repeated_password_field()
     submit = SubmitField(_l("Set the new password"))
 
 

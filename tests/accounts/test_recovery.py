@@ -4,7 +4,6 @@ register / login / reset answering alike for known and unknown addresses (no enu
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -17,18 +16,9 @@ from pb.mail import delivery
 from pb.mail.models import OutboxMessage
 from tests import factories
 from tests.conftest import TimeMachine, custom_app
-from tests.smtp import Sink, smtp_server
+from tests.smtp import Sink
 
 NEW_PASSWORD = "a brand new password"
-
-
-@pytest.fixture
-def mailer(database_url: str) -> Iterator[tuple[Flask, Sink]]:
-    with (
-        smtp_server() as (sink, port),
-        custom_app(database_url, SMTP_HOST="127.0.0.1", SMTP_PORT=port) as app,
-    ):
-        yield app, sink
 
 
 def _register_form(email: str, ward_id: int, password: str = factories.PASSWORD) -> dict[str, str]:

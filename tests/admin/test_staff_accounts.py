@@ -4,7 +4,6 @@ single-use invitation) and disables or enables accounts, which ends their sessio
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -16,19 +15,9 @@ from pb.audit.models import AuditEntry
 from pb.extensions import db
 from pb.mail import delivery
 from tests import factories
-from tests.conftest import custom_app
-from tests.smtp import Sink, smtp_server
+from tests.smtp import Sink
 
 PASSWORD = "the invitee's own password"
-
-
-@pytest.fixture
-def mailer(database_url: str) -> Iterator[tuple[Flask, Sink]]:
-    with (
-        smtp_server() as (sink, port),
-        custom_app(database_url, SMTP_HOST="127.0.0.1", SMTP_PORT=port) as app,
-    ):
-        yield app, sink
 
 
 def _admin(app: Flask) -> tuple[User, FlaskClient]:
