@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO))
 import sqlalchemy as sa  # noqa: E402
 from flask import Flask  # noqa: E402
 
-from pb import create_app, demo  # noqa: E402
+from bench.demo_db import migrated_demo  # noqa: E402
 from pb.accounts.models import User  # noqa: E402
 from pb.db import utcnow, writing  # noqa: E402
 from pb.deliberation.models import Comment, Support  # noqa: E402
@@ -59,22 +59,8 @@ CATEGORIES = ("Sport and play", "Streets and transport", "Community", "Green spa
 
 def build(url: str, proposals: int, comments: int) -> Flask:
     """A migrated database with the demo and `proposals` more proposals in the open round."""
-    from flask_migrate import upgrade
-
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SECRET_KEY": "bench",
-            "AUDIT_PSEUDONYM_KEY": "bench",
-            "CENSUS_HMAC_KEY": "bench",
-            "RATELIMIT_ENABLED": False,
-        }
-    )
+    app = migrated_demo(url)
     with app.app_context():
-        upgrade()
-        with writing():
-            demo.load()
-            db.session.commit()
         round_ = db.session.scalar(sa.select(Round).where(Round.phase == Phase.PROPOSALS))
         people = list(db.session.scalars(sa.select(User.id).where(User.role == "citizen")))
         _add_proposals(round_, people, proposals, comments)

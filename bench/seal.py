@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO))
 import sqlalchemy as sa  # noqa: E402
 from flask import Flask  # noqa: E402
 
-from pb import create_app, demo  # noqa: E402
+from bench.demo_db import migrated_demo  # noqa: E402
 from pb.audit import secrecy  # noqa: E402
 from pb.db import writing  # noqa: E402
 from pb.extensions import db  # noqa: E402
@@ -46,22 +46,9 @@ def fresh_database(url: str) -> None:
 
 
 def build(url: str, ballots: int, choices: int) -> tuple[Flask, int]:
-    from flask_migrate import upgrade
-
     fresh_database(url)
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SECRET_KEY": "bench",
-            "AUDIT_PSEUDONYM_KEY": "bench",
-            "RATELIMIT_ENABLED": False,
-        }
-    )
+    app = migrated_demo(url)
     with app.app_context():
-        upgrade()
-        with writing():
-            demo.load()
-            db.session.commit()
         round_ = db.session.scalar(sa.select(Round).where(Round.phase == Phase.VOTING))
         projects = [p.id for p in rounds.ballot_projects(round_)]
         _add_ballots(round_, projects, ballots, min(choices, len(projects)))

@@ -45,13 +45,19 @@ def _lock_held_elsewhere(database_url: str, seconds: float) -> Iterator[threadin
         other.close()
 
 
-def test_reviewing_a_ballot_takes_no_write_lock(app: Flask, database_url: str) -> None:
+def _signed_in_voter(app: Flask, database_url: str):  # type: ignore[no-untyped-def]
+    """A voting round and a client signed in as its voter (SQLite only: the lock is its own)."""
     if not database_url.startswith("sqlite"):
         pytest.skip("PostgreSQL has no database-wide write lock")
     setup = factories.round_in_phase(Phase.VOTING, voters=1)
     client = app.test_client()
     factories.login(client, setup.voters[0])
     db.session.commit()
+    return setup, client
+
+
+def test_reviewing_a_ballot_takes_no_write_lock(app: Flask, database_url: str) -> None:
+    setup, client = _signed_in_voter(app, database_url)
     review = f"/rounds/{setup.round.id}/ballot/review"
     with _lock_held_elsewhere(database_url, seconds=5) as released:
         response = client.post(review, data={f"project-{setup.projects[0].id}": "1"})
@@ -62,12 +68,7 @@ def test_reviewing_a_ballot_takes_no_write_lock(app: Flask, database_url: str) -
 
 def test_casting_still_takes_the_write_lock_first(app: Flask, database_url: str) -> None:
     """The other side of the rule: a writing request queues for the lock (never fails on it)."""
-    if not database_url.startswith("sqlite"):
-        pytest.skip("PostgreSQL has no database-wide write lock")
-    setup = factories.round_in_phase(Phase.VOTING, voters=1)
-    client = app.test_client()
-    factories.login(client, setup.voters[0])
-    db.session.commit()
+    setup, client = _signed_in_voter(app, database_url)
     cast = f"/rounds/{setup.round.id}/ballot/cast"
     with _lock_held_elsewhere(database_url, seconds=1) as released:
         response = client.post(cast, data={f"project-{setup.projects[0].id}": "1"})
