@@ -52,6 +52,29 @@ def published_lines(round_: Round, user: User | None) -> dict[int, ResultProject
     return {line.proposal_id: line for line in result.projects} if result else {}
 
 
+def funded_projects(round_: Round) -> list[Proposal]:
+    """The projects a published round funded, in the order the rule chose them; empty before
+    publication. What happens after the vote (delivery, ratings, volunteering) starts here."""
+    if round_.phase is not Phase.PUBLISHED:
+        return []
+    query = (
+        select(Proposal)
+        .join(ResultProject, ResultProject.proposal_id == Proposal.id)
+        .where(ResultProject.round_id == round_.id, ResultProject.funded.is_(True))
+        .order_by(ResultProject.rank)
+    )
+    return list(db.session.scalars(query))
+
+
+def is_funded(proposal: Proposal) -> bool:
+    """True when the proposal's round is published and funded it."""
+    round_ = proposal.round
+    if round_ is None or round_.phase is not Phase.PUBLISHED:
+        return False
+    line = db.session.get(ResultProject, (round_.id, proposal.id))
+    return bool(line and line.funded)
+
+
 def receipts_digest(round_: Round) -> tuple[int, str]:
     """How many ballots, and one hash over their sorted receipts (what the close entry logs)."""
     receipts = list(db.session.scalars(voting.receipts_query(round_)))
