@@ -132,6 +132,8 @@ POLICY: dict[str, frozenset[Role]] = {
     "exports.participation": frozenset({Role.COUNCILLOR, Role.OFFICER, Role.AUDITOR}),
     "exports.results": PUBLIC,  # pb.results.services.visible_to, like the results page
     "exports.comments": MODERATORS,
+    # uploaded images (pb/media): every stored image is public (delivery photos, proposal images)
+    "media.show": PUBLIC,
     # JSON API (read-only, public data only)
     "api.rounds_index": PUBLIC,
     "api.round_detail": PUBLIC,

@@ -55,6 +55,7 @@ def _register_blueprints(app: Flask) -> None:
     from pb.exports.views import bp as exports_bp
     from pb.mail import outbox
     from pb.mail.views import bp as mail_bp
+    from pb.media.views import bp as media_bp
     from pb.ops.views import bp as ops_bp
     from pb.proposals.views import bp as proposals_bp
     from pb.public.views import bp as public_bp
@@ -82,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
         mail_bp,
         eligibility_bp,
         exports_bp,
+        media_bp,
     ):
         app.register_blueprint(blueprint)
     panels.init_app(app)

@@ -15,6 +15,7 @@ from pb.deliberation.models import (
 )
 from pb.eligibility.models import CensusEntry, CensusUpload
 from pb.mail.models import OutboxMessage
+from pb.media.models import Media
 from pb.proposals.models import Proposal
 from pb.results.models import Result, ResultProject
 from pb.rounds.models import Round, round_wards
@@ -32,6 +33,7 @@ __all__ = [
     "Comment",
     "CommentReaction",
     "HiddenProposal",
+    "Media",
     "Notification",
     "OutboxMessage",
     "Participation",

@@ -181,4 +181,5 @@ EXPECTED: dict[str, Expect] = {
     "api.rounds_index": Expect(),
     "api.round_detail": ROUND_PAGE,
     "api.round_results": RESULTS,
+    "media.show": Expect(),
 }

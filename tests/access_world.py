@@ -18,11 +18,17 @@ from pb.audit import keys
 from pb.db import utcnow
 from pb.deliberation.models import Comment, Report, ReportStatus
 from pb.extensions import db
+from pb.media import services as media
 from pb.rounds import services as rounds
 from pb.rounds.models import Phase
 from tests import factories
 from tests.deliberation.helpers import deliberating_round, pending_amendment
 
+# The smallest PNG: one red pixel.
+PNG_1X1 = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
+    "0000000c4944415408d763f8cfc0000003010100c9fe92ef0000000049454e44ae426082"
+)
 # The phase the routes that are not about a round (home, admin, audit...) are checked in.
 REFERENCE_PHASE = Phase.REVIEW
 # URL arguments that name a round or something in one: their routes are checked in every phase.
@@ -57,10 +63,16 @@ def build_world(phase: Phase) -> World:
         "user_id": people[Role.CITIZEN].id,
         "ward_id": ward.id,
         "filename": "css/site.css",
+        "media_id": _image(people[Role.OFFICER]),
     }
     if setup.projects:
         world.args.update(_objects(setup, people[Role.CITIZEN]))
     return world
+
+
+def _image(owner: User) -> int:
+    with factories.writing():
+        return media.store(PNG_1X1, "A red dot", owner=owner).id
 
 
 def _round(phase: Phase, ward, author: User) -> factories.RoundSetup:  # type: ignore[no-untyped-def]

@@ -61,6 +61,7 @@ ACTION_LABELS = {
     "moderation.dismissed": _l("Report dismissed"),
     "notifications.read": _l("Notifications read"),
     "export.downloaded": _l("File with personal data downloaded"),
+    "media.stored": _l("Image uploaded"),
 }
 
 # Data fields that hold money in minor units (pence, grosze): shown as amounts.
