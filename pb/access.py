@@ -134,6 +134,21 @@ POLICY: dict[str, frozenset[Role]] = {
     "exports.comments": MODERATORS,
     # uploaded images (pb/media): every stored image is public (delivery photos, proposal images)
     "media.show": PUBLIC,
+    # following (pb/following): anyone signed in follows what they choose; their own notices
+    "following.follow": ANY_ROLE,
+    "following.unfollow": ANY_ROLE,
+    "following.index": ANY_ROLE,
+    "following.read": ANY_ROLE,
+    # delivery of funded projects (pb/delivery): public pages; officers of the project's ward
+    # edit (the service checks the ward)
+    "delivery.show": PUBLIC,
+    "delivery.index": OFFICER,
+    "delivery.manage": OFFICER,
+    "delivery.status": OFFICER,
+    "delivery.progress": OFFICER,
+    "delivery.milestone_add": OFFICER,
+    "delivery.milestone_done": OFFICER,
+    "delivery.update_post": OFFICER,
     # JSON API (read-only, public data only)
     "api.rounds_index": PUBLIC,
     "api.round_detail": PUBLIC,

@@ -51,8 +51,11 @@ def _register_blueprints(app: Flask) -> None:
     from pb.content.views import bp as content_bp
     from pb.deliberation import panels
     from pb.deliberation.views import bp as deliberation_bp
+    from pb.delivery import panels as delivery_panels
+    from pb.delivery.views import bp as delivery_bp
     from pb.eligibility.views import bp as eligibility_bp
     from pb.exports.views import bp as exports_bp
+    from pb.following import views as following_views
     from pb.mail import outbox
     from pb.mail.views import bp as mail_bp
     from pb.media.views import bp as media_bp
@@ -84,9 +87,13 @@ def _register_blueprints(app: Flask) -> None:
         eligibility_bp,
         exports_bp,
         media_bp,
+        following_views.bp,
+        delivery_bp,
     ):
         app.register_blueprint(blueprint)
     panels.init_app(app)
+    following_views.init_app(app)
+    delivery_panels.init_app(app)
     metrics.collect_at_scrape("outbox", outbox.gauges)
 
 

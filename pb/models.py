@@ -13,7 +13,9 @@ from pb.deliberation.models import (
     Report,
     Support,
 )
+from pb.delivery.models import DeliveryPlan, DeliveryUpdate, Milestone, StatusChange
 from pb.eligibility.models import CensusEntry, CensusUpload
+from pb.following.models import Follow, Notice
 from pb.mail.models import OutboxMessage
 from pb.media.models import Media
 from pb.proposals.models import Proposal
@@ -32,8 +34,13 @@ __all__ = [
     "Checkpoint",
     "Comment",
     "CommentReaction",
+    "DeliveryPlan",
+    "DeliveryUpdate",
+    "Follow",
     "HiddenProposal",
     "Media",
+    "Milestone",
+    "Notice",
     "Notification",
     "OutboxMessage",
     "Participation",
@@ -45,6 +52,7 @@ __all__ = [
     "Result",
     "ResultProject",
     "Round",
+    "StatusChange",
     "Support",
     "User",
     "Ward",

@@ -62,10 +62,18 @@ ACTION_LABELS = {
     "notifications.read": _l("Notifications read"),
     "export.downloaded": _l("File with personal data downloaded"),
     "media.stored": _l("Image uploaded"),
+    "follow.started": _l("Started following"),
+    "follow.stopped": _l("Stopped following"),
+    "delivery.planned": _l("Delivery plan created for a funded project"),
+    "delivery.status_changed": _l("Delivery status changed"),
+    "delivery.progress_updated": _l("Delivery progress or spending updated"),
+    "delivery.milestone_added": _l("Delivery milestone added"),
+    "delivery.milestone_reached": _l("Delivery milestone reached"),
+    "delivery.update_posted": _l("Delivery update published"),
 }
 
 # Data fields that hold money in minor units (pence, grosze): shown as amounts.
-MONEY_FIELDS = frozenset({"budget", "cost", "estimated_cost", "final_cost", "total_cost"})
+MONEY_FIELDS = frozenset({"budget", "cost", "spent", "estimated_cost", "final_cost", "total_cost"})
 
 
 def action_label(code: str) -> str:

@@ -1,0 +1,1 @@
+"""Delivery of funded projects: plans, milestones, status with reasons, progress, spend, updates."""
