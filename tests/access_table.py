@@ -182,4 +182,19 @@ EXPECTED: dict[str, Expect] = {
     "api.round_detail": ROUND_PAGE,
     "api.round_results": RESULTS,
     "media.show": Expect(),
+    # following: only a funded project can be followed; stopping always answers the same
+    "following.follow": only_in(302, (PUBLISHED,), 404),
+    "following.unfollow": Expect(302),
+    "following.index": Expect(),
+    "following.read": Expect(302),
+    # delivery: a funded project's plan exists once its round is published; an empty form is
+    # refused (422) once the officer of the ward reached it
+    "delivery.show": only_in(200, (PUBLISHED,), 404),
+    "delivery.index": Expect(),
+    "delivery.manage": only_in(200, (PUBLISHED,), 404),
+    "delivery.status": only_in(422, (PUBLISHED,), 404),
+    "delivery.progress": only_in(422, (PUBLISHED,), 404),
+    "delivery.milestone_add": only_in(422, (PUBLISHED,), 404),
+    "delivery.milestone_done": only_in(422, (PUBLISHED,), 404),
+    "delivery.update_post": only_in(422, (PUBLISHED,), 404),
 }

@@ -32,7 +32,9 @@ PNG_1X1 = bytes.fromhex(
 # The phase the routes that are not about a round (home, admin, audit...) are checked in.
 REFERENCE_PHASE = Phase.REVIEW
 # URL arguments that name a round or something in one: their routes are checked in every phase.
-ROUND_ARGUMENTS = frozenset({"round_id", "proposal_id", "comment_id", "amendment_id", "report_id"})
+ROUND_ARGUMENTS = frozenset(
+    {"round_id", "proposal_id", "comment_id", "amendment_id", "report_id", "object_id"}
+)
 # In a draft round nothing has been proposed yet: there is no proposal, comment... to name.
 IN_A_PROPOSAL = ROUND_ARGUMENTS - {"round_id"}
 
@@ -116,6 +118,8 @@ def _objects(setup: factories.RoundSetup, author: User) -> dict[str, int | str]:
             "comment_id": comment.id,
             "amendment_id": amendment.id,
             "report_id": report.id,
+            "kind": "project",  # following the world's project (a funded one once published)
+            "object_id": proposal.id,
             "token": "not-a-signed-link",  # e-mailed links: a forged one is refused (400)
         }
 
