@@ -16,6 +16,7 @@ from pb.accounts import services as accounts
 from pb.accounts.models import Role, User
 from pb.db import utcnow
 from pb.deliberation import demo as deliberation_demo
+from pb.delivery import demo as delivery_demo
 from pb.eligibility import demo as census_demo
 from pb.extensions import db
 from pb.mail import demo as mail_demo
@@ -329,6 +330,7 @@ def load(now: datetime | None = None) -> str:
         draft = proposals.ProposalDraft(title, text, cost, riverside.id, category)
         proposals.submit(youth, draft, author=riverside_people[index], now=now)
     deliberation_demo.populate(youth, riverside_people, councillor, officer)
+    delivery_demo.populate(published, officer, citizen, now)
     mail_demo.populate(now)
     return (
         "Demo loaded: 2 wards, 606 accounts, a census of 602, 4 rounds "
