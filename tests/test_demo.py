@@ -63,3 +63,17 @@ def test_the_demo_shows_a_census_round_and_a_newcomer_who_verifies(app: Flask) -
     form = dict(zip(("col_reference", "col_date_of_birth", "col_postcode"), NEWCOMER, strict=True))
     assert client.post("/account/census", data=form).status_code == 302
     assert b'id="ballot-form"' in client.get(ballot).data
+
+
+def test_the_demo_shows_delivery_in_every_state_with_a_photo(app: Flask) -> None:
+    from pb.delivery.models import DeliveryPlan, DeliveryStatus
+
+    assert app.test_cli_runner().invoke(args=["pb", "demo"]).exit_code == 0
+    plans = db.session.scalars(sa.select(DeliveryPlan)).all()
+    assert {plan.status for plan in plans} == set(DeliveryStatus)
+    done = next(plan for plan in plans if plan.status is DeliveryStatus.DONE)
+    photo = next(update.photo for update in done.updates if update.photo)
+    client = app.test_client()
+    page = client.get(f"/rounds/{done.round_id}/projects/{done.proposal_id}/delivery").text
+    assert f'src="/media/{photo.id}"' in page and photo.alt_text in page
+    assert client.get(f"/media/{photo.id}").mimetype == "image/jpeg"
