@@ -44,7 +44,10 @@ def world(app: Flask) -> dict:
         Role.ADMIN: factories.user(Role.ADMIN),
     }
     extra = access_objects(proposals, proposals.voters[0])  # comments, amendments, reports
+    # a funded project, for delivery and following (pb/delivery, pb/following)
+    published = factories.round_in_phase(Phase.PUBLISHED, ballots=[{0: 1}], ward_=voting.ward)
     return {
+        "published": published,
         "voting": voting,
         "review": review,
         "proposals": proposals,
@@ -57,6 +60,8 @@ def _args(world: dict, endpoint: str) -> dict:
     round_for = world["review"] if endpoint.startswith("proposals.review") else world["voting"]
     if endpoint in ("proposals.new", "proposals.edit"):
         round_for = world["proposals"]
+    if endpoint.startswith(("delivery.", "following.")):
+        round_for = world["published"]
     return {
         "round_id": round_for.round.id,
         "proposal_id": round_for.projects[0].id,
@@ -64,6 +69,8 @@ def _args(world: dict, endpoint: str) -> dict:
         "ward_id": world["voting"].ward.id,
         "token": "not-a-signed-link",
         **world["extra"],
+        "kind": "project",
+        "object_id": world["published"].projects[0].id,
     }
 
 
@@ -74,6 +81,14 @@ def _poster(role_set: frozenset) -> Role | None:
         if role in role_set:
             return role
     return None
+
+
+def _delivery_page(app: Flask, args: dict) -> str:
+    """The officer's page holding the delivery forms (their POST routes have no page)."""
+    with app.test_request_context():
+        return url_for(
+            "delivery.manage", round_id=args["round_id"], proposal_id=args["proposal_id"]
+        )
 
 
 def test_junk_never_causes_a_server_error(app: Flask, world: dict) -> None:
@@ -90,8 +105,9 @@ def test_junk_never_causes_a_server_error(app: Flask, world: dict) -> None:
         with app.test_request_context():
             url = url_for(rule.endpoint, **{name: args[name] for name in rule.arguments})
         fields = set(COMMON_FIELDS)
-        if "GET" in rule.methods:
-            page = client.get(url).data.decode()
+        if "GET" in rule.methods or rule.endpoint.startswith("delivery."):
+            form_page = url if "GET" in rule.methods else _delivery_page(app, args)
+            page = client.get(form_page).data.decode()
             fields |= set(re.findall(r'name="([^"]+)"', page))
         fields |= {f"project-{p.id}" for p in world["voting"].projects}
         fields.discard("csrf_token")

@@ -130,7 +130,8 @@ def _field_names(app: Flask, site: Site) -> list[str]:
         if "GET" not in rule.methods or rule.endpoint == "static":
             continue
         page = site.client_for(rule.endpoint).get(_address(app, site, rule))
-        names |= set(re.findall(r'name="([^"]+)"', page.get_data(as_text=True)))
+        if page.mimetype == "text/html":  # not an image (pb/media)
+            names |= set(re.findall(r'name="([^"]+)"', page.get_data(as_text=True)))
         page.close()
     return sorted((names | set(site.ballot_fields)) - {"csrf_token"})
 
