@@ -81,9 +81,9 @@ def test_bad_forms_are_refused_and_nothing_is_written(
 @pytest.mark.parametrize(
     ("photo", "alt", "message"),
     [
-        ((io.BytesIO(PDF), "bench.jpg"), "A bench", "not a JPEG, PNG or WebP"),
-        ((io.BytesIO(b"hello"), "bench.png"), "A bench", "not a JPEG, PNG or WebP"),
-        ((io.BytesIO(b""), "empty.jpg"), "A bench", "The file is empty."),
+        ((PDF, "bench.jpg"), "A bench", "not a JPEG, PNG or WebP"),
+        ((b"hello", "bench.png"), "A bench", "not a JPEG, PNG or WebP"),
+        ((b"", "empty.jpg"), "A bench", "The file is empty."),
     ],
 )
 def test_a_bad_photo_refuses_the_whole_update(
@@ -96,7 +96,7 @@ def test_a_bad_photo_refuses_the_whole_update(
         data={
             "update-happened_on": "2027-02-01",
             "update-body": "Work started.",
-            "update-photo": photo,
+            "update-photo": (io.BytesIO(photo[0]), photo[1]),
             "update-photo_alt": alt,
         },
         content_type="multipart/form-data",

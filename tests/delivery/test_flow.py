@@ -4,6 +4,7 @@ photo, done with a reason; the follower hears of it in the app and by real SMTP.
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime
 
 from flask import Flask
@@ -16,6 +17,7 @@ from pb.delivery.models import DeliveryPlan, DeliveryStatus
 from pb.extensions import db
 from pb.mail import delivery as outbox_delivery
 from tests import factories
+from tests.conftest import custom_app
 from tests.delivery.helpers import manage_url, other_ward_officer, published_round, signed_in
 from tests.media.test_images import with_gps_and_rotation
 from tests.smtp import Sink
@@ -142,3 +144,36 @@ def test_a_project_that_was_not_funded_has_no_delivery(app: Flask) -> None:
     assert officer.get(manage_url(setup, 1)).status_code == 404
     url = f"/rounds/{setup.round.id}/projects/{setup.projects[1].id}/delivery"
     assert app.test_client().get(url).status_code == 404
+
+
+def test_the_officer_forms_carry_working_tokens(database_url: str) -> None:
+    """With CSRF on, each prefixed form of the editing page posts with the token it renders."""
+    with custom_app(database_url, WTF_CSRF_ENABLED=True) as app:
+        setup = published_round()
+        client = app.test_client()
+        login_page = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login_page).group(1)
+        credentials = {"email": setup.officer.email, "password": factories.PASSWORD}
+        assert client.post("/login", data={"csrf_token": token, **credentials}).status_code == 302
+        page = client.get(manage_url(setup)).get_data(as_text=True)
+        tokens = dict(
+            re.findall(r'name="((?:status|milestone)-csrf_token)"[^>]*value="([^"]+)"', page)
+        )
+        data = {"status-status": "in_progress", "status-reason": "Contractor on site."}
+        assert client.post(manage_url(setup, action="status"), data=data).status_code == 400
+        data["status-csrf_token"] = tokens["status-csrf_token"]
+        assert client.post(manage_url(setup, action="status"), data=data).status_code == 302
+        page = client.get(manage_url(setup)).get_data(as_text=True)
+        milestone = {"milestone-title": "Dig", "milestone-due_on": "2027-02-01"}
+        milestone["milestone-csrf_token"] = tokens["milestone-csrf_token"]
+        assert (
+            client.post(manage_url(setup, action="milestones"), data=milestone).status_code == 302
+        )
+        page = client.get(manage_url(setup)).get_data(as_text=True)
+        reached = re.search(r'name="reached-csrf_token" value="([^"]+)"', page).group(1)
+        done = {"reached-csrf_token": reached, "reached-done_on": "2027-02-02"}
+        done["reached-milestone"] = re.search(
+            r'name="reached-milestone" value="(\d+)"', page
+        ).group(1)
+        url = manage_url(setup, action="milestones/reached")
+        assert client.post(url, data=done).status_code == 302
