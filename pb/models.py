@@ -2,6 +2,7 @@
 
 from pb.accounts.models import User, staff_wards
 from pb.audit.models import AuditEntry, Checkpoint
+from pb.community.models import CommunityEntry, FocusArea
 from pb.deliberation.models import (
     Amendment,
     Comment,
@@ -18,6 +19,7 @@ from pb.mail.models import OutboxMessage
 from pb.proposals.models import Proposal
 from pb.results.models import Result, ResultProject
 from pb.rounds.models import Round, round_wards
+from pb.volunteering.models import CreditEntry, Pledge, VolunteerProfile, VolunteerTask
 from pb.voting.models import Ballot, BallotChoice, Participation
 from pb.wards.models import Postcode, Ward
 
@@ -31,10 +33,14 @@ __all__ = [
     "Checkpoint",
     "Comment",
     "CommentReaction",
+    "CommunityEntry",
+    "CreditEntry",
+    "FocusArea",
     "HiddenProposal",
     "Notification",
     "OutboxMessage",
     "Participation",
+    "Pledge",
     "Postcode",
     "Proposal",
     "ProposalMerge",
@@ -45,6 +51,8 @@ __all__ = [
     "Round",
     "Support",
     "User",
+    "VolunteerProfile",
+    "VolunteerTask",
     "Ward",
     "round_wards",
     "staff_wards",
