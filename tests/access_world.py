@@ -20,6 +20,7 @@ from pb.deliberation.models import Comment, Report, ReportStatus
 from pb.extensions import db
 from pb.rounds import services as rounds
 from pb.rounds.models import Phase
+from pb.volunteering.models import VolunteerTask
 from tests import factories
 from tests.deliberation.helpers import deliberating_round, pending_amendment
 
@@ -89,6 +90,16 @@ def _objects(setup: factories.RoundSetup, author: User) -> dict[str, int | str]:
         db.session.add(comment)
         db.session.flush()
         amendment = pending_amendment(proposal, other)
+        # a volunteer task on the proposal (posted only on funded projects by the service)
+        task = VolunteerTask(
+            proposal_id=proposal.id,
+            title="Plant bulbs",
+            skill="Gardening",
+            minutes=120,
+            volunteers_needed=2,
+            starts_on=utcnow().date(),
+        )
+        db.session.add(task)
         report = Report(
             reporter_id=other.id,
             proposal_id=proposal.id,
@@ -104,6 +115,7 @@ def _objects(setup: factories.RoundSetup, author: User) -> dict[str, int | str]:
             "comment_id": comment.id,
             "amendment_id": amendment.id,
             "report_id": report.id,
+            "task_id": task.id,
             "token": "not-a-signed-link",  # e-mailed links: a forged one is refused (400)
         }
 

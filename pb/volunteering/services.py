@@ -168,7 +168,7 @@ def pledge_counts(task_ids: Sequence[int]) -> dict[int, int]:
         .where(Pledge.task_id.in_(task_ids))
         .group_by(Pledge.task_id)
     )
-    return dict(db.session.execute(query).tuples())
+    return {task_id: count for task_id, count in db.session.execute(query)}
 
 
 def unfilled_tasks(officer: User) -> list[tuple[VolunteerTask, int]]:
