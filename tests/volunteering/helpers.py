@@ -28,7 +28,9 @@ def funded_round(residents: int = 2) -> Funded:
     return Funded(setup, project, setup.officer, setup.voters)
 
 
-def task(world: Funded, *, minutes: int = 120, safeguarding: bool = False, skill: str = "Gardening") -> VolunteerTask:  # fmt: skip
+def task(
+    world: Funded, *, minutes: int = 120, safeguarding: bool = False, skill: str = "Gardening"
+) -> VolunteerTask:
     draft = services.TaskDraft(
         "Plant bulbs", "Along the path.", skill, minutes, 3, date(2027, 3, 6), "10:00", safeguarding
     )

@@ -30,7 +30,9 @@ def test_balance_is_the_sum_of_entries_under_any_sequence(app: Flask) -> None:
     world = funded_round(residents=3)
     the_task = task(world)
     with factories.writing():
-        pledges = [services.pledge(r, the_task) and services.pledge_of(r, the_task) for r in world.residents]  # fmt: skip
+        for resident in world.residents:
+            services.pledge(resident, the_task)
+        pledges = [services.pledge_of(r, the_task) for r in world.residents]
 
     @settings(max_examples=25, deadline=None, derandomize=True, database=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
