@@ -20,7 +20,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from pb.volunteering.models import MAX_VOLUNTEERS
 
 # "2", "2.5", "2,25", "0.75": hours, in quarter hours (a time bank's usual step)
-HOURS = re.compile(r"^(\d{1,3})(?:[.,](\d{1,2}))?$")
+HOURS = re.compile(r"^([0-9]{1,3})(?:[.,]([0-9]{1,2}))?$")
 
 
 class HoursField(StringField):
