@@ -26,7 +26,7 @@ def test_posters_carry_a_qr_code_to_their_page(app: Flask) -> None:
         (
             f"/rounds/{round_id}/projects/{project_id}/poster",
             f"/rounds/{round_id}/projects/{project_id}",
-        ),  # fmt: skip
+        ),
         (f"/tasks/{the_task.id}/poster", f"/tasks/{the_task.id}"),
     ):
         response = client.get(path)

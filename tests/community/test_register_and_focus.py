@@ -46,7 +46,8 @@ def test_suggest_approve_and_publish_with_consent(app: Flask) -> None:
     refused = stranger.post("/manage/community", data={"entry": ids["Repair cafe"], "approve": "1"})
     assert refused.status_code == 422
     for name in ("Knit and natter", "Repair cafe"):
-        assert officer.post("/manage/community", data={"entry": ids[name], "approve": "1"}).status_code == 302  # fmt: skip
+        decision = {"entry": ids[name], "approve": "1"}
+        assert officer.post("/manage/community", data=decision).status_code == 302
     rejected = {"entry": ids["Friends of Riverside Park"], "reject": "1"}
     assert officer.post("/manage/community", data=rejected).status_code == 302
     again = officer.post("/manage/community", data={"entry": ids["Repair cafe"], "reject": "1"})
@@ -89,7 +90,10 @@ def test_focus_is_ranked_and_seeds_a_new_rounds_categories(app: Flask) -> None:
     assert register.index("Youth services") < register.index("Parks") < register.index("Adult")
 
     focus = councillor.get(f"/manage/wards/{ward.id}/focus").get_data(as_text=True)
-    link = "/manage/rounds/new?category=Youth+services&amp;category=Parks&amp;category=Adult+social+care"
+    link = (
+        "/manage/rounds/new?category=Youth+services&amp;category=Parks"
+        "&amp;category=Adult+social+care"
+    )
     assert link in focus
     form = councillor.get(link.replace("&amp;", "&")).get_data(as_text=True)
     assert "Youth services\nParks\nAdult social care</textarea>" in form
