@@ -20,9 +20,9 @@ from pb.deliberation.models import Comment, Report, ReportStatus
 from pb.extensions import db
 from pb.rounds import services as rounds
 from pb.rounds.models import Phase
-from pb.volunteering.models import VolunteerTask
 from tests import factories
 from tests.deliberation.helpers import deliberating_round, pending_amendment
+from tests.volunteering.helpers import direct_task
 
 # The phase the routes that are not about a round (home, admin, audit...) are checked in.
 REFERENCE_PHASE = Phase.REVIEW
@@ -90,16 +90,7 @@ def _objects(setup: factories.RoundSetup, author: User) -> dict[str, int | str]:
         db.session.add(comment)
         db.session.flush()
         amendment = pending_amendment(proposal, other)
-        # a volunteer task on the proposal (posted only on funded projects by the service)
-        task = VolunteerTask(
-            proposal_id=proposal.id,
-            title="Plant bulbs",
-            skill="Gardening",
-            minutes=120,
-            volunteers_needed=2,
-            starts_on=utcnow().date(),
-        )
-        db.session.add(task)
+        task = direct_task(proposal)  # a volunteer task (on funded projects only, normally)
         report = Report(
             reporter_id=other.id,
             proposal_id=proposal.id,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from pb.forms import SmallIntegerField
 
 
 class SuggestForm(FlaskForm):
@@ -26,7 +28,7 @@ class SuggestForm(FlaskForm):
 
 
 class DecideForm(FlaskForm):
-    entry = IntegerField(validators=[DataRequired(), NumberRange(1, 2**31 - 1)])
+    entry = SmallIntegerField(validators=[DataRequired(), NumberRange(1, 2**31 - 1)])
     approve = SubmitField(_l("Approve"))
     reject = SubmitField(_l("Reject"))
 

@@ -10,13 +10,13 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from pb.forms import SmallIntegerField
 from pb.volunteering.models import MAX_VOLUNTEERS
 
 # "2", "2.5", "2,25", "0.75": hours, in quarter hours (a time bank's usual step)
@@ -73,7 +73,7 @@ class TaskForm(FlaskForm):
     description = TextAreaField(_l("Details"), validators=[Optional(), Length(max=4000)])
     skill = StringField(_l("Skill needed"), validators=[DataRequired(), Length(max=60)])
     hours = HoursField(_l("Hours asked of each volunteer"))
-    volunteers_needed = IntegerField(
+    volunteers_needed = SmallIntegerField(
         _l("Volunteers needed"), validators=[DataRequired(), NumberRange(1, MAX_VOLUNTEERS)]
     )
     starts_on = DateField(_l("Date"), validators=[DataRequired()])
@@ -93,18 +93,18 @@ class PledgeForm(FlaskForm):
 
 
 class PledgeActionForm(FlaskForm):
-    pledge = IntegerField(validators=[DataRequired(), NumberRange(1, 2**31 - 1)])
+    pledge = SmallIntegerField(validators=[DataRequired(), NumberRange(1, 2**31 - 1)])
     submit = SubmitField(_l("Confirm the check"))
 
 
 class HoursForm(FlaskForm):
-    pledge = IntegerField(validators=[DataRequired(), NumberRange(1, 2**31 - 1)])
+    pledge = SmallIntegerField(validators=[DataRequired(), NumberRange(1, 2**31 - 1)])
     hours = HoursField(_l("Hours given"))
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Confirm the hours"))
 
 
 class ReverseForm(FlaskForm):
-    entry = IntegerField(validators=[DataRequired(), NumberRange(1, 2**31 - 1)])
+    entry = SmallIntegerField(validators=[DataRequired(), NumberRange(1, 2**31 - 1)])
     note = StringField(_l("Reason"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Reverse this entry"))

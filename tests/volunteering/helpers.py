@@ -40,3 +40,22 @@ def task(
 
 def citizen_elsewhere() -> User:
     return factories.user(Role.CITIZEN, home=factories.ward())
+
+
+def direct_task(proposal: Proposal) -> VolunteerTask:
+    """A task written without the service (which posts tasks on funded projects only), for the
+    route matrices: any round's proposal can carry one."""
+    from pb.db import utcnow
+    from pb.extensions import db
+
+    task = VolunteerTask(
+        proposal_id=proposal.id,
+        title="Plant bulbs",
+        skill="Gardening",
+        minutes=120,
+        volunteers_needed=2,
+        starts_on=utcnow().date(),
+    )
+    db.session.add(task)
+    db.session.flush()
+    return task

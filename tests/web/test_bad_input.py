@@ -12,6 +12,7 @@ from pb.accounts.models import Role
 from pb.rounds.models import Phase
 from tests import factories
 from tests.deliberation.helpers import access_objects
+from tests.volunteering.helpers import direct_task
 
 # One value per way typed input has broken forms elsewhere: empty, negative, float overflow,
 # an integer too long for a float, markup, NUL (PostgreSQL refuses it), astral characters,
@@ -44,6 +45,8 @@ def world(app: Flask) -> dict:
         Role.ADMIN: factories.user(Role.ADMIN),
     }
     extra = access_objects(proposals, proposals.voters[0])  # comments, amendments, reports
+    with factories.writing():
+        extra["task_id"] = direct_task(proposals.projects[0]).id  # a volunteer task
     return {
         "voting": voting,
         "review": review,
