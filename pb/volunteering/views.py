@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -73,7 +73,7 @@ def withdraw():  # type: ignore[no-untyped-def]
     """Withdraw consent: your skills and availability are deleted."""
     form = WithdrawForm()
     if not form.validate_on_submit():
-        return redirect(url_for("volunteering.skills")), 400
+        abort(400)
     if services.withdraw_consent(_me()):
         flash(_("Your skills and availability are deleted."), "success")
     return redirect(url_for("volunteering.skills"))
@@ -110,7 +110,7 @@ def pledge(task_id: int):  # type: ignore[no-untyped-def]
     """Pledge your time to a task (once)."""
     task_ = services.get_task(task_id)
     if not PledgeForm().validate_on_submit():
-        return redirect(url_for("volunteering.task", task_id=task_.id)), 400
+        abort(400)
     if services.pledge(_me(), task_):
         flash(_("Thank you: your pledge is recorded. An officer will be in touch."), "success")
     else:
