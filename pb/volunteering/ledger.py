@@ -16,6 +16,7 @@ from pb.accounts.models import User
 from pb.audit import services as audit
 from pb.errors import Conflict, InvalidInput
 from pb.extensions import db
+from pb.i18n import format_number
 from pb.volunteering import services
 from pb.volunteering.models import MAX_ENTRY_MINUTES, CreditEntry, Pledge, VolunteerTask
 
@@ -110,7 +111,11 @@ def credits(minutes: int) -> Fraction:
     return Fraction(minutes, MINUTES_PER_CREDIT)
 
 
+def hours(minutes: int) -> Decimal:
+    """Minutes as hours, exactly for quarter hours: 90 -> 1.5, 135 -> 2.25, 120 -> 2."""
+    return (Decimal(minutes) / 60).quantize(Decimal("0.01")).normalize() + Decimal(0)
+
+
 def hours_text(minutes: int) -> str:
-    """Minutes as hours for people: 90 -> "1.5", 135 -> "2.25", 120 -> "2"."""
-    hours = (Decimal(minutes) / 60).quantize(Decimal("0.01"))
-    return format(hours.normalize(), "f")
+    """Minutes as hours in the reader's language ("2.25" in English, "2,25" in Polish)."""
+    return format_number(hours(minutes))
