@@ -149,6 +149,28 @@ POLICY: dict[str, frozenset[Role]] = {
     "delivery.milestone_add": OFFICER,
     "delivery.milestone_done": OFFICER,
     "delivery.update_post": OFFICER,
+    # volunteering (issue 18): residents' skills and pledges; officers of the project's ward
+    # post tasks and confirm hours (the services check the ward)
+    "volunteering.skills": CITIZEN,
+    "volunteering.withdraw": CITIZEN,
+    "volunteering.mine": CITIZEN,
+    "volunteering.task": PUBLIC,
+    "volunteering.task_poster": PUBLIC,
+    "volunteering.pledge": CITIZEN,
+    "volunteering.task_new": OFFICER,
+    "volunteering.officer_index": OFFICER,
+    "volunteering.manage_task": OFFICER,
+    "volunteering.safeguarding": OFFICER,
+    "volunteering.hours": OFFICER,
+    "volunteering.reverse": OFFICER,
+    # the ward register and focus (issue 18): residents suggest, officers of the ward approve,
+    # councillors of the ward set the focus; posters of public pages are public
+    "community.register": PUBLIC,
+    "community.suggest": CITIZEN,
+    "community.queue": OFFICER,
+    "community.focus": COUNCILLOR,
+    "community.round_poster": PUBLIC,
+    "community.project_poster": PUBLIC,
     # JSON API (read-only, public data only)
     "api.rounds_index": PUBLIC,
     "api.round_detail": PUBLIC,

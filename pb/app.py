@@ -48,6 +48,7 @@ def _register_blueprints(app: Flask) -> None:
     from pb.admin.views import bp as admin_bp
     from pb.api.views import bp as api_bp
     from pb.audit.views import bp as audit_bp
+    from pb.community.views import bp as community_bp
     from pb.content.views import bp as content_bp
     from pb.deliberation import panels
     from pb.deliberation.views import bp as deliberation_bp
@@ -66,6 +67,7 @@ def _register_blueprints(app: Flask) -> None:
     from pb.results.views import bp as results_bp
     from pb.rounds.views import bp as rounds_bp
     from pb.transparency.views import bp as transparency_bp
+    from pb.volunteering.views import bp as volunteering_bp
     from pb.voting.views import bp as voting_bp
 
     for blueprint in (
@@ -89,6 +91,8 @@ def _register_blueprints(app: Flask) -> None:
         media_bp,
         following_views.bp,
         delivery_bp,
+        volunteering_bp,
+        community_bp,
     ):
         app.register_blueprint(blueprint)
     panels.init_app(app)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from pb.accounts import services as accounts
 from pb.accounts.models import Role, User
+from pb.community import demo as community_demo
 from pb.db import utcnow
 from pb.deliberation import demo as deliberation_demo
 from pb.delivery import demo as delivery_demo
@@ -24,6 +25,7 @@ from pb.proposals import services as proposals
 from pb.results import engine
 from pb.rounds import services as rounds
 from pb.rounds.models import Round
+from pb.volunteering import demo as volunteering_demo
 from pb.voting import demo as voting_demo
 from pb.voting import services as voting
 from pb.wards import services as wards
@@ -280,6 +282,9 @@ def load(now: datetime | None = None) -> str:
     _vote(published, northfield_people[:230], NORTHFIELD_POPULARITY, rng, max_choices=5)
     rounds.advance_phase(published, actor=councillor, now=published.voting_close_at)  # count
     rounds.advance_phase(published, actor=councillor, now=published.voting_close_at)  # publish
+    # after the vote: residents' time on the funded projects, the ward registers and focus
+    volunteering_demo.populate(published, officer, citizen, northfield_people[:40], now)
+    community_demo.populate([riverside, northfield], councillor, officer, northfield_people[40:])
 
     voting_round = _round(
         councillor,

@@ -2,6 +2,7 @@
 
 from pb.accounts.models import User, staff_wards
 from pb.audit.models import AuditEntry, Checkpoint
+from pb.community.models import CommunityEntry, FocusArea
 from pb.deliberation.models import (
     Amendment,
     Comment,
@@ -21,6 +22,7 @@ from pb.media.models import Media
 from pb.proposals.models import Proposal
 from pb.results.models import Result, ResultProject
 from pb.rounds.models import Round, round_wards
+from pb.volunteering.models import CreditEntry, Pledge, VolunteerProfile, VolunteerTask
 from pb.voting.models import Ballot, BallotChoice, Participation
 from pb.wards.models import Postcode, Ward
 
@@ -37,6 +39,9 @@ __all__ = [
     "DeliveryPlan",
     "DeliveryUpdate",
     "Follow",
+    "CommunityEntry",
+    "CreditEntry",
+    "FocusArea",
     "HiddenProposal",
     "Media",
     "Milestone",
@@ -44,6 +49,7 @@ __all__ = [
     "Notification",
     "OutboxMessage",
     "Participation",
+    "Pledge",
     "Postcode",
     "Proposal",
     "ProposalMerge",
@@ -55,6 +61,8 @@ __all__ = [
     "StatusChange",
     "Support",
     "User",
+    "VolunteerProfile",
+    "VolunteerTask",
     "Ward",
     "round_wards",
     "staff_wards",

@@ -177,6 +177,27 @@ EXPECTED: dict[str, Expect] = {
     "exports.participation": Expect(),
     "exports.results": RESULTS,
     "exports.comments": Expect(),
+    # volunteering: tasks are posted only on funded projects (409 before); the form cells are
+    # sent empty (422), except pledging and withdrawing consent, which need no field (302)
+    "volunteering.skills": Expect(),
+    "volunteering.withdraw": Expect(302),
+    "volunteering.mine": Expect(),
+    "volunteering.task": Expect(),
+    "volunteering.task_poster": Expect(),
+    "volunteering.pledge": Expect(302),
+    "volunteering.task_new": Expect(409, {PUBLISHED: 200}),
+    "volunteering.officer_index": Expect(),
+    "volunteering.manage_task": Expect(),
+    "volunteering.safeguarding": Expect(422),
+    "volunteering.hours": Expect(422),
+    "volunteering.reverse": Expect(422),
+    # the ward register and focus; posters of rounds past their draft and of funded projects
+    "community.register": Expect(),
+    "community.suggest": Expect(),
+    "community.queue": Expect(),
+    "community.focus": Expect(),
+    "community.round_poster": Expect(200, {DRAFT: 404}),
+    "community.project_poster": Expect(404, {PUBLISHED: 200}),
     # JSON API
     "api.rounds_index": Expect(),
     "api.round_detail": ROUND_PAGE,

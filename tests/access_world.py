@@ -23,6 +23,7 @@ from pb.rounds import services as rounds
 from pb.rounds.models import Phase
 from tests import factories
 from tests.deliberation.helpers import deliberating_round, pending_amendment
+from tests.volunteering.helpers import direct_task
 
 # The smallest PNG: one red pixel.
 PNG_1X1 = bytes.fromhex(
@@ -103,6 +104,7 @@ def _objects(setup: factories.RoundSetup, author: User) -> dict[str, int | str]:
         db.session.add(comment)
         db.session.flush()
         amendment = pending_amendment(proposal, other)
+        task = direct_task(proposal)  # a volunteer task (on funded projects only, normally)
         report = Report(
             reporter_id=other.id,
             proposal_id=proposal.id,
@@ -120,6 +122,7 @@ def _objects(setup: factories.RoundSetup, author: User) -> dict[str, int | str]:
             "report_id": report.id,
             "kind": "project",  # following the world's project (a funded one once published)
             "object_id": proposal.id,
+            "task_id": task.id,
             "token": "not-a-signed-link",  # e-mailed links: a forged one is refused (400)
         }
 

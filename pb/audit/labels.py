@@ -70,6 +70,17 @@ ACTION_LABELS = {
     "delivery.milestone_added": _l("Delivery milestone added"),
     "delivery.milestone_reached": _l("Delivery milestone reached"),
     "delivery.update_posted": _l("Delivery update published"),
+    "volunteering.skills_saved": _l("Skills offered (with consent)"),
+    "volunteering.consent_withdrawn": _l("Consent withdrawn: skills deleted"),
+    "volunteering.task_posted": _l("Volunteer task posted"),
+    "volunteering.pledged": _l("Time pledged to a volunteer task"),
+    "volunteering.safeguarding_confirmed": _l("Safeguarding check confirmed by an officer"),
+    "volunteering.hours_confirmed": _l("Volunteer hours confirmed (time credits)"),
+    "volunteering.hours_reversed": _l("Volunteer hours reversed (correction)"),
+    "community.suggested": _l("Register entry suggested"),
+    "community.approved": _l("Register entry approved"),
+    "community.rejected": _l("Register entry rejected"),
+    "community.focus_set": _l("Ward focus set"),
 }
 
 # Data fields that hold money in minor units (pence, grosze): shown as amounts.

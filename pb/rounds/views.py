@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -29,8 +29,12 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/rounds/new", methods=["GET", "POST"])
 def new():  # type: ignore[no-untyped-def]
-    """Configure a new round (it starts as a draft)."""
-    form = RoundForm()
+    """Configure a new round (it starts as a draft). `?category=...` (repeated) pre-fills the
+    categories, e.g. from a ward's focus (pb/community), so rounds need not know who sent them."""
+    suggested = [" ".join(c.split())[:80] for c in request.args.getlist("category")[:20]]
+    form = RoundForm(
+        data={"categories": "\n".join(c for c in suggested if c)} if suggested else None
+    )
     return _save(form, None)
 
 

@@ -12,6 +12,7 @@ from pb.accounts.models import Role
 from pb.rounds.models import Phase
 from tests import factories
 from tests.deliberation.helpers import access_objects
+from tests.volunteering.helpers import direct_task
 
 # One value per way typed input has broken forms elsewhere: empty, negative, float overflow,
 # an integer too long for a float, markup, NUL (PostgreSQL refuses it), astral characters,
@@ -46,6 +47,8 @@ def world(app: Flask) -> dict:
     extra = access_objects(proposals, proposals.voters[0])  # comments, amendments, reports
     # a funded project, for delivery and following (pb/delivery, pb/following)
     published = factories.round_in_phase(Phase.PUBLISHED, ballots=[{0: 1}], ward_=voting.ward)
+    with factories.writing():
+        extra["task_id"] = direct_task(proposals.projects[0]).id  # a volunteer task
     return {
         "published": published,
         "voting": voting,

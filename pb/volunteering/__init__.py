@@ -1,0 +1,1 @@
+"""Residents' time on funded projects: skills, tasks, pledges, the time-credit ledger."""
