@@ -14,6 +14,7 @@ from flask import Response, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 from werkzeug.exceptions import HTTPException
 
 from pb.api import schemas, services
@@ -77,7 +78,7 @@ def _paged(data: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
 
 
 @blp.route("/rounds", parameters=[IF_NONE_MATCH])
-@blp.arguments(schemas.PageArgs, location="query", as_kwargs=True)
+@blp.arguments(schemas.PageArgs, location="query", as_kwargs=True, unknown=RAISE)
 @_documented(schemas.RoundPage, LIST_HEADERS, not_found=False)
 def rounds_index(page: int, per_page: int) -> Any:
     """Every public round (past its draft), latest voting first."""
@@ -92,7 +93,7 @@ def round_detail(round_id: int) -> Any:
 
 
 @blp.route("/rounds/<int:round_id>/projects", parameters=[IF_NONE_MATCH])
-@blp.arguments(schemas.PageArgs, location="query", as_kwargs=True)
+@blp.arguments(schemas.PageArgs, location="query", as_kwargs=True, unknown=RAISE)
 @_documented(schemas.ProjectPage, LIST_HEADERS)
 def projects_index(round_id: int, page: int, per_page: int) -> Any:
     """The round's proposals with their review status and, once visible, their result."""
@@ -115,7 +116,7 @@ def results(round_id: int) -> Any:
 
 
 @blp.route("/rounds/<int:round_id>/results/why", parameters=[IF_NONE_MATCH])
-@blp.arguments(schemas.WhyArgs, location="query", as_kwargs=True)
+@blp.arguments(schemas.WhyArgs, location="query", as_kwargs=True, unknown=RAISE)
 @_documented(schemas.Why, ETAG)
 def why(round_id: int, choice: list[int]) -> Any:
     """Why each project a ballot choosing exactly `choice` was funded or not. Read from the
@@ -132,7 +133,7 @@ def participation(round_id: int) -> Any:
 
 
 @blp.route("/checkpoints", parameters=[IF_NONE_MATCH])
-@blp.arguments(schemas.PageArgs, location="query", as_kwargs=True)
+@blp.arguments(schemas.PageArgs, location="query", as_kwargs=True, unknown=RAISE)
 @_documented(schemas.CheckpointPage, LIST_HEADERS, not_found=False)
 def checkpoints(page: int, per_page: int) -> Any:
     """Signed checkpoints of the audit log, newest first (`pb verify --checkpoints`)."""
