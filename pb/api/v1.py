@@ -43,7 +43,7 @@ LIST_HEADERS = ETAG | {
     "X-Total-Count": {"description": "Items on every page together.", "schema": {"type": "string"}},
 }
 NOT_MODIFIED = "Not modified: the If-None-Match ETag still matches."
-NOT_VISIBLE = "No such round (a draft), or results not visible to the caller yet."
+NOT_VISIBLE = "Not found: no such round or project, a draft, or results not published yet."
 
 
 def _viewer() -> Any:
