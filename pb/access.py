@@ -175,6 +175,17 @@ POLICY: dict[str, frozenset[Role]] = {
     "api.rounds_index": PUBLIC,
     "api.round_detail": PUBLIC,
     "api.round_results": PUBLIC,
+    "api.docs": PUBLIC,  # the OpenAPI document as a page
+    "api-docs.openapi_json": PUBLIC,
+    # /api/v1 (documented, paged, ETags): anything from the votes asks results.visible_to
+    "api_v1.rounds_index": PUBLIC,
+    "api_v1.round_detail": PUBLIC,
+    "api_v1.projects_index": PUBLIC,
+    "api_v1.project_detail": PUBLIC,
+    "api_v1.results": PUBLIC,
+    "api_v1.why": PUBLIC,
+    "api_v1.participation": PUBLIC,
+    "api_v1.checkpoints": PUBLIC,
 }
 
 

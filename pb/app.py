@@ -46,6 +46,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from pb.accounts.views import bp as accounts_bp
     from pb.admin.views import bp as admin_bp
+    from pb.api import openapi as api_v1
     from pb.api.views import bp as api_bp
     from pb.audit.views import bp as audit_bp
     from pb.community.views import bp as community_bp
@@ -98,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     panels.init_app(app)
     following_views.init_app(app)
     delivery_panels.init_app(app)
+    api_v1.init_app(app)  # /api/v1 and its OpenAPI document
     metrics.collect_at_scrape("outbox", outbox.gauges)
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, render_template
 from flask_login import current_user
 
+from pb.api import openapi
 from pb.audit.chain import format_time
 from pb.eligibility import methods as verification
 from pb.eligibility import services as eligibility
@@ -90,4 +91,17 @@ def round_results(round_id: int):  # type: ignore[no-untyped-def]
         verification=_verification(round_),
         participated_by_method=eligibility.turnout_by_method(round_),
         projects=[line.to_json() for line in result.projects],
+    )
+
+
+@bp.get("/docs")
+def docs():  # type: ignore[no-untyped-def]
+    """The OpenAPI document as a page: every path, its parameters and its answers."""
+    spec = openapi.document()
+    return render_template(
+        "api/docs.html",
+        spec=spec,
+        operations=openapi.operations(spec),
+        schemas=spec.get("components", {}).get("schemas", {}),
+        type_of=openapi.type_of,
     )

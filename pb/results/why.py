@@ -25,6 +25,7 @@ class Answer:
     funded: bool
     text: str
     paid: str | None = None
+    project_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -92,9 +93,10 @@ def _answer(
             score=score,
             left=left,
         )
-        return Answer(title, True, text, paid)
+        return Answer(title, True, text, paid, int(choice.project))
     fallback = sentences.get(int(choice.project), "")
-    return Answer(title, False, _refusal(choice, titles, (cost, left, score), currency, fallback))
+    refusal = _refusal(choice, titles, (cost, left, score), currency, fallback)
+    return Answer(title, False, refusal, None, int(choice.project))
 
 
 def _refusal(

@@ -66,6 +66,7 @@ def _paths() -> DemoSite:
         "transparency": "/transparency",
         "round-transparency": f"/rounds/{published.id}/transparency",
         "board": f"/rounds/{published.id}/board",
+        "api-docs": "/api/docs",
     }
     in_review = rounds.get(Phase.REVIEW, published)  # with the form, when the demo has one
     site.officer = {"conflicts": f"/rounds/{in_review.id}/conflicts"}

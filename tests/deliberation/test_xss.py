@@ -122,8 +122,10 @@ def hostile(app: Flask) -> dict:
         "/audit/log",
         "/admin/users",
         f"/manage/rounds/{r}",
+        "/api/docs",
     ]
-    return {"people": people, "pages": pages}
+    api = [f"/api/v1/rounds/{r}/projects?per_page=100", f"/api/v1/rounds/{r}/projects/{p}"]
+    return {"people": people, "pages": pages, "api": api}
 
 
 def test_payloads_are_inert_everywhere_for_everyone(app: Flask, hostile: dict) -> None:
@@ -143,6 +145,16 @@ def test_payloads_are_inert_everywhere_for_everyone(app: Flask, hostile: dict) -
                 shown += 1  # the template expression came through as text, not as 49
     assert problems == []
     assert shown > 20  # the payloads really were on the pages checked
+
+
+def test_the_api_gives_the_payloads_as_json_only(app: Flask, hostile: dict) -> None:
+    """The API hands the text on as it was written; JSON, never sniffed as a page."""
+    client = app.test_client()
+    for path in hostile["api"]:
+        response = client.get(path)
+        assert response.status_code == 200 and response.mimetype == "application/json"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "<script>alert(1)</script>{{7*7}}" in response.get_data(as_text=True)
 
 
 def test_comment_formatting_keeps_safe_markup_only(app: Flask) -> None:
