@@ -17,7 +17,7 @@ from pb.eligibility.models import CensusEntry, CensusUpload
 from pb.mail.models import OutboxMessage
 from pb.proposals.models import Proposal
 from pb.results.models import Result, ResultProject
-from pb.rounds.models import Round, round_wards
+from pb.rounds.models import Round, RoundAmendment, round_wards
 from pb.voting.models import Ballot, BallotChoice, Participation
 from pb.wards.models import Postcode, Ward
 
@@ -43,6 +43,7 @@ __all__ = [
     "Result",
     "ResultProject",
     "Round",
+    "RoundAmendment",
     "Support",
     "User",
     "Ward",
