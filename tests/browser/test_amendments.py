@@ -1,6 +1,6 @@
 """Extending voting and ending it early in a real browser without JavaScript, in English and
-Urdu: the councillor's round page (with a refused date), the public round page and the results
-page that show the reason; axe-core on each."""
+Urdu: the councillor's round page (with a refused date), the public round, transparency and results
+pages that show the reason; axe-core on each."""
 
 from __future__ import annotations
 
@@ -73,6 +73,8 @@ def test_a_councillor_extends_then_ends_voting_without_javascript(
             assert "The site was down for six hours on Saturday" in page.inner_text("main")
             problems += audit(page, f"{locale}/{size}/public-round")
             screenshot(page, f"amend-public-{locale}-desktop")
+            page.goto(f"{voting.base}/rounds/{round_id}/transparency")
+            problems += audit(page, f"{locale}/{size}/transparency")
             page.goto(f"{voting.base}/manage/rounds/{round_id}")
             page.fill("#end-reason", "The council decided to close early")
             page.click("form[action$='/end-voting'] [type=submit]")

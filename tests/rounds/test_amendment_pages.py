@@ -38,7 +38,7 @@ def _amendments() -> int:
 
 def test_a_councillor_extends_voting_and_everyone_reads_why(app: Flask) -> None:
     setup = factories.round_in_phase(Phase.VOTING)
-    round_id = setup.round.id
+    round_id, frozen_hash = setup.round.id, setup.round.config_hash or ""
     client = _councillor(app, setup)
     page = client.get(f"/manage/rounds/{round_id}").get_data(as_text=True)
     assert "Extend voting or end it early" in page
@@ -48,6 +48,10 @@ def test_a_councillor_extends_voting_and_everyone_reads_why(app: Flask) -> None:
     public = app.test_client().get(f"/rounds/{round_id}").get_data(as_text=True)
     assert "Changes to the voting dates" in public and REASON in public
     assert "voting was extended" in public
+    transparency = app.test_client().get(f"/rounds/{round_id}/transparency").text
+    db.session.rollback()
+    assert "Earlier fingerprints" in transparency and frozen_hash in transparency
+    assert setup.round.config_hash in transparency and setup.round.config_hash != frozen_hash
 
 
 @pytest.mark.parametrize(
