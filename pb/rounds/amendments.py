@@ -41,6 +41,7 @@ def extend_voting(
     """Move the closing date later. The new date must be in the future and later than the
     current one (a round past its closing date but not yet closed may be extended)."""
     now = now or clock.now()
+    _lock(round_)
     check_amendable(round_)
     reason = _checked_reason(reason)
     if new_close_at <= now:
@@ -58,6 +59,7 @@ def end_voting_early(
     """Close voting now, before its closing date: the closing date becomes now, then the round
     moves to CLOSED (its ballots are sealed and counted in this transaction)."""
     now = now or clock.now()
+    _lock(round_)
     check_amendable(round_)
     reason = _checked_reason(reason)
     if now <= round_.voting_open_at:
@@ -86,10 +88,19 @@ def config_versions(round_: Round) -> list[str]:
 
 
 def check_amendable(round_: Round) -> None:
+    """Refuse (409) unless the round is in voting, i.e. not yet counted."""
     if round_.phase is not Phase.VOTING or not round_.is_frozen:
         raise Conflict(
             _("Voting can only be extended or ended early while the round is in its voting phase.")
         )
+
+
+def _lock(round_: Round) -> None:
+    """Take the round's row lock and re-read it, so two amendments at once chain one after the
+    other (each names the hash the other left) instead of both amending the same version.
+    PostgreSQL: SELECT ... FOR UPDATE; SQLite: the writing request already holds the lock."""
+    db.session.execute(select(Round.id).where(Round.id == round_.id).with_for_update())
+    db.session.refresh(round_)
 
 
 def _checked_reason(reason: str) -> str:
