@@ -75,6 +75,8 @@ POLICY: dict[str, frozenset[Role]] = {
     "rounds.edit": COUNCILLOR,
     "rounds.show": COUNCILLOR,
     "rounds.advance": COUNCILLOR,
+    "rounds.extend_voting": COUNCILLOR,
+    "rounds.end_voting": COUNCILLOR,
     "results.decide_tie": COUNCILLOR,  # the service checks the wards, the phase and the tie
     "content.round_translations": COUNCILLOR,  # the service checks the councillor's wards
     # auditors

@@ -23,6 +23,7 @@ from pb.extensions import db
 from pb.mail import demo as mail_demo
 from pb.proposals import services as proposals
 from pb.results import engine
+from pb.rounds import demo as rounds_demo
 from pb.rounds import services as rounds
 from pb.rounds.models import Round
 from pb.volunteering import demo as volunteering_demo
@@ -302,6 +303,7 @@ def load(now: datetime | None = None) -> str:
     )
     _run_to_ballot(voting_round, officer, RIVERSIDE_PROJECTS, riverside_people, rng)
     _vote(voting_round, riverside_people[:310], RIVERSIDE_POPULARITY, rng, max_choices=5, now=now)
+    rounds_demo.extend_after_outage(voting_round, councillor, now)
 
     pairwise = _round(
         councillor,

@@ -21,7 +21,7 @@ from pb.mail.models import OutboxMessage
 from pb.media.models import Media
 from pb.proposals.models import Proposal
 from pb.results.models import Result, ResultProject
-from pb.rounds.models import Round, round_wards
+from pb.rounds.models import Round, RoundAmendment, round_wards
 from pb.volunteering.models import CreditEntry, Pledge, VolunteerProfile, VolunteerTask
 from pb.voting.models import Ballot, BallotChoice, Participation
 from pb.wards.models import Postcode, Ward
@@ -59,6 +59,7 @@ __all__ = [
     "ResultProject",
     "Round",
     "StatusChange",
+    "RoundAmendment",
     "Support",
     "User",
     "VolunteerProfile",

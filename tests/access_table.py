@@ -115,6 +115,9 @@ EXPECTED: dict[str, Expect] = {
     "rounds.edit": Expect(409, {DRAFT: 200, **{phase: 200 for phase in BEFORE_VOTING}}),
     "rounds.show": Expect(),
     "rounds.advance": Expect(409),
+    # an empty form during voting; a state refusal in every other phase
+    "rounds.extend_voting": Expect(409, {VOTING: 422}),
+    "rounds.end_voting": Expect(409, {VOTING: 422}),
     "results.decide_tie": Expect(422),  # an empty form; the phase is checked after it
     "content.round_translations": Expect(),
     # auditors

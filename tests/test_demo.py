@@ -43,6 +43,8 @@ def test_demo_loads_once_with_its_promised_contents(app: Flask) -> None:
     assert client.get(f"/rounds/{voting_round.id}/ballot").status_code == 200
     assert "which would you rather fund?" in client.get(f"/rounds/{pairwise.id}/ballot").text
     assert app.test_client().get(f"/rounds/{published.id}/results").status_code == 200
+    # the open round was extended after an outage: the public sees why
+    assert "six hours last Saturday" in app.test_client().get(f"/rounds/{voting_round.id}").text
 
 
 def test_the_demo_shows_a_census_round_and_a_newcomer_who_verifies(app: Flask) -> None:

@@ -32,6 +32,8 @@ RESULTS = "results.json"
 LOG = "log.jsonl"
 CHECKPOINTS = "checkpoints.json"
 PAIRWISE_CSV = "pairwise.csv"  # instead of ballots.pb in a pairwise round (pb.audit.pairwise)
+# Every version of an amended configuration (pb.audit.amendments); absent when never amended.
+CONFIG_VERSIONS = "config_versions.json"
 CONTENT_FILES = (CONFIG, BALLOTS_PB, BALLOTS_CSV, RESULTS, LOG, CHECKPOINTS)
 BALLOT_COLUMNS = ("receipt", "ballot_id", "config_hash", "choices")  # pb-bundle-1
 RECEIPTS_CSV = "receipts.csv"  # pb-bundle-2

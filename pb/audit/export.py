@@ -23,7 +23,7 @@ from pb.allocation import Instance, Profile
 from pb.allocation.pabulib import write_string
 from pb.allocation.pabulib_export import election_file
 from pb.allocation.types import CONSTRAINT_KEYS
-from pb.audit import bundle, pairwise
+from pb.audit import bundle, config_versions, pairwise
 from pb.audit import checkpoints as checkpoint_store
 from pb.audit import services as audit
 from pb.audit.chain import (
@@ -73,6 +73,7 @@ def round_bundle(round_: Round, user: User | None) -> bytes:
     signed = checkpoint_store.checkpoints(up_to=head.seq)
     files = {
         bundle.CONFIG: round_.config_json.encode("utf-8"),
+        **config_versions.bundle_file(round_),
         bundle.BALLOTS_CSV: _ballots_csv(ballots),
         bundle.RECEIPTS_CSV: _receipts_csv(round_),
         **_ballot_file(round_, ballots),

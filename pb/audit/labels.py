@@ -30,6 +30,7 @@ ACTION_LABELS = {
     "round.created": _l("Round created"),
     "round.edited": _l("Round edited"),
     "round.frozen": _l("Round configuration frozen"),
+    "round.amended": _l("Frozen round configuration amended (voting extended or ended early)"),
     "round.phase_changed": _l("Round moved to another phase"),
     "round.sealed": _l("Ballots sealed at close (receipts listed apart)"),
     "round.tallied": _l("Votes counted"),

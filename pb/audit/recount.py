@@ -58,6 +58,7 @@ class CastBallot:
     receipt: str
     ballot_id: str
     choices: dict[int, int]
+    config_hash: str = ""  # pb-bundle-2: the configuration version it was cast under
 
 
 @dataclass(frozen=True)
@@ -228,7 +229,8 @@ def _check_pairwise(bundle: Bundle, ballots: Ballots) -> Ballots:
     except pairwise.PairwiseFormatError as error:
         raise VerificationFailed(str(error)) from None
     items = [
-        CastBallot(b.receipt, b.ballot_id, pairwise.encode(found[_label(b)])) for b in ballots.items
+        CastBallot(b.receipt, b.ballot_id, pairwise.encode(found[_label(b)]), b.config_hash)
+        for b in ballots.items
     ]
     return Ballots(ballots.vote_type, items, ballots.receipts)
 

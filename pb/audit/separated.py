@@ -51,10 +51,16 @@ def ballots_digest(ballots: Iterable[tuple[str, str, Mapping[int, int]]]) -> str
 
 
 def check_ballots(
-    bundle: Bundle, config: Mapping[str, Any], config_hash: str, report: Report
+    bundle: Bundle,
+    config: Mapping[str, Any],
+    config_hash: str,
+    report: Report,
+    versions: frozenset[str] = frozenset(),
 ) -> recount.Ballots:
     """ballots.csv and receipts.csv: well formed, sorted, as many receipts as ballots; ballots.pb
-    holds the same ballots (its voter ids are the ballot ids)."""
+    holds the same ballots (its voter ids are the ballot ids). Each ballot was cast under
+    `config_hash` or, in an amended round, one of the configuration's `versions`."""
+    versions = versions or frozenset({config_hash})
     vote_type = recount.vote_type_of(config)
     projects = {p["id"]: p["cost"] for p in config["projects"]}
     rows = _rows(bundle, BALLOTS_CSV, SEPARATE_BALLOT_COLUMNS)
@@ -70,12 +76,10 @@ def check_ballots(
                 f"{where}: ballot {ballot_id} {problem} (ballots are listed once each, sorted "
                 "by ballot id)"
             )
-        if cast_under != config_hash:
-            raise VerificationFailed(
-                f"{where}: cast under configuration {cast_under}, not this one"
-            )
+        if cast_under not in versions:
+            raise VerificationFailed(f"{where}: {_not_cast_under(cast_under, versions)}")
         choices = recount.parse_choices(choices_text, where, projects, vote_type)
-        items.append(recount.CastBallot("", ballot_id, choices))
+        items.append(recount.CastBallot("", ballot_id, choices, cast_under))
     receipts = _receipts(bundle)
     if len(receipts) != len(items):
         raise VerificationFailed(
@@ -89,6 +93,12 @@ def check_ballots(
         f"separate sorted lists of equal length; {other_file} holds the same ballots"
     )
     return ballots
+
+
+def _not_cast_under(cast_under: str, versions: frozenset[str]) -> str:
+    if len(versions) == 1:
+        return f"cast under configuration {cast_under}, not this one"
+    return f"cast under configuration {cast_under}, none of the round's {len(versions)} versions"
 
 
 def _rows(bundle: Bundle, name: str, columns: Sequence[str]) -> list[list[str]]:
@@ -132,7 +142,9 @@ def check_sealed(
             f"{BALLOTS_CSV}: {len(ballots.items)} ballots, but entry {seq} ({SEALED}) sealed "
             f"{data.get('ballots')}"
         )
-    digest = ballots_digest((b.ballot_id, config_hash, b.choices) for b in ballots.items)
+    digest = ballots_digest(
+        (b.ballot_id, b.config_hash or config_hash, b.choices) for b in ballots.items
+    )
     if data.get("ballots_sha256") != digest:
         raise VerificationFailed(
             f"{BALLOTS_CSV}: the ballots do not hash to the ballots_sha256 of entry {seq} "

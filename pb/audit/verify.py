@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pb.audit import recount, separated, strict
+from pb.audit import amendments, recount, separated, strict
 from pb.audit.bundle import (
     CHECKPOINTS,
     CONFIG,
@@ -141,8 +141,11 @@ def verify_bundle(
     check_signed_head(bundle, log, signed, report)
     check_kept(kept, log, report)
     config, config_hash = check_config(bundle, log, round_id, report)
+    versions = amendments.check_versions(bundle, log.of_round(round_id), config_hash, report)
     strict.check_line_ends(bundle)
-    ballots = check_ballot_lists(bundle, log.of_round(round_id), config, config_hash, report)
+    ballots = check_ballot_lists(
+        bundle, log.of_round(round_id), config, config_hash, report, versions
+    )
     if ballots.vote_type != "pairwise":  # pairwise rounds have no pabulib file (pb.audit.pairwise)
         strict.check_pabulib_meta(bundle, config)
     recount.check_close(bundle, log.of_round(round_id), ballots, report)
@@ -162,11 +165,13 @@ def check_ballot_lists(
     config: dict[str, Any],
     config_hash: str,
     report: Report,
+    versions: frozenset[str] = frozenset(),
 ) -> recount.Ballots:
-    """pb-bundle-1: each ballot with its receipt; pb-bundle-2: ballots and receipts apart."""
+    """pb-bundle-1: each ballot with its receipt; pb-bundle-2: ballots and receipts apart.
+    `versions`: every configuration a ballot may have been cast under (pb.audit.amendments)."""
     if bundle.manifest["format"] == "pb-bundle-1":
         return recount.check_ballots(bundle, config, config_hash, report)
-    ballots = separated.check_ballots(bundle, config, config_hash, report)
+    ballots = separated.check_ballots(bundle, config, config_hash, report, versions)
     separated.check_sealed(round_entries, config_hash, ballots, report)
     return ballots
 
@@ -326,11 +331,12 @@ def check_config(
     frozen = [e for e in log.of_round(round_id) if e["action"] == "round.frozen"]
     if not frozen:
         raise VerificationFailed(f"{LOG}: no round.frozen entry for round {round_id}")
-    entry = frozen[-1]
+    entry = amendments.current_entry(log.of_round(round_id), frozen[-1])
     if entry["data"].get("config_hash") != config_hash:
+        when = "when voting opened" if entry is frozen[-1] else "at its last amendment"
         raise VerificationFailed(
-            f"{CONFIG}: its SHA-256 {config_hash} is not the hash the log recorded when voting "
-            f"opened (entry {entry['seq']}: {entry['data'].get('config_hash')})"
+            f"{CONFIG}: its SHA-256 {config_hash} is not the hash the log recorded {when} "
+            f"(entry {entry['seq']}: {entry['data'].get('config_hash')})"
         )
     report.facts.append(f"{CONFIG}: SHA-256 {config_hash}, as recorded in entry {entry['seq']}")
     return config, config_hash

@@ -20,6 +20,7 @@ from pb.extensions import csrf
 from pb.proposals import services as proposals
 from pb.public import services
 from pb.results import services as results
+from pb.rounds import amendments
 from pb.rounds import services as rounds
 from pb.rounds.models import Phase
 from pb.security import safe_next, same_origin_request
@@ -59,6 +60,7 @@ def round(round_id: int):  # type: ignore[no-untyped-def]
         has_voted=bool(user and voting.has_voted(user, round_)),
         outcomes=results.published_lines(round_, user),
         timeline=services.timeline(round_),
+        amendments=amendments.amendments_of(round_),
         ballot_rules=get_format(round_.ballot_format).rules_in_words(
             round_.ballot_params, round_.budget, round_.currency
         ),

@@ -13,6 +13,7 @@ from pb.public.services import visible_round
 from pb.results import charts, engine, explanation, services, ties
 from pb.results.forms import TieDecisionForm
 from pb.results.why import why_page
+from pb.rounds import amendments
 from pb.rounds import services as rounds
 
 bp = Blueprint("results", __name__)
@@ -36,6 +37,7 @@ def show(round_id: int):  # type: ignore[no-untyped-def]
         "results/show.html",
         page=page,
         round=round_,
+        amendments=amendments.amendments_of(round_),
         rule=rule_text(result.rule, engine.describe_rule(result.rule)),
         tie_break=tie_break_text(result.tie_break, engine.describe_tie_break(result.tie_break)),
         reason_text=engine.reason_text,

@@ -205,3 +205,31 @@ class AdvanceForm(FlaskForm):
 
     from_phase = HiddenField(validators=[DataRequired()])
     submit = SubmitField(_l("Move to the next phase"))
+
+
+class ExtendVotingForm(FlaskForm):
+    """Move the closing date of voting later, with a reason residents will read."""
+
+    close_at = DateTimeLocalField(
+        _l("New closing date (UTC)"), format=DATE_FORMAT, validators=[InputRequired()]
+    )
+    reason = TextAreaField(
+        _l("Public reason"),
+        validators=[DataRequired(), Length(max=1000)],
+        description=_l("Shown on the round's page and its results, and kept in the audit log."),
+    )
+    submit = SubmitField(_l("Extend voting"))
+
+    def close_at_utc(self) -> datetime:
+        return _utc(self.close_at.data)
+
+
+class EndVotingForm(FlaskForm):
+    """Close voting now and count the votes, with a reason residents will read."""
+
+    reason = TextAreaField(
+        _l("Public reason"),
+        validators=[DataRequired(), Length(max=1000)],
+        description=_l("Shown on the round's page and its results, and kept in the audit log."),
+    )
+    submit = SubmitField(_l("End voting now and count the votes"))

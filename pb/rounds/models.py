@@ -114,3 +114,37 @@ class Round(db.Model):
 
     def __repr__(self) -> str:
         return f"<Round {self.id} {self.phase}>"
+
+
+class AmendmentKind(StrEnum):
+    EXTENDED = "extended"
+    ENDED_EARLY = "ended_early"
+
+
+class RoundAmendment(db.Model):
+    """A change to a frozen configuration (voting extended or ended early), with its public
+    reason. Keeps the configuration it replaced, so the audit bundle can carry every version."""
+
+    __tablename__ = "round_amendments"
+    __table_args__ = (CheckConstraint("length(reason) > 0", name="reason_given"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[AmendmentKind] = mapped_column(str_enum(AmendmentKind, "amendment_kind"))
+    field: Mapped[str] = mapped_column(String(40))
+    old_value: Mapped[str] = mapped_column(String(40))
+    new_value: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)
+    previous_config_json: Mapped[str] = mapped_column(Text)
+    previous_config_hash: Mapped[str] = mapped_column(String(64))
+    config_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    @property
+    def old_moment(self) -> datetime:
+        return datetime.fromisoformat(self.old_value)
+
+    @property
+    def new_moment(self) -> datetime:
+        return datetime.fromisoformat(self.new_value)

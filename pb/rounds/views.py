@@ -9,12 +9,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from pb import clock
-from pb.errors import Conflict, DomainError
+from pb.errors import Conflict, DomainError, InvalidInput
 from pb.forms import apply_error
 from pb.labels import PHASE_LABELS
 from pb.results import comparison, engine
-from pb.rounds import services
-from pb.rounds.forms import AdvanceForm, RoundForm
+from pb.rounds import amendments, services
+from pb.rounds.forms import AdvanceForm, EndVotingForm, ExtendVotingForm, RoundForm
 from pb.rounds.models import Phase, Round
 from pb.voting.formats import BALLOT_FORMATS
 
@@ -52,10 +52,17 @@ def edit(round_id: int):  # type: ignore[no-untyped-def]
 def show(round_id: int):  # type: ignore[no-untyped-def]
     """A round's dashboard: its phase, what the next step needs, its counts."""
     round_ = services.get_managed_round(current_user, round_id)
+    return _dashboard(round_, ExtendVotingForm(prefix="extend"), EndVotingForm(prefix="end"))
+
+
+def _dashboard(round_: Round, extend_form: ExtendVotingForm, end_form: EndVotingForm):  # type: ignore[no-untyped-def]
     following = services.next_phase(round_)
     return render_template(
         "rounds/show.html",
         round=round_,
+        amendments=amendments.amendments_of(round_),
+        extend_form=extend_form,
+        end_form=end_form,
         summary=services.dashboard(round_),
         next_phase=following,
         not_before=_not_before(round_, following),
@@ -82,6 +89,42 @@ def advance(round_id: int):  # type: ignore[no-untyped-def]
     phase = services.advance_phase(round_, actor=current_user)
     flash(_("The round is now in the phase: %(phase)s.", phase=PHASE_LABELS[phase]), "success")
     return redirect(url_for("rounds.show", round_id=round_.id))
+
+
+@bp.post("/rounds/<int:round_id>/extend-voting")
+def extend_voting(round_id: int):  # type: ignore[no-untyped-def]
+    """Extend voting to a later closing date, with a public reason (an audited amendment)."""
+    round_ = services.get_managed_round(current_user, round_id)
+    amendments.check_amendable(round_)
+    form = ExtendVotingForm(prefix="extend")
+    if form.validate_on_submit():
+        try:
+            amendments.extend_voting(
+                round_, form.close_at_utc(), form.reason.data, actor=current_user
+            )
+        except InvalidInput as error:
+            apply_error(form, error)
+        else:
+            flash(_("Voting was extended. The reason is shown on the round's page."), "success")
+            return redirect(url_for("rounds.show", round_id=round_.id))
+    return _dashboard(round_, form, EndVotingForm(prefix="end")), 422
+
+
+@bp.post("/rounds/<int:round_id>/end-voting")
+def end_voting(round_id: int):  # type: ignore[no-untyped-def]
+    """End voting now and count the votes, with a public reason (an audited amendment)."""
+    round_ = services.get_managed_round(current_user, round_id)
+    amendments.check_amendable(round_)
+    form = EndVotingForm(prefix="end")
+    if form.validate_on_submit():
+        try:
+            amendments.end_voting_early(round_, form.reason.data, actor=current_user)
+        except InvalidInput as error:
+            apply_error(form, error)
+        else:
+            flash(_("Voting was ended early and the votes were counted."), "success")
+            return redirect(url_for("rounds.show", round_id=round_.id))
+    return _dashboard(round_, ExtendVotingForm(prefix="extend"), form), 422
 
 
 def _save(form: RoundForm, round_: Round | None):  # type: ignore[no-untyped-def]

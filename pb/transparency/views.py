@@ -17,6 +17,7 @@ from pb.errors import DomainError, NotFound
 from pb.labels import rule_text, tie_break_text
 from pb.public.services import visible_round
 from pb.results import engine
+from pb.rounds import amendments
 from pb.rounds.models import Phase, Round
 from pb.transparency import services
 
@@ -76,6 +77,7 @@ def round_page(round_id: int):  # type: ignore[no-untyped-def]
             round=round_,
             rule=rule_text(round_.rule, engine.describe_rule(round_.rule)),
             tie_break=tie_break_text(round_.tie_break, engine.describe_tie_break(round_.tie_break)),
+            amendments=amendments.amendments_of(round_),
             latest=latest,
             recent=checkpoints.checkpoints(newest_first=True)[:5],
             key=services.signing_key(),

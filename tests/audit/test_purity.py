@@ -25,6 +25,7 @@ PURE = (
     "pairwise",
     "recount",
     "separated",
+    "amendments",
     "strict",
     "verify",
     "verify_cli",
