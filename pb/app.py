@@ -51,6 +51,7 @@ def _register_blueprints(app: Flask) -> None:
     from pb.content.views import bp as content_bp
     from pb.deliberation import panels
     from pb.deliberation.views import bp as deliberation_bp
+    from pb.eligibility.code_views import bp as codes_bp
     from pb.eligibility.views import bp as eligibility_bp
     from pb.exports.views import bp as exports_bp
     from pb.mail import outbox
@@ -81,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
         ops_bp,
         mail_bp,
         eligibility_bp,
+        codes_bp,
         exports_bp,
     ):
         app.register_blueprint(blueprint)

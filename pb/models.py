@@ -13,7 +13,7 @@ from pb.deliberation.models import (
     Report,
     Support,
 )
-from pb.eligibility.models import CensusEntry, CensusUpload
+from pb.eligibility.models import AccessCode, CensusEntry, CensusUpload
 from pb.mail.models import OutboxMessage
 from pb.proposals.models import Proposal
 from pb.results.models import Result, ResultProject
@@ -22,6 +22,7 @@ from pb.voting.models import Ballot, BallotChoice, Participation
 from pb.wards.models import Postcode, Ward
 
 __all__ = [
+    "AccessCode",
     "Amendment",
     "AuditEntry",
     "Ballot",
