@@ -188,9 +188,10 @@ def _code_named(round_: Round, typed: str) -> tuple[AccessCode, str]:
     return found, reference
 
 
-def find(typed: str) -> AccessCode:
+def find(typed: str, *, client: str) -> AccessCode:
     """The live code someone typed. A malformed code (length, symbols, check) is refused before
-    the database is asked; unknown codes count against the client's `access_code` limit."""
+    the database is asked; unknown codes count against the `access_code` limit of `client`
+    (the client's address)."""
     try:
         canonical = codes.canonical(typed)
     except codes.CodeFormatError as error:
@@ -198,11 +199,11 @@ def find(typed: str) -> AccessCode:
             _("This is not a valid code: check each character against your letter."),
             field="code",
         ) from error
-    if limits.exceeded("access_code", limits.client()):
+    if limits.exceeded("access_code", client):
         raise TooManyAttempts(_("Too many wrong codes. Try again later, or ask the council."))
     code = db.session.scalar(select(AccessCode).where(AccessCode.code_hash == code_hash(canonical)))
     if code is None or code.revoked_at is not None:
-        limits.hit("access_code", limits.client())
+        limits.hit("access_code", client)
         raise InvalidInput(
             _("This code is not valid. Check it against your letter, or ask the council."),
             field="code",
@@ -224,9 +225,9 @@ def participant(code: AccessCode, round_: Round) -> services.Participant:
     return services.Participant(f"code:{code.id}", code.ward_id, "code")
 
 
-def redeem(typed: str, choices: Choices) -> str:
+def redeem(typed: str, choices: Choices, *, client: str) -> str:
     """Mark the code used and cast its one ballot, in this transaction; returns the receipt."""
-    code = find(typed)
+    code = find(typed, client=client)
     round_ = db.session.get(Round, code.round_id)
     who = participant(code, round_)  # type: ignore[arg-type]
     marked = db.session.execute(

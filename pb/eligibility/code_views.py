@@ -17,6 +17,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from pb import limits
 from pb.accounts.tokens import external_url
 from pb.db import reads_only
 from pb.eligibility import access_codes, codes
@@ -160,7 +161,7 @@ def _step(render):  # type: ignore[no-untyped-def]
     """Check the posted code (format, then the database), then render the next page."""
     typed = request.form.get("code", "")
     try:
-        code = access_codes.find(typed)
+        code = access_codes.find(typed, client=limits.client())
     except DomainError as error:
         return _refused(error)
     round_ = rounds.get_round(code.round_id)
@@ -221,7 +222,7 @@ def cast():  # type: ignore[no-untyped-def]
     def render(code: str, round_: Round):  # type: ignore[no-untyped-def]
         try:
             choices = voting.parse_choices(round_, request.form)
-            receipt = access_codes.redeem(code, choices)
+            receipt = access_codes.redeem(code, choices, client=limits.client())
         except DomainError as error:
             if error.field != "ballot":  # the code, the round or the person: not the choices
                 return _refused(error)
