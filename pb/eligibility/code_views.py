@@ -103,6 +103,7 @@ def revoke(round_id: int):  # type: ignore[no-untyped-def]
     if not access_codes.issuing_wards(user, round_):
         abort(403)
     form = RevokeCodeForm()
+    status = 422
     if form.validate_on_submit():
         try:
             issued = access_codes.revoke(
@@ -110,6 +111,7 @@ def revoke(round_id: int):  # type: ignore[no-untyped-def]
             )
         except DomainError as error:
             apply_error(form, error)
+            status = error.status_code if error.status_code != 400 else 422
         else:
             if issued is not None:
                 return _letters(round_, [issued])
@@ -126,7 +128,7 @@ def revoke(round_id: int):  # type: ignore[no-untyped-def]
         revoke_form=form,
         counts=access_codes.counts(round_),
         uses_census=access_codes.uses_census(round_),
-    ), 422
+    ), status
 
 
 def _letters(round_: Round, issued: list[access_codes.IssuedCode]) -> str:
