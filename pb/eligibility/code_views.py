@@ -145,7 +145,7 @@ def _letters(round_: Round, issued: list[access_codes.IssuedCode]) -> str:
         round=round_,
         letters=letters,
         address=external_url("codes.enter"),
-        csv_uri="data:text/csv;charset=utf-8;base64," + base64.b64encode(data).decode(),
+        csv_uri="data:application/octet-stream;base64," + base64.b64encode(data).decode(),
     )
 
 

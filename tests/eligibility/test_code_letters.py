@@ -30,7 +30,7 @@ def _signed_in(app: Flask, person) -> FlaskClient:  # type: ignore[no-untyped-de
 
 
 def _csv(page: str) -> list[list[str]]:
-    found = re.search(r'href="data:text/csv;charset=utf-8;base64,([A-Za-z0-9+/=]+)"', page)
+    found = re.search(r'href="data:application/octet-stream;base64,([A-Za-z0-9+/=]+)"', page)
     assert found is not None
     text = base64.b64decode(found.group(1)).decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text)))
@@ -105,3 +105,31 @@ def test_the_code_page_works_without_an_account_and_prefills_from_the_letter(app
     assert page.status_code == 200
     assert b'value="7K3M-Q9TZ-X2HD-5WVA-R"' in page.data
     assert b"js/code.js" in page.data
+
+
+def test_hostile_references_and_codes_are_inert_on_every_code_page(app: Flask) -> None:
+    from tests.deliberation.test_xss import PAYLOADS, _inert
+
+    setup = factories.round_in_phase(Phase.VOTING, verification_methods=["census", "code"])
+    factories.census([(payload, "1980-01-01", "AB1", setup.ward.code) for payload in PAYLOADS])
+    db.session.commit()
+    client = _signed_in(app, setup.officer)
+    lines = "".join('"' + p.replace('"', '""') + '"\n' for p in PAYLOADS)
+    response = client.post(
+        f"/rounds/{setup.round.id}/codes",
+        data={"ward": str(setup.ward.id), "references": (io.BytesIO(lines.encode()), "r.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200
+    assert _inert(response.get_data(as_text=True)) == []
+    assert [row[0] for row in _csv(response.get_data(as_text=True))[1:]][0] == PAYLOADS[0]
+    visitor = app.test_client()
+    for payload in PAYLOADS:
+        for page in (
+            visitor.get("/code", query_string={"c": payload}),
+            visitor.post("/code", data={"code": payload}),
+            visitor.post("/code/cast", data={"code": payload}),
+            client.post(f"/rounds/{setup.round.id}/codes/revoke", data={"code": payload}),
+        ):
+            assert page.status_code < 500
+            assert _inert(page.get_data(as_text=True)) == [], payload
