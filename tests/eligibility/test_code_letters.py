@@ -122,7 +122,7 @@ def test_hostile_references_and_codes_are_inert_on_every_code_page(app: Flask) -
     )
     assert response.status_code == 200
     assert _inert(response.get_data(as_text=True)) == []
-    assert [row[0] for row in _csv(response.get_data(as_text=True))[1:]][0] == PAYLOADS[0]
+    assert _csv(response.get_data(as_text=True))[1][0] == PAYLOADS[0]
     visitor = app.test_client()
     for payload in PAYLOADS:
         for page in (
