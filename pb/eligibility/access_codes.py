@@ -58,6 +58,17 @@ def issuing_wards(user: User, round_: Round) -> list[Ward]:
     return [ward for ward in round_.wards if ward.id in mine]
 
 
+def rounds_for(user: User) -> list[Round]:
+    """Rounds taking access codes in which this officer (or admin) may issue them."""
+    mine = {ward.id for ward in register.upload_wards(user)}
+    found = db.session.scalars(select(Round).where(Round.phase.in_(ISSUING_PHASES)))
+    return [
+        round_
+        for round_ in found
+        if "code" in services.methods_of(round_) and round_.ward_ids & mine
+    ]
+
+
 def _check_round(user: User, round_: Round, ward_id: int) -> Ward:
     ward = next((w for w in issuing_wards(user, round_) if w.id == ward_id), None)
     if ward is None:

@@ -42,6 +42,7 @@ def test_letters_and_the_mail_merge_file_for_census_references(app: Flask) -> No
     db.session.commit()
     client = _signed_in(app, setup.officer)
     assert client.get(f"/rounds/{setup.round.id}/codes").status_code == 200
+    assert f'href="/rounds/{setup.round.id}/codes"' in client.get("/census").text
     upload = io.BytesIO(f'reference\n{ALICE[0]}\n"{BOB[0]}"\n'.encode())
     response = client.post(
         f"/rounds/{setup.round.id}/codes",
