@@ -227,3 +227,15 @@ def test_wrong_codes_are_limited_per_client(database_url: str) -> None:
         assert client.post("/code", data={"code": code}).status_code == 429
         elsewhere = {"REMOTE_ADDR": "192.0.2.7"}
         assert client.post("/code", data={"code": code}, environ_base=elsewhere).status_code == 200
+
+
+def test_the_round_form_offers_codes_and_a_code_round_counts_its_letters(app: Flask) -> None:
+    setup = factories.round_in_phase(Phase.VOTING, verification_methods=["code"])
+    client = app.test_client()
+    factories.login(client, setup.councillor)
+    assert b'value="code"' in client.get("/manage/rounds/new").data
+    factories.access_codes(setup, count=4)
+    assert eligibility.eligible_count(setup.round) == 4
+    resident = factories.user(home=setup.ward)
+    assert not eligibility.can_take_part(resident, setup.round)
+    assert "access code" in eligibility.refusal(resident, setup.round)
