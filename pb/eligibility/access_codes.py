@@ -30,7 +30,7 @@ from pb.voting import services as voting
 from pb.voting.formats import Choices
 from pb.wards.models import Ward
 
-MAX_BATCH = 5000  # codes in one batch: one response holds them all
+MAX_BATCH = 1000  # codes in one batch: one response holds their letters (QR codes take ~15 ms each)
 ISSUING_PHASES = (Phase.DRAFT, Phase.PROPOSALS, Phase.DELIBERATION, Phase.REVIEW, Phase.VOTING)
 
 

@@ -67,7 +67,7 @@ class IssueCodesForm(FlaskForm):
     ward = SelectField(_l("Ward"), coerce=int, validators=[InputRequired()])
     count = IntegerField(
         _l("Number of codes"),
-        validators=[Optional(), NumberRange(min=1, max=5000)],
+        validators=[Optional(), NumberRange(min=1, max=1000)],
         description=_l("For a round without the census register: one code per letter."),
     )
     references = FileField(
