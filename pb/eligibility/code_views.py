@@ -16,6 +16,7 @@ import io
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from pb import limits
 from pb.accounts.tokens import external_url
@@ -144,7 +145,8 @@ def _letters(round_: Round, issued: list[access_codes.IssuedCode]) -> str:
         "eligibility/letters.html",
         round=round_,
         letters=letters,
-        address=external_url("codes.enter"),
+        # the address reads left to right inside an Urdu sentence too
+        address=Markup('<bdi dir="ltr">%s</bdi>') % external_url("codes.enter"),
         csv_uri="data:application/octet-stream;base64," + base64.b64encode(data).decode(),
     )
 

@@ -57,6 +57,13 @@ class AccessCodeForm(FlaskForm):
         _l("Your access code"),
         validators=[DataRequired(), Length(max=64)],
         description=_l("As printed on your letter, e.g. 7K3M-Q9TZ-X2HD-5WVA-R."),
+        # Latin letters and digits, left to right on an Urdu page too; not remembered or spelled
+        render_kw={
+            "dir": "ltr",
+            "autocomplete": "off",
+            "autocapitalize": "characters",
+            "spellcheck": "false",
+        },
     )
     submit = SubmitField(_l("Continue to the ballot"))
 

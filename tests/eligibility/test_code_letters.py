@@ -134,3 +134,17 @@ def test_hostile_references_and_codes_are_inert_on_every_code_page(app: Flask) -
         ):
             assert page.status_code < 500
             assert _inert(page.get_data(as_text=True)) == [], payload
+
+
+def test_the_letters_read_codes_and_addresses_left_to_right_in_urdu(app: Flask) -> None:
+    setup = factories.round_in_phase(Phase.VOTING, verification_methods=["code"])
+    client = _signed_in(app, setup.officer)
+    response = client.post(
+        f"/rounds/{setup.round.id}/codes",
+        data={"ward": str(setup.ward.id), "count": "1"},
+        headers={"Accept-Language": "ur"},
+    )
+    page = response.get_data(as_text=True)
+    assert 'dir="rtl"' in page
+    assert '<bdi dir="ltr">http://localhost/code</bdi>' in page
+    assert '<strong class="letter-code" dir="ltr">' in page
