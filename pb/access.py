@@ -68,6 +68,14 @@ POLICY: dict[str, frozenset[Role]] = {
     "proposals.conflicts": OFFICER,
     # the census register: an admin for every ward, an officer for theirs (the view checks)
     "eligibility.upload": frozenset({Role.OFFICER, Role.ADMIN}),
+    # access codes: issued and revoked by an officer for their wards, an admin for any (the
+    # view checks); typed by anyone with a letter, no account needed (the code is the credential)
+    "codes.issue": frozenset({Role.OFFICER, Role.ADMIN}),
+    "codes.revoke": frozenset({Role.OFFICER, Role.ADMIN}),
+    "codes.enter": PUBLIC,
+    "codes.ballot": PUBLIC,
+    "codes.review": PUBLIC,
+    "codes.cast": PUBLIC,
     "proposals.note": OFFICER,
     # councillors
     "rounds.index": COUNCILLOR,

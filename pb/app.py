@@ -55,6 +55,7 @@ def _register_blueprints(app: Flask) -> None:
     from pb.deliberation.views import bp as deliberation_bp
     from pb.delivery import panels as delivery_panels
     from pb.delivery.views import bp as delivery_bp
+    from pb.eligibility.code_views import bp as codes_bp
     from pb.eligibility.views import bp as eligibility_bp
     from pb.exports.views import bp as exports_bp
     from pb.following import views as following_views
@@ -88,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
         ops_bp,
         mail_bp,
         eligibility_bp,
+        codes_bp,
         exports_bp,
         media_bp,
         following_views.bp,

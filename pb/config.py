@@ -69,6 +69,8 @@ class Settings:
     # Wrong census details, per account and per census entry (whoever types them).
     CENSUS_ACCOUNT_RATE_LIMIT: str = "5 per hour;20 per day"
     CENSUS_ENTRY_RATE_LIMIT: str = "5 per hour;20 per day"
+    # Wrong access codes per client address (docs/eligibility.md: guesses per success).
+    ACCESS_CODE_RATE_LIMIT: str = "10 per hour;50 per day"
     # Comments, amendments and reports, per signed-in user, all counted together: stops one
     # account flooding a discussion or the moderation queue.
     POSTING_RATE_LIMIT: str = "10 per minute;100 per day"

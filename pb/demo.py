@@ -299,9 +299,11 @@ def load(now: datetime | None = None) -> str:
         ballot_format="approval",
         ballot_params={"min_projects": 1, "max_projects": 5},
         rule="greedy",
-        verification_methods=["census"],  # one ballot per person on the register
+        # one ballot per person on the register, online or with a code posted to them
+        verification_methods=["census", "code"],
     )
     _run_to_ballot(voting_round, officer, RIVERSIDE_PROJECTS, riverside_people, rng)
+    census_demo.issue_demo_code(voting_round, riverside, officer)
     _vote(voting_round, riverside_people[:310], RIVERSIDE_POPULARITY, rng, max_choices=5, now=now)
     rounds_demo.extend_after_outage(voting_round, councillor, now)
 
@@ -340,9 +342,10 @@ def load(now: datetime | None = None) -> str:
     delivery_demo.populate(published, officer, citizen, now)
     mail_demo.populate(now)
     return (
-        "Demo loaded: 2 wards, 606 accounts, a census of 602, 4 rounds "
+        "Demo loaded: 2 wards, 606 accounts, a census of 608, 4 rounds "
         f"(voting: #{voting_round.id}, pairwise voting: #{pairwise.id}, "
-        f"published: #{published.id}, proposals: #{youth.id})."
+        f"published: #{published.id}, proposals: #{youth.id}); "
+        f"vote by post at /code with {census_demo.DEMO_CODE}."
     )
 
 

@@ -86,6 +86,9 @@ LIMITS: dict[str, Limit] = {
     # census entry whose reference was typed (so many accounts cannot share one entry's guesses).
     "census_account": Limit("CENSUS_ACCOUNT_RATE_LIMIT", signed_in_user_or_client),
     "census_entry": Limit("CENSUS_ENTRY_RATE_LIMIT", client),
+    # Wrong access codes (unknown or revoked), counted with `hit` per client address; a code
+    # with a wrong check symbol is refused before this, with no database lookup.
+    "access_code": Limit("ACCESS_CODE_RATE_LIMIT", client),
     # Comments, amendments and reports, per signed-in user, all counted together.
     "posting": Limit("POSTING_RATE_LIMIT", signed_in_user_or_client),
     # Building a bundle serialises the whole audit log: one client may not keep the server at it.

@@ -15,7 +15,7 @@ from pb.deliberation.models import (
     Support,
 )
 from pb.delivery.models import DeliveryPlan, DeliveryUpdate, Milestone, StatusChange
-from pb.eligibility.models import CensusEntry, CensusUpload
+from pb.eligibility.models import AccessCode, CensusEntry, CensusUpload
 from pb.following.models import Follow, Notice
 from pb.mail.models import OutboxMessage
 from pb.media.models import Media
@@ -27,6 +27,7 @@ from pb.voting.models import Ballot, BallotChoice, Participation
 from pb.wards.models import Postcode, Ward
 
 __all__ = [
+    "AccessCode",
     "Amendment",
     "AuditEntry",
     "Ballot",

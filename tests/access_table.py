@@ -95,6 +95,14 @@ EXPECTED: dict[str, Expect] = {
     "accounts.reset_password": Expect(400),
     "eligibility.verify": Expect(),
     "eligibility.upload": Expect(),
+    # access codes: the officer of the round's ward (an admin: any) in every phase; anyone with
+    # a letter types a code (an empty one is refused by its format, before any lookup)
+    "codes.issue": Expect(),
+    "codes.revoke": Expect(422),
+    "codes.enter": Expect(),
+    "codes.ballot": Expect(422),
+    "codes.review": Expect(422),
+    "codes.cast": Expect(422),
     # citizens (the matrix citizen wrote every proposal)
     # told on arrival when proposals are not open (the form is shown only while they are)
     "proposals.new": Expect(409, {DRAFT: 404, PROPOSALS: 200}),

@@ -246,3 +246,14 @@ def row_counts() -> dict[str, int]:
     ).one()
     db.session.rollback()
     return {table.name: count for table, count in zip(tables, counts, strict=True)}
+
+
+def access_codes(setup: RoundSetup, count: int = 0, references: Sequence[str] = ()) -> list[str]:
+    """Issue codes for the setup's ward (by its officer); returns the codes as printed."""
+    from pb.eligibility import access_codes as codes
+
+    with writing():
+        issued = codes.issue(
+            setup.round, setup.ward.id, actor=setup.officer, count=count, references=references
+        )
+    return [item.code for item in issued]

@@ -8,6 +8,7 @@ from flask import Flask
 from pb import demo
 from pb.accounts.models import User
 from pb.extensions import db
+from pb.proposals.models import Proposal
 from pb.results import services as results
 from pb.rounds.models import Phase, Round
 from pb.voting import services as voting
@@ -54,7 +55,7 @@ def test_the_demo_shows_a_census_round_and_a_newcomer_who_verifies(app: Flask) -
     db.session.rollback()
     # the first round of each phase (the pairwise demo round also votes, self-declared)
     rounds = {r.phase: r for r in db.session.scalars(sa.select(Round).order_by(Round.id.desc()))}
-    assert rounds[Phase.VOTING].verification_methods == ["census"]
+    assert rounds[Phase.VOTING].verification_methods == ["census", "code"]
     assert rounds[Phase.PUBLISHED].verification_methods == ["email"]
     published_page = app.test_client().get(f"/rounds/{rounds[Phase.PUBLISHED].id}/results")
     assert b"Self-declared round." in published_page.data
@@ -65,6 +66,17 @@ def test_the_demo_shows_a_census_round_and_a_newcomer_who_verifies(app: Flask) -
     form = dict(zip(("col_reference", "col_date_of_birth", "col_postcode"), NEWCOMER, strict=True))
     assert client.post("/account/census", data=form).status_code == 302
     assert b'id="ballot-form"' in client.get(ballot).data
+    # a letter's code votes once, without an account, in the census-and-code round
+    from pb.eligibility.demo import DEMO_CODE
+
+    project = db.session.scalars(
+        sa.select(Proposal.id).where(Proposal.round_id == rounds[Phase.VOTING].id)
+    ).first()
+    by_post = app.test_client()
+    assert by_post.post("/code", data={"code": DEMO_CODE}).status_code == 200
+    form = {"code": DEMO_CODE, f"project-{project}": "1"}
+    assert by_post.post("/code/cast", data=form).status_code == 200
+    assert by_post.post("/code/cast", data=form).status_code == 409
 
 
 def test_the_demo_shows_delivery_in_every_state_with_a_photo(app: Flask) -> None:

@@ -21,6 +21,8 @@ ACTION_LABELS = {
     "account.email_verified": _l("E-mail address confirmed"),
     "census.uploaded": _l("Census register uploaded"),
     "census.purged": _l("Census register deleted after its retention"),
+    "codes.issued": _l("Access codes issued (count only)"),
+    "codes.revoked": _l("Access code revoked (count only)"),
     "account.role_granted": _l("Role or wards changed"),
     "account.signed_out_everywhere": _l("Signed out everywhere"),
     "login.failed": _l("Failed sign-in"),

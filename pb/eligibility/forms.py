@@ -1,12 +1,13 @@
-"""The census upload form and the resident's verification form (fields from CENSUS_COLUMNS)."""
+"""The census upload form, the resident's verification form (fields from CENSUS_COLUMNS), and the
+access-code forms (typing a code; issuing and revoking codes)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import StringField, SubmitField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 # Labels of the usual columns; any other configured column is labelled with its own name.
 COLUMN_LABELS = {
@@ -47,3 +48,50 @@ class CensusVerifyForm(FlaskForm):
 
     def column_fields(self, columns: tuple[str, ...]) -> list[StringField]:
         return [getattr(self, f"col_{name}") for name in columns]
+
+
+class AccessCodeForm(FlaskForm):
+    """The code from a letter (anyone; no account needed)."""
+
+    code = StringField(
+        _l("Your access code"),
+        validators=[DataRequired(), Length(max=64)],
+        description=_l("As printed on your letter, e.g. 7K3M-Q9TZ-X2HD-5WVA-R."),
+        # Latin letters and digits, left to right on an Urdu page too; not remembered or spelled
+        render_kw={
+            "dir": "ltr",
+            "autocomplete": "off",
+            "autocapitalize": "characters",
+            "spellcheck": "false",
+        },
+    )
+    submit = SubmitField(_l("Continue to the ballot"))
+
+
+class IssueCodesForm(FlaskForm):
+    """A batch of codes for one ward: a number of them, or one per census reference."""
+
+    ward = SelectField(_l("Ward"), coerce=int, validators=[InputRequired()])
+    count = IntegerField(
+        _l("Number of codes"),
+        validators=[Optional(), NumberRange(min=1, max=1000)],
+        description=_l("For a round without the census register: one code per letter."),
+    )
+    references = FileField(
+        _l("Census references (CSV)"),
+        validators=[Optional(), FileAllowed(["csv", "txt"], _l("Upload a .csv file."))],
+        description=_l(
+            "For a round that uses the census: the register's reference column, one per line"
+            ' (a header line "reference" is allowed). Names and addresses stay with the council.'
+        ),
+    )
+    submit = SubmitField(_l("Issue the codes"))
+
+
+class RevokeCodeForm(FlaskForm):
+    code = StringField(
+        _l("The code, or the census reference it was issued to"),
+        validators=[DataRequired(), Length(max=100)],
+    )
+    reissue = BooleanField(_l("Issue a new code for the same letter"))
+    submit = SubmitField(_l("Revoke the code"))

@@ -42,6 +42,8 @@ class VerificationMethod:
     assurance: Assurance
     census_backed: bool  # its participation key is a census entry's (one per person)
     key_prefix: str  # participation keys of this method start with it ("census:")
+    # Census-backed when the round also uses the census: access codes are then bound to entries.
+    bound_with_census: bool = False
 
 
 METHODS: dict[str, VerificationMethod] = {
@@ -69,6 +71,19 @@ METHODS: dict[str, VerificationMethod] = {
             census_backed=True,
             key_prefix="census:",
         ),
+        VerificationMethod(
+            "code",
+            _l("Access code by post"),
+            _l(
+                "The council posts a letter with a one-time code; no account is needed. When the"
+                " round also uses the census register, each code belongs to one register entry,"
+                " so nobody votes both by code and online."
+            ),
+            Assurance.CODE_BY_POST,
+            census_backed=False,
+            key_prefix="code:",
+            bound_with_census=True,
+        ),
     )
 }
 DEFAULT_METHODS = ("email",)
@@ -88,8 +103,12 @@ def round_assurance(names: list[str] | tuple[str, ...]) -> Assurance:
     return min(levels, default=Assurance.SELF_DECLARED)
 
 
+def _backed(method: VerificationMethod, names: list[str] | tuple[str, ...]) -> bool:
+    return method.census_backed or (method.bound_with_census and "census" in names)
+
+
 def one_per_person(names: list[str] | tuple[str, ...]) -> bool:
-    return known(names) and all(METHODS[name].census_backed for name in names)
+    return known(names) and all(_backed(METHODS[name], names) for name in names)
 
 
 def method_of_key(key: str) -> str:
@@ -117,7 +136,8 @@ class RoundVerification:
 
     @property
     def one_per_person(self) -> bool:
-        return all(method.census_backed for method in self.methods)
+        names = [method.name for method in self.methods]
+        return all(_backed(method, names) for method in self.methods)
 
 
 def describe(names: list[str] | tuple[str, ...]) -> RoundVerification:

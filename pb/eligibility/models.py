@@ -54,3 +54,27 @@ class CensusEntry(db.Model):
     )
 
     ward: Mapped[Ward] = relationship(foreign_keys=[ward_id])
+
+
+class AccessCode(db.Model):
+    """A code posted in a letter (pb/eligibility/access_codes.py). Only a keyed hash of the code
+    is stored; the code itself exists only in the officer's generation response.
+
+    Redeeming is one `UPDATE … WHERE redeemed_at IS NULL AND revoked_at IS NULL`, in the same
+    transaction as the participation and the ballot, so a code casts at most one ballot.
+    """
+
+    __tablename__ = "access_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    ward_id: Mapped[int] = mapped_column(ForeignKey("wards.id", ondelete="CASCADE"))
+    # The person the letter goes to, when the round uses the census: the code then takes part
+    # under the entry's key, where the person's online ballot would too.
+    census_entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("census_entries.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    redeemed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from pb.accounts.models import Role, User
 from pb.eligibility.methods import METHODS
-from pb.eligibility.models import CensusEntry
+from pb.eligibility.models import AccessCode, CensusEntry
 from pb.extensions import db
 from pb.rounds.models import Round
 from pb.voting.models import Participation
@@ -76,6 +76,8 @@ def refusal(user: User, round_: Round) -> str:
     """Why this user may not take part (call only when `can_take_part` is False)."""
     if user.role is Role.CITIZEN and not user.email_verified:
         return _("Confirm your e-mail address first: open the link we sent you.")
+    if methods_of(round_) == ["code"]:
+        return _("This round takes votes by access code: use the code from your letter.")
     if "census" in methods_of(round_) and census_entry(user) is None:
         return _("This round checks residents against the census register: verify your account.")
     return _("Only residents of this round's wards can take part.")
@@ -100,16 +102,31 @@ def eligible_count(round_: Round) -> int:
             bound = select(CensusEntry.user_id).where(CensusEntry.user_id.is_not(None))
             query = query.where(User.id.not_in(bound))
         total += db.session.scalar(query) or 0
+    if "code" in methods and "census" not in methods:  # one letter each; bound codes are counted
+        total += (
+            db.session.scalar(  # with the census entries above
+                select(func.count(AccessCode.id)).where(
+                    AccessCode.round_id == round_.id, AccessCode.revoked_at.is_(None)
+                )
+            )
+            or 0
+        )
     return total
 
 
 def turnout_by_method(round_: Round) -> dict[str, int]:
-    """Participations per verification method (from the key's prefix; nothing per voter)."""
+    """Participations per verification method (from the key's prefix; nothing per voter). A code
+    bound to a census entry takes part under the entry's key: it counts as "code" (its channel)."""
     counts = {}
     for name in methods_of(round_):
-        query = select(func.count(Participation.id)).where(
-            Participation.round_id == round_.id,
-            Participation.voter_key.startswith(METHODS[name].key_prefix, autoescape=True),
-        )
+        query = select(func.count(Participation.id)).where(Participation.round_id == round_.id)
+        if name == "code":
+            query = query.where(Participation.channel == "code")
+        else:
+            prefix = METHODS[name].key_prefix
+            query = query.where(
+                Participation.voter_key.startswith(prefix, autoescape=True),
+                Participation.channel != "code",
+            )
         counts[name] = db.session.scalar(query) or 0
     return counts

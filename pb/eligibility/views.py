@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from pb.eligibility import methods, register, services
+from pb.eligibility import access_codes, methods, register, services
 from pb.eligibility.forms import CensusUploadForm, CensusVerifyForm
 from pb.errors import DomainError
 from pb.forms import accepts_files, apply_error
@@ -62,6 +62,7 @@ def upload():  # type: ignore[no-untyped-def]
         columns=register.columns(),
         wards=register.upload_wards(user),
         latest=register.latest_upload(),
+        code_rounds=access_codes.rounds_for(user),
     ), status
 
 

@@ -99,6 +99,41 @@ def cast(round_: Round, voter: User, choices: Choices, now: datetime | None = No
     return CastReceipt(receipt=receipt, revote_secret=secret)
 
 
+def cast_as(
+    round_: Round,
+    participant: eligibility.Participant,
+    choices: Choices,
+    *,
+    channel: str,
+    now: datetime | None = None,
+) -> str:
+    """Record one ballot under a participation key found without an account (an access code):
+    the participation and the ballot in this transaction; a key that already took part
+    (online, or by another channel) is refused by the unique constraint. Returns the receipt;
+    no ballot key is issued (such a ballot cannot be replaced)."""
+    if not rounds.accepting_ballots(round_, now):
+        raise Conflict(_("Voting is not open for this round."))
+    errors = validate_choices(round_, choices)
+    if errors:
+        raise InvalidInput(" ".join(errors), field="ballot")
+    participation = Participation(
+        round_id=round_.id,
+        voter_key=participant.key,
+        ward_id=participant.ward_id,
+        channel=channel,
+        voted_on=(now or clock.now()).date(),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(participation)
+    except IntegrityError as error:
+        taken = _("A ballot has already been cast for this person in this round.")
+        raise Conflict(taken) from error
+    receipt = _insert_ballot(round_, choices, revote_hash(new_revote_secret()))
+    metrics.count_on_commit(db.session(), metrics.BALLOTS_CAST, kind="first")
+    return receipt
+
+
 def replace(
     round_: Round, voter: User, secret: str, choices: Choices, now: datetime | None = None
 ) -> CastReceipt:

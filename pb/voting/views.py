@@ -34,7 +34,7 @@ def ballot(round_id: int):  # type: ignore[no-untyped-def]
     round_ = visible_round(round_id)
     choices: Choices = {}
     if request.method == "POST":
-        choices = _parse_quietly(round_)
+        choices = parse_quietly(round_)
     return _render_ballot(round_, choices, errors=[])
 
 
@@ -46,10 +46,21 @@ def review(round_id: int):  # type: ignore[no-untyped-def]
     try:
         choices = services.parse_choices(round_, request.form)
     except DomainError as error:
-        return _render_ballot(round_, _parse_quietly(round_), [error.message]), 422
+        return _render_ballot(round_, parse_quietly(round_), [error.message]), 422
     errors = services.validate_choices(round_, choices)
     if errors:
         return _render_ballot(round_, choices, errors), 422
+    return render_review(
+        round_,
+        choices,
+        replacing=services.has_voted(current_user, round_),
+        stored_key=_stored_key(round_),
+    )
+
+
+def render_review(round_: Round, choices: Choices, **context: object) -> str:
+    """The summary to confirm; `context` adds to or overrides what the template is given (the
+    access-code pages post to their own URLs, with the code in a hidden field)."""
     projects = {p.id: p for p in rounds.ballot_projects(round_)}
     fmt = get_format(round_.ballot_format)
     by_rank = fmt.input_kind == "rank"
@@ -61,14 +72,17 @@ def review(round_id: int):  # type: ignore[no-untyped-def]
         hidden = pairwise.hidden_fields(request.form, _pairs(round_).pairs)
     return render_template(
         "voting/review.html",
-        round=round_,
-        hidden=hidden,
-        compared=compared,
-        chosen=[(projects[pid], value) for pid, value in ordered],
-        total_cost=sum(projects[pid].cost for pid in choices),
-        ballot_format=get_format(round_.ballot_format),
-        replacing=services.has_voted(current_user, round_),
-        stored_key=_stored_key(round_),
+        **{
+            "round": round_,
+            "hidden": hidden,
+            "compared": compared,
+            "chosen": [(projects[pid], value) for pid, value in ordered],
+            "total_cost": sum(projects[pid].cost for pid in choices),
+            "ballot_format": fmt,
+            "replacing": False,
+            "stored_key": None,
+            **context,
+        },
     )
 
 
@@ -85,7 +99,7 @@ def cast(round_id: int):  # type: ignore[no-untyped-def]
             result = services.cast(round_, current_user, choices)
     except DomainError as error:
         status = error.status_code if error.status_code != 400 else 422
-        return _render_ballot(round_, _parse_quietly(round_), [error.message]), status
+        return _render_ballot(round_, parse_quietly(round_), [error.message]), status
     if result.revote_secret:
         keyring.put("keys", round_.id, result.revote_secret)
         keyring.put("new", round_.id, result.revote_secret)  # shown once on the receipt page
@@ -125,7 +139,7 @@ def _stored_key(round_: Round) -> str | None:
     return keyring.get("keys", round_.id)
 
 
-def _parse_quietly(round_: Round) -> Choices:
+def parse_quietly(round_: Round) -> Choices:
     """Whatever can be read from the form, to show it again after an error (nothing is lost)."""
     kept: Choices = {}
     for item in services.ballot_items(round_):
@@ -144,6 +158,19 @@ def _pairs(round_: Round) -> pairwise.Page:
 
 
 def _render_ballot(round_: Round, choices: Choices, errors: list[str]):  # type: ignore[no-untyped-def]
+    return render_ballot(
+        round_,
+        choices,
+        errors,
+        eligible=eligibility.can_take_part(current_user, round_),
+        has_voted=services.has_voted(current_user, round_),
+        stored_key=_stored_key(round_),
+    )
+
+
+def render_ballot(round_: Round, choices: Choices, errors: list[str], **context: object) -> str:
+    """The ballot page; `context` adds to or overrides what the template is given (eligible,
+    has_voted, stored_key; the access-code pages' URLs and hidden code)."""
     projects = rounds.ballot_projects(round_)
     fmt = get_format(round_.ballot_format)
     params, budget = round_.ballot_params, round_.budget
@@ -170,9 +197,6 @@ def _render_ballot(round_: Round, choices: Choices, errors: list[str]):  # type:
         meter=meter.state(fmt, params, budget, round_.currency, items, choices),
         meter_messages=meter.messages(fmt, params, budget),
         accepting=rounds.accepting_ballots(round_),
-        eligible=eligibility.can_take_part(current_user, round_),
-        has_voted=services.has_voted(current_user, round_),
-        stored_key=_stored_key(round_),
         categories=sorted(
             {(p.category, localised_category(round_, p.category)) for p in projects},
             key=lambda pair: pair[1].casefold(),
@@ -184,4 +208,5 @@ def _render_ballot(round_: Round, choices: Choices, errors: list[str]):  # type:
             ngettext("%(num)d project shown.", "%(num)d projects shown.", n)
             for n in range(len(projects) + 1)
         ],
+        **{"eligible": False, "has_voted": False, "stored_key": None, **context},
     )
