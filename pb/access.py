@@ -15,12 +15,13 @@ from pb.extensions import login_manager
 
 PUBLIC: frozenset[Role] = frozenset()  # marker: no sign-in needed
 ANY_ROLE = frozenset(Role)
-STAFF = frozenset({Role.COUNCILLOR, Role.OFFICER, Role.AUDITOR, Role.ADMIN})
+STAFF = frozenset({Role.COUNCILLOR, Role.OFFICER, Role.POLL_CLERK, Role.AUDITOR, Role.ADMIN})
 CITIZEN = frozenset({Role.CITIZEN})
 COUNCILLOR = frozenset({Role.COUNCILLOR})
 OFFICER = frozenset({Role.OFFICER})
 AUDITOR = frozenset({Role.AUDITOR})
 ADMIN = frozenset({Role.ADMIN})
+CLERK = frozenset({Role.POLL_CLERK})
 # Who may see a round's results before they are published (to check them).
 RESULT_CHECKERS = frozenset({Role.COUNCILLOR, Role.AUDITOR})
 # Moderate deliberation in their wards (the service checks the ward).

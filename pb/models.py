@@ -13,7 +13,7 @@ from pb.deliberation.models import (
     Report,
     Support,
 )
-from pb.eligibility.models import CensusEntry, CensusUpload
+from pb.eligibility.models import CensusEntry, CensusUpload, Kiosk, StationTally
 from pb.mail.models import OutboxMessage
 from pb.proposals.models import Proposal
 from pb.results.models import Result, ResultProject
@@ -32,6 +32,7 @@ __all__ = [
     "Comment",
     "CommentReaction",
     "HiddenProposal",
+    "Kiosk",
     "Notification",
     "OutboxMessage",
     "Participation",
@@ -42,6 +43,7 @@ __all__ = [
     "Report",
     "Result",
     "ResultProject",
+    "StationTally",
     "Round",
     "Support",
     "User",

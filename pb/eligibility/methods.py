@@ -5,7 +5,7 @@ its weakest method's: a round mixing self-declared accounts with the census guar
 self-declared accounts do. A round whose methods are all census-backed gives one participation key
 per census entry, so one person casts one ballot whatever the number of accounts.
 
-Adding a method (access codes, in person: docs/eligibility.md): an entry here, and a branch in
+Adding a method (access codes: docs/eligibility.md): an entry here, and a branch in
 `pb.eligibility.services.participant` that finds the person's key for it.
 """
 
@@ -42,6 +42,9 @@ class VerificationMethod:
     assurance: Assurance
     census_backed: bool  # its participation key is a census entry's (one per person)
     key_prefix: str  # participation keys of this method start with it ("census:")
+    # The participation channels it records (None: any channel no other method claims). The
+    # census and in person share the key prefix, so turnout by method tells them by channel.
+    channels: tuple[str, ...] | None = None
 
 
 METHODS: dict[str, VerificationMethod] = {
@@ -69,8 +72,22 @@ METHODS: dict[str, VerificationMethod] = {
             census_backed=True,
             key_prefix="census:",
         ),
+        VerificationMethod(
+            "in_person",
+            _l("In person, at a polling station (poll clerk and census register)"),
+            _l(
+                "A poll clerk finds the person on the register and marks them; they vote at a"
+                " kiosk or on paper. The same register entry as online: one ballot per person."
+            ),
+            Assurance.IN_PERSON,
+            census_backed=True,
+            key_prefix="census:",
+            channels=("kiosk", "paper"),
+        ),
     )
 }
+# Channels a polling station records participation under (pb/eligibility/stations.py).
+STATION_CHANNELS = ("kiosk", "paper")
 DEFAULT_METHODS = ("email",)
 
 
@@ -92,12 +109,20 @@ def one_per_person(names: list[str] | tuple[str, ...]) -> bool:
     return known(names) and all(METHODS[name].census_backed for name in names)
 
 
-def method_of_key(key: str) -> str:
-    """The method a participation key was issued by ("census:…" -> "census")."""
+def method_of_key(key: str, channel: str = "web") -> str:
+    """The method a participation key was issued by ("census:…" -> "census"; marked at a
+    polling station: "in_person")."""
     for method in METHODS.values():
-        if key.startswith(method.key_prefix):
+        if key.startswith(method.key_prefix) and counts_channel(method, channel):
             return method.name
     return "other"
+
+
+def counts_channel(method: VerificationMethod, channel: str) -> bool:
+    """Whether a participation recorded on `channel` belongs to this method."""
+    if method.channels is not None:
+        return channel in method.channels
+    return channel not in STATION_CHANNELS
 
 
 @dataclass(frozen=True)

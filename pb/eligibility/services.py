@@ -1,7 +1,9 @@
 """The one question voting, proposing and supporting ask: may this person take part in this round
 now, and under which participation key?
 
-A round lists its verification methods (pb/eligibility/methods.py). Census-backed methods are
+A round lists its verification methods (pb/eligibility/methods.py). In person has no branch here:
+a poll clerk marks the census entry's key at a station (pb/eligibility/stations.py), so the same
+key refuses an online ballot afterwards and the reverse. Census-backed methods are
 tried first: a resident bound to a census entry takes part under the entry's key ("census:<hash
 of the reference>"), so every account of one person meets the same key and the unique constraint
 on participations allows one ballot. Self-declared ("email") takes part under "user:<id>".
@@ -15,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from pb.accounts.models import Role, User
-from pb.eligibility.methods import METHODS
+from pb.eligibility.methods import METHODS, STATION_CHANNELS
 from pb.eligibility.models import CensusEntry
 from pb.extensions import db
 from pb.rounds.models import Round
@@ -76,6 +78,8 @@ def refusal(user: User, round_: Round) -> str:
     """Why this user may not take part (call only when `can_take_part` is False)."""
     if user.role is Role.CITIZEN and not user.email_verified:
         return _("Confirm your e-mail address first: open the link we sent you.")
+    if methods_of(round_) == ["in_person"]:
+        return _("This round takes votes in person only: go to a polling station of your ward.")
     if "census" in methods_of(round_) and census_entry(user) is None:
         return _("This round checks residents against the census register: verify your account.")
     return _("Only residents of this round's wards can take part.")
@@ -85,8 +89,9 @@ def eligible_count(round_: Round) -> int:
     """Who may take part: the register's entries in the round's wards when the round uses the
     census, plus confirmed accounts of those wards not bound to it when it also allows e-mail."""
     methods = methods_of(round_)
+    on_register = "census" in methods or "in_person" in methods
     total = 0
-    if "census" in methods:
+    if on_register:
         query = select(func.count(CensusEntry.id)).where(CensusEntry.ward_id.in_(round_.ward_ids))
         total += db.session.scalar(query) or 0
     if "email" in methods:
@@ -96,7 +101,7 @@ def eligible_count(round_: Round) -> int:
             User.email_verified_at.is_not(None),
             User.home_ward_id.in_(round_.ward_ids),
         )
-        if "census" in methods:
+        if on_register:
             bound = select(CensusEntry.user_id).where(CensusEntry.user_id.is_not(None))
             query = query.where(User.id.not_in(bound))
         total += db.session.scalar(query) or 0
@@ -107,9 +112,17 @@ def turnout_by_method(round_: Round) -> dict[str, int]:
     """Participations per verification method (from the key's prefix; nothing per voter)."""
     counts = {}
     for name in methods_of(round_):
+        method = METHODS[name]
+        # a census entry marked at a polling station counts as in person, not as online census
+        channel = (
+            Participation.channel.in_(method.channels)
+            if method.channels is not None
+            else Participation.channel.not_in(STATION_CHANNELS)
+        )
         query = select(func.count(Participation.id)).where(
             Participation.round_id == round_.id,
-            Participation.voter_key.startswith(METHODS[name].key_prefix, autoescape=True),
+            Participation.voter_key.startswith(method.key_prefix, autoescape=True),
+            channel,
         )
         counts[name] = db.session.scalar(query) or 0
     return counts
