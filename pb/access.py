@@ -70,6 +70,18 @@ POLICY: dict[str, frozenset[Role]] = {
     # the census register: an admin for every ward, an officer for theirs (the view checks)
     "eligibility.upload": frozenset({Role.OFFICER, Role.ADMIN}),
     "proposals.note": OFFICER,
+    # polling stations (issue 11): a poll clerk of the round's wards (the services check the
+    # ward, the phase and the method); a kiosk is the clerk's own session in kiosk mode
+    "station.index": CLERK,
+    "station.station": CLERK,
+    "station.open_kiosk": CLERK,
+    "station.release": CLERK,
+    "kiosk.screen": CLERK,
+    "kiosk.ballot": CLERK,
+    "kiosk.review": CLERK,
+    "kiosk.cast": CLERK,
+    "kiosk.decline": CLERK,
+    "kiosk.leave": CLERK,
     # councillors
     "rounds.index": COUNCILLOR,
     "rounds.new": COUNCILLOR,

@@ -51,6 +51,8 @@ def _register_blueprints(app: Flask) -> None:
     from pb.content.views import bp as content_bp
     from pb.deliberation import panels
     from pb.deliberation.views import bp as deliberation_bp
+    from pb.eligibility.kiosk_views import bp as kiosk_bp
+    from pb.eligibility.station_views import bp as station_bp
     from pb.eligibility.views import bp as eligibility_bp
     from pb.exports.views import bp as exports_bp
     from pb.mail import outbox
@@ -81,6 +83,8 @@ def _register_blueprints(app: Flask) -> None:
         ops_bp,
         mail_bp,
         eligibility_bp,
+        station_bp,
+        kiosk_bp,
         exports_bp,
     ):
         app.register_blueprint(blueprint)

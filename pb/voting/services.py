@@ -99,6 +99,22 @@ def cast(round_: Round, voter: User, choices: Choices, now: datetime | None = No
     return CastReceipt(receipt=receipt, revote_secret=secret)
 
 
+def cast_admitted(round_: Round, choices: Choices, now: datetime | None = None) -> CastReceipt:
+    """Record the ballot of a person whose participation a poll clerk already recorded (a kiosk,
+    pb/eligibility/kiosks.py, which allows it once per admission in the same transaction).
+
+    The ballot has no ballot key: it cannot be replaced (the person has no account here, and a
+    key shown on a shared screen would let the next person change it)."""
+    if not rounds.accepting_ballots(round_, now):
+        raise Conflict(_("Voting is not open for this round."))
+    errors = validate_choices(round_, choices)
+    if errors:
+        raise InvalidInput(" ".join(errors), field="ballot")
+    receipt = _insert_ballot(round_, choices, None)
+    metrics.count_on_commit(db.session(), metrics.BALLOTS_CAST, kind="first")
+    return CastReceipt(receipt=receipt, revote_secret=None)
+
+
 def replace(
     round_: Round, voter: User, secret: str, choices: Choices, now: datetime | None = None
 ) -> CastReceipt:
@@ -203,7 +219,7 @@ def _check_can_vote(
     return participant
 
 
-def _insert_ballot(round_: Round, choices: Choices, hashed_secret: str) -> str:
+def _insert_ballot(round_: Round, choices: Choices, hashed_secret: str | None) -> str:
     ballot_id = secrets.token_hex(16)
     receipt = compute_receipt(round_.id, ballot_id, choices)
     ballot = Ballot(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_babel import ngettext
 from flask_login import current_user
@@ -19,6 +21,26 @@ from pb.voting.formats import Choices, get_format
 bp = Blueprint("voting", __name__)
 
 
+@dataclass(frozen=True)
+class BallotPages:
+    """Where the ballot's forms post. A polling station's kiosk (pb/eligibility/kiosk_views.py)
+    shows the same pages with its own addresses and no link leading elsewhere (`kiosk`)."""
+
+    ballot: str
+    review: str
+    cast: str
+    kiosk: bool = False
+
+
+def own_pages(round_: Round) -> BallotPages:
+    """A resident's ballot pages, under their account."""
+    return BallotPages(
+        url_for("voting.ballot", round_id=round_.id),
+        url_for("voting.review", round_id=round_.id),
+        url_for("voting.cast", round_id=round_.id),
+    )
+
+
 @bp.after_request
 def _private(response: Response) -> Response:
     """Ballot pages show choices, ballot keys and receipts: never keep them in any cache (a
@@ -34,8 +56,8 @@ def ballot(round_id: int):  # type: ignore[no-untyped-def]
     round_ = visible_round(round_id)
     choices: Choices = {}
     if request.method == "POST":
-        choices = _parse_quietly(round_)
-    return _render_ballot(round_, choices, errors=[])
+        choices = parse_quietly(round_)
+    return render_ballot(round_, choices, [], own_pages(round_))
 
 
 @bp.post("/rounds/<int:round_id>/ballot/review")
@@ -43,13 +65,18 @@ def ballot(round_id: int):  # type: ignore[no-untyped-def]
 def review(round_id: int):  # type: ignore[no-untyped-def]
     """Check the choices and show a summary to confirm (nothing is saved yet)."""
     round_ = visible_round(round_id)
+    return review_page(round_, own_pages(round_))
+
+
+def review_page(round_: Round, pages: BallotPages):  # type: ignore[no-untyped-def]
+    """The review step for the posted choices (also a kiosk's, with its own `pages`)."""
     try:
         choices = services.parse_choices(round_, request.form)
     except DomainError as error:
-        return _render_ballot(round_, _parse_quietly(round_), [error.message]), 422
+        return render_ballot(round_, parse_quietly(round_), [error.message], pages), 422
     errors = services.validate_choices(round_, choices)
     if errors:
-        return _render_ballot(round_, choices, errors), 422
+        return render_ballot(round_, choices, errors, pages), 422
     projects = {p.id: p for p in rounds.ballot_projects(round_)}
     fmt = get_format(round_.ballot_format)
     by_rank = fmt.input_kind == "rank"
@@ -67,8 +94,9 @@ def review(round_id: int):  # type: ignore[no-untyped-def]
         chosen=[(projects[pid], value) for pid, value in ordered],
         total_cost=sum(projects[pid].cost for pid in choices),
         ballot_format=get_format(round_.ballot_format),
-        replacing=services.has_voted(current_user, round_),
-        stored_key=_stored_key(round_),
+        replacing=not pages.kiosk and services.has_voted(current_user, round_),
+        stored_key=None if pages.kiosk else _stored_key(round_),
+        pages=pages,
     )
 
 
@@ -85,7 +113,9 @@ def cast(round_id: int):  # type: ignore[no-untyped-def]
             result = services.cast(round_, current_user, choices)
     except DomainError as error:
         status = error.status_code if error.status_code != 400 else 422
-        return _render_ballot(round_, _parse_quietly(round_), [error.message]), status
+        return render_ballot(
+            round_, parse_quietly(round_), [error.message], own_pages(round_)
+        ), status
     if result.revote_secret:
         keyring.put("keys", round_.id, result.revote_secret)
         keyring.put("new", round_.id, result.revote_secret)  # shown once on the receipt page
@@ -125,7 +155,7 @@ def _stored_key(round_: Round) -> str | None:
     return keyring.get("keys", round_.id)
 
 
-def _parse_quietly(round_: Round) -> Choices:
+def parse_quietly(round_: Round) -> Choices:
     """Whatever can be read from the form, to show it again after an error (nothing is lost)."""
     kept: Choices = {}
     for item in services.ballot_items(round_):
@@ -143,7 +173,8 @@ def _pairs(round_: Round) -> pairwise.Page:
     return pairwise.page(form, ids, round_.ballot_params["pairs"])
 
 
-def _render_ballot(round_: Round, choices: Choices, errors: list[str]):  # type: ignore[no-untyped-def]
+def render_ballot(round_: Round, choices: Choices, errors: list[str], pages: BallotPages):  # type: ignore[no-untyped-def]
+    """The ballot page; a kiosk's (`pages.kiosk`) was admitted by a clerk: no account to ask."""
     projects = rounds.ballot_projects(round_)
     fmt = get_format(round_.ballot_format)
     params, budget = round_.ballot_params, round_.budget
@@ -170,9 +201,10 @@ def _render_ballot(round_: Round, choices: Choices, errors: list[str]):  # type:
         meter=meter.state(fmt, params, budget, round_.currency, items, choices),
         meter_messages=meter.messages(fmt, params, budget),
         accepting=rounds.accepting_ballots(round_),
-        eligible=eligibility.can_take_part(current_user, round_),
-        has_voted=services.has_voted(current_user, round_),
-        stored_key=_stored_key(round_),
+        eligible=pages.kiosk or eligibility.can_take_part(current_user, round_),
+        has_voted=not pages.kiosk and services.has_voted(current_user, round_),
+        stored_key=None if pages.kiosk else _stored_key(round_),
+        pages=pages,
         categories=sorted(
             {(p.category, localised_category(round_, p.category)) for p in projects},
             key=lambda pair: pair[1].casefold(),
