@@ -254,6 +254,8 @@ def load(now: datetime | None = None) -> str:
     councillor = _account("councillor@demo.test", "Cllr Demo", Role.COUNCILLOR, wards=both)
     officer = _account("officer@demo.test", "Demo officer", Role.OFFICER, wards=both)
     _account("auditor@demo.test", "Demo auditor", Role.AUDITOR)
+    # Keeps a polling station for the census round (README: /station, a kiosk).
+    _account("clerk@demo.test", "Demo poll clerk", Role.POLL_CLERK, wards=[riverside.code])
     citizen = _account("citizen@demo.test", "Demo resident", Role.CITIZEN, home=riverside.code)
     # Confirmed e-mail, not yet on the census: verifies on /account/census (README).
     _account("newcomer@demo.test", "Demo newcomer", Role.CITIZEN, home=riverside.code)
@@ -292,7 +294,8 @@ def load(now: datetime | None = None) -> str:
         ballot_format="approval",
         ballot_params={"min_projects": 1, "max_projects": 5},
         rule="greedy",
-        verification_methods=["census"],  # one ballot per person on the register
+        # one ballot per person on the register, online or at a polling station
+        verification_methods=["census", "in_person"],
     )
     _run_to_ballot(voting_round, officer, RIVERSIDE_PROJECTS, riverside_people, rng)
     _vote(voting_round, riverside_people[:310], RIVERSIDE_POPULARITY, rng, max_choices=5, now=now)
@@ -331,7 +334,7 @@ def load(now: datetime | None = None) -> str:
     deliberation_demo.populate(youth, riverside_people, councillor, officer)
     mail_demo.populate(now)
     return (
-        "Demo loaded: 2 wards, 606 accounts, a census of 602, 4 rounds "
+        "Demo loaded: 2 wards, 607 accounts, a census of 604, 4 rounds "
         f"(voting: #{voting_round.id}, pairwise voting: #{pairwise.id}, "
         f"published: #{published.id}, proposals: #{youth.id})."
     )
