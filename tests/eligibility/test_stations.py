@@ -294,3 +294,29 @@ def test_an_admin_creates_a_poll_clerk_for_a_ward(app: Flask) -> None:
     db.session.rollback()
     clerk = db.session.scalars(sa.select(User).where(User.email == "clerk@example.org")).one()
     assert clerk.role is Role.POLL_CLERK and [w.id for w in clerk.wards] == [ward.id]
+
+
+def test_hostile_text_is_inert_on_the_station_and_kiosk_pages(app: Flask) -> None:
+    from tests.deliberation.test_xss import EVERYTHING, SHORT, _inert
+
+    setup = factories.round_in_phase(
+        Phase.VOTING, verification_methods=["census", "in_person"], title=SHORT
+    )
+    with factories.writing():
+        setup.projects[0].title = EVERYTHING
+    factories.census([(*ALICE, setup.ward.code)])
+    clerk = factories.user(Role.POLL_CLERK, wards_=[setup.ward])
+    station = Station(setup, clerk, signed_in(app, clerk))
+    kiosk, kiosk_id = _open_kiosk(app, station)
+    typed = station.desk.post(
+        f"/station/rounds/{station.round.id}",
+        data={**_details((SHORT, SHORT, SHORT)), "where": "paper"},
+    )
+    assert typed.status_code == 422 and _inert(typed.text) == []
+    assert station.mark(where=f"kiosk-{kiosk_id}") == 302
+    pages = [station.desk.get("/station"), station.desk.get(f"/station/rounds/{setup.round.id}")]
+    pages += [kiosk.get("/kiosk"), kiosk.get("/kiosk/ballot")]
+    data = "<script> [('type', 'application/json')"  # the ballot's messages: data, not code
+    for page in pages:
+        problems = [problem for problem in _inert(page.text) if not problem.startswith(data)]
+        assert page.status_code == 200 and problems == []
