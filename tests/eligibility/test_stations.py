@@ -320,3 +320,17 @@ def test_hostile_text_is_inert_on_the_station_and_kiosk_pages(app: Flask) -> Non
     for page in pages:
         problems = [problem for problem in _inert(page.text) if not problem.startswith(data)]
         assert page.status_code == 200 and problems == []
+
+
+def test_turnout_counts_station_marks_as_in_person_and_online_ones_as_census(app: Flask) -> None:
+    from pb.eligibility.services import turnout_by_method
+
+    station = _station(app)
+    carol = ("E-2002", "1960-01-01", "AB1 2CD")
+    factories.census([(*ALICE, station.setup.ward.code), (*carol, station.setup.ward.code)])
+    _, alice = _resident(station)
+    assert _cast_online(alice, station) == 302
+    assert station.mark(carol, where="paper") == 302
+    db.session.rollback()
+    round_ = db.session.get(Round, station.round.id)
+    assert turnout_by_method(round_) == {"census": 1, "in_person": 1}
