@@ -15,12 +15,13 @@ from pb.extensions import login_manager
 
 PUBLIC: frozenset[Role] = frozenset()  # marker: no sign-in needed
 ANY_ROLE = frozenset(Role)
-STAFF = frozenset({Role.COUNCILLOR, Role.OFFICER, Role.AUDITOR, Role.ADMIN})
+STAFF = frozenset({Role.COUNCILLOR, Role.OFFICER, Role.POLL_CLERK, Role.AUDITOR, Role.ADMIN})
 CITIZEN = frozenset({Role.CITIZEN})
 COUNCILLOR = frozenset({Role.COUNCILLOR})
 OFFICER = frozenset({Role.OFFICER})
 AUDITOR = frozenset({Role.AUDITOR})
 ADMIN = frozenset({Role.ADMIN})
+CLERK = frozenset({Role.POLL_CLERK})
 # Who may see a round's results before they are published (to check them).
 RESULT_CHECKERS = frozenset({Role.COUNCILLOR, Role.AUDITOR})
 # Moderate deliberation in their wards (the service checks the ward).
@@ -77,6 +78,18 @@ POLICY: dict[str, frozenset[Role]] = {
     "codes.review": PUBLIC,
     "codes.cast": PUBLIC,
     "proposals.note": OFFICER,
+    # polling stations (issue 11): a poll clerk of the round's wards (the services check the
+    # ward, the phase and the method); a kiosk is the clerk's own session in kiosk mode
+    "station.index": CLERK,
+    "station.station": CLERK,
+    "station.open_kiosk": CLERK,
+    "station.release": CLERK,
+    "kiosk.screen": CLERK,
+    "kiosk.ballot": CLERK,
+    "kiosk.review": CLERK,
+    "kiosk.cast": CLERK,
+    "kiosk.decline": CLERK,
+    "kiosk.leave": CLERK,
     # councillors
     "rounds.index": COUNCILLOR,
     "rounds.new": COUNCILLOR,

@@ -56,6 +56,8 @@ def _register_blueprints(app: Flask) -> None:
     from pb.delivery import panels as delivery_panels
     from pb.delivery.views import bp as delivery_bp
     from pb.eligibility.code_views import bp as codes_bp
+    from pb.eligibility.kiosk_views import bp as kiosk_bp
+    from pb.eligibility.station_views import bp as station_bp
     from pb.eligibility.views import bp as eligibility_bp
     from pb.exports.views import bp as exports_bp
     from pb.following import views as following_views
@@ -90,6 +92,8 @@ def _register_blueprints(app: Flask) -> None:
         mail_bp,
         eligibility_bp,
         codes_bp,
+        station_bp,
+        kiosk_bp,
         exports_bp,
         media_bp,
         following_views.bp,

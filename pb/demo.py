@@ -258,6 +258,8 @@ def load(now: datetime | None = None) -> str:
     councillor = _account("councillor@demo.test", "Cllr Demo", Role.COUNCILLOR, wards=both)
     officer = _account("officer@demo.test", "Demo officer", Role.OFFICER, wards=both)
     _account("auditor@demo.test", "Demo auditor", Role.AUDITOR)
+    # Keeps a polling station for the census round (README: /station, a kiosk).
+    _account("clerk@demo.test", "Demo poll clerk", Role.POLL_CLERK, wards=[riverside.code])
     citizen = _account("citizen@demo.test", "Demo resident", Role.CITIZEN, home=riverside.code)
     # Confirmed e-mail, not yet on the census: verifies on /account/census (README).
     _account("newcomer@demo.test", "Demo newcomer", Role.CITIZEN, home=riverside.code)
@@ -299,8 +301,9 @@ def load(now: datetime | None = None) -> str:
         ballot_format="approval",
         ballot_params={"min_projects": 1, "max_projects": 5},
         rule="greedy",
-        # one ballot per person on the register, online or with a code posted to them
-        verification_methods=["census", "code"],
+        # one ballot per person on the register: online, with a code posted to them, or at a
+        # polling station
+        verification_methods=["census", "code", "in_person"],
     )
     _run_to_ballot(voting_round, officer, RIVERSIDE_PROJECTS, riverside_people, rng)
     census_demo.issue_demo_code(voting_round, riverside, officer)
@@ -342,7 +345,7 @@ def load(now: datetime | None = None) -> str:
     delivery_demo.populate(published, officer, citizen, now)
     mail_demo.populate(now)
     return (
-        "Demo loaded: 2 wards, 606 accounts, a census of 608, 4 rounds "
+        "Demo loaded: 2 wards, 607 accounts, a census of 610, 4 rounds "
         f"(voting: #{voting_round.id}, pairwise voting: #{pairwise.id}, "
         f"published: #{published.id}, proposals: #{youth.id}); "
         f"vote by post at /code with {census_demo.DEMO_CODE}."

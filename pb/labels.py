@@ -16,6 +16,7 @@ ROLE_LABELS = {
     Role.OFFICER: _l("Council officer"),
     Role.AUDITOR: _l("Auditor"),
     Role.ADMIN: _l("Administrator"),
+    Role.POLL_CLERK: _l("Poll clerk"),
 }
 
 PHASE_LABELS = {

@@ -15,7 +15,7 @@ from pb.deliberation.models import (
     Support,
 )
 from pb.delivery.models import DeliveryPlan, DeliveryUpdate, Milestone, StatusChange
-from pb.eligibility.models import AccessCode, CensusEntry, CensusUpload
+from pb.eligibility.models import AccessCode, CensusEntry, CensusUpload, Kiosk, StationTally
 from pb.following.models import Follow, Notice
 from pb.mail.models import OutboxMessage
 from pb.media.models import Media
@@ -44,6 +44,7 @@ __all__ = [
     "FocusArea",
     "Follow",
     "HiddenProposal",
+    "Kiosk",
     "Media",
     "Milestone",
     "Notice",
@@ -60,6 +61,7 @@ __all__ = [
     "ResultProject",
     "Round",
     "RoundAmendment",
+    "StationTally",
     "StatusChange",
     "Support",
     "User",

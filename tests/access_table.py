@@ -117,6 +117,19 @@ EXPECTED: dict[str, Expect] = {
     "proposals.review": Expect(),
     "proposals.conflicts": Expect(),
     "proposals.note": Expect(302),
+    # poll clerks (of the round's ward; the matrix round takes votes in person): a station is
+    # open only while voting is; opening a kiosk turns the clerk's session into one (last)
+    "station.index": Expect(),
+    "station.station": only_in(200, (VOTING,), 409),
+    "station.open_kiosk": Expect(409, {VOTING: 302}, last=True),
+    "station.release": only_in(422, (VOTING,), 409),
+    # the kiosk pages answer only a session in kiosk mode: the matrix clerk's is not one
+    "kiosk.screen": Expect(302),
+    "kiosk.ballot": Expect(404),
+    "kiosk.review": Expect(404),
+    "kiosk.cast": Expect(404),
+    "kiosk.decline": Expect(404),
+    "kiosk.leave": Expect(404),
     # councillors (of the round's ward)
     "rounds.index": Expect(),
     "rounds.new": Expect(),

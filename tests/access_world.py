@@ -48,7 +48,8 @@ class World:
 
 
 def build_world(phase: Phase) -> World:
-    """Staff of one ward, a citizen living there, and a round of theirs in `phase`."""
+    """Staff of one ward (a poll clerk too), a citizen living there, and a round of theirs in
+    `phase`."""
     keys.signing_key()  # made on first use outside production; /readyz answers 503 without it
     ward = factories.ward()
     people = {
@@ -56,6 +57,7 @@ def build_world(phase: Phase) -> World:
         Role.OFFICER: factories.user(Role.OFFICER, wards_=[ward]),
         Role.AUDITOR: factories.user(Role.AUDITOR),
         Role.ADMIN: factories.user(Role.ADMIN),
+        Role.POLL_CLERK: factories.user(Role.POLL_CLERK, wards_=[ward]),
         # the author of every proposal (so "their own proposal" cells are reachable)
         Role.CITIZEN: factories.user(Role.CITIZEN, home=ward),
     }
@@ -80,7 +82,9 @@ def _image(owner: User) -> int:
 
 def _round(phase: Phase, ward, author: User) -> factories.RoundSetup:  # type: ignore[no-untyped-def]
     if phase is not Phase.DELIBERATION:
-        setup = factories.round_in_phase(phase, ward_=ward, voters=0)
+        # self-declared online, and in person at a polling station (the clerk's pages)
+        methods = ["email", "in_person"]
+        setup = factories.round_in_phase(phase, ward_=ward, voters=0, verification_methods=methods)
     else:
         setup = deliberating_round(Phase.PROPOSALS, voters=0, ward_=ward)
         with factories.writing():

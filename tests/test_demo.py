@@ -55,7 +55,7 @@ def test_the_demo_shows_a_census_round_and_a_newcomer_who_verifies(app: Flask) -
     db.session.rollback()
     # the first round of each phase (the pairwise demo round also votes, self-declared)
     rounds = {r.phase: r for r in db.session.scalars(sa.select(Round).order_by(Round.id.desc()))}
-    assert rounds[Phase.VOTING].verification_methods == ["census", "code"]
+    assert rounds[Phase.VOTING].verification_methods == ["census", "code", "in_person"]
     assert rounds[Phase.PUBLISHED].verification_methods == ["email"]
     published_page = app.test_client().get(f"/rounds/{rounds[Phase.PUBLISHED].id}/results")
     assert b"Self-declared round." in published_page.data
@@ -66,6 +66,19 @@ def test_the_demo_shows_a_census_round_and_a_newcomer_who_verifies(app: Flask) -
     form = dict(zip(("col_reference", "col_date_of_birth", "col_postcode"), NEWCOMER, strict=True))
     assert client.post("/account/census", data=form).status_code == 302
     assert b'id="ballot-form"' in client.get(ballot).data
+    # the poll clerk finds a resident without an account and marks them for a paper ballot
+    from pb.eligibility.demo import STATION_VISITORS
+
+    clerk = app.test_client()
+    assert (
+        clerk.post("/login", data={"email": "clerk@demo.test", "password": "demo"}).status_code
+        == 302
+    )
+    station = f"/station/rounds/{rounds[Phase.VOTING].id}"
+    assert station in clerk.get("/station").text
+    visitor = dict(zip(form, STATION_VISITORS[0], strict=True)) | {"where": "paper"}
+    assert clerk.post(station, data=visitor).status_code == 302
+
     # a letter's code votes once, without an account, in the census-and-code round
     from pb.eligibility.demo import DEMO_CODE
 

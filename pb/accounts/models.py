@@ -20,9 +20,11 @@ class Role(StrEnum):
     OFFICER = "officer"
     AUDITOR = "auditor"
     ADMIN = "admin"
+    POLL_CLERK = "clerk"  # records participation at a polling station (pb/eligibility)
 
 
-# Councillors run rounds, and officers review proposals, for the wards assigned to them here.
+# Councillors run rounds, officers review proposals, and poll clerks keep polling stations, for
+# the wards assigned to them here.
 staff_wards = Table(
     "staff_wards",
     db.metadata,

@@ -172,8 +172,8 @@ def create_staff_user(
     return user
 
 
-STAFF_ROLES = (Role.COUNCILLOR, Role.OFFICER, Role.AUDITOR, Role.ADMIN)
-WARD_ROLES = (Role.COUNCILLOR, Role.OFFICER)
+STAFF_ROLES = (Role.COUNCILLOR, Role.OFFICER, Role.POLL_CLERK, Role.AUDITOR, Role.ADMIN)
+WARD_ROLES = (Role.COUNCILLOR, Role.OFFICER, Role.POLL_CLERK)
 
 
 def create_invited_staff(
@@ -212,7 +212,7 @@ def grant_role(user: User, role: Role, ward_ids: list[int], *, actor: User | Non
     if user.role is not role:
         revoke_sessions(user)  # sign them out everywhere, so the new role applies at once
     user.role = role
-    user.wards = wards if role in (Role.COUNCILLOR, Role.OFFICER) else []
+    user.wards = wards if role in WARD_ROLES else []
     db.session.flush()
     audit.record("account.role_granted", user, _role_data(user), actor=actor)
 

@@ -62,6 +62,15 @@ def load_user(identity: str) -> User | None:
     return user
 
 
+def current_session(user: User) -> UserSession | None:
+    """The row of the session this request was made in (None outside a signed-in request)."""
+    if not user.session_key:
+        return None
+    return db.session.scalar(
+        select(UserSession).where(UserSession.key_hash == _hash(user.session_key))
+    )
+
+
 def close_session(user: User) -> None:
     """Sign out: the session this request was made in no longer exists."""
     if user.session_key:

@@ -18,7 +18,7 @@ class UserForm(FlaskForm):
     role = SelectField(
         _l("Role"), choices=options((role.value, ROLE_LABELS[role]) for role in Role)
     )
-    wards = MultiCheckboxField(_l("Wards (for councillors and officers)"), coerce=int)
+    wards = MultiCheckboxField(_l("Wards (for councillors, officers and poll clerks)"), coerce=int)
     submit = SubmitField(_l("Save"))
 
 
@@ -37,7 +37,7 @@ class StaffInviteForm(FlaskForm):
         ),
         validators=[DataRequired()],
     )
-    wards = MultiCheckboxField(_l("Wards (for councillors and officers)"), coerce=int)
+    wards = MultiCheckboxField(_l("Wards (for councillors, officers and poll clerks)"), coerce=int)
     submit = SubmitField(_l("Create and send the invitation"))
 
 

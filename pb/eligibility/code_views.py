@@ -180,18 +180,15 @@ def _refused(error: DomainError):  # type: ignore[no-untyped-def]
     return render_template("eligibility/code.html", form=form), max(status, 400)
 
 
-def _urls() -> dict[str, str]:
-    return {
-        "review_url": url_for("codes.review"),
-        "ballot_url": url_for("codes.ballot"),
-        "cast_url": url_for("codes.cast"),
-    }
+def _pages(code: str) -> ballot_pages.BallotPages:
+    """The normal ballot pages, posting to the code's addresses with the code in the form."""
+    return ballot_pages.BallotPages(
+        url_for("codes.ballot"), url_for("codes.review"), url_for("codes.cast"), access_code=code
+    )
 
 
 def _ballot(code: str, round_: Round, choices: dict[int, int], errors: list[str]) -> str:
-    return ballot_pages.render_ballot(
-        round_, choices, errors, eligible=True, access_code=code, **_urls()
-    )
+    return ballot_pages.render_ballot(round_, choices, errors, _pages(code))
 
 
 @bp.post("/code/ballot")
@@ -206,17 +203,7 @@ def ballot():  # type: ignore[no-untyped-def]
 def review():  # type: ignore[no-untyped-def]
     """The summary to confirm (nothing is saved yet)."""
 
-    def render(code: str, round_: Round):  # type: ignore[no-untyped-def]
-        try:
-            choices = voting.parse_choices(round_, request.form)
-        except DomainError as error:
-            return _ballot(code, round_, ballot_pages.parse_quietly(round_), [error.message]), 422
-        errors = voting.validate_choices(round_, choices)
-        if errors:
-            return _ballot(code, round_, choices, errors), 422
-        return ballot_pages.render_review(round_, choices, access_code=code, **_urls())
-
-    return _step(render)
+    return _step(lambda code, round_: ballot_pages.review_page(round_, _pages(code)))
 
 
 @bp.post("/code/cast")

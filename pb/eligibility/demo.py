@@ -1,7 +1,8 @@
 """The demo's census: a register for both wards, Riverside's residents (the demo resident too)
-already verified, one entry left for newcomer@demo.test to verify with, and residents without an
+already verified, one entry left for newcomer@demo.test to verify with, residents without an
 account who are sent access codes by post (README): one code issued with a known value, so that
-anyone trying the demo can vote by code, and references for an officer to issue letters to."""
+anyone trying the demo can vote by code, and references for an officer to issue letters to; and
+two residents without an account for the poll clerk to find at a polling station (README)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ LETTER_REFERENCES = tuple(f"RIV-{number:04d}" for number in range(101, 106))
 # The demo's one pre-issued code (for RIV-0100), printed in the README: only a demo has a code
 # anyone knows. Real codes come from `secrets` (pb/eligibility/codes.py).
 DEMO_CODE = codes.grouped("RVRS1DE2027C0DE5" + codes.check_symbol("RVRS1DE2027C0DE5"))
+# Riverside residents with no account, for clerk@demo.test to find at the polling station.
+STATION_VISITORS = (("RIV-0001", "1985-05-05", "RV1 2BB"), ("RIV-0002", "1949-11-30", "RV1 3CC"))
 
 
 def _reference(user: User) -> str:
@@ -33,6 +36,7 @@ def populate(admin: User, verified: list[User], others: list[tuple[User, Ward]])
     lines = ["reference,date_of_birth,postcode,ward", ",".join((*NEWCOMER, "RIV"))]
     for reference in ("RIV-0100", *LETTER_REFERENCES):
         lines.append(f"{reference},1960-01-01,RV1 2LT,RIV")
+    lines += [",".join((*visitor, "RIV")) for visitor in STATION_VISITORS]
     for person, ward in [(p, p.home_ward) for p in verified] + others:
         lines.append(f"{_reference(person)},1970-01-01,DE1 1MO,{ward.code}")  # type: ignore[union-attr]
     register.import_register("\n".join(lines) + "\n", actor=admin)

@@ -1,12 +1,21 @@
 """The census upload form, the resident's verification form (fields from CENSUS_COLUMNS), and the
-access-code forms (typing a code; issuing and revoking codes)."""
+access-code forms (typing a code; issuing and revoking codes); the polling station's and kiosk's
+forms."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 # Labels of the usual columns; any other configured column is labelled with its own name.
@@ -95,3 +104,44 @@ class RevokeCodeForm(FlaskForm):
     )
     reissue = BooleanField(_l("Issue a new code for the same letter"))
     submit = SubmitField(_l("Revoke the code"))
+
+
+class StationForm(CensusVerifyForm):
+    """A poll clerk's look-up: the person's register details, and where they vote."""
+
+    where = RadioField(_l("Where the person votes"), validators=[InputRequired()], choices=[])
+    submit = SubmitField(_l("Mark on the register"))
+
+    def set_places(self, kiosk_ids: list[int]) -> None:
+        self.where.choices = [
+            *(
+                (f"kiosk-{number}", _l("At kiosk %(number)d", number=number))
+                for number in kiosk_ids
+            ),
+            ("paper", _l("Issue a paper ballot")),
+        ]
+
+    def place(self) -> tuple[str, int | None]:
+        """("kiosk", its id) or ("paper", None)."""
+        value = self.where.data or ""
+        if value.startswith("kiosk-"):
+            return "kiosk", int(value.removeprefix("kiosk-"))
+        return "paper", None
+
+
+class ReleaseKioskForm(FlaskForm):
+    kiosk = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=2**31 - 1)])
+    submit = SubmitField(_l("Take back the ballot"))
+
+
+class OpenKioskForm(FlaskForm):
+    submit = SubmitField(_l("Turn this browser into a kiosk"))
+
+
+class DeclineForm(FlaskForm):
+    submit = SubmitField(_l("I do not want to vote: end"))
+
+
+class LeaveKioskForm(FlaskForm):
+    password = PasswordField(_l("Clerk's password"), validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField(_l("Leave kiosk mode"))

@@ -5,7 +5,7 @@ its weakest method's: a round mixing self-declared accounts with the census guar
 self-declared accounts do. A round whose methods are all census-backed gives one participation key
 per census entry, so one person casts one ballot whatever the number of accounts.
 
-Adding a method (access codes, in person: docs/eligibility.md): an entry here, and a branch in
+Adding a method (access codes: docs/eligibility.md): an entry here, and a branch in
 `pb.eligibility.services.participant` that finds the person's key for it.
 """
 
@@ -44,6 +44,9 @@ class VerificationMethod:
     key_prefix: str  # participation keys of this method start with it ("census:")
     # Census-backed when the round also uses the census: access codes are then bound to entries.
     bound_with_census: bool = False
+    # The participation channels it records (None: any channel no other method claims). The
+    # census and in person share the key prefix, so turnout by method tells them by channel.
+    channels: tuple[str, ...] | None = None
 
 
 METHODS: dict[str, VerificationMethod] = {
@@ -81,11 +84,29 @@ METHODS: dict[str, VerificationMethod] = {
             ),
             Assurance.CODE_BY_POST,
             census_backed=False,
-            key_prefix="code:",
+            key_prefix="code:",  # "census:…" instead when the code is bound to a register entry
             bound_with_census=True,
+            channels=("code",),
+        ),
+        VerificationMethod(
+            "in_person",
+            _l("In person, at a polling station (poll clerk and census register)"),
+            _l(
+                "A poll clerk finds the person on the register and marks them; they vote at a"
+                " kiosk or on paper. The same register entry as online: one ballot per person."
+            ),
+            Assurance.IN_PERSON,
+            census_backed=True,
+            key_prefix="census:",
+            channels=("kiosk", "paper"),
         ),
     )
 }
+# Channels a polling station records participation under (pb/eligibility/stations.py).
+STATION_CHANNELS = ("kiosk", "paper")
+# Channels some method claims whatever the key (a code bound to a census entry takes part under
+# the entry's key, but was used by post); the other methods count only the remaining channels.
+CLAIMED_CHANNELS = frozenset(c for m in METHODS.values() for c in m.channels or ())
 DEFAULT_METHODS = ("email",)
 
 
@@ -111,12 +132,23 @@ def one_per_person(names: list[str] | tuple[str, ...]) -> bool:
     return known(names) and all(_backed(METHODS[name], names) for name in names)
 
 
-def method_of_key(key: str) -> str:
-    """The method a participation key was issued by ("census:…" -> "census")."""
+def method_of_key(key: str, channel: str = "web") -> str:
+    """The method a participation key was issued by ("census:…" -> "census"; marked at a
+    polling station: "in_person")."""
     for method in METHODS.values():
-        if key.startswith(method.key_prefix):
+        if method.channels is not None and channel in method.channels:
+            return method.name
+    for method in METHODS.values():
+        if key.startswith(method.key_prefix) and counts_channel(method, channel):
             return method.name
     return "other"
+
+
+def counts_channel(method: VerificationMethod, channel: str) -> bool:
+    """Whether a participation recorded on `channel` belongs to this method."""
+    if method.channels is not None:
+        return channel in method.channels
+    return channel not in CLAIMED_CHANNELS
 
 
 @dataclass(frozen=True)

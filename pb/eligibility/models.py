@@ -78,3 +78,44 @@ class AccessCode(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     redeemed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class StationTally(db.Model):
+    """A poll clerk's station in one round: counts only, never who (issue 11: no per-voter entry).
+
+    Written with `UPDATE … SET n = n + 1`, logged once at close (`station.closed`). After the
+    close, kiosk_admitted = kiosk_ballots + kiosk_unused (admitted, then walked away, declined,
+    or the kiosk was left or closed first)."""
+
+    __tablename__ = "station_tallies"
+
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    clerk_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    kiosk_admitted: Mapped[int] = mapped_column(default=0)
+    paper_issued: Mapped[int] = mapped_column(default=0)
+    kiosk_ballots: Mapped[int] = mapped_column(default=0)
+    kiosk_unused: Mapped[int] = mapped_column(default=0)
+
+
+class Kiosk(db.Model):
+    """A signed-in session of a poll clerk turned into a voting kiosk for one round.
+
+    While the row exists that session reaches only the kiosk pages. `admitted` is the one ballot
+    the clerk let the next person cast; casting clears it in the ballot's transaction (`UPDATE …
+    WHERE admitted`), so one admission gives at most one ballot. Nothing here names the person:
+    their participation row was written when the clerk admitted them."""
+
+    __tablename__ = "kiosks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("user_sessions.id", ondelete="CASCADE"), unique=True
+    )
+    clerk_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    admitted: Mapped[bool] = mapped_column(default=False)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

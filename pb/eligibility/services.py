@@ -1,7 +1,9 @@
 """The one question voting, proposing and supporting ask: may this person take part in this round
 now, and under which participation key?
 
-A round lists its verification methods (pb/eligibility/methods.py). Census-backed methods are
+A round lists its verification methods (pb/eligibility/methods.py). In person has no branch here:
+a poll clerk marks the census entry's key at a station (pb/eligibility/stations.py), so the same
+key refuses an online ballot afterwards and the reverse. Census-backed methods are
 tried first: a resident bound to a census entry takes part under the entry's key ("census:<hash
 of the reference>"), so every account of one person meets the same key and the unique constraint
 on participations allows one ballot. Self-declared ("email") takes part under "user:<id>".
@@ -15,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from pb.accounts.models import Role, User
-from pb.eligibility.methods import METHODS
+from pb.eligibility.methods import CLAIMED_CHANNELS, METHODS
 from pb.eligibility.models import AccessCode, CensusEntry
 from pb.extensions import db
 from pb.rounds.models import Round
@@ -78,6 +80,8 @@ def refusal(user: User, round_: Round) -> str:
         return _("Confirm your e-mail address first: open the link we sent you.")
     if methods_of(round_) == ["code"]:
         return _("This round takes votes by access code: use the code from your letter.")
+    if methods_of(round_) == ["in_person"]:
+        return _("This round takes votes in person only: go to a polling station of your ward.")
     if "census" in methods_of(round_) and census_entry(user) is None:
         return _("This round checks residents against the census register: verify your account.")
     return _("Only residents of this round's wards can take part.")
@@ -87,8 +91,9 @@ def eligible_count(round_: Round) -> int:
     """Who may take part: the register's entries in the round's wards when the round uses the
     census, plus confirmed accounts of those wards not bound to it when it also allows e-mail."""
     methods = methods_of(round_)
+    on_register = "census" in methods or "in_person" in methods
     total = 0
-    if "census" in methods:
+    if on_register:
         query = select(func.count(CensusEntry.id)).where(CensusEntry.ward_id.in_(round_.ward_ids))
         total += db.session.scalar(query) or 0
     if "email" in methods:
@@ -98,7 +103,7 @@ def eligible_count(round_: Round) -> int:
             User.email_verified_at.is_not(None),
             User.home_ward_id.in_(round_.ward_ids),
         )
-        if "census" in methods:
+        if on_register:
             bound = select(CensusEntry.user_id).where(CensusEntry.user_id.is_not(None))
             query = query.where(User.id.not_in(bound))
         total += db.session.scalar(query) or 0
@@ -119,14 +124,14 @@ def turnout_by_method(round_: Round) -> dict[str, int]:
     bound to a census entry takes part under the entry's key: it counts as "code" (its channel)."""
     counts = {}
     for name in methods_of(round_):
+        method = METHODS[name]
         query = select(func.count(Participation.id)).where(Participation.round_id == round_.id)
-        if name == "code":
-            query = query.where(Participation.channel == "code")
-        else:
-            prefix = METHODS[name].key_prefix
+        if method.channels is not None:  # by code (any key), in person (kiosk or paper)
+            query = query.where(Participation.channel.in_(method.channels))
+        else:  # online under the method's key; a census entry marked at a station is in person
             query = query.where(
-                Participation.voter_key.startswith(prefix, autoescape=True),
-                Participation.channel != "code",
+                Participation.voter_key.startswith(method.key_prefix, autoescape=True),
+                Participation.channel.not_in(CLAIMED_CHANNELS),
             )
         counts[name] = db.session.scalar(query) or 0
     return counts

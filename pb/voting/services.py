@@ -111,11 +111,7 @@ def cast_as(
     the participation and the ballot in this transaction; a key that already took part
     (online, or by another channel) is refused by the unique constraint. Returns the receipt;
     no ballot key is issued (such a ballot cannot be replaced)."""
-    if not rounds.accepting_ballots(round_, now):
-        raise Conflict(_("Voting is not open for this round."))
-    errors = validate_choices(round_, choices)
-    if errors:
-        raise InvalidInput(" ".join(errors), field="ballot")
+    _check_ballot(round_, choices, now)
     participation = Participation(
         round_id=round_.id,
         voter_key=participant.key,
@@ -129,9 +125,30 @@ def cast_as(
     except IntegrityError as error:
         taken = _("A ballot has already been cast for this person in this round.")
         raise Conflict(taken) from error
-    receipt = _insert_ballot(round_, choices, revote_hash(new_revote_secret()))
+    receipt = _insert_ballot(round_, choices, None)
     metrics.count_on_commit(db.session(), metrics.BALLOTS_CAST, kind="first")
     return receipt
+
+
+def cast_admitted(round_: Round, choices: Choices, now: datetime | None = None) -> CastReceipt:
+    """Record the ballot of a person whose participation a poll clerk already recorded (a kiosk,
+    pb/eligibility/kiosks.py, which allows it once per admission in the same transaction).
+
+    The ballot has no ballot key: it cannot be replaced (the person has no account here, and a
+    key shown on a shared screen would let the next person change it)."""
+    _check_ballot(round_, choices, now)
+    receipt = _insert_ballot(round_, choices, None)
+    metrics.count_on_commit(db.session(), metrics.BALLOTS_CAST, kind="first")
+    return CastReceipt(receipt=receipt, revote_secret=None)
+
+
+def _check_ballot(round_: Round, choices: Choices, now: datetime | None) -> None:
+    """Voting is open and the choices are a valid ballot, or a clear refusal."""
+    if not rounds.accepting_ballots(round_, now):
+        raise Conflict(_("Voting is not open for this round."))
+    errors = validate_choices(round_, choices)
+    if errors:
+        raise InvalidInput(" ".join(errors), field="ballot")
 
 
 def replace(
@@ -238,7 +255,7 @@ def _check_can_vote(
     return participant
 
 
-def _insert_ballot(round_: Round, choices: Choices, hashed_secret: str) -> str:
+def _insert_ballot(round_: Round, choices: Choices, hashed_secret: str | None) -> str:
     ballot_id = secrets.token_hex(16)
     receipt = compute_receipt(round_.id, ballot_id, choices)
     ballot = Ballot(

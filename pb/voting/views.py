@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_babel import ngettext
 from flask_login import current_user
@@ -17,6 +19,33 @@ from pb.voting import eligibility, keyring, meter, pairwise, services
 from pb.voting.formats import Choices, get_format
 
 bp = Blueprint("voting", __name__)
+
+
+@dataclass(frozen=True)
+class BallotPages:
+    """Where the ballot's forms post. A polling station's kiosk (pb/eligibility/kiosk_views.py)
+    shows the same pages with its own addresses and no link leading elsewhere (`kiosk`); the
+    access-code pages (pb/eligibility/code_views.py) carry the code in a hidden field."""
+
+    ballot: str
+    review: str
+    cast: str
+    kiosk: bool = False
+    access_code: str | None = None
+
+    @property
+    def without_account(self) -> bool:
+        """Admitted by a clerk or by a code: no account to ask about eligibility or keys."""
+        return self.kiosk or self.access_code is not None
+
+
+def own_pages(round_: Round) -> BallotPages:
+    """A resident's ballot pages, under their account."""
+    return BallotPages(
+        url_for("voting.ballot", round_id=round_.id),
+        url_for("voting.review", round_id=round_.id),
+        url_for("voting.cast", round_id=round_.id),
+    )
 
 
 @bp.after_request
@@ -35,7 +64,7 @@ def ballot(round_id: int):  # type: ignore[no-untyped-def]
     choices: Choices = {}
     if request.method == "POST":
         choices = parse_quietly(round_)
-    return _render_ballot(round_, choices, errors=[])
+    return render_ballot(round_, choices, [], own_pages(round_))
 
 
 @bp.post("/rounds/<int:round_id>/ballot/review")
@@ -43,24 +72,18 @@ def ballot(round_id: int):  # type: ignore[no-untyped-def]
 def review(round_id: int):  # type: ignore[no-untyped-def]
     """Check the choices and show a summary to confirm (nothing is saved yet)."""
     round_ = visible_round(round_id)
+    return review_page(round_, own_pages(round_))
+
+
+def review_page(round_: Round, pages: BallotPages):  # type: ignore[no-untyped-def]
+    """The review step for the posted choices (also a kiosk's, with its own `pages`)."""
     try:
         choices = services.parse_choices(round_, request.form)
     except DomainError as error:
-        return _render_ballot(round_, parse_quietly(round_), [error.message]), 422
+        return render_ballot(round_, parse_quietly(round_), [error.message], pages), 422
     errors = services.validate_choices(round_, choices)
     if errors:
-        return _render_ballot(round_, choices, errors), 422
-    return render_review(
-        round_,
-        choices,
-        replacing=services.has_voted(current_user, round_),
-        stored_key=_stored_key(round_),
-    )
-
-
-def render_review(round_: Round, choices: Choices, **context: object) -> str:
-    """The summary to confirm; `context` adds to or overrides what the template is given (the
-    access-code pages post to their own URLs, with the code in a hidden field)."""
+        return render_ballot(round_, choices, errors, pages), 422
     projects = {p.id: p for p in rounds.ballot_projects(round_)}
     fmt = get_format(round_.ballot_format)
     by_rank = fmt.input_kind == "rank"
@@ -72,17 +95,15 @@ def render_review(round_: Round, choices: Choices, **context: object) -> str:
         hidden = pairwise.hidden_fields(request.form, _pairs(round_).pairs)
     return render_template(
         "voting/review.html",
-        **{
-            "round": round_,
-            "hidden": hidden,
-            "compared": compared,
-            "chosen": [(projects[pid], value) for pid, value in ordered],
-            "total_cost": sum(projects[pid].cost for pid in choices),
-            "ballot_format": fmt,
-            "replacing": False,
-            "stored_key": None,
-            **context,
-        },
+        round=round_,
+        hidden=hidden,
+        compared=compared,
+        chosen=[(projects[pid], value) for pid, value in ordered],
+        total_cost=sum(projects[pid].cost for pid in choices),
+        ballot_format=get_format(round_.ballot_format),
+        replacing=not pages.without_account and services.has_voted(current_user, round_),
+        stored_key=None if pages.without_account else _stored_key(round_),
+        pages=pages,
     )
 
 
@@ -99,7 +120,9 @@ def cast(round_id: int):  # type: ignore[no-untyped-def]
             result = services.cast(round_, current_user, choices)
     except DomainError as error:
         status = error.status_code if error.status_code != 400 else 422
-        return _render_ballot(round_, parse_quietly(round_), [error.message]), status
+        return render_ballot(
+            round_, parse_quietly(round_), [error.message], own_pages(round_)
+        ), status
     if result.revote_secret:
         keyring.put("keys", round_.id, result.revote_secret)
         keyring.put("new", round_.id, result.revote_secret)  # shown once on the receipt page
@@ -157,20 +180,8 @@ def _pairs(round_: Round) -> pairwise.Page:
     return pairwise.page(form, ids, round_.ballot_params["pairs"])
 
 
-def _render_ballot(round_: Round, choices: Choices, errors: list[str]):  # type: ignore[no-untyped-def]
-    return render_ballot(
-        round_,
-        choices,
-        errors,
-        eligible=eligibility.can_take_part(current_user, round_),
-        has_voted=services.has_voted(current_user, round_),
-        stored_key=_stored_key(round_),
-    )
-
-
-def render_ballot(round_: Round, choices: Choices, errors: list[str], **context: object) -> str:
-    """The ballot page; `context` adds to or overrides what the template is given (eligible,
-    has_voted, stored_key; the access-code pages' URLs and hidden code)."""
+def render_ballot(round_: Round, choices: Choices, errors: list[str], pages: BallotPages):  # type: ignore[no-untyped-def]
+    """The ballot page; a kiosk's (`pages.kiosk`) was admitted by a clerk: no account to ask."""
     projects = rounds.ballot_projects(round_)
     fmt = get_format(round_.ballot_format)
     params, budget = round_.ballot_params, round_.budget
@@ -197,6 +208,10 @@ def render_ballot(round_: Round, choices: Choices, errors: list[str], **context:
         meter=meter.state(fmt, params, budget, round_.currency, items, choices),
         meter_messages=meter.messages(fmt, params, budget),
         accepting=rounds.accepting_ballots(round_),
+        eligible=pages.without_account or eligibility.can_take_part(current_user, round_),
+        has_voted=not pages.without_account and services.has_voted(current_user, round_),
+        stored_key=None if pages.without_account else _stored_key(round_),
+        pages=pages,
         categories=sorted(
             {(p.category, localised_category(round_, p.category)) for p in projects},
             key=lambda pair: pair[1].casefold(),
@@ -208,5 +223,4 @@ def render_ballot(round_: Round, choices: Choices, errors: list[str], **context:
             ngettext("%(num)d project shown.", "%(num)d projects shown.", n)
             for n in range(len(projects) + 1)
         ],
-        **{"eligible": False, "has_voted": False, "stored_key": None, **context},
     )

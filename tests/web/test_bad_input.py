@@ -34,7 +34,10 @@ COMMON_FIELDS = ["key", "lang", "next", "from_phase", "q", "page", "ward"]
 
 @pytest.fixture
 def world(app: Flask) -> dict:
-    voting = factories.round_in_phase(Phase.VOTING, voters=1)
+    # in person too: the poll clerk's station takes the junk while voting is open
+    voting = factories.round_in_phase(
+        Phase.VOTING, voters=1, verification_methods=["email", "in_person"]
+    )
     review = factories.round_in_phase(Phase.REVIEW, voters=1, ward_=voting.ward)
     proposals = factories.round_in_phase(Phase.PROPOSALS, voters=1, ward_=voting.ward)
     people = {
@@ -43,6 +46,7 @@ def world(app: Flask) -> dict:
         Role.OFFICER: factories.user(Role.OFFICER, wards_=[voting.ward]),
         Role.AUDITOR: factories.user(Role.AUDITOR),
         Role.ADMIN: factories.user(Role.ADMIN),
+        Role.POLL_CLERK: factories.user(Role.POLL_CLERK, wards_=[voting.ward]),
     }
     extra = access_objects(proposals, proposals.voters[0])  # comments, amendments, reports
     # a funded project, for delivery and following (pb/delivery, pb/following)
@@ -80,7 +84,14 @@ def _args(world: dict, endpoint: str) -> dict:
 def _poster(role_set: frozenset) -> Role | None:
     if role_set is PUBLIC:
         return None
-    for role in (Role.CITIZEN, Role.COUNCILLOR, Role.OFFICER, Role.ADMIN, Role.AUDITOR):
+    for role in (
+        Role.CITIZEN,
+        Role.COUNCILLOR,
+        Role.OFFICER,
+        Role.ADMIN,
+        Role.AUDITOR,
+        Role.POLL_CLERK,
+    ):
         if role in role_set:
             return role
     return None

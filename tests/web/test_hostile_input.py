@@ -100,6 +100,7 @@ def test_every_form_refuses_a_file_in_a_text_field(app: Flask) -> None:
         Role.OFFICER: setup.officer,
         Role.AUDITOR: factories.user(Role.AUDITOR),
         Role.ADMIN: factories.user(Role.ADMIN),
+        Role.POLL_CLERK: factories.user(Role.POLL_CLERK, wards_=[setup.ward]),
     }
     before = factories.row_counts()
     checked = 0
