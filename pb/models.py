@@ -15,6 +15,7 @@ from pb.deliberation.models import (
 )
 from pb.eligibility.models import CensusEntry, CensusUpload
 from pb.mail.models import OutboxMessage
+from pb.paper.models import PaperBatch, PaperCompletion, PaperDiscrepancy, PaperReading
 from pb.proposals.models import Proposal
 from pb.results.models import Result, ResultProject
 from pb.rounds.models import Round, round_wards
@@ -34,6 +35,10 @@ __all__ = [
     "HiddenProposal",
     "Notification",
     "OutboxMessage",
+    "PaperBatch",
+    "PaperCompletion",
+    "PaperDiscrepancy",
+    "PaperReading",
     "Participation",
     "Postcode",
     "Proposal",

@@ -28,6 +28,7 @@ from pb.audit import recount
 from pb.audit.bundle import (
     BALLOTS_CSV,
     LOG,
+    PAPER_CSV,
     RECEIPT_COLUMNS,
     RECEIPTS_CSV,
     SEPARATE_BALLOT_COLUMNS,
@@ -53,14 +54,42 @@ def ballots_digest(ballots: Iterable[tuple[str, str, Mapping[int, int]]]) -> str
 def check_ballots(
     bundle: Bundle, config: Mapping[str, Any], config_hash: str, report: Report
 ) -> recount.Ballots:
-    """ballots.csv and receipts.csv: well formed, sorted, as many receipts as ballots; ballots.pb
-    holds the same ballots (its voter ids are the ballot ids)."""
+    """ballots.csv and receipts.csv: well formed, sorted, as many receipts as ballots; paper.csv
+    (a round with paper ballots) alike, without receipts; ballots.pb holds the same ballots,
+    those of ballots.csv then those of paper.csv (its voter ids are the ballot ids)."""
+    vote_type = recount.vote_type_of(config)
+    items = _ballot_list(bundle, BALLOTS_CSV, config, config_hash)
+    paper = (
+        _ballot_list(bundle, PAPER_CSV, config, config_hash) if PAPER_CSV in bundle.files else []
+    )
+    receipts = _receipts(bundle)
+    if len(receipts) != len(items):
+        raise VerificationFailed(
+            f"{RECEIPTS_CSV}: {len(receipts)} receipts, but {BALLOTS_CSV} has {len(items)} "
+            "ballots (there must be one receipt per ballot)"
+        )
+    _check_disjoint(items, paper)
+    ballots = recount.Ballots(vote_type, items + paper, tuple(receipts), paper=len(paper))
+    projects = {p["id"]: p["cost"] for p in config["projects"]}
+    ballots, other_file = recount.check_other_file(bundle, config, projects, ballots)
+    listed = f" and {PAPER_CSV}: {len(paper)} paper ballots" if paper else ""
+    report.facts.append(
+        f"{BALLOTS_CSV}: {len(items)} ballots and {RECEIPTS_CSV}: {len(receipts)} receipts, two "
+        f"separate sorted lists of equal length{listed}; {other_file} holds the same ballots"
+    )
+    return ballots
+
+
+def _ballot_list(
+    bundle: Bundle, name: str, config: Mapping[str, Any], config_hash: str
+) -> list[recount.CastBallot]:
+    """The rows of ballots.csv (or paper.csv): ids of 32 hex digits, sorted, cast under this
+    configuration, valid choices."""
     vote_type = recount.vote_type_of(config)
     projects = {p["id"]: p["cost"] for p in config["projects"]}
-    rows = _rows(bundle, BALLOTS_CSV, SEPARATE_BALLOT_COLUMNS)
     items: list[recount.CastBallot] = []
-    for line, row in enumerate(rows, start=2):
-        where = f"{BALLOTS_CSV} line {line}"
+    for line, row in enumerate(_rows(bundle, name, SEPARATE_BALLOT_COLUMNS), start=2):
+        where = f"{name} line {line}"
         ballot_id, cast_under, choices_text = row
         if len(ballot_id) != 32 or not set(ballot_id) <= recount.HEX:
             raise VerificationFailed(f"{where}: the ballot id is not 32 lowercase hex digits")
@@ -76,19 +105,20 @@ def check_ballots(
             )
         choices = recount.parse_choices(choices_text, where, projects, vote_type)
         items.append(recount.CastBallot("", ballot_id, choices))
-    receipts = _receipts(bundle)
-    if len(receipts) != len(items):
+    return items
+
+
+def _check_disjoint(online: list[recount.CastBallot], paper: list[recount.CastBallot]) -> None:
+    both = {b.ballot_id for b in online} & {b.ballot_id for b in paper}
+    if both:
         raise VerificationFailed(
-            f"{RECEIPTS_CSV}: {len(receipts)} receipts, but {BALLOTS_CSV} has {len(items)} "
-            "ballots (there must be one receipt per ballot)"
+            f"{PAPER_CSV}: ballot {min(both)} is also in {BALLOTS_CSV} (a ballot counts once)"
         )
-    ballots = recount.Ballots(vote_type, items, tuple(receipts))
-    ballots, other_file = recount.check_other_file(bundle, config, projects, ballots)
-    report.facts.append(
-        f"{BALLOTS_CSV}: {len(items)} ballots and {RECEIPTS_CSV}: {len(receipts)} receipts, two "
-        f"separate sorted lists of equal length; {other_file} holds the same ballots"
-    )
-    return ballots
+
+
+def paper_digest(ballots: recount.Ballots, config_hash: str) -> str:
+    """The `paper_sha256` the count logs: `ballots_digest` over the paper ballots."""
+    return ballots_digest((b.ballot_id, config_hash, b.choices) for b in ballots.paper_items)
 
 
 def _rows(bundle: Bundle, name: str, columns: Sequence[str]) -> list[list[str]]:
@@ -127,12 +157,13 @@ def check_sealed(
         raise VerificationFailed(f"{LOG}: no {SEALED} entry for this round")
     entry = sealed[-1]
     data, seq = entry["data"], entry["seq"]
-    if data.get("ballots") != len(ballots.items):
+    online = ballots.online_items  # paper ballots are keyed after the seal
+    if data.get("ballots") != len(online):
         raise VerificationFailed(
-            f"{BALLOTS_CSV}: {len(ballots.items)} ballots, but entry {seq} ({SEALED}) sealed "
+            f"{BALLOTS_CSV}: {len(online)} ballots, but entry {seq} ({SEALED}) sealed "
             f"{data.get('ballots')}"
         )
-    digest = ballots_digest((b.ballot_id, config_hash, b.choices) for b in ballots.items)
+    digest = ballots_digest((b.ballot_id, config_hash, b.choices) for b in online)
     if data.get("ballots_sha256") != digest:
         raise VerificationFailed(
             f"{BALLOTS_CSV}: the ballots do not hash to the ballots_sha256 of entry {seq} "

@@ -26,6 +26,7 @@ PURE = (
     "recount",
     "separated",
     "strict",
+    "turnout",
     "verify",
     "verify_cli",
 )
