@@ -56,6 +56,7 @@ def _register_blueprints(app: Flask) -> None:
     from pb.mail import outbox
     from pb.mail.views import bp as mail_bp
     from pb.ops.views import bp as ops_bp
+    from pb.paper.views import bp as paper_bp
     from pb.proposals.views import bp as proposals_bp
     from pb.public.views import bp as public_bp
     from pb.results.compare_views import bp as compare_bp
@@ -82,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
         mail_bp,
         eligibility_bp,
         exports_bp,
+        paper_bp,
     ):
         app.register_blueprint(blueprint)
     panels.init_app(app)
