@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from pb.forms import options
 from pb.paper.models import MAX_BATCH_SIZE
 from pb.paper.sheets import MAX_LINE
 
@@ -37,7 +38,7 @@ class ReadingForm(FlaskForm):
 class ResolveForm(FlaskForm):
     chosen = RadioField(
         _l("Which reading is what the sheet says?"),
-        choices=[("1", _l("The first reading")), ("2", _l("The second reading"))],
+        choices=options([("1", _l("The first reading")), ("2", _l("The second reading"))]),
         validators=[InputRequired()],
     )
     submit = SubmitField(_l("Record the decision"))

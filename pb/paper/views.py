@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from pb.errors import Conflict, InvalidInput
-from pb.forms import apply_error
+from pb.forms import apply_error, options
 from pb.paper import services, sheets
 from pb.paper.forms import BatchForm, CompleteForm, ReadingForm, ResolveForm
 from pb.paper.models import BatchStatus
@@ -34,7 +34,7 @@ def _render_index(round_, form: BatchForm, status: int = 200):  # type: ignore[n
 def _batch_form(round_) -> BatchForm:  # type: ignore[no-untyped-def]
     form = BatchForm()
     mine = {ward.id for ward in current_user.wards}
-    form.ward_id.choices = [(w.id, w.name) for w in round_.wards if w.id in mine]
+    form.ward_id.choices = options((w.id, w.name) for w in round_.wards if w.id in mine)
     return form
 
 
