@@ -34,6 +34,7 @@ from pb.audit.bundle import (
     CONFIG,
     LOG,
     MANIFEST,
+    PAPER_CSV,
     RESULTS,
     RESULTS_FORMAT,
     Bundle,
@@ -281,10 +282,10 @@ def check_pabulib(
     listed = {project.id: project.cost for project in instance.projects}
     if listed != {str(pid): cost for pid, cost in projects.items()}:
         raise VerificationFailed(f"{BALLOTS_PB}: the projects or their costs differ from {CONFIG}")
+    listed = f"{BALLOTS_CSV} and {PAPER_CSV} have" if ballots.paper else f"{BALLOTS_CSV} has"
     if len(profile.ballots) != len(ballots.items):
         raise VerificationFailed(
-            f"{BALLOTS_PB}: {len(profile.ballots)} votes, but {BALLOTS_CSV} has "
-            f"{len(ballots.items)} ballots"
+            f"{BALLOTS_PB}: {len(profile.ballots)} votes, but {listed} {len(ballots.items)} ballots"
         )
     expected = ballots.engine_ballots()
     for ballot, cast, wanted in zip(profile.ballots, ballots.items, expected, strict=True):

@@ -192,6 +192,8 @@ class ResultsPage:
     funded: list[ResultLine]
     unfunded: list[ResultLine]
     participants: int
+    by_channel: dict[str, int]  # participations per channel (online, code, kiosk, paper)
+    paper_ballots: int
 
     @property
     def budget_left(self) -> int:
@@ -214,4 +216,6 @@ def results_page(round_: Round, user: User | None) -> ResultsPage:
         funded=[line for line in lines if line.line.funded],
         unfunded=[line for line in lines if not line.line.funded],
         participants=voting.participation_count(round_),
+        by_channel=voting.turnout_by_channel(round_),
+        paper_ballots=voting.paper_ballot_count(round_),
     )

@@ -23,10 +23,13 @@ class PaperRound:
         return self.setup.round
 
 
-def paper_round(marks: int = 3, online: int = 2, close: bool = True, **overrides) -> PaperRound:  # type: ignore[no-untyped-def]
-    """`online` ballots for project 1 cast online, `marks` people handed a ballot paper; closed."""
+def paper_round(  # type: ignore[no-untyped-def]
+    marks: int = 3, online: int = 2, close: bool = True, voters: int = 0, **overrides
+) -> PaperRound:
+    """`online` ballots for project 1 cast online, `marks` people handed a ballot paper; closed.
+    `voters`: eligible residents in all (at least `online`)."""
     setup = factories.round_in_phase(
-        Phase.VOTING, ballots=[{0: 1}] * online, voters=online, **overrides
+        Phase.VOTING, ballots=[{0: 1}] * online, voters=max(voters, online), **overrides
     )
     second = factories.user(Role.OFFICER, wards_=[setup.ward])
     with factories.writing():
@@ -42,3 +45,18 @@ def paper_round(marks: int = 3, online: int = 2, close: bool = True, **overrides
 def lines(setup: factories.RoundSetup, *sheets: tuple[int, ...]) -> str:
     """Sheets naming projects by their index (0-based), one line each."""
     return "\n".join(" ".join(str(setup.projects[i].id) for i in sheet) for sheet in sheets)
+
+
+def key_and_publish(run: PaperRound, *sheets: tuple[int, ...]) -> None:
+    """One batch of `sheets`, keyed alike by both officers; paper entry completed; published."""
+    from pb.paper import services as paper
+
+    with factories.writing():
+        batch = paper.open_batch(
+            run.round, run.setup.ward.id, "Box 1", len(sheets), actor=run.first
+        )
+        for person in (run.first, run.second):
+            paper.enter_reading(run.round, batch, lines(run.setup, *sheets), actor=person)
+        paper.complete(run.round, actor=run.first)
+    with factories.writing():
+        rounds.advance_phase(run.round, actor=run.setup.councillor)
