@@ -136,6 +136,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "exports.results": PUBLIC,  # pb.results.services.visible_to, like the results page
     "exports.comments": MODERATORS,
     # paper ballots (issue 11, item 5): double entry, reconciliation, completion
+    "paper.rounds": PAPER_CLERKS,
     "paper.index": PAPER_CLERKS,
     "paper.open_batch": PAPER_CLERKS,
     "paper.batch": PAPER_CLERKS,

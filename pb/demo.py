@@ -19,6 +19,7 @@ from pb.deliberation import demo as deliberation_demo
 from pb.eligibility import demo as census_demo
 from pb.extensions import db
 from pb.mail import demo as mail_demo
+from pb.paper import demo as paper_demo
 from pb.proposals import services as proposals
 from pb.results import engine
 from pb.rounds import services as rounds
@@ -253,6 +254,8 @@ def load(now: datetime | None = None) -> str:
     admin = _account("admin@demo.test", "Demo administrator", Role.ADMIN)
     councillor = _account("councillor@demo.test", "Cllr Demo", Role.COUNCILLOR, wards=both)
     officer = _account("officer@demo.test", "Demo officer", Role.OFFICER, wards=both)
+    # keys the second reading of the demo's paper ballots (two different people, pb.paper)
+    second_officer = _account("officer2@demo.test", "Second demo officer", Role.OFFICER, wards=both)
     _account("auditor@demo.test", "Demo auditor", Role.AUDITOR)
     citizen = _account("citizen@demo.test", "Demo resident", Role.CITIZEN, home=riverside.code)
     # Confirmed e-mail, not yet on the census: verifies on /account/census (README).
@@ -277,7 +280,12 @@ def load(now: datetime | None = None) -> str:
     )
     _run_to_ballot(published, officer, NORTHFIELD_PROJECTS, northfield_people, rng)
     _vote(published, northfield_people[:230], NORTHFIELD_POPULARITY, rng, max_choices=5)
-    rounds.advance_phase(published, actor=councillor, now=published.voting_close_at)  # count
+    station_day = published.voting_open_at + timedelta(days=30)
+    paper_demo.mark(published, northfield_people[230:250], station_day)  # ballot papers
+    rounds.advance_phase(published, actor=councillor, now=published.voting_close_at)  # close
+    paper_demo.key_batch(  # the paper ballots keyed twice, reconciled: then counted
+        published, (officer, second_officer), NORTHFIELD_POPULARITY, rng, max_choices=5
+    )
     rounds.advance_phase(published, actor=councillor, now=published.voting_close_at)  # publish
 
     voting_round = _round(
@@ -331,7 +339,7 @@ def load(now: datetime | None = None) -> str:
     deliberation_demo.populate(youth, riverside_people, councillor, officer)
     mail_demo.populate(now)
     return (
-        "Demo loaded: 2 wards, 606 accounts, a census of 602, 4 rounds "
+        "Demo loaded: 2 wards, 607 accounts, a census of 602, 4 rounds "
         f"(voting: #{voting_round.id}, pairwise voting: #{pairwise.id}, "
         f"published: #{published.id}, proposals: #{youth.id})."
     )

@@ -111,6 +111,7 @@ EXPECTED: dict[str, Expect] = {
     "proposals.note": Expect(302),
     # paper ballots (officers of the round's wards); empty forms are refused, completing a
     # round nobody was handed a ballot paper in is a state conflict
+    "paper.rounds": Expect(),
     "paper.index": Expect(),
     "paper.open_batch": Expect(422),
     "paper.batch": Expect(),

@@ -102,6 +102,13 @@ def entry_round(user: User, round_id: int) -> Round:
     return round_
 
 
+def rounds_of(user: User) -> list[tuple[Round, int]]:
+    """The rounds of the officer's wards that have closed, with their paper register marks."""
+    closed = (Phase.CLOSED, Phase.PUBLISHED)
+    query = select(Round).where(Round.phase.in_(closed)).order_by(Round.voting_close_at.desc())
+    return [(r, paper_marks(r)) for r in db.session.scalars(query) if may_enter(user, r)]
+
+
 def get_batch(round_: Round, batch_id: int) -> PaperBatch:
     batch = db.session.get(PaperBatch, batch_id)
     if batch is None or batch.round_id != round_.id:

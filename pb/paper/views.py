@@ -13,7 +13,14 @@ from pb.paper.forms import BatchForm, CompleteForm, ReadingForm, ResolveForm
 from pb.paper.models import BatchStatus
 from pb.voting.formats import get_format
 
-bp = Blueprint("paper", __name__, url_prefix="/manage/rounds/<int:round_id>/paper")
+bp = Blueprint("paper", __name__)
+ROUND = "/manage/rounds/<int:round_id>/paper"
+
+
+@bp.get("/manage/paper")
+def rounds():  # type: ignore[no-untyped-def]
+    """The closed rounds of your wards, with the people marked in their paper registers."""
+    return render_template("paper/rounds.html", rounds=services.rounds_of(current_user))
 
 
 def _render_index(round_, form: BatchForm, status: int = 200):  # type: ignore[no-untyped-def]
@@ -38,14 +45,14 @@ def _batch_form(round_) -> BatchForm:  # type: ignore[no-untyped-def]
     return form
 
 
-@bp.get("")
+@bp.get(ROUND)
 def index(round_id: int):  # type: ignore[no-untyped-def]
     """The round's paper batches, the register marks, and completing paper entry."""
     round_ = services.entry_round(current_user, round_id)
     return _render_index(round_, _batch_form(round_))
 
 
-@bp.post("/batches")
+@bp.post(ROUND + "/batches")
 def open_batch(round_id: int):  # type: ignore[no-untyped-def]
     """Open a batch of hand-counted sheets from one ward's box."""
     round_ = services.entry_round(current_user, round_id)
@@ -94,14 +101,14 @@ def _render_batch(round_, batch, form: ReadingForm | None = None, status: int = 
     )
 
 
-@bp.get("/batches/<int:batch_id>")
+@bp.get(ROUND + "/batches/<int:batch_id>")
 def batch(round_id: int, batch_id: int):  # type: ignore[no-untyped-def]
     """One batch: key it, or reconcile the sheets its two readings disagree on."""
     round_ = services.entry_round(current_user, round_id)
     return _render_batch(round_, services.get_batch(round_, batch_id))
 
 
-@bp.post("/batches/<int:batch_id>/readings")
+@bp.post(ROUND + "/batches/<int:batch_id>/readings")
 def enter(round_id: int, batch_id: int):  # type: ignore[no-untyped-def]
     """Save one person's reading of the whole batch (the second is compared with the first)."""
     round_ = services.entry_round(current_user, round_id)
@@ -121,7 +128,7 @@ def enter(round_id: int, batch_id: int):  # type: ignore[no-untyped-def]
     return _render_batch(round_, found, form, 422)
 
 
-@bp.post("/batches/<int:batch_id>/sheets/<int:position>")
+@bp.post(ROUND + "/batches/<int:batch_id>/sheets/<int:position>")
 def resolve(round_id: int, batch_id: int, position: int):  # type: ignore[no-untyped-def]
     """Record which reading of a disputed sheet is right, after checking the paper."""
     round_ = services.entry_round(current_user, round_id)
@@ -134,7 +141,7 @@ def resolve(round_id: int, batch_id: int, position: int):  # type: ignore[no-unt
     return redirect(url_for("paper.batch", round_id=round_.id, batch_id=found.id))
 
 
-@bp.post("/complete")
+@bp.post(ROUND + "/complete")
 def complete(round_id: int):  # type: ignore[no-untyped-def]
     """Close paper entry (every batch reconciled) and count the round."""
     round_ = services.entry_round(current_user, round_id)

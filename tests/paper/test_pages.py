@@ -27,6 +27,7 @@ def test_two_officers_key_and_one_reconciles_over_http(app: Flask) -> None:
     base = f"/manage/rounds/{run.round.id}/paper"
     first, second = _client(app, run.first), _client(app, run.second)
     assert "Marked in the paper register" in first.get(base).get_data(as_text=True)
+    assert f'{base}"' in first.get("/manage/paper").get_data(as_text=True)
     form = {"ward_id": str(run.setup.ward.id), "label": "Station 4, box 1", "size": "2"}
     response = first.post(f"{base}/batches", data=form)
     assert response.status_code == 302
@@ -122,3 +123,22 @@ def test_a_hostile_batch_name_is_inert(app: Flask) -> None:
         checker.feed(page)
         assert checker.problems == [], path
         assert "49" not in page.split("<main", 1)[1].split("</main>")[0]  # {{7*7}} not evaluated
+
+
+def test_the_demo_publishes_a_round_with_a_reconciled_paper_batch(app: Flask) -> None:
+    import sqlalchemy as sa
+
+    from pb.paper.models import BatchStatus, PaperDiscrepancy
+    from pb.rounds.models import Phase, Round
+    from pb.voting import services as voting
+
+    assert app.test_cli_runner().invoke(args=["pb", "demo"]).exit_code == 0
+    db.session.rollback()
+    (batch,) = db.session.scalars(sa.select(PaperBatch))
+    published = db.session.get(Round, batch.round_id)
+    assert published.phase is Phase.PUBLISHED and batch.status is BatchStatus.CONFIRMED
+    assert [d.chosen for d in db.session.scalars(sa.select(PaperDiscrepancy))] == [1]
+    assert voting.paper_ballot_count(published) == batch.size == 20
+    assert results.get_result(published).ballot_count == 250
+    page = app.test_client().get(f"/rounds/{published.id}/results").get_data(as_text=True)
+    assert "20 paper ballots were counted" in page
