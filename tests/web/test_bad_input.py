@@ -44,7 +44,10 @@ def world(app: Flask) -> dict:
         Role.ADMIN: factories.user(Role.ADMIN),
     }
     extra = access_objects(proposals, proposals.voters[0])  # comments, amendments, reports
+    paper = _paper_batch(voting.ward, people[Role.OFFICER])
+    extra |= {"batch_id": paper.id, "position": 1}
     return {
+        "paper": paper.round_id,
         "voting": voting,
         "review": review,
         "proposals": proposals,
@@ -53,12 +56,25 @@ def world(app: Flask) -> dict:
     }
 
 
+def _paper_batch(ward, officer):  # type: ignore[no-untyped-def]
+    """A closed round with paper register marks and a batch someone else keyed once."""
+    from pb.paper import services as paper
+    from tests.paper.helpers import lines, paper_round
+
+    run = paper_round(marks=2, online=0, ward_=ward)
+    with factories.writing():
+        batch = paper.open_batch(run.round, ward.id, "Box 1", 2, actor=run.second)
+        paper.enter_reading(run.round, batch, lines(run.setup, (0,), (1,)), actor=run.second)
+    return batch
+
+
 def _args(world: dict, endpoint: str) -> dict:
     round_for = world["review"] if endpoint.startswith("proposals.review") else world["voting"]
     if endpoint in ("proposals.new", "proposals.edit"):
         round_for = world["proposals"]
+    paper = endpoint.startswith("paper.")
     return {
-        "round_id": round_for.round.id,
+        "round_id": world["paper"] if paper else round_for.round.id,
         "proposal_id": round_for.projects[0].id,
         "user_id": world["people"][Role.CITIZEN].id,
         "ward_id": world["voting"].ward.id,
