@@ -49,6 +49,8 @@ def mark_issued(
     someone who voted online (or by code or kiosk), and an online ballot after the mark."""
     if not rounds.accepting_ballots(round_, now):
         raise Conflict(_("Ballot papers are handed out only while voting is open."))
+    if get_format(round_.ballot_format).vote_type == "pairwise":
+        raise Conflict(_("Paper ballots are not available for pairwise rounds."))
     if ward_id is not None and ward_id not in round_.ward_ids:
         raise InvalidInput(_("This ward is not in the round."), field="ward_id")
     mark = Participation(

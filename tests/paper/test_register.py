@@ -42,3 +42,16 @@ def test_marks_only_while_voting_is_open(app: Flask) -> None:
     run = paper_round(marks=1, online=0)
     with pytest.raises(Conflict, match="only while voting is open"):
         paper.mark_issued(run.round, "census:late", run.setup.ward.id)
+
+
+def test_no_ballot_papers_in_a_pairwise_round(app: Flask) -> None:
+    run = paper_round(
+        marks=0,
+        online=0,
+        close=False,
+        ballot_format="pairwise",
+        ballot_params={"pairs": 2},
+        rule="pairwise-copeland",
+    )
+    with pytest.raises(Conflict, match="not available for pairwise rounds"):
+        paper.mark_issued(run.round, "census:someone", run.setup.ward.id)

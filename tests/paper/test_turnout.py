@@ -37,3 +37,13 @@ def test_publishing_before_paper_entry_is_complete_is_a_clear_409(app: Flask) ->
     response = client.post(f"/manage/rounds/{run.round.id}/advance", data={"from_phase": "closed"})
     assert response.status_code == 409
     assert "Paper ballots are still being entered" in response.get_data(as_text=True)
+
+
+def test_the_councillor_is_told_why_a_closed_round_is_not_counted(app: Flask) -> None:
+    from tests import factories
+
+    run = paper_round(marks=1, online=1)
+    client = app.test_client()
+    assert factories.login(client, run.setup.councillor).status_code == 302
+    page = client.get(f"/manage/rounds/{run.round.id}").get_data(as_text=True)
+    assert "Paper ballots are still being entered" in page
