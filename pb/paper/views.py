@@ -8,13 +8,23 @@ from flask_login import current_user
 
 from pb.errors import Conflict, InvalidInput
 from pb.forms import apply_error, options
+from pb.i18n import localised
 from pb.paper import services, sheets
 from pb.paper.forms import BatchForm, CompleteForm, ReadingForm, ResolveForm
 from pb.paper.models import BatchStatus
+from pb.rounds import services as round_services
 from pb.voting.formats import get_format
 
 bp = Blueprint("paper", __name__)
 ROUND = "/manage/rounds/<int:round_id>/paper"
+
+
+def _reading(sheet: sheets.Sheet, kind: str, titles: dict[int, str]) -> tuple[str, str]:
+    """A reading of one sheet as keyed, and the titles of the projects it names."""
+    ordered = sheets.as_line(sheet, kind)
+    pairs = sorted(sheet, key=lambda pair: pair[1]) if kind == "rank" else sheet
+    named = ", ".join(titles.get(pid, str(pid)) for pid, _value in pairs)
+    return ordered, named
 
 
 @bp.get("/manage/paper")
@@ -76,12 +86,13 @@ def _render_batch(round_, batch, form: ReadingForm | None = None, status: int = 
     may_key = batch.status is BatchStatus.ENTERING and current_user.id not in keyers
     lines = []
     if batch.status is not BatchStatus.ENTERING:
+        titles = {p.id: localised(p, "title") for p in round_services.ballot_projects(round_)}
         first, second = (reading.ballots for reading in batch.readings)
         lines = [
             (
                 d,
-                sheets.as_line(first[d.position - 1], kind),
-                sheets.as_line(second[d.position - 1], kind),
+                _reading(first[d.position - 1], kind, titles),
+                _reading(second[d.position - 1], kind, titles),
             )
             for d in batch.discrepancies
         ]

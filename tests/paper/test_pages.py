@@ -42,6 +42,7 @@ def test_two_officers_key_and_one_reconciles_over_http(app: Flask) -> None:
     assert second.post(f"{batch_url}/readings", data={"sheets": other}).status_code == 302
     page = second.get(batch_url).get_data(as_text=True)
     assert "Sheet 2" in page and "Sheet 1" not in page  # only the sheet they disagree on
+    assert "Project 2" in page and "Project 3" in page  # each reading with its titles
     assert first.post(f"{base}/complete").status_code == 409
     assert first.post(f"{batch_url}/sheets/2", data={"chosen": "1"}).status_code == 302
     assert first.post(f"{base}/complete").status_code == 302
