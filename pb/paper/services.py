@@ -139,6 +139,12 @@ def entry_problem(round_: Round) -> str | None:
 
 
 def _check_open(round_: Round) -> None:
+    """Refuse unless paper entry is open; first take the round's row lock, so that on
+    PostgreSQL two officers' writes to one round's paper entry run one after the other (the
+    sheet count against the marks, the last reconciliation, completion) and each sees the
+    other's (SQLite writes one transaction at a time anyway)."""
+    db.session.execute(select(Round.id).where(Round.id == round_.id).with_for_update())
+    db.session.expire_all()  # read batches, readings and decisions as they are now
     problem = entry_problem(round_)
     if problem:
         raise Conflict(problem)
