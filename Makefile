@@ -35,7 +35,7 @@ run: install
 	$(BIN)/flask pb demo
 	@echo ""
 	@echo "  Serving on http://127.0.0.1:$(PORT)"
-	@echo "  Demo logins (password: demo): citizen@demo.test councillor@demo.test officer@demo.test auditor@demo.test admin@demo.test newcomer@demo.test clerk@demo.test"
+	@echo "  Demo logins (password: demo): citizen@demo.test councillor@demo.test officer@demo.test auditor@demo.test admin@demo.test newcomer@demo.test clerk@demo.test officer2@demo.test"
 	@echo ""
 	@echo "  E-mail is delivered to this terminal and shown at /dev/mail (sign in as admin)."
 	@echo ""

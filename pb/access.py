@@ -28,6 +28,9 @@ RESULT_CHECKERS = frozenset({Role.COUNCILLOR, Role.AUDITOR})
 MODERATORS = frozenset({Role.COUNCILLOR, Role.OFFICER})
 # May comment (residents; the ward's councillors and officers answer questions).
 COMMENTERS = frozenset({Role.CITIZEN, Role.COUNCILLOR, Role.OFFICER})
+# Key paper ballots after the close and reconcile them (the service checks the round's wards);
+# the poll clerk role joins at merge (issue 11, item 4).
+PAPER_CLERKS = frozenset({Role.OFFICER, Role.POLL_CLERK})
 
 POLICY: dict[str, frozenset[Role]] = {
     "static": PUBLIC,
@@ -194,6 +197,14 @@ POLICY: dict[str, frozenset[Role]] = {
     "community.focus": COUNCILLOR,
     "community.round_poster": PUBLIC,
     "community.project_poster": PUBLIC,
+    # paper ballots (issue 11, item 5): double entry, reconciliation, completion
+    "paper.rounds": PAPER_CLERKS,
+    "paper.index": PAPER_CLERKS,
+    "paper.open_batch": PAPER_CLERKS,
+    "paper.batch": PAPER_CLERKS,
+    "paper.enter": PAPER_CLERKS,
+    "paper.resolve": PAPER_CLERKS,
+    "paper.complete": PAPER_CLERKS,
     # JSON API (read-only, public data only)
     "api.rounds_index": PUBLIC,
     "api.round_detail": PUBLIC,

@@ -21,6 +21,7 @@ from pb.delivery import demo as delivery_demo
 from pb.eligibility import demo as census_demo
 from pb.extensions import db
 from pb.mail import demo as mail_demo
+from pb.paper import demo as paper_demo
 from pb.proposals import services as proposals
 from pb.results import engine
 from pb.rounds import demo as rounds_demo
@@ -257,6 +258,8 @@ def load(now: datetime | None = None) -> str:
     admin = _account("admin@demo.test", "Demo administrator", Role.ADMIN)
     councillor = _account("councillor@demo.test", "Cllr Demo", Role.COUNCILLOR, wards=both)
     officer = _account("officer@demo.test", "Demo officer", Role.OFFICER, wards=both)
+    # keys the second reading of the demo's paper ballots (two different people, pb.paper)
+    second_officer = _account("officer2@demo.test", "Second demo officer", Role.OFFICER, wards=both)
     _account("auditor@demo.test", "Demo auditor", Role.AUDITOR)
     # Keeps a polling station for the census round (README: /station, a kiosk).
     _account("clerk@demo.test", "Demo poll clerk", Role.POLL_CLERK, wards=[riverside.code])
@@ -283,7 +286,12 @@ def load(now: datetime | None = None) -> str:
     )
     _run_to_ballot(published, officer, NORTHFIELD_PROJECTS, northfield_people, rng)
     _vote(published, northfield_people[:230], NORTHFIELD_POPULARITY, rng, max_choices=5)
-    rounds.advance_phase(published, actor=councillor, now=published.voting_close_at)  # count
+    station_day = published.voting_open_at + timedelta(days=30)
+    paper_demo.mark(published, northfield_people[230:250], station_day)  # ballot papers
+    rounds.advance_phase(published, actor=councillor, now=published.voting_close_at)  # close
+    paper_demo.key_batch(  # the paper ballots keyed twice, reconciled: then counted
+        published, (officer, second_officer), NORTHFIELD_POPULARITY, rng, max_choices=5
+    )
     rounds.advance_phase(published, actor=councillor, now=published.voting_close_at)  # publish
     # after the vote: residents' time on the funded projects, the ward registers and focus
     volunteering_demo.populate(published, officer, citizen, northfield_people[:40], now)
@@ -345,7 +353,7 @@ def load(now: datetime | None = None) -> str:
     delivery_demo.populate(published, officer, citizen, now)
     mail_demo.populate(now)
     return (
-        "Demo loaded: 2 wards, 607 accounts, a census of 610, 4 rounds "
+        "Demo loaded: 2 wards, 608 accounts, a census of 610, 4 rounds "
         f"(voting: #{voting_round.id}, pairwise voting: #{pairwise.id}, "
         f"published: #{published.id}, proposals: #{youth.id}); "
         f"vote by post at /code with {census_demo.DEMO_CODE}."

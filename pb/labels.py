@@ -37,6 +37,14 @@ STATUS_LABELS = {
     ProposalStatus.NOT_SHORTLISTED: _l("Did not reach the support threshold"),
 }
 
+# How residents took part (`Participation.channel`, pb.voting.services.CHANNELS).
+CHANNEL_LABELS = {
+    "web": _l("Online"),
+    "code": _l("Access code"),
+    "kiosk": _l("Kiosk"),
+    "paper": _l("Paper"),
+}
+
 # The allocation engine is pure and English-only; residents read its rules here, translated.
 RULE_TEXTS = {
     "greedy": _l(
@@ -169,6 +177,7 @@ def init_app(app: Flask) -> None:
         tie_break_label=tie_break_label,
         audit_role_label=audit_role_label,
         action_label=action_label,
+        channel_label=lambda code: CHANNEL_LABELS.get(code, code),
     )
 
 

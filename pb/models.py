@@ -19,6 +19,7 @@ from pb.eligibility.models import AccessCode, CensusEntry, CensusUpload, Kiosk, 
 from pb.following.models import Follow, Notice
 from pb.mail.models import OutboxMessage
 from pb.media.models import Media
+from pb.paper.models import PaperBatch, PaperCompletion, PaperDiscrepancy, PaperReading
 from pb.proposals.models import Proposal
 from pb.results.models import Result, ResultProject
 from pb.rounds.models import Round, RoundAmendment, round_wards
@@ -50,6 +51,10 @@ __all__ = [
     "Notice",
     "Notification",
     "OutboxMessage",
+    "PaperBatch",
+    "PaperCompletion",
+    "PaperDiscrepancy",
+    "PaperReading",
     "Participation",
     "Pledge",
     "Postcode",

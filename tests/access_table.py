@@ -130,6 +130,15 @@ EXPECTED: dict[str, Expect] = {
     "kiosk.cast": Expect(404),
     "kiosk.decline": Expect(404),
     "kiosk.leave": Expect(404),
+    # paper ballots (officers of the round's wards); empty forms are refused, completing a
+    # round nobody was handed a ballot paper in is a state conflict
+    "paper.rounds": Expect(),
+    "paper.index": Expect(),
+    "paper.open_batch": Expect(422),
+    "paper.batch": Expect(),
+    "paper.enter": Expect(422),
+    "paper.resolve": Expect(422),
+    "paper.complete": Expect(409),
     # councillors (of the round's ward)
     "rounds.index": Expect(),
     "rounds.new": Expect(),

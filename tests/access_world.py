@@ -19,6 +19,7 @@ from pb.db import utcnow
 from pb.deliberation.models import Comment, Report, ReportStatus
 from pb.extensions import db
 from pb.media import services as media
+from pb.paper.models import BatchStatus, PaperBatch, PaperDiscrepancy, PaperReading
 from pb.rounds import services as rounds
 from pb.rounds.models import Phase
 from tests import factories
@@ -34,7 +35,7 @@ PNG_1X1 = bytes.fromhex(
 REFERENCE_PHASE = Phase.REVIEW
 # URL arguments that name a round or something in one: their routes are checked in every phase.
 ROUND_ARGUMENTS = frozenset(
-    {"round_id", "proposal_id", "comment_id", "amendment_id", "report_id", "object_id"}
+    {"round_id", "proposal_id", "comment_id", "amendment_id", "report_id", "object_id", "batch_id"}
 )
 # In a draft round nothing has been proposed yet: there is no proposal, comment... to name.
 IN_A_PROPOSAL = ROUND_ARGUMENTS - {"round_id"}
@@ -119,7 +120,10 @@ def _objects(setup: factories.RoundSetup, author: User) -> dict[str, int | str]:
         )
         db.session.add(report)
         db.session.flush()
+        batch = _paper_batch(setup, other)
         return {
+            "batch_id": batch.id,
+            "position": 1,
             "proposal_id": proposal.id,
             "comment_id": comment.id,
             "amendment_id": amendment.id,
@@ -129,6 +133,28 @@ def _objects(setup: factories.RoundSetup, author: User) -> dict[str, int | str]:
             "task_id": task.id,
             "token": "not-a-signed-link",  # e-mailed links: a forged one is refused (400)
         }
+
+
+def _paper_batch(setup: factories.RoundSetup, other: User):  # type: ignore[no-untyped-def]
+    """A paper batch whose two readings differ on its only sheet (written directly: the
+    services key batches only in a closed round with paper register marks)."""
+    batch = PaperBatch(
+        round_id=setup.round.id,
+        ward_id=setup.ward.id,
+        label="Box 1",
+        size=1,
+        status=BatchStatus.RECONCILING,
+    )
+    db.session.add(batch)
+    db.session.flush()
+    first, second = [[setup.projects[0].id, 1]], [[setup.projects[1].id, 1]]
+    for number, (person, sheet) in enumerate(((setup.officer, first), (other, second)), 1):
+        db.session.add(
+            PaperReading(batch_id=batch.id, reading=number, user_id=person.id, ballots=[sheet])
+        )
+    db.session.add(PaperDiscrepancy(batch_id=batch.id, position=1))
+    db.session.flush()
+    return batch
 
 
 def url(app: Flask, rule, args: dict[str, int | str]) -> str | None:  # type: ignore[no-untyped-def]

@@ -90,6 +90,8 @@ def round_results(round_id: int):  # type: ignore[no-untyped-def]
         ballots=result.ballot_count,
         verification=_verification(round_),
         participated_by_method=eligibility.turnout_by_method(round_),
+        participated_by_channel=page.by_channel,
+        paper_ballots=page.paper_ballots,
         projects=[line.to_json() for line in result.projects],
     )
 

@@ -39,6 +39,9 @@ BALLOT_COLUMNS = ("receipt", "ballot_id", "config_hash", "choices")  # pb-bundle
 RECEIPTS_CSV = "receipts.csv"  # pb-bundle-2
 SEPARATE_BALLOT_COLUMNS = ("ballot_id", "config_hash", "choices")  # pb-bundle-2
 RECEIPT_COLUMNS = ("receipt",)  # pb-bundle-2
+# pb-bundle-2, a round with paper ballots: they are listed apart from the ballots cast online
+# (same columns as ballots.csv; no receipts: keyed after the close), ballots.pb holds both.
+PAPER_CSV = "paper.csv"
 RESULTS_FORMAT = "pb-results-1"
 # Refuse archives that would unpack to more than this (a "zip bomb" handed to an auditor).
 MAX_UNPACKED_BYTES = 4 * 1024**3

@@ -69,12 +69,15 @@ def round_bundle(round_: Round, user: User | None) -> bytes:
     head_seq = signed_head(round_)
     log = audit.entries(limit=head_seq + 1)
     head = log[-1]
-    ballots = voting.round_ballots(round_)
+    ballots = voting.counted_ballots(round_)
     signed = checkpoint_store.checkpoints(up_to=head.seq)
+    online = [b for b in ballots if b.channel is None]
+    paper = [b for b in ballots if b.channel is not None]
     files = {
         bundle.CONFIG: round_.config_json.encode("utf-8"),
         **config_versions.bundle_file(round_),
-        bundle.BALLOTS_CSV: _ballots_csv(ballots),
+        bundle.BALLOTS_CSV: _ballots_csv(online),
+        **({bundle.PAPER_CSV: _ballots_csv(paper)} if paper else {}),
         bundle.RECEIPTS_CSV: _receipts_csv(round_),
         **_ballot_file(round_, ballots),
         bundle.RESULTS: bundle.dumps(_results(round_, result)),
@@ -125,19 +128,24 @@ def signed_head(round_: Round) -> int:
     return latest.seq
 
 
-def counts(round_: Round) -> dict[str, int]:
-    """Eligible voters, voters who took part, ballots: as logged when voting closed."""
+def counts(round_: Round) -> dict[str, Any]:
+    """Eligible voters, voters who took part (by channel too), ballots (paper ones too): as
+    logged when the round was counted."""
     closed = closing_entry(round_)
     data = json.loads(closed.data) if closed else {}
     eligible = data["eligible"] if "eligible" in data else eligibility.eligible_count(round_)
     participated = data.get("participated")
     if participated is None:  # a close entry from before the counts were logged
         participated = voting.participation_count(round_)
-    return {
+    found = {
         "eligible": eligible,
         "participated": participated,
         "ballots": voting.ballot_count(round_),
     }
+    if "participated_by_channel" in data:  # counted since paper ballots exist
+        found["participated_by_channel"] = data["participated_by_channel"]
+        found["paper_ballots"] = voting.paper_ballot_count(round_)
+    return found
 
 
 def closing_entry(round_: Round) -> AuditEntry | None:
@@ -214,7 +222,8 @@ def _csv(header: tuple[str, ...], rows: Iterable[list[str]]) -> bytes:
 
 
 def _ballots_csv(ballots: list[Ballot]) -> bytes:
-    """pb-bundle-2: by the random id given at close, with no receipt (never in casting order)."""
+    """pb-bundle-2: by the random id given at close, with no receipt (never in casting order);
+    paper.csv lists the paper ballots alike (no receipt ever: keyed after the close)."""
     rows = ([b.id, b.config_hash, ballot_choices_json(b)] for b in ballots)
     return _csv(bundle.SEPARATE_BALLOT_COLUMNS, rows)
 

@@ -28,6 +28,7 @@ from pb.audit import recount
 from pb.audit.bundle import (
     BALLOTS_CSV,
     LOG,
+    PAPER_CSV,
     RECEIPT_COLUMNS,
     RECEIPTS_CSV,
     SEPARATE_BALLOT_COLUMNS,
@@ -57,16 +58,46 @@ def check_ballots(
     report: Report,
     versions: frozenset[str] = frozenset(),
 ) -> recount.Ballots:
-    """ballots.csv and receipts.csv: well formed, sorted, as many receipts as ballots; ballots.pb
-    holds the same ballots (its voter ids are the ballot ids). Each ballot was cast under
-    `config_hash` or, in an amended round, one of the configuration's `versions`."""
-    versions = versions or frozenset({config_hash})
+    """ballots.csv and receipts.csv: well formed, sorted, as many receipts as ballots; paper.csv
+    (a round with paper ballots) alike, without receipts; ballots.pb holds the same ballots,
+    those of ballots.csv then those of paper.csv (its voter ids are the ballot ids). Each online
+    ballot was cast under `config_hash` or, in an amended round, one of the configuration's
+    `versions`; paper ballots are entered after the close, under the last one."""
+    vote_type = recount.vote_type_of(config)
+    items = _ballot_list(bundle, BALLOTS_CSV, config, versions or frozenset({config_hash}))
+    paper = (
+        _ballot_list(bundle, PAPER_CSV, config, frozenset({config_hash}))
+        if PAPER_CSV in bundle.files
+        else []
+    )
+    receipts = _receipts(bundle)
+    if len(receipts) != len(items):
+        raise VerificationFailed(
+            f"{RECEIPTS_CSV}: {len(receipts)} receipts, but {BALLOTS_CSV} has {len(items)} "
+            "ballots (there must be one receipt per ballot)"
+        )
+    _check_disjoint(items, paper)
+    ballots = recount.Ballots(vote_type, items + paper, tuple(receipts), paper=len(paper))
+    projects = {p["id"]: p["cost"] for p in config["projects"]}
+    ballots, other_file = recount.check_other_file(bundle, config, projects, ballots)
+    listed = f" and {PAPER_CSV}: {len(paper)} paper ballots" if paper else ""
+    report.facts.append(
+        f"{BALLOTS_CSV}: {len(items)} ballots and {RECEIPTS_CSV}: {len(receipts)} receipts, two "
+        f"separate sorted lists of equal length{listed}; {other_file} holds the same ballots"
+    )
+    return ballots
+
+
+def _ballot_list(
+    bundle: Bundle, name: str, config: Mapping[str, Any], versions: frozenset[str]
+) -> list[recount.CastBallot]:
+    """The rows of ballots.csv (or paper.csv): ids of 32 hex digits, sorted, cast under one of
+    the configuration's `versions`, valid choices."""
     vote_type = recount.vote_type_of(config)
     projects = {p["id"]: p["cost"] for p in config["projects"]}
-    rows = _rows(bundle, BALLOTS_CSV, SEPARATE_BALLOT_COLUMNS)
     items: list[recount.CastBallot] = []
-    for line, row in enumerate(rows, start=2):
-        where = f"{BALLOTS_CSV} line {line}"
+    for line, row in enumerate(_rows(bundle, name, SEPARATE_BALLOT_COLUMNS), start=2):
+        where = f"{name} line {line}"
         ballot_id, cast_under, choices_text = row
         if len(ballot_id) != 32 or not set(ballot_id) <= recount.HEX:
             raise VerificationFailed(f"{where}: the ballot id is not 32 lowercase hex digits")
@@ -80,19 +111,20 @@ def check_ballots(
             raise VerificationFailed(f"{where}: {_not_cast_under(cast_under, versions)}")
         choices = recount.parse_choices(choices_text, where, projects, vote_type)
         items.append(recount.CastBallot("", ballot_id, choices, cast_under))
-    receipts = _receipts(bundle)
-    if len(receipts) != len(items):
+    return items
+
+
+def _check_disjoint(online: list[recount.CastBallot], paper: list[recount.CastBallot]) -> None:
+    both = {b.ballot_id for b in online} & {b.ballot_id for b in paper}
+    if both:
         raise VerificationFailed(
-            f"{RECEIPTS_CSV}: {len(receipts)} receipts, but {BALLOTS_CSV} has {len(items)} "
-            "ballots (there must be one receipt per ballot)"
+            f"{PAPER_CSV}: ballot {min(both)} is also in {BALLOTS_CSV} (a ballot counts once)"
         )
-    ballots = recount.Ballots(vote_type, items, tuple(receipts))
-    ballots, other_file = recount.check_other_file(bundle, config, projects, ballots)
-    report.facts.append(
-        f"{BALLOTS_CSV}: {len(items)} ballots and {RECEIPTS_CSV}: {len(receipts)} receipts, two "
-        f"separate sorted lists of equal length; {other_file} holds the same ballots"
-    )
-    return ballots
+
+
+def paper_digest(ballots: recount.Ballots, config_hash: str) -> str:
+    """The `paper_sha256` the count logs: `ballots_digest` over the paper ballots."""
+    return ballots_digest((b.ballot_id, config_hash, b.choices) for b in ballots.paper_items)
 
 
 def _not_cast_under(cast_under: str, versions: frozenset[str]) -> str:
@@ -137,14 +169,13 @@ def check_sealed(
         raise VerificationFailed(f"{LOG}: no {SEALED} entry for this round")
     entry = sealed[-1]
     data, seq = entry["data"], entry["seq"]
-    if data.get("ballots") != len(ballots.items):
+    online = ballots.online_items  # paper ballots are keyed after the seal
+    if data.get("ballots") != len(online):
         raise VerificationFailed(
-            f"{BALLOTS_CSV}: {len(ballots.items)} ballots, but entry {seq} ({SEALED}) sealed "
+            f"{BALLOTS_CSV}: {len(online)} ballots, but entry {seq} ({SEALED}) sealed "
             f"{data.get('ballots')}"
         )
-    digest = ballots_digest(
-        (b.ballot_id, b.config_hash or config_hash, b.choices) for b in ballots.items
-    )
+    digest = ballots_digest((b.ballot_id, b.config_hash or config_hash, b.choices) for b in online)
     if data.get("ballots_sha256") != digest:
         raise VerificationFailed(
             f"{BALLOTS_CSV}: the ballots do not hash to the ballots_sha256 of entry {seq} "

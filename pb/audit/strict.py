@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pb.allocation.pabulib import PabulibError, parse_string
-from pb.audit.bundle import BALLOTS_CSV, BALLOTS_PB, CONFIG, LOG, Bundle
+from pb.audit.bundle import BALLOTS_CSV, BALLOTS_PB, CONFIG, LOG, PAPER_CSV, Bundle
 from pb.audit.chain import canonical_json
 from pb.audit.verdict import VerificationFailed
 
@@ -37,9 +37,10 @@ def check_log_text(text: str) -> None:
 
 
 def check_line_ends(bundle: Bundle) -> None:
-    """ballots.csv ends its lines with LF alone."""
-    if "\r" in bundle.text(BALLOTS_CSV):
-        raise VerificationFailed(f"{BALLOTS_CSV}: lines must end with LF (\\n), not CRLF")
+    """ballots.csv (and paper.csv) end their lines with LF alone."""
+    for name in (BALLOTS_CSV, PAPER_CSV):
+        if name in bundle.files and "\r" in bundle.text(name):
+            raise VerificationFailed(f"{name}: lines must end with LF (\\n), not CRLF")
 
 
 def pabulib_name(text: str) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pb.audit import amendments, recount, separated, strict
+from pb.audit import amendments, recount, separated, strict, turnout
 from pb.audit.bundle import (
     CHECKPOINTS,
     CONFIG,
@@ -149,6 +149,7 @@ def verify_bundle(
     if ballots.vote_type != "pairwise":  # pairwise rounds have no pabulib file (pb.audit.pairwise)
         strict.check_pabulib_meta(bundle, config)
     recount.check_close(bundle, log.of_round(round_id), ballots, report)
+    turnout.check_turnout(bundle, log.of_round(round_id), config_hash, ballots, report)
     recount.check_results(bundle, log.of_round(round_id), config, config_hash, ballots, report)
     check_coverage(log, round_id, signed)
     if not kept:

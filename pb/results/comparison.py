@@ -86,7 +86,7 @@ def for_round(round_: Any, user: Any) -> Comparison:
     """Every rule on a counted round's ballots, for whoever may see its results."""
     if not services.visible_to(round_, user) or services.get_result(round_) is None:
         raise NotFound(_("The results of this round are not published yet."))
-    ballots = [voting.choices_of(ballot) for ballot in voting.round_ballots(round_)]
+    ballots = [voting.choices_of(ballot) for ballot in voting.counted_ballots(round_)]
     instance, profile = engine.build_election(round_, ballots)
     config = engine.frozen_config(round_)
     proposals = db.session.scalars(select(Proposal).where(Proposal.round_id == round_.id))

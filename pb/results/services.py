@@ -6,7 +6,7 @@ it, so nothing about the votes leaks before publication.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +17,7 @@ from pb.accounts.models import Role, User
 from pb.allocation import Outcome
 from pb.audit import services as audit
 from pb.audit.chain import canonical_json, sha256_hex
+from pb.audit.separated import ballots_digest
 from pb.db import utcnow
 from pb.errors import Conflict, NotFound
 from pb.extensions import db
@@ -81,12 +82,30 @@ def receipts_digest(round_: Round) -> tuple[int, str]:
     return len(receipts), sha256_hex("\n".join(receipts))
 
 
+# What may hold a closed round's count back: each returns why (a message) or None. Higher
+# packages add theirs (pb.paper: paper ballots still being keyed); the tally at CLOSED then
+# waits, and whoever lifts the hold calls `tally` again. Publication refuses meanwhile.
+COUNT_HOLDS: list[Callable[[Round], str | None]] = []
+
+
+def count_held(round_: Round) -> str | None:
+    """Why the round may not be counted yet, or None."""
+    for hold in COUNT_HOLDS:
+        reason = hold(round_)
+        if reason:
+            return reason
+    return None
+
+
 @rounds.on_entering(Phase.CLOSED)
-def tally(round_: Round, actor: User | None) -> Result:
-    """Count the votes with the round's rule and tie-break; store the outcome and its trace."""
+def tally(round_: Round, actor: User | None) -> Result | None:
+    """Count the votes with the round's rule and tie-break; store the outcome and its trace.
+    None: a hold (`COUNT_HOLDS`) keeps the count waiting."""
     if get_result(round_) is not None:
         raise Conflict(_("This round has already been counted."))
-    ballots = voting.round_ballots(round_)
+    if count_held(round_):
+        return None
+    ballots = voting.counted_ballots(round_)
     outcome = engine.run(round_, [voting.choices_of(b) for b in ballots])
     result = Result(
         round_id=round_.id,
@@ -103,14 +122,20 @@ def tally(round_: Round, actor: User | None) -> Result:
     )
     db.session.add(result)
     db.session.flush()
-    count, digest = receipts_digest(round_)
+    _count, digest = receipts_digest(round_)
+    paper = [b for b in ballots if b.channel == voting.PAPER]
     audit.record(
         "round.tallied",
         round_,
         {
-            "ballots": count,
+            "ballots": len(ballots),
             "receipts_sha256": digest,
-            "participated": voting.participation_count(round_),  # must equal "ballots"
+            "paper_ballots": len(paper),
+            "paper_sha256": ballots_digest(
+                (b.id, b.config_hash, voting.choices_of(b)) for b in paper
+            ),
+            "participated": voting.participation_count(round_),  # ballots never exceed it
+            "participated_by_channel": voting.turnout_by_channel(round_),
             "eligible": eligibility.eligible_count(round_),
             "participated_by_method": eligibility.turnout_by_method(round_),
             "verification_methods": sorted(round_.verification_methods or ["email"]),
@@ -148,7 +173,7 @@ def result_lines(round_: Round, outcome: Outcome, ballots: Sequence[Any]) -> lis
 def publish(round_: Round, actor: User | None) -> None:
     result = get_result(round_)
     if result is None:
-        raise Conflict(_("This round has not been counted yet."))
+        raise Conflict(count_held(round_) or _("This round has not been counted yet."))
     result.published_at = utcnow()
     db.session.flush()
     audit.record("round.results_published", round_, {"total_cost": result.total_cost}, actor=actor)
@@ -167,6 +192,8 @@ class ResultsPage:
     funded: list[ResultLine]
     unfunded: list[ResultLine]
     participants: int
+    by_channel: dict[str, int]  # participations per channel (online, code, kiosk, paper)
+    paper_ballots: int
 
     @property
     def budget_left(self) -> int:
@@ -189,4 +216,6 @@ def results_page(round_: Round, user: User | None) -> ResultsPage:
         funded=[line for line in lines if line.line.funded],
         unfunded=[line for line in lines if not line.line.funded],
         participants=voting.participation_count(round_),
+        by_channel=voting.turnout_by_channel(round_),
+        paper_ballots=voting.paper_ballot_count(round_),
     )

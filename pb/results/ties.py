@@ -86,7 +86,7 @@ def decide(round_: Round, order: list[int], reason: str, actor: User) -> Result:
     if len(set(order)) != len(order) or not set(order) <= known:
         raise InvalidInput(_("Name different projects of this round's ballot."))
     decisions = [*decided_ties(round_), [str(pid) for pid in order]]
-    ballots = voting.round_ballots(round_)
+    ballots = voting.counted_ballots(round_)
     try:
         outcome = engine.run(round_, [voting.choices_of(b) for b in ballots], decisions)
     except AllocationError:

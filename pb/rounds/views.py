@@ -13,6 +13,7 @@ from pb.errors import Conflict, DomainError, InvalidInput
 from pb.forms import apply_error
 from pb.labels import PHASE_LABELS
 from pb.results import comparison, engine
+from pb.results import services as results
 from pb.rounds import amendments, services
 from pb.rounds.forms import AdvanceForm, EndVotingForm, ExtendVotingForm, RoundForm
 from pb.rounds.models import Phase, Round
@@ -68,6 +69,8 @@ def _dashboard(round_: Round, extend_form: ExtendVotingForm, end_form: EndVoting
         not_before=_not_before(round_, following),
         advance_form=AdvanceForm(from_phase=round_.phase.value),
         ballot_format=BALLOT_FORMATS[round_.ballot_format],
+        # why a closed round is not counted yet (paper ballots still being keyed), or None
+        count_held=results.count_held(round_) if round_.phase is Phase.CLOSED else None,
     )
 
 

@@ -30,6 +30,7 @@ class Participation(db.Model):
     voter_key: Mapped[str] = mapped_column(String(80))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     ward_id: Mapped[int | None] = mapped_column(ForeignKey("wards.id", ondelete="SET NULL"))
+    # How they took part: "web" (online), "code", "kiosk" or "paper" (marked at the station).
     channel: Mapped[str] = mapped_column(String(20), default="web")
     # Day only: enough for a participation-over-time chart, too coarse to match a ballot.
     voted_on: Mapped[date] = mapped_column(Date)
@@ -39,7 +40,10 @@ class Ballot(db.Model):
     __tablename__ = "ballots"
     # SQLite stores rowid tables in insertion order; WITHOUT ROWID stores rows by the random
     # primary key, so the file's row order says nothing about when a ballot was cast.
-    __table_args__ = ({"sqlite_with_rowid": False},)
+    __table_args__ = (
+        CheckConstraint("channel IS NULL OR channel = 'paper'", name="channel_paper_only"),
+        {"sqlite_with_rowid": False},
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random, never sequential
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
@@ -49,6 +53,9 @@ class Ballot(db.Model):
     # SHA-256 of the revote secret shown once to the voter; lets them replace this ballot
     # without the database ever linking it to them. NULL once sealed (no replacing after close).
     revote_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Ballots carry no channel, except paper ballots, keyed in batches after the close
+    # (pb.paper): the verifier checks they never outnumber the paper register's marks.
+    channel: Mapped[str | None] = mapped_column(String(10))
 
     choices: Mapped[list[BallotChoice]] = relationship(
         cascade="all, delete-orphan", order_by="BallotChoice.proposal_id", passive_deletes=True

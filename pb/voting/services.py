@@ -196,6 +196,48 @@ def recorded_choices(round_: Round, secret: str, now: datetime | None = None) ->
     return choices_of(ballot) if ballot is not None else None
 
 
+# How people take part (`Participation.channel`): online, by access code, at a kiosk, on paper.
+CHANNELS = ("web", "code", "kiosk", "paper")
+PAPER = "paper"
+
+
+def turnout_by_channel(round_: Round) -> dict[str, int]:
+    """Participations per channel, every known channel listed (counts only, nothing per voter)."""
+    query = (
+        select(Participation.channel, func.count(Participation.id))
+        .where(Participation.round_id == round_.id)
+        .group_by(Participation.channel)
+    )
+    counts = dict.fromkeys(CHANNELS, 0)
+    counts.update({channel: count for channel, count in db.session.execute(query)})
+    return counts
+
+
+def paper_ballot_count(round_: Round) -> int:
+    query = select(func.count(Ballot.id)).where(
+        Ballot.round_id == round_.id, Ballot.channel == PAPER
+    )
+    return db.session.scalar(query) or 0
+
+
+def add_paper_ballots(round_: Round, ballots: Sequence[Choices]) -> int:
+    """Store keyed and confirmed paper ballots: random ids, no receipt, no key, channel paper."""
+    for choices in ballots:
+        db.session.add(
+            Ballot(
+                id=secrets.token_hex(16),
+                round_id=round_.id,
+                receipt=None,
+                config_hash=round_.config_hash or "",
+                revote_hash=None,
+                channel=PAPER,
+                choices=[BallotChoice(proposal_id=pid, value=v) for pid, v in choices.items()],
+            )
+        )
+    db.session.flush()
+    return len(ballots)
+
+
 def ballot_count(round_: Round) -> int:
     return db.session.scalar(select(func.count(Ballot.id)).where(Ballot.round_id == round_.id)) or 0
 
@@ -210,15 +252,21 @@ def receipts_query(round_: Round) -> Select[tuple[str]]:
     return seal.receipts_query(round_)
 
 
-def round_ballots(round_: Round) -> list[Ballot]:
-    """The round's anonymous ballots, ordered by their random id (never by insertion)."""
-    query = (
-        select(Ballot)
-        .where(Ballot.round_id == round_.id)
-        .order_by(Ballot.id)
-        .options(selectinload(Ballot.choices))
-    )
+def round_ballots(round_: Round, *, paper: bool | None = None) -> list[Ballot]:
+    """The round's anonymous ballots, ordered by their random id (never by insertion); `paper`:
+    only the paper ballots (True) or only the others (False)."""
+    query = select(Ballot).where(Ballot.round_id == round_.id)
+    if paper is not None:
+        on_paper = Ballot.channel == PAPER
+        query = query.where(on_paper if paper else Ballot.channel.is_(None))
+    query = query.order_by(Ballot.id).options(selectinload(Ballot.choices))
     return list(db.session.scalars(query))
+
+
+def counted_ballots(round_: Round) -> list[Ballot]:
+    """Every ballot the count takes, in the order the audit bundle lists them: the ballots cast
+    online (sealed at close), then the paper ballots, each part by random id."""
+    return round_ballots(round_, paper=False) + round_ballots(round_, paper=True)
 
 
 def compute_receipt(round_id: int, ballot_id: str, choices: Choices) -> str:

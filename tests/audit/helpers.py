@@ -229,6 +229,7 @@ def recount_files(files: dict[str, bytes]) -> dict[str, Any]:
         "ballots": len(items),
         "receipts_sha256": receipts_digest(receipt_rows(files)),
         "participated": len(items),
+        "participated_by_channel": {"code": 0, "kiosk": 0, "paper": 0, "web": len(items)},
         "selected": [int(pid) for pid in outcome["selected"]],
         "total_cost": outcome["total_cost"],
         "sealed": {

@@ -107,6 +107,7 @@ def delete_ballot_and_rechain(files: dict[str, bytes]) -> bytes:
     resign(files, entries, IMPOSTOR)
     manifest = json.loads(files[bundle.MANIFEST])
     counts = dict(manifest["counts"], ballots=data["ballots"], participated=data["ballots"])
+    counts["participated_by_channel"] = data["participated_by_channel"]
     return repack(files, log_head=head_of(entries), counts=counts)
 
 

@@ -27,6 +27,7 @@ PURE = (
     "separated",
     "amendments",
     "strict",
+    "turnout",
     "verify",
     "verify_cli",
 )

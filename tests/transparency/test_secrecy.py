@@ -92,7 +92,9 @@ def test_no_order_anywhere_follows_the_casting_order(app: Flask) -> None:
 
     # and nothing in a ballot row says when it was cast
     columns = {c["name"] for c in sa.inspect(db.engine).get_columns("ballots")}
-    assert columns == {"id", "round_id", "receipt", "config_hash", "revote_hash"}
+    # (channel: NULL for every ballot but a paper one, keyed in a batch after the close)
+    assert columns == {"id", "round_id", "receipt", "config_hash", "revote_hash", "channel"}
+    assert {b.channel for b in db.session.scalars(sa.select(Ballot))} == {None}
     header = files[bundle.BALLOTS_CSV].decode().splitlines()[0]
     assert header == ",".join(bundle.SEPARATE_BALLOT_COLUMNS)
 

@@ -53,8 +53,11 @@ def world(app: Flask) -> dict:
     published = factories.round_in_phase(Phase.PUBLISHED, ballots=[{0: 1}], ward_=voting.ward)
     with factories.writing():
         extra["task_id"] = direct_task(proposals.projects[0]).id  # a volunteer task
+    paper = _paper_batch(voting.ward, people[Role.OFFICER])
+    extra |= {"batch_id": paper.id, "position": 1}
     return {
         "published": published,
+        "paper": paper.round_id,
         "voting": voting,
         "review": review,
         "proposals": proposals,
@@ -63,14 +66,27 @@ def world(app: Flask) -> dict:
     }
 
 
+def _paper_batch(ward, officer):  # type: ignore[no-untyped-def]
+    """A closed round with paper register marks and a batch someone else keyed once."""
+    from pb.paper import services as paper
+    from tests.paper.helpers import lines, paper_round
+
+    run = paper_round(marks=2, online=0, ward_=ward)
+    with factories.writing():
+        batch = paper.open_batch(run.round, ward.id, "Box 1", 2, actor=run.second)
+        paper.enter_reading(run.round, batch, lines(run.setup, (0,), (1,)), actor=run.second)
+    return batch
+
+
 def _args(world: dict, endpoint: str) -> dict:
     round_for = world["review"] if endpoint.startswith("proposals.review") else world["voting"]
     if endpoint in ("proposals.new", "proposals.edit"):
         round_for = world["proposals"]
     if endpoint.startswith(("delivery.", "following.")):
         round_for = world["published"]
+    paper = endpoint.startswith("paper.")
     return {
-        "round_id": round_for.round.id,
+        "round_id": world["paper"] if paper else round_for.round.id,
         "proposal_id": round_for.projects[0].id,
         "user_id": world["people"][Role.CITIZEN].id,
         "ward_id": world["voting"].ward.id,

@@ -1,0 +1,1 @@
+"""Paper ballots entered after the close: double entry in batches, reconciliation, completion."""
