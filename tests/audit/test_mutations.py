@@ -125,10 +125,14 @@ def truncate_tail(files: dict[str, bytes]) -> bytes:
     """The last entries cut off at a signed entry (the publication, checkpointed when it
     happened), and the checkpoints past the cut dropped with them."""
     entries = log_entries(files)
-    cut = _round_entry(entries, "round.results_published") + 1
-    entries = entries[:cut]
+    published = entries[_round_entry(entries, "round.results_published")]["seq"]
+    # the checkpoint signed at publication covers its whole transaction (reactions included,
+    # such as the delivery plans of the funded projects)
+    checkpoints = json.loads(files[bundle.CHECKPOINTS])
+    covered = min(c["seq"] for c in checkpoints if c["seq"] >= published)
+    entries = [e for e in entries if e["seq"] <= covered]
     write_log(files, entries)
-    signed = [c for c in json.loads(files[bundle.CHECKPOINTS]) if c["seq"] < cut]
+    signed = [c for c in checkpoints if c["seq"] <= covered]
     files[bundle.CHECKPOINTS] = bundle.dumps(signed)
     return repack(files, log_head=head_of(entries))
 
