@@ -30,6 +30,7 @@ from pb.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pb.extensions import db
 from pb.rounds import services as rounds
 from pb.rounds.models import Phase, Round
+from pb.voting.formats import get_format
 from pb.voting.models import Participation
 
 METHOD = "in_person"
@@ -100,6 +101,8 @@ def admit(
     handed a paper ballot ("paper"). Refused if they already took part by any channel."""
     if channel not in STATION_CHANNELS or (channel == "kiosk") != (kiosk_id is not None):
         raise InvalidInput(_("Choose where the person votes."), field="where")
+    if channel == "paper" and get_format(round_.ballot_format).vote_type == "pairwise":
+        raise Conflict(_("Paper ballots are not available for pairwise rounds."))
     entry = find_entry(round_, values, clerk)
     if kiosk_id is not None:
         _reserve(clerk, round_, kiosk_id)

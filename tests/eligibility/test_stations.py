@@ -334,3 +334,19 @@ def test_turnout_counts_station_marks_as_in_person_and_online_ones_as_census(app
     db.session.rollback()
     round_ = db.session.get(Round, station.round.id)
     assert turnout_by_method(round_) == {"census": 1, "in_person": 1}
+
+
+def test_a_pairwise_round_hands_out_no_ballot_paper(app: Flask) -> None:
+    """Paper ballots are keyed as sheets of the round's format; pairwise has none (pb/paper)."""
+    setup = factories.round_in_phase(
+        Phase.VOTING,
+        verification_methods=["census", "in_person"],
+        ballot_format="pairwise",
+        ballot_params={"pairs": 2},
+        rule="pairwise-copeland",
+    )
+    factories.census([(*ALICE, setup.ward.code)])
+    clerk = factories.user(Role.POLL_CLERK, wards_=[setup.ward])
+    station = Station(setup, clerk, signed_in(app, clerk))
+    assert station.mark(where="paper") == 409
+    assert _participations() == []
