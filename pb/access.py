@@ -132,6 +132,16 @@ POLICY: dict[str, frozenset[Role]] = {
     "exports.participation": frozenset({Role.COUNCILLOR, Role.OFFICER, Role.AUDITOR}),
     "exports.results": PUBLIC,  # pb.results.services.visible_to, like the results page
     "exports.comments": MODERATORS,
+    # co-assessment (issue 15): the services check the ward, the window and the inspector
+    "assessment.project": PUBLIC,  # figures only from k raters, comments and reports unnamed
+    "assessment.settings": COUNCILLOR,
+    "assessment.rate": CITIZEN,
+    "assessment.invitations": CITIZEN,
+    "assessment.manage": MODERATORS,
+    "assessment.assign": OFFICER,
+    "assessment.hide_comment": MODERATORS,
+    "assessment.inspect": CITIZEN,
+    "assessment.respond": OFFICER,
     # JSON API (read-only, public data only)
     "api.rounds_index": PUBLIC,
     "api.round_detail": PUBLIC,

@@ -47,6 +47,7 @@ def _register_blueprints(app: Flask) -> None:
     from pb.accounts.views import bp as accounts_bp
     from pb.admin.views import bp as admin_bp
     from pb.api.views import bp as api_bp
+    from pb.assessment.views import bp as assessment_bp
     from pb.audit.views import bp as audit_bp
     from pb.content.views import bp as content_bp
     from pb.deliberation import panels
@@ -82,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
         mail_bp,
         eligibility_bp,
         exports_bp,
+        assessment_bp,
     ):
         app.register_blueprint(blueprint)
     panels.init_app(app)

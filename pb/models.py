@@ -1,6 +1,15 @@
 """Every model module, imported in one place so the metadata (and Alembic) sees all tables."""
 
 from pb.accounts.models import User, staff_wards
+from pb.assessment.models import (
+    AssessmentSettings,
+    Criterion,
+    Inspection,
+    Invitation,
+    ProjectAssessment,
+    Rating,
+    Score,
+)
 from pb.audit.models import AuditEntry, Checkpoint
 from pb.deliberation.models import (
     Amendment,
@@ -23,6 +32,7 @@ from pb.wards.models import Postcode, Ward
 
 __all__ = [
     "Amendment",
+    "AssessmentSettings",
     "AuditEntry",
     "Ballot",
     "BallotChoice",
@@ -31,18 +41,24 @@ __all__ = [
     "Checkpoint",
     "Comment",
     "CommentReaction",
+    "Criterion",
     "HiddenProposal",
+    "Inspection",
+    "Invitation",
     "Notification",
     "OutboxMessage",
     "Participation",
     "Postcode",
+    "ProjectAssessment",
     "Proposal",
     "ProposalMerge",
     "ProposalVersion",
+    "Rating",
     "Report",
     "Result",
     "ResultProject",
     "Round",
+    "Score",
     "Support",
     "User",
     "Ward",
