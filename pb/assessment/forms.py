@@ -10,8 +10,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from pb.assessment.inspections import ANSWERS, CHECKLIST, MAX_TEXT
 from pb.assessment.services import LIMITS, MAX_COMMENT, MAX_CRITERIA, MAX_CRITERION
+from pb.forms import options
 
-MARKS = [(str(n), str(n)) for n in range(1, 6)]
+MARKS = options((str(n), str(n)) for n in range(1, 6))
 
 
 def _number(label, name: str, hint) -> IntegerField:  # type: ignore[no-untyped-def]
@@ -101,7 +102,7 @@ class InspectionForm(FlaskForm):
         class Form(cls):  # type: ignore[valid-type,misc]
             pass
 
-        choices = [(key, label) for key, label in ANSWERS.items()]
+        choices = options(ANSWERS.items())
         for key, label in CHECKLIST.items():
             setattr(
                 Form,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -40,9 +40,14 @@ def _email(assessment: ProjectAssessment, person, email_at: datetime) -> None:  
             "with your neighbours' and never shown with your name.",
             title=title,
         )
-        path = url_for(
-            "assessment.rate", round_id=assessment.round_id, proposal_id=assessment.proposal_id
-        )
+        path = _rate_path(assessment)
         body += "\n\n" + site + path
         body += "\n\n" + _("You receive this because you are a verified resident of the ward.")
         outbox.queue(db.session(), person.email, subject, body, not_before=email_at)
+
+
+def _rate_path(assessment: ProjectAssessment) -> str:
+    """The rating page's path, built without a request (the hook may run in a command)."""
+    adapter = current_app.url_map.bind("localhost")
+    values = {"round_id": assessment.round_id, "proposal_id": assessment.proposal_id}
+    return str(adapter.build("assessment.rate", values))

@@ -152,5 +152,10 @@ class Inspection(db.Model):
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
-    proposal: Mapped[Proposal] = relationship()
+    # The key names the project's assessment, whose key is the proposal's id.
+    proposal: Mapped[Proposal] = relationship(
+        primaryjoin="Inspection.proposal_id == Proposal.id",
+        foreign_keys=[proposal_id],
+        viewonly=True,
+    )
     inspector: Mapped[User] = relationship(foreign_keys=[inspector_id])
