@@ -177,6 +177,17 @@ EXPECTED: dict[str, Expect] = {
     "exports.participation": Expect(),
     "exports.results": RESULTS,
     "exports.comments": Expect(),
+    # co-assessment: a project of the published round is open to rating (tests/access_world.py);
+    # in other phases there is no assessment to name (404) or no rating/inspection at all
+    "assessment.project": only_in(200, (PUBLISHED,), 404),
+    "assessment.settings": Expect(),
+    "assessment.rate": only_in(200, (PUBLISHED,), 404),
+    "assessment.invitations": Expect(),
+    "assessment.manage": only_in(200, (PUBLISHED,), 404),
+    "assessment.assign": only_in(422, (PUBLISHED,), 404),
+    "assessment.hide_comment": Expect(422),
+    "assessment.inspect": Expect(200),
+    "assessment.respond": Expect(422),
     # JSON API
     "api.rounds_index": Expect(),
     "api.round_detail": ROUND_PAGE,

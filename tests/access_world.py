@@ -26,7 +26,17 @@ from tests.deliberation.helpers import deliberating_round, pending_amendment
 # The phase the routes that are not about a round (home, admin, audit...) are checked in.
 REFERENCE_PHASE = Phase.REVIEW
 # URL arguments that name a round or something in one: their routes are checked in every phase.
-ROUND_ARGUMENTS = frozenset({"round_id", "proposal_id", "comment_id", "amendment_id", "report_id"})
+ROUND_ARGUMENTS = frozenset(
+    {
+        "round_id",
+        "proposal_id",
+        "comment_id",
+        "amendment_id",
+        "report_id",
+        "rating_id",
+        "inspection_id",
+    }
+)
 # In a draft round nothing has been proposed yet: there is no proposal, comment... to name.
 IN_A_PROPOSAL = ROUND_ARGUMENTS - {"round_id"}
 
@@ -60,7 +70,35 @@ def build_world(phase: Phase) -> World:
     }
     if setup.projects:
         world.args.update(_objects(setup, people[Role.CITIZEN]))
+    if phase is Phase.PUBLISHED:
+        world.args.update(_assessment_objects(setup, people[Role.CITIZEN]))
     return world
+
+
+def _assessment_objects(setup: factories.RoundSetup, citizen: User) -> dict[str, int | str]:
+    """A delivered project open to rating, another resident's rating with a comment, and an
+    inspection assigned to the matrix citizen: written directly (the world funds nothing)."""
+    from pb.assessment.models import Inspection, ProjectAssessment, Rating
+
+    proposal = setup.projects[0]
+    other = factories.user(Role.CITIZEN, home=setup.ward)
+    now = utcnow()
+    with factories.writing():
+        db.session.add(
+            ProjectAssessment(
+                proposal_id=proposal.id,
+                round_id=setup.round.id,
+                opens_at=now - timedelta(hours=1),
+                closes_at=now + timedelta(days=30),
+                aggregate={},
+            )
+        )
+        db.session.flush()
+        rating = Rating(proposal_id=proposal.id, user_id=other.id, comment="Well used.")
+        inspection = Inspection(proposal_id=proposal.id, inspector_id=citizen.id)
+        db.session.add_all([rating, inspection])
+        db.session.flush()
+        return {"rating_id": rating.id, "inspection_id": inspection.id}
 
 
 def _round(phase: Phase, ward, author: User) -> factories.RoundSetup:  # type: ignore[no-untyped-def]
