@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from pb.accounts import services as accounts
 from pb.accounts.models import Role, User
+from pb.assessment import demo as assessment_demo
 from pb.db import utcnow
 from pb.deliberation import demo as deliberation_demo
 from pb.eligibility import demo as census_demo
@@ -279,6 +280,7 @@ def load(now: datetime | None = None) -> str:
     _vote(published, northfield_people[:230], NORTHFIELD_POPULARITY, rng, max_choices=5)
     rounds.advance_phase(published, actor=councillor, now=published.voting_close_at)  # count
     rounds.advance_phase(published, actor=councillor, now=published.voting_close_at)  # publish
+    assessment_demo.populate(published, officer, northfield_people, now)
 
     voting_round = _round(
         councillor,

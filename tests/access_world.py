@@ -71,34 +71,35 @@ def build_world(phase: Phase) -> World:
     if setup.projects:
         world.args.update(_objects(setup, people[Role.CITIZEN]))
     if phase is Phase.PUBLISHED:
-        world.args.update(_assessment_objects(setup, people[Role.CITIZEN]))
+        add_assessment(world)
     return world
 
 
-def _assessment_objects(setup: factories.RoundSetup, citizen: User) -> dict[str, int | str]:
-    """A delivered project open to rating, another resident's rating with a comment, and an
-    inspection assigned to the matrix citizen: written directly (the world funds nothing)."""
+def add_assessment(world: World) -> None:
+    """A project open to rating, another resident's rating with a comment, and an inspection
+    assigned to the world's citizen: written directly (the world funds nothing)."""
     from pb.assessment.models import Inspection, ProjectAssessment, Rating
 
-    proposal = setup.projects[0]
-    other = factories.user(Role.CITIZEN, home=setup.ward)
+    citizen = world.people[Role.CITIZEN]
+    proposal_id = int(world.args["proposal_id"])
+    other = factories.user(Role.CITIZEN, home=citizen.home_ward)
     now = utcnow()
     with factories.writing():
         db.session.add(
             ProjectAssessment(
-                proposal_id=proposal.id,
-                round_id=setup.round.id,
+                proposal_id=proposal_id,
+                round_id=int(world.args["round_id"]),
                 opens_at=now - timedelta(hours=1),
                 closes_at=now + timedelta(days=30),
                 aggregate={},
             )
         )
         db.session.flush()
-        rating = Rating(proposal_id=proposal.id, user_id=other.id, comment="Well used.")
-        inspection = Inspection(proposal_id=proposal.id, inspector_id=citizen.id)
+        rating = Rating(proposal_id=proposal_id, user_id=other.id, comment="Well used.")
+        inspection = Inspection(proposal_id=proposal_id, inspector_id=citizen.id)
         db.session.add_all([rating, inspection])
         db.session.flush()
-        return {"rating_id": rating.id, "inspection_id": inspection.id}
+        world.args |= {"rating_id": rating.id, "inspection_id": inspection.id}
 
 
 def _round(phase: Phase, ward, author: User) -> factories.RoundSetup:  # type: ignore[no-untyped-def]
