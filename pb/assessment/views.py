@@ -17,7 +17,7 @@ from pb.assessment.forms import (
     ResponseForm,
     SettingsForm,
 )
-from pb.assessment.models import Rating
+from pb.assessment.models import ProjectAssessment, Rating
 from pb.deliberation import formatting, policy
 from pb.errors import DomainError, Forbidden
 from pb.extensions import db
@@ -37,6 +37,17 @@ def rating_invitations() -> int:
     if not current_user.is_authenticated or current_user.role != "citizen":
         return 0
     return len(services.invitations_of(_me(), clock.now()))
+
+
+@bp.app_template_global()
+def assessment_of(proposal):  # type: ignore[no-untyped-def]
+    """The project's rating window, if it was delivered (for the project page's section)."""
+    return db.session.get(ProjectAssessment, proposal.id)
+
+
+@bp.app_template_global()
+def rating_open(assessment) -> bool:  # type: ignore[no-untyped-def]
+    return bool(assessment.opens_at <= clock.now() < assessment.closes_at)
 
 
 @bp.route("/rounds/<int:round_id>/assessment", methods=["GET", "POST"])

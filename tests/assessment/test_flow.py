@@ -51,6 +51,7 @@ def test_invitation_rate_change_close_figures_inspection_answer(
     rate_all(found, [(5, 5, 5), (3, 3, 3), (4, 4, 4), (1, 1, 1)])
     public = app.test_client()
     assert b"<table" not in public.get(f"{base}/assessment").data  # not aggregated yet
+    assert f"{base}/assessment".encode() in public.get(base).data  # linked from the project
 
     time_machine.travel(found.assessment.closes_at + timedelta(minutes=1))
     refused = client.post(f"{base}/rate", data=first)
@@ -112,6 +113,13 @@ def test_other_wards_staff_and_other_residents_are_refused(app: Flask) -> None:
     nosy = app.test_client()
     factories.login(nosy, found.residents[1])
     assert nosy.get(f"/inspections/{inspection.id}").status_code == 404
+    unverified = factories.user(Role.CITIZEN, home=found.setup.ward)
+    with factories.writing():
+        unverified.email_verified_at = None
+    refused = app.test_client()
+    factories.login(refused, unverified)
+    answer = refused.post(f"{base}/rate", data={})
+    assert answer.status_code == 403 and b"Confirm your e-mail address first" in answer.data
     visitor_outside = app.test_client()
     factories.login(visitor_outside, stranger)
     assert visitor_outside.get(f"{base}/rate").status_code == 403

@@ -39,7 +39,7 @@ def test_payloads_are_inert_on_every_assessment_page(app: Flask) -> None:
     db.session.commit()
     base = f"/rounds/{setup.round.id}/projects/{project.id}"
     pages = {
-        None: [f"{base}/assessment"],
+        None: [f"{base}/assessment", base],
         people[0]: [
             f"{base}/assessment",
             f"{base}/rate",
@@ -61,4 +61,4 @@ def test_payloads_are_inert_on_every_assessment_page(app: Flask) -> None:
             problems += [f"{path}: {problem}" for problem in _inert(html)]
             shown += "{{7*7}}" in html
     assert problems == []
-    assert shown == 9  # the payloads really were on every page checked
+    assert shown == 10  # the payloads really were on every page checked
