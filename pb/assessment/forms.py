@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import EmailField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from pb.assessment.inspections import ANSWERS, CHECKLIST, MAX_TEXT
 from pb.assessment.services import LIMITS, MAX_COMMENT, MAX_CRITERIA, MAX_CRITERION
-from pb.forms import options
+from pb.forms import SmallIntegerField, options
 
 MARKS = options((str(n), str(n)) for n in range(1, 6))
 
 
-def _number(label, name: str, hint) -> IntegerField:  # type: ignore[no-untyped-def]
+def _number(label, name: str, hint) -> SmallIntegerField:  # type: ignore[no-untyped-def]
     low, high = LIMITS[name]
-    return IntegerField(
+    return SmallIntegerField(
         label, validators=[InputRequired(), NumberRange(low, high)], description=hint
     )
 

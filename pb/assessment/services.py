@@ -243,9 +243,8 @@ def rate(
             rating.scores.append(Score(criterion_id=criterion_id, value=value))
         else:
             score.value = value
-    if comment != rating.comment:
-        rating.comment = comment
-        rating.hidden_at, rating.hidden_reason, rating.hidden_by_id = None, "", None
+    # A hidden comment stays hidden when rewritten: editing must not undo moderation.
+    rating.comment = comment
     rating.updated_at = now
     db.session.flush()
     # That someone rated, never what: the log must not tie a resident to their marks.

@@ -1,4 +1,5 @@
-"""axe-core on the co-assessment pages (issue 15): the public assessment section with figures,
+"""axe-core on the co-assessment pages (issue 15): the project page's assessment panel, the
+public assessment section with figures,
 comments and an answered inspection; rating (form and refusal); invitations; the inspection
 form; the staff page; the round's settings. In English, Polish and Urdu (right to left)."""
 
@@ -91,6 +92,8 @@ def test_assessment_pages_have_no_wcag_violations(
         page.goto(project + "/assessment")
         check("public")
         assert page.locator("html").get_attribute("lang") == lang
+        page.goto(project)
+        check("project-page")
         _sign_in(page, base, site["people"][lang])
         page.goto(base + "/assessment/invitations")
         check("invitations")

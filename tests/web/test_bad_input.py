@@ -11,6 +11,7 @@ from pb.access import POLICY, PUBLIC
 from pb.accounts.models import Role
 from pb.rounds.models import Phase
 from tests import factories
+from tests.access_world import World, add_assessment
 from tests.deliberation.helpers import access_objects
 
 # One value per way typed input has broken forms elsewhere: empty, negative, float overflow,
@@ -44,6 +45,10 @@ def world(app: Flask) -> dict:
         Role.ADMIN: factories.user(Role.ADMIN),
     }
     extra = access_objects(proposals, proposals.voters[0])  # comments, amendments, reports
+    rated = World(Phase.VOTING, people, {"round_id": voting.round.id})
+    rated.args["proposal_id"] = voting.projects[0].id
+    add_assessment(rated)  # a rating window, a rating and an inspection by the citizen
+    extra |= {name: rated.args[name] for name in ("rating_id", "inspection_id")}
     return {
         "voting": voting,
         "review": review,
