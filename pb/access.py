@@ -137,6 +137,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "assessment.settings": COUNCILLOR,
     "assessment.rate": CITIZEN,
     "assessment.invitations": CITIZEN,
+    "assessment.volunteer": CITIZEN,
     "assessment.manage": MODERATORS,
     "assessment.assign": OFFICER,
     "assessment.hide_comment": MODERATORS,

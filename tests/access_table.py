@@ -183,6 +183,7 @@ EXPECTED: dict[str, Expect] = {
     "assessment.settings": Expect(),
     "assessment.rate": only_in(200, (PUBLISHED,), 404),
     "assessment.invitations": Expect(),
+    "assessment.volunteer": only_in(409, (PUBLISHED,), 404),  # the citizen already inspects it
     "assessment.manage": only_in(200, (PUBLISHED,), 404),
     "assessment.assign": only_in(422, (PUBLISHED,), 404),
     "assessment.hide_comment": Expect(422),

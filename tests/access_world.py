@@ -96,7 +96,7 @@ def add_assessment(world: World) -> None:
         )
         db.session.flush()
         rating = Rating(proposal_id=proposal_id, user_id=other.id, comment="Well used.")
-        inspection = Inspection(proposal_id=proposal_id, inspector_id=citizen.id)
+        inspection = Inspection(proposal_id=proposal_id, inspector_id=citizen.id, assigned_at=now)
         db.session.add_all([rating, inspection])
         db.session.flush()
         world.args |= {"rating_id": rating.id, "inspection_id": inspection.id}

@@ -43,6 +43,7 @@ def populate(round_: Round, officer: User, residents: list[User], now: datetime)
         "six weeks; the inspector will be asked to check it."
     )
     inspections.respond(officer, inspection, response, now - timedelta(days=15))
+    inspections.volunteer(residents[21], rated, now - timedelta(days=1))  # for the officer
     for assessment in (rated, recent):
         aggregates.refresh(assessment, now)
 

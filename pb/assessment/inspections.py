@@ -42,8 +42,25 @@ def _check_officer(officer: User, assessment_proposal) -> None:  # type: ignore[
         raise Forbidden(_("Only an officer of the project's ward can do this."))
 
 
+def volunteer(resident: User, assessment: ProjectAssessment, now: datetime) -> Inspection:
+    """A verified resident of the ward offers to inspect the project; an officer takes it up."""
+    if not may_rate(resident, assessment.proposal):
+        raise Forbidden(_("Only verified residents of the project's ward can inspect it."))
+    offer = Inspection(proposal_id=assessment.proposal_id, inspector_id=resident.id, offered_at=now)
+    try:
+        with db.session.begin_nested():
+            db.session.add(offer)
+    except IntegrityError as error:
+        raise Conflict(_("You have already offered to inspect this project.")) from error
+    audit.record(
+        "inspection.offered", offer, {"proposal_id": assessment.proposal_id}, actor=resident
+    )
+    return offer
+
+
 def assign(officer: User, assessment: ProjectAssessment, email: str, now: datetime) -> Inspection:
-    """Assign the resident with this e-mail address as an inspector of the project."""
+    """Assign the resident with this e-mail address (usually one who volunteered) as an
+    inspector of the project."""
     _check_officer(officer, assessment.proposal)
     address = (email or "").strip().lower()
     person = db.session.scalars(select(User).where(func.lower(User.email) == address)).first()
@@ -51,12 +68,15 @@ def assign(officer: User, assessment: ProjectAssessment, email: str, now: dateti
         raise InvalidInput(
             _("No verified resident of the project's ward has that address."), field="email"
         )
-    inspection = Inspection(
-        proposal_id=assessment.proposal_id,
-        inspector_id=person.id,
-        assigned_by_id=officer.id,
-        assigned_at=now,
-    )
+    found = db.session.scalars(
+        select(Inspection).where(
+            Inspection.proposal_id == assessment.proposal_id, Inspection.inspector_id == person.id
+        )
+    ).first()
+    if found is not None and found.assigned_at is not None:
+        raise Conflict(_("This resident already inspects this project."))
+    inspection = found or Inspection(proposal_id=assessment.proposal_id, inspector_id=person.id)
+    inspection.assigned_by_id, inspection.assigned_at = officer.id, now
     try:
         with db.session.begin_nested():
             db.session.add(inspection)
@@ -76,12 +96,18 @@ def mine(inspection_id: int, user: User) -> Inspection:
     return found
 
 
+def check_assigned(inspection: Inspection) -> None:
+    if inspection.assigned_at is None:
+        raise Conflict(_("An officer has not assigned you to this inspection yet."))
+
+
 def file(
     inspector: User, inspection: Inspection, answers: dict[str, str], findings: str, now: datetime
 ) -> None:
     """File (or correct, until an officer answers) the report."""
     if inspection.inspector_id != inspector.id:
         raise NotFound(_("No such inspection."))
+    check_assigned(inspection)
     if inspection.responded_at is not None:
         raise Conflict(_("An officer has answered this report: it can no longer change."))
     if set(answers) != set(CHECKLIST) or not set(answers.values()) <= set(ANSWERS):
@@ -121,10 +147,28 @@ def respond(officer: User, inspection: Inspection, text: str, now: datetime) -> 
 
 
 def of_project(assessment: ProjectAssessment, *, filed_only: bool) -> list[Inspection]:
-    query = select(Inspection).where(Inspection.proposal_id == assessment.proposal_id)
+    """Assigned inspections (only filed reports for the public page)."""
+    query = select(Inspection).where(
+        Inspection.proposal_id == assessment.proposal_id, Inspection.assigned_at.is_not(None)
+    )
     if filed_only:
         query = query.where(Inspection.filed_at.is_not(None))
     return list(db.session.scalars(query.order_by(Inspection.id)))
+
+
+def offers(assessment: ProjectAssessment) -> list[Inspection]:
+    """Residents who volunteered and wait for an officer (the staff page)."""
+    query = select(Inspection).where(
+        Inspection.proposal_id == assessment.proposal_id, Inspection.assigned_at.is_(None)
+    )
+    return list(db.session.scalars(query.order_by(Inspection.offered_at)))
+
+
+def offer_of(user: User, assessment: ProjectAssessment) -> Inspection | None:
+    query = select(Inspection).where(
+        Inspection.proposal_id == assessment.proposal_id, Inspection.inspector_id == user.id
+    )
+    return db.session.scalars(query).first()
 
 
 def assigned_to(user: User) -> list[Inspection]:

@@ -132,8 +132,9 @@ class Score(db.Model):
 
 
 class Inspection(db.Model):
-    """A resident inspector's visit to a delivered project: assigned by an officer of the ward,
-    filed by the inspector (checklist and findings), answered publicly by an officer."""
+    """A resident inspector's visit to a delivered project: offered by a resident (volunteering)
+    or started by an officer, assigned by an officer of the ward, filed by the inspector
+    (checklist and findings), answered publicly by an officer."""
 
     __tablename__ = "inspections"
     __table_args__ = (UniqueConstraint("proposal_id", "inspector_id"),)
@@ -144,7 +145,8 @@ class Inspection(db.Model):
     )
     inspector_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the resident volunteered
+    assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: offer not taken up
     checklist: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # item -> yes/no/unsure
     findings: Mapped[str] = mapped_column(Text, default="")
     filed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -139,8 +139,21 @@ def rate(round_id: int, proposal_id: int):  # type: ignore[no-untyped-def]
         form.comment.data = existing.comment
     status = 422 if form.is_submitted() else 200
     return render_template(
-        "assessment/rate.html", assessment=assessment, form=form, existing=existing
+        "assessment/rate.html",
+        assessment=assessment,
+        form=form,
+        existing=existing,
+        offer=inspections.offer_of(user, assessment),
     ), status
+
+
+@bp.route("/rounds/<int:round_id>/projects/<int:proposal_id>/volunteer", methods=["POST"])
+def volunteer(round_id: int, proposal_id: int):  # type: ignore[no-untyped-def]
+    """Offer to inspect a delivered project of your ward (an officer then assigns you)."""
+    assessment = services.get_assessment(round_id, proposal_id)
+    inspections.volunteer(_me(), assessment, clock.now())
+    flash(_("Thank you: an officer of the ward will be in touch."), "success")
+    return redirect(url_for("assessment.invitations"))
 
 
 @bp.route("/assessment/invitations")
@@ -177,6 +190,7 @@ def _manage_page(assessment, assign_form, status):  # type: ignore[no-untyped-de
         comments=list(db.session.scalars(query.order_by(Rating.id))),
         render=formatting.render,
         reports=inspections.of_project(assessment, filed_only=False),
+        offers=inspections.offers(assessment),
         checklist=inspections.CHECKLIST,
         answers=inspections.ANSWERS,
     ), status
@@ -224,6 +238,7 @@ def inspect(inspection_id: int):  # type: ignore[no-untyped-def]
     """File your inspection report (the resident inspector assigned to it)."""
     user = _me()
     inspection = inspections.mine(inspection_id, user)
+    inspections.check_assigned(inspection)
     form = InspectionForm.build()
     if form.validate_on_submit():
         try:

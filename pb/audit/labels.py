@@ -27,6 +27,7 @@ ACTION_LABELS = {
     "assessment.rating_changed": _l("Rating of a delivered project changed"),
     "assessment.comment_hidden": _l("Rating comment hidden by moderation"),
     "assessment.aggregated": _l("Rating figures recomputed"),
+    "inspection.offered": _l("Resident offered to inspect a project"),
     "inspection.assigned": _l("Resident inspector assigned"),
     "inspection.filed": _l("Inspection report filed"),
     "inspection.corrected": _l("Inspection report corrected"),

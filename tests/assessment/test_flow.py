@@ -66,10 +66,16 @@ def test_invitation_rate_change_close_figures_inspection_answer(
     assert b"Used every <em>day</em>." in page.data
     assert name.encode() not in page.data
 
-    assert officer.get(f"{base}/assessment/manage").status_code == 200
+    assert client.post(f"{base}/volunteer").status_code == 302
+    assert client.post(f"{base}/volunteer").status_code == 409  # once
+    inspection = db.session.scalars(sa.select(Inspection)).one()
+    assert client.get(f"/inspections/{inspection.id}").status_code == 409  # not assigned yet
+    staff_page = officer.get(f"{base}/assessment/manage")
+    assert staff_page.status_code == 200 and email.encode() in staff_page.data
     assigned = officer.post(f"{base}/inspectors", data={"email": email})
     assert assigned.status_code == 302
-    inspection = db.session.scalars(sa.select(Inspection)).one()
+    db.session.rollback()
+    assert db.session.scalars(sa.select(Inspection)).one().assigned_at is not None
     assert f"/inspections/{inspection.id}".encode() in client.get("/assessment/invitations").data
     report = {f"item_{key}": "yes" for key in ("as_described", "in_place", "condition")}
     report |= {"item_accessible": "no", "item_in_use": "unsure", "findings": "No ramp at the gate."}
@@ -88,7 +94,8 @@ def test_invitation_rate_change_close_figures_inspection_answer(
     db.session.rollback()
     actions = set(db.session.scalars(sa.select(AuditEntry.action)))
     assert {"assessment.opened", "assessment.rated", "assessment.rating_changed"} <= actions
-    assert {"inspection.assigned", "inspection.filed", "inspection.responded"} <= actions
+    assert {"inspection.offered", "inspection.assigned", "inspection.filed"} <= actions
+    assert "inspection.responded" in actions
     assert {"assessment.comment_hidden", "assessment.aggregated"} <= actions
 
 
