@@ -107,6 +107,7 @@ def project(round_id: int, proposal_id: int):  # type: ignore[no-untyped-def]
         checklist=inspections.CHECKLIST,
         answers=inspections.ANSWERS,
         now=clock.now(),
+        can_manage=current_user.is_authenticated and policy.works_on(_me(), assessment.proposal),
     )
 
 

@@ -70,6 +70,8 @@ def test_invitation_rate_change_close_figures_inspection_answer(
     assert client.post(f"{base}/volunteer").status_code == 409  # once
     inspection = db.session.scalars(sa.select(Inspection)).one()
     assert client.get(f"/inspections/{inspection.id}").status_code == 409  # not assigned yet
+    assert f"{base}/assessment/manage".encode() in officer.get(f"{base}/assessment").data
+    assert b"/assessment/manage" not in public.get(f"{base}/assessment").data
     staff_page = officer.get(f"{base}/assessment/manage")
     assert staff_page.status_code == 200 and email.encode() in staff_page.data
     assigned = officer.post(f"{base}/inspectors", data={"email": email})
