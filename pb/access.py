@@ -141,6 +141,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "assessment.manage": MODERATORS,
     "assessment.assign": OFFICER,
     "assessment.hide_comment": MODERATORS,
+    "assessment.report_comment": CITIZEN,
     "assessment.inspect": CITIZEN,
     "assessment.respond": OFFICER,
     # JSON API (read-only, public data only)

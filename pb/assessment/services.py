@@ -20,6 +20,7 @@ from pb.accounts.models import Role, User
 from pb.assessment.models import (
     SCALE,
     AssessmentSettings,
+    CommentReport,
     Criterion,
     Invitation,
     ProjectAssessment,
@@ -269,6 +270,39 @@ def _one_rating(user: User, assessment: ProjectAssessment, now: datetime) -> tup
             raise
         return existing, False
     return rating, True
+
+
+def report_comment(reporter: User, rating: Rating, reason: str) -> None:
+    """A signed-in resident flags a rating's comment; the ward's moderators decide."""
+    from pb.deliberation.moderation import MAX_REASON
+
+    reason = (reason or "").strip()
+    if not reason or len(reason) > MAX_REASON:
+        raise InvalidInput(_("Give a reason (up to 1000 characters)."), field="reason")
+    if rating.hidden_at is not None or not rating.comment:
+        raise Conflict(_("This comment has already been removed."))
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                CommentReport(
+                    rating_id=rating.id, reporter_id=reporter.id, reason=reason, created_at=utcnow()
+                )
+            )
+    except IntegrityError as error:
+        raise Conflict(_("You have already reported this.")) from error
+    audit.record(
+        "assessment.comment_reported", ("rating", rating.id), {"reason": reason}, actor=reporter
+    )
+
+
+def reports_on(ratings: list[Rating]) -> dict[int, list[str]]:
+    """The reasons residents gave, by rating id (the staff page shows them by the comment)."""
+    ids = [rating.id for rating in ratings]
+    query = select(CommentReport).where(CommentReport.rating_id.in_(ids))
+    found: dict[int, list[str]] = {}
+    for report in db.session.scalars(query.order_by(CommentReport.created_at)):
+        found.setdefault(report.rating_id, []).append(report.reason)
+    return found
 
 
 def hide_comment(moderator: User, rating: Rating, reason: str) -> None:

@@ -28,6 +28,8 @@ def test_invitation_rate_change_close_figures_inspection_answer(
     ids = [c.id for c in services.criteria(found.setup.round)]
     resident = found.residents[0]
     name, email, officer_user = resident.display_name, resident.email, found.setup.officer
+    neighbour = app.test_client()
+    factories.login(neighbour, found.residents[1])
     officer = app.test_client()
     factories.login(officer, officer_user)
     client = app.test_client()
@@ -89,6 +91,11 @@ def test_invitation_rate_change_close_figures_inspection_answer(
     assert client.post(f"/inspections/{inspection.id}", data=report).status_code == 409
 
     rating = db.session.scalars(sa.select(Rating).where(Rating.comment != "")).one()
+    flagged = neighbour.post(f"/ratings/{rating.id}/report", data={"reason": "Names someone."})
+    assert flagged.status_code == 302
+    again = neighbour.post(f"/ratings/{rating.id}/report", data={"reason": "Still."})
+    assert again.status_code == 409
+    assert b"Names someone." in officer.get(f"{base}/assessment/manage").data
     hidden = officer.post(f"/ratings/{rating.id}/hide", data={"reason": "Names a neighbour."})
     assert hidden.status_code == 302
     page = public.get(f"{base}/assessment")
