@@ -354,6 +354,12 @@ def invitations_of(user: User, now: datetime) -> list[ProjectAssessment]:
     return list(db.session.scalars(query))
 
 
+def waiting_count(user: User, now: datetime) -> int:
+    """Open invitations the resident has not answered yet (the number in their menu)."""
+    rated = set(db.session.scalars(select(Rating.proposal_id).where(Rating.user_id == user.id)))
+    return sum(1 for found in invitations_of(user, now) if found.proposal_id not in rated)
+
+
 def get_assessment_of(rating: Rating) -> ProjectAssessment:
     found = db.session.get(ProjectAssessment, rating.proposal_id)
     assert found is not None  # a rating's foreign key points at its assessment

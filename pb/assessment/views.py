@@ -33,10 +33,10 @@ def _me():  # type: ignore[no-untyped-def]
 
 @bp.app_template_global()
 def rating_invitations() -> int:
-    """How many open rating windows the signed-in resident was invited to (the nav notice)."""
+    """How many open rating windows wait for the signed-in resident's rating (the nav notice)."""
     if not current_user.is_authenticated or current_user.role != "citizen":
         return 0
-    return len(services.invitations_of(_me(), clock.now()))
+    return services.waiting_count(_me(), clock.now())
 
 
 @bp.app_template_global()

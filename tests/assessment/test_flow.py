@@ -37,12 +37,13 @@ def test_invitation_rate_change_close_figures_inspection_answer(
 
     invitations = client.get("/assessment/invitations")
     assert invitations.status_code == 200 and f"{base}/rate".encode() in invitations.data
-    assert b"Rate projects" in client.get("/").data
+    assert re.search(rb"Rate projects <span class=\"tag\">1<", client.get("/").data)
 
     first = {f"mark_{cid}": "2" for cid in ids} | {"comment": "Too *small*."}
     assert client.post(f"{base}/rate", data=first).status_code == 302
     changed = {f"mark_{cid}": "4" for cid in ids} | {"comment": "Used every *day*."}
     assert client.post(f"{base}/rate", data=changed).status_code == 302
+    assert b"Rate projects <span" not in client.get("/").data  # answered: no number any more
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count(Rating.id))) == 1
     assert set(db.session.scalars(sa.select(Score.value))) == {4}
