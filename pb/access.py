@@ -205,6 +205,18 @@ POLICY: dict[str, frozenset[Role]] = {
     "paper.enter": PAPER_CLERKS,
     "paper.resolve": PAPER_CLERKS,
     "paper.complete": PAPER_CLERKS,
+    # co-assessment (issue 15): the services check the ward, the window and the inspector
+    "assessment.project": PUBLIC,  # figures only from k raters, comments and reports unnamed
+    "assessment.settings": COUNCILLOR,
+    "assessment.rate": CITIZEN,
+    "assessment.invitations": CITIZEN,
+    "assessment.volunteer": CITIZEN,
+    "assessment.manage": MODERATORS,
+    "assessment.assign": OFFICER,
+    "assessment.hide_comment": MODERATORS,
+    "assessment.report_comment": CITIZEN,
+    "assessment.inspect": CITIZEN,
+    "assessment.respond": OFFICER,
     # JSON API (read-only, public data only)
     "api.rounds_index": PUBLIC,
     "api.round_detail": PUBLIC,

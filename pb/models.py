@@ -1,6 +1,16 @@
 """Every model module, imported in one place so the metadata (and Alembic) sees all tables."""
 
 from pb.accounts.models import User, staff_wards
+from pb.assessment.models import (
+    AssessmentSettings,
+    CommentReport,
+    Criterion,
+    Inspection,
+    Invitation,
+    ProjectAssessment,
+    Rating,
+    Score,
+)
 from pb.audit.models import AuditEntry, Checkpoint
 from pb.community.models import CommunityEntry, FocusArea
 from pb.deliberation.models import (
@@ -30,6 +40,7 @@ from pb.wards.models import Postcode, Ward
 __all__ = [
     "AccessCode",
     "Amendment",
+    "AssessmentSettings",
     "AuditEntry",
     "Ballot",
     "BallotChoice",
@@ -38,13 +49,17 @@ __all__ = [
     "Checkpoint",
     "Comment",
     "CommentReaction",
+    "CommentReport",
     "CommunityEntry",
     "CreditEntry",
+    "Criterion",
     "DeliveryPlan",
     "DeliveryUpdate",
     "FocusArea",
     "Follow",
     "HiddenProposal",
+    "Inspection",
+    "Invitation",
     "Kiosk",
     "Media",
     "Milestone",
@@ -58,14 +73,17 @@ __all__ = [
     "Participation",
     "Pledge",
     "Postcode",
+    "ProjectAssessment",
     "Proposal",
     "ProposalMerge",
     "ProposalVersion",
+    "Rating",
     "Report",
     "Result",
     "ResultProject",
     "Round",
     "RoundAmendment",
+    "Score",
     "StationTally",
     "StatusChange",
     "Support",

@@ -11,6 +11,7 @@ from pb.access import POLICY, PUBLIC
 from pb.accounts.models import Role
 from pb.rounds.models import Phase
 from tests import factories
+from tests.access_world import World, add_assessment
 from tests.deliberation.helpers import access_objects
 from tests.volunteering.helpers import direct_task
 
@@ -55,6 +56,10 @@ def world(app: Flask) -> dict:
         extra["task_id"] = direct_task(proposals.projects[0]).id  # a volunteer task
     paper = _paper_batch(voting.ward, people[Role.OFFICER])
     extra |= {"batch_id": paper.id, "position": 1}
+    rated = World(Phase.VOTING, people, {"round_id": voting.round.id})
+    rated.args["proposal_id"] = voting.projects[0].id
+    add_assessment(rated)  # a rating window, a rating and an inspection by the citizen
+    extra |= {name: rated.args[name] for name in ("rating_id", "inspection_id")}
     return {
         "published": published,
         "paper": paper.round_id,

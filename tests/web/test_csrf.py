@@ -39,6 +39,8 @@ def test_every_post_route_refuses_a_missing_token(database_url: str) -> None:
             "task_id": 1,
             "batch_id": 1,
             "position": 1,
+            "rating_id": 1,
+            "inspection_id": 1,
             "token": "not-a-signed-link",
             "kind": "project",
             "object_id": setup.projects[0].id,
