@@ -41,6 +41,20 @@ CLUSTER_STATEMENTS = (
 )
 
 
+# CLUSTER copies a deleted row that some open transaction could still see ("recently dead"),
+# so a rewrite is only complete once no other transaction of this database holds a snapshot
+# taken before the newest uncompacted seal committed (a long report, an autovacuum ANALYZE).
+OLDER_SNAPSHOTS = text(
+    """
+    SELECT count(*) FROM pg_stat_activity
+    WHERE datname = current_database() AND pid <> pg_backend_pid()
+      AND age(coalesce(backend_xmin, backend_xid)) >= (
+        SELECT min(age(b.xmin)) FROM ballots b
+        JOIN ballot_seals s ON s.round_id = b.round_id WHERE NOT s.compacted)
+    """
+)
+
+
 def _postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
@@ -52,6 +66,10 @@ def rewrite_in_key_order(session: Session | None = None) -> bool:
     session = session or db.session()
     if _postgresql(session):
         session.flush()
+        if session.scalar(OLDER_SNAPSHOTS):
+            logger.warning("ballot tables not rewritten yet (a transaction older than the seal "
+                           "is still open); the scheduler will retry")  # fmt: skip
+            return False
         previous = session.scalar(text("SELECT current_setting('lock_timeout')"))
         try:
             with session.begin_nested():

@@ -9,7 +9,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
-    IntegerField,
     PasswordField,
     RadioField,
     SelectField,
@@ -17,6 +16,8 @@ from wtforms import (
     SubmitField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from pb.forms import SmallIntegerField
 
 # Labels of the usual columns; any other configured column is labelled with its own name.
 COLUMN_LABELS = {
@@ -81,7 +82,7 @@ class IssueCodesForm(FlaskForm):
     """A batch of codes for one ward: a number of them, or one per census reference."""
 
     ward = SelectField(_l("Ward"), coerce=int, validators=[InputRequired()])
-    count = IntegerField(
+    count = SmallIntegerField(
         _l("Number of codes"),
         validators=[Optional(), NumberRange(min=1, max=1000)],
         description=_l("For a round without the census register: one code per letter."),
@@ -130,7 +131,7 @@ class StationForm(CensusVerifyForm):
 
 
 class ReleaseKioskForm(FlaskForm):
-    kiosk = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=2**31 - 1)])
+    kiosk = SmallIntegerField(validators=[InputRequired(), NumberRange(min=1, max=2**31 - 1)])
     submit = SubmitField(_l("Take back the ballot"))
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from pb.forms import options
+from pb.forms import SmallIntegerField, options
 from pb.paper.models import MAX_BATCH_SIZE
 from pb.paper.sheets import MAX_LINE
 
@@ -19,7 +19,7 @@ class BatchForm(FlaskForm):
         validators=[DataRequired(), Length(max=40)],
         description=_l("As written on the bundle, e.g. the station and box number."),
     )
-    size = IntegerField(
+    size = SmallIntegerField(
         _l("Sheets in the batch"),
         validators=[InputRequired(), NumberRange(min=1, max=MAX_BATCH_SIZE)],
         description=_l("Counted by hand. Set blank and spoilt sheets aside: they are not keyed."),
