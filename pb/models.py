@@ -16,7 +16,7 @@ from pb.deliberation.models import (
 )
 from pb.delivery.models import DeliveryPlan, DeliveryUpdate, Milestone, StatusChange
 from pb.eligibility.models import CensusEntry, CensusUpload
-from pb.following.models import Follow, Notice
+from pb.following.models import DigestItem, Follow, Notice, NoticeSetting
 from pb.mail.models import OutboxMessage
 from pb.media.models import Media
 from pb.proposals.models import Proposal
@@ -38,6 +38,7 @@ __all__ = [
     "CommentReaction",
     "DeliveryPlan",
     "DeliveryUpdate",
+    "DigestItem",
     "Follow",
     "CommunityEntry",
     "CreditEntry",
@@ -46,6 +47,7 @@ __all__ = [
     "Media",
     "Milestone",
     "Notice",
+    "NoticeSetting",
     "Notification",
     "OutboxMessage",
     "Participation",
