@@ -15,7 +15,7 @@ from pb.accounts.models import User
 from pb.audit import services as audit
 from pb.audit.chain import sha256_hex
 from pb.db import utcnow
-from pb.deliberation import policy
+from pb.deliberation import follows, policy
 from pb.deliberation.models import Comment, CommentReaction, NotificationKind
 from pb.deliberation.notifications import notify
 from pb.errors import Conflict, InvalidInput, NotFound
@@ -77,6 +77,7 @@ def post(proposal: Proposal, author: User, body: str, *, parent_id: int | None =
         },
         actor=author,
     )
+    follows.commented(proposal, comment, author)
     if parent is not None:
         notify(
             {parent.author_id, root.author_id if root else None},
