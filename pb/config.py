@@ -158,7 +158,8 @@ class Settings:
             settings.CENSUS_COLUMNS = tuple(c.strip() for c in env["CENSUS_COLUMNS"].split(","))
         if env.get("CENSUS_RETENTION_DAYS"):
             settings.CENSUS_RETENTION_DAYS = int(env["CENSUS_RETENTION_DAYS"])
-        for name in ("SMTP_HOST", "SMTP_USERNAME", "SMTP_PASSWORD", "MAIL_FROM", "SITE_URL", "MAP_TILES_URL"):
+        mail_and_links = ("SMTP_HOST", "SMTP_USERNAME", "SMTP_PASSWORD", "MAIL_FROM", "SITE_URL")
+        for name in (*mail_and_links, "MAP_TILES_URL"):
             if env.get(name):
                 setattr(settings, name, env[name])
         if env.get("PB_PABULIB_COUNTRY"):

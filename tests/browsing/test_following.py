@@ -50,7 +50,9 @@ def test_followers_hear_of_comments_and_amendments_and_the_author_of_comments(
     db.session.rollback()
     with factories.writing():
         comments.post(proposal, talker, "Lovely idea.")
-        draft = amendments.AmendmentDraft("Project 1, bigger", "The same project, only a bit bigger.", 30_000, "More room.")
+        draft = amendments.AmendmentDraft(
+            "Project 1, bigger", "The same project, only a bit bigger.", 30_000, "More room."
+        )
         amendments.propose(proposal, talker, draft)
         comments.post(proposal, fan, "My own comment tells me nothing.")
     name = talker.display_name
@@ -109,7 +111,7 @@ def test_supports_reach_the_author_at_once_by_default(app: Flask) -> None:
 
 
 def test_a_daily_digest_groups_every_event_into_one_email(mailer: tuple[Flask, Any]) -> None:
-    app, sink = mailer
+    _app, sink = mailer
     setup = deliberating_round(Phase.PROPOSALS, threshold=None)
     author = setup.voters[0]
     with factories.writing():

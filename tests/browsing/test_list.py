@@ -13,8 +13,8 @@ from pb.extensions import db
 from pb.proposals import services as proposals
 from pb.rounds.models import Phase
 from tests import factories
-from tests.delivery.helpers import published_round
 from tests.deliberation.helpers import deliberating_round, resident
+from tests.delivery.helpers import published_round
 
 
 def _titles(html: str) -> list[str]:
