@@ -38,7 +38,24 @@ def upgrade():
         batch_op.add_column(sa.Column('location', sa.String(length=200), server_default='', nullable=False))
         batch_op.add_column(sa.Column('image_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_proposals_image_id_media'), 'media', ['image_id'], ['id'], ondelete='SET NULL')
+    _restore_sqlite_fts_triggers()
 
+
+# The full-text triggers of a4d8e3b61c07: SQLite's batch "move and copy" of proposals (needed to
+# add a foreign key) drops a table's triggers, so they are put back after it.
+SQLITE_FTS_TRIGGERS = (
+    "CREATE TRIGGER IF NOT EXISTS proposals_fts_ai AFTER INSERT ON proposals BEGIN "
+    "INSERT INTO proposals_fts(rowid, title, description) "
+    "VALUES (new.id, new.title, new.description); END",
+    "CREATE TRIGGER IF NOT EXISTS proposals_fts_ad AFTER DELETE ON proposals BEGIN "
+    "INSERT INTO proposals_fts(proposals_fts, rowid, title, description) "
+    "VALUES ('delete', old.id, old.title, old.description); END",
+    "CREATE TRIGGER IF NOT EXISTS proposals_fts_au AFTER UPDATE OF title, description "
+    "ON proposals BEGIN INSERT INTO proposals_fts(proposals_fts, rowid, title, description) "
+    "VALUES ('delete', old.id, old.title, old.description); "
+    "INSERT INTO proposals_fts(rowid, title, description) "
+    "VALUES (new.id, new.title, new.description); END",
+)
 
 
 def downgrade():
@@ -46,9 +63,16 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('fk_proposals_image_id_media'), type_='foreignkey')
         batch_op.drop_column('image_id')
         batch_op.drop_column('location')
+    _restore_sqlite_fts_triggers()
 
     with op.batch_alter_table('digest_items', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_digest_items_user_id'))
 
     op.drop_table('digest_items')
     op.drop_table('notice_settings')
+
+
+def _restore_sqlite_fts_triggers():
+    if op.get_bind().dialect.name == 'sqlite':
+        for statement in SQLITE_FTS_TRIGGERS:
+            op.execute(statement)

@@ -77,10 +77,11 @@ def post(proposal: Proposal, author: User, body: str, *, parent_id: int | None =
         },
         actor=author,
     )
-    follows.commented(proposal, comment, author)
+    replied_to = {parent.author_id, root.author_id if root else None} if parent else set()
+    follows.commented(proposal, comment, author, told=replied_to)
     if parent is not None:
         notify(
-            {parent.author_id, root.author_id if root else None},
+            replied_to,
             NotificationKind.COMMENT_REPLY,
             actor=author,
             round_id=proposal.round_id,
