@@ -52,9 +52,7 @@ def _data(proposal: Proposal, **more: Any) -> dict[str, Any]:
     return {"title": proposal.title, **more}
 
 
-def commented(
-    proposal: Proposal, comment: Comment, actor: User, *, told: set[int | None]
-) -> None:
+def commented(proposal: Proposal, comment: Comment, actor: User, *, told: set[int | None]) -> None:
     """`told`: who already hears of this comment as a reply to theirs (not told twice)."""
     data = _data(proposal, comment=comment.id, name=actor.display_name)
     following.notify_followers(KIND, proposal.id, "proposal.comment", data, actor=actor)
