@@ -33,6 +33,10 @@ from pb.mail import outbox as mail
 from pb.pagination import Page, paginate
 
 PAGE_SIZE = 30
+PROPOSAL_REASON = _l(
+    "You receive this because you follow this proposal and asked for e-mail. "
+    "You can stop following it on its page."
+)
 AUTHOR_REASON = _l(
     "You receive this because you wrote this proposal. On your Following page you can choose "
     "one e-mail a day instead."
@@ -132,7 +136,8 @@ def notify_followers(
     notices = _create(kind, object_id, event, data, [f.user_id for f in recipients])
     emailed = {f.user_id for f in recipients if f.email}
     if emailed and mail.enabled():
-        _queue_emails([n for n in notices if n.user_id in emailed])
+        reason = PROPOSAL_REASON if kind is FollowKind.PROPOSAL else None
+        _queue_emails([n for n in notices if n.user_id in emailed], reason=reason)
     return len(notices)
 
 

@@ -144,3 +144,22 @@ def test_the_email_choice_is_saved_and_a_bad_one_refused(app: Flask) -> None:
     html = client.get("/following").get_data(as_text=True)
     [checked] = re.findall(r'<input checked [^>]*value="(\w+)"', html)
     assert checked == "daily"
+
+
+def test_follower_emails_and_the_digest_command(app: Flask) -> None:
+    setup = deliberating_round(Phase.PROPOSALS, threshold=None)
+    fan, author = resident(setup), setup.voters[0]
+    with factories.writing():
+        following.follow(fan, FollowKind.PROPOSAL, setup.projects[0].id, email=True)
+        digest.choose(author, AuthorEmail.DAILY)
+        comments.post(setup.projects[0], resident(setup), "Count me in.")
+    [body] = db.session.scalars(
+        select(OutboxMessage.body).where(OutboxMessage.recipient == fan.email)
+    ).all()
+    assert "you follow this proposal" in body
+    address = author.email
+    result = app.test_cli_runner().invoke(args=["pb", "digest"])
+    assert result.exit_code == 0, result.output
+    assert "Queued 1 digest e-mails for 1 notices." in result.output
+    query = select(OutboxMessage.subject).where(OutboxMessage.recipient == address)
+    assert db.session.scalars(query).all() == ["Ward budgets: 1 new notice about your proposals"]
