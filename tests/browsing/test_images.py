@@ -97,3 +97,20 @@ def test_a_file_where_text_was_expected_is_refused(app: Flask) -> None:
         data=_form(setup, title=(io.BytesIO(b"a file where text goes"), "t.txt")),
     )
     assert 400 <= response.status_code < 500
+
+
+def test_editing_replaces_the_picture_and_keeps_it_when_none_is_chosen(app: Flask) -> None:
+    setup = factories.round_in_phase(Phase.PROPOSALS, costs=(), voters=1)
+    client = signed_in(app, setup.voters[0])
+    first = _form(setup, image=(io.BytesIO(picture("PNG")), "a.png"), image_alt="Before")
+    assert client.post(f"/rounds/{setup.round.id}/proposals/new", data=first).status_code == 302
+    db.session.rollback()
+    proposal = db.session.scalars(select(Proposal)).one()
+    url = f"/proposals/{proposal.id}/edit"
+    assert client.post(url, data=_form(setup, location="Mill Lane")).status_code == 302
+    db.session.rollback()
+    assert (proposal.image.alt_text, proposal.location) == ("Before", "Mill Lane")
+    second = _form(setup, image=(io.BytesIO(picture("WEBP")), "b.webp"), image_alt="After")
+    assert client.post(url, data=second).status_code == 302
+    db.session.rollback()
+    assert (proposal.image.alt_text, proposal.image.content_type) == ("After", "image/webp")
