@@ -165,6 +165,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "following.unfollow": ANY_ROLE,
     "following.index": ANY_ROLE,
     "following.read": ANY_ROLE,
+    "following.email_choice": ANY_ROLE,
     # delivery of funded projects (pb/delivery): public pages; officers of the project's ward
     # edit (the service checks the ward)
     "delivery.show": PUBLIC,

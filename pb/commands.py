@@ -13,6 +13,7 @@ from pb.db import writing
 from pb.eligibility.commands import census_purge
 from pb.errors import DomainError
 from pb.extensions import db
+from pb.following.commands import digest
 from pb.mail.commands import outbox
 
 cli = AppGroup("pb", help="Participatory budgeting operator commands.")
@@ -20,6 +21,7 @@ cli.add_command(keygen)  # the checkpoint signing key (pb/audit/commands.py)
 cli.add_command(checkpoint)  # a scheduler runs this every 15 minutes while voting is open
 cli.add_command(outbox)  # the e-mail delivery worker (pb/mail/commands.py)
 cli.add_command(assessment_aggregate)  # hourly: rating figures (docs/assessment.md)
+cli.add_command(digest)  # daily: the authors' digest e-mails (pb/following/digest.py)
 cli.add_command(census_purge)  # daily: the census register's retention (docs/eligibility.md)
 
 

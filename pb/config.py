@@ -109,6 +109,10 @@ class Settings:
     METRICS_TOKEN: str = ""
     # The public address, for links in e-mails ("https://budgets.example.org"); empty: no links.
     SITE_URL: str = ""
+    # A tile server the council runs or contracts, e.g. "https://tiles.example.org/{z}/{x}/{y}.png".
+    # Empty (the default): proposals' locations are text only and nothing map-related is loaded
+    # (docs/browsing.md, "Maps": the extension point; never a CDN).
+    MAP_TILES_URL: str = ""
     BABEL_DEFAULT_LOCALE: str = "en"
     BABEL_DEFAULT_TIMEZONE: str = "UTC"
     LANGUAGES: tuple[str, ...] = ("en", "pl", "ur")
@@ -156,7 +160,8 @@ class Settings:
             settings.CENSUS_COLUMNS = tuple(c.strip() for c in env["CENSUS_COLUMNS"].split(","))
         if env.get("CENSUS_RETENTION_DAYS"):
             settings.CENSUS_RETENTION_DAYS = int(env["CENSUS_RETENTION_DAYS"])
-        for name in ("SMTP_HOST", "SMTP_USERNAME", "SMTP_PASSWORD", "MAIL_FROM", "SITE_URL"):
+        mail_and_links = ("SMTP_HOST", "SMTP_USERNAME", "SMTP_PASSWORD", "MAIL_FROM", "SITE_URL")
+        for name in (*mail_and_links, "MAP_TILES_URL"):
             if env.get(name):
                 setattr(settings, name, env[name])
         if env.get("PB_PABULIB_COUNTRY"):

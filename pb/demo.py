@@ -18,6 +18,7 @@ from pb.assessment import demo as assessment_demo
 from pb.community import demo as community_demo
 from pb.db import utcnow
 from pb.deliberation import demo as deliberation_demo
+from pb.deliberation import demo_browsing as browsing_demo
 from pb.delivery import demo as delivery_demo
 from pb.eligibility import demo as census_demo
 from pb.extensions import db
@@ -348,9 +349,13 @@ def load(now: datetime | None = None) -> str:
         proposal_days=30,
     )
     rounds.advance_phase(youth, actor=councillor, now=now)
+    youth_proposals = []
     for index, (title, cost, category, text) in enumerate(YOUTH_PROPOSALS):
         draft = proposals.ProposalDraft(title, text, cost, riverside.id, category)
-        proposals.submit(youth, draft, author=riverside_people[index], now=now)
+        youth_proposals.append(
+            proposals.submit(youth, draft, author=riverside_people[index], now=now)
+        )
+    browsing_demo.populate(youth_proposals, riverside_people[:12], citizen)
     deliberation_demo.populate(youth, riverside_people, councillor, officer)
     delivery_demo.populate(published, officer, citizen, now)
     mail_demo.populate(now)

@@ -26,7 +26,7 @@ from pb.deliberation.models import (
 )
 from pb.delivery.models import DeliveryPlan, DeliveryUpdate, Milestone, StatusChange
 from pb.eligibility.models import AccessCode, CensusEntry, CensusUpload, Kiosk, StationTally
-from pb.following.models import Follow, Notice
+from pb.following.models import DigestItem, Follow, Notice, NoticeSetting
 from pb.mail.models import OutboxMessage
 from pb.media.models import Media
 from pb.paper.models import PaperBatch, PaperCompletion, PaperDiscrepancy, PaperReading
@@ -55,6 +55,7 @@ __all__ = [
     "Criterion",
     "DeliveryPlan",
     "DeliveryUpdate",
+    "DigestItem",
     "FocusArea",
     "Follow",
     "HiddenProposal",
@@ -64,6 +65,7 @@ __all__ = [
     "Media",
     "Milestone",
     "Notice",
+    "NoticeSetting",
     "Notification",
     "OutboxMessage",
     "PaperBatch",

@@ -254,6 +254,7 @@ EXPECTED: dict[str, Expect] = {
     "following.unfollow": Expect(302),
     "following.index": Expect(),
     "following.read": Expect(302),
+    "following.email_choice": Expect(422),  # an empty choice is refused
     # delivery: a funded project's plan exists once its round is published; an empty form is
     # refused (422) once the officer of the ward reached it
     "delivery.show": only_in(200, (PUBLISHED,), 404),

@@ -104,3 +104,23 @@ def test_the_demo_shows_delivery_in_every_state_with_a_photo(app: Flask) -> None
     page = client.get(f"/rounds/{done.round_id}/projects/{done.proposal_id}/delivery").text
     assert f'src="/media/{photo.id}"' in page and photo.alt_text in page
     assert client.get(f"/media/{photo.id}").mimetype == "image/jpeg"
+
+
+def test_the_demo_shows_proposals_with_pictures_locations_and_a_followed_one(app: Flask) -> None:
+    from pb.following import services as following
+    from pb.following.models import FollowKind
+    from pb.proposals.models import Proposal
+
+    assert app.test_cli_runner().invoke(args=["pb", "demo"]).exit_code == 0
+    pictured = db.session.scalars(sa.select(Proposal).where(Proposal.image_id.is_not(None))).all()
+    assert len(pictured) == 2 and all(p.location for p in pictured)
+    youth = pictured[0].round
+    page = app.test_client().get(f"/rounds/{youth.id}/proposals").text
+    for proposal in pictured:
+        assert f'src="/media/{proposal.image_id}" alt="{proposal.image.alt_text}"' in page
+        assert proposal.location in page
+    citizen = db.session.scalar(sa.select(User).where(User.email == "citizen@demo.test"))
+    follows = following.follows_of(citizen)
+    assert {f.kind for f in follows} == {FollowKind.PROJECT, FollowKind.PROPOSAL}
+    texts = [following.message(n) for n in following.listing(citizen).items]
+    assert any("commented on “Free swimming lessons" in text for text in texts)

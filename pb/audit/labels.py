@@ -88,6 +88,8 @@ ACTION_LABELS = {
     "media.stored": _l("Image uploaded"),
     "follow.started": _l("Started following"),
     "follow.stopped": _l("Stopped following"),
+    "follow.email_choice": _l("E-mail choice for own proposals changed"),
+    "follow.digest_sent": _l("Daily digest e-mails queued"),
     "delivery.planned": _l("Delivery plan created for a funded project"),
     "delivery.status_changed": _l("Delivery status changed"),
     "delivery.progress_updated": _l("Delivery progress or spending updated"),

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from pb.accounts.models import User
 from pb.audit import services as audit
 from pb.db import utcnow
-from pb.deliberation import policy
+from pb.deliberation import follows, policy
 from pb.deliberation.models import (
     Amendment,
     AmendmentStatus,
@@ -106,6 +106,7 @@ def propose(proposal: Proposal, author: User, draft: AmendmentDraft) -> Amendmen
         },
         actor=author,
     )
+    follows.amended(proposal, amendment, author)
     notify(
         [proposal.author_id],
         NotificationKind.PROPOSAL_AMENDED,

@@ -15,7 +15,7 @@ from pb.accounts.models import User
 from pb.audit import services as audit
 from pb.audit.chain import sha256_hex
 from pb.db import utcnow
-from pb.deliberation import policy
+from pb.deliberation import follows, policy
 from pb.deliberation.models import Comment, CommentReaction, NotificationKind
 from pb.deliberation.notifications import notify
 from pb.errors import Conflict, InvalidInput, NotFound
@@ -77,9 +77,11 @@ def post(proposal: Proposal, author: User, body: str, *, parent_id: int | None =
         },
         actor=author,
     )
+    replied_to = {parent.author_id, root.author_id if root else None} if parent else set()
+    follows.commented(proposal, comment, author, told=replied_to)
     if parent is not None:
         notify(
-            {parent.author_id, root.author_id if root else None},
+            replied_to,
             NotificationKind.COMMENT_REPLY,
             actor=author,
             round_id=proposal.round_id,

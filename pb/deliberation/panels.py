@@ -15,6 +15,7 @@ from flask_login import current_user
 from pb.deliberation import (
     amendments,
     comments,
+    follows,
     labels,
     merging,
     moderation,
@@ -136,6 +137,7 @@ def unread_notifications() -> int:
 
 
 def init_app(app: Flask) -> None:
+    follows.register()
     app.jinja_env.globals.update(
         deliberation_cards=card_stats,
         deliberation_panel=project_panel,

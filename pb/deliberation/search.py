@@ -40,6 +40,8 @@ class SearchQuery:
     status: str = ""
     sort: str = "supports"
     page: int = 1
+    only_ids: frozenset[int] | None = None  # e.g. a published round's funded projects
+    except_ids: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -132,6 +134,10 @@ def _filtered(statement: Select, query: SearchQuery) -> Select:
         statement = statement.where(Proposal.category == query.category)
     if query.status in {status.value for status in ProposalStatus}:
         statement = statement.where(Proposal.status == ProposalStatus(query.status))
+    if query.only_ids is not None:
+        statement = statement.where(Proposal.id.in_(sorted(query.only_ids)))
+    if query.except_ids:
+        statement = statement.where(Proposal.id.not_in(sorted(query.except_ids)))
     words = tokens(query.text)
     if words:
         statement = statement.where(_matches(words)).where(

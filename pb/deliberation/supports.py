@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from pb.accounts.models import User
 from pb.audit import services as audit
 from pb.db import utcnow
-from pb.deliberation import policy
+from pb.deliberation import follows, policy
 from pb.deliberation.models import Support
 from pb.extensions import db
 from pb.proposals.models import Proposal, ProposalStatus
@@ -55,6 +55,7 @@ def support(proposal: Proposal, user: User) -> bool:
     except IntegrityError:
         return False
     audit.record("support.added", proposal, {}, actor=user)
+    follows.supported(proposal, user)
     return True
 
 

@@ -47,3 +47,34 @@ class Notice(db.Model):
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AuthorEmail(StrEnum):
+    """How an author hears by e-mail of comments and supports on their own proposals."""
+
+    IMMEDIATELY = "immediately"  # one e-mail each
+    DAILY = "daily"  # one digest a day (`flask pb digest`), so a popular proposal cannot flood
+
+
+class NoticeSetting(db.Model):
+    """A person's e-mail choice for notices about their own proposals (no row: immediately)."""
+
+    __tablename__ = "notice_settings"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    author_email: Mapped[AuthorEmail] = mapped_column(
+        str_enum(AuthorEmail, "author_email"), default=AuthorEmail.IMMEDIATELY
+    )
+
+
+class DigestItem(db.Model):
+    """A notice waiting for its reader's next daily digest e-mail (deleted once queued)."""
+
+    __tablename__ = "digest_items"
+
+    notice_id: Mapped[int] = mapped_column(
+        ForeignKey("notices.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

@@ -19,6 +19,7 @@ from typing import Any
 from flask import current_app, has_request_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -27,11 +28,19 @@ from pb.audit import services as audit
 from pb.db import utcnow
 from pb.errors import NotFound
 from pb.extensions import db
-from pb.following.models import Follow, FollowKind, Notice
+from pb.following.models import AuthorEmail, Follow, FollowKind, Notice
 from pb.mail import outbox as mail
 from pb.pagination import Page, paginate
 
 PAGE_SIZE = 30
+PROPOSAL_REASON = _l(
+    "You receive this because you follow this proposal and asked for e-mail. "
+    "You can stop following it on its page."
+)
+AUTHOR_REASON = _l(
+    "You receive this because you wrote this proposal. On your Following page you can choose "
+    "one e-mail a day instead."
+)
 
 
 @dataclass(frozen=True)
@@ -124,24 +133,57 @@ def notify_followers(
         select(Follow).where(Follow.kind == kind, Follow.object_id == object_id)
     ).all()
     recipients = [f for f in follows if actor is None or f.user_id != actor.id]
+    notices = _create(kind, object_id, event, data, [f.user_id for f in recipients])
+    emailed = {f.user_id for f in recipients if f.email}
+    if emailed and mail.enabled():
+        reason = PROPOSAL_REASON if kind is FollowKind.PROPOSAL else None
+        _queue_emails([n for n in notices if n.user_id in emailed], reason=reason)
+    return len(notices)
+
+
+def notify_author(
+    author_id: int | None,
+    kind: FollowKind,
+    object_id: int,
+    event: str,
+    data: dict[str, Any],
+    *,
+    actor: User | None,
+) -> Notice | None:
+    """Tell an author of something on their own object (never of their own action): a notice,
+    and an e-mail now or in tomorrow's digest, as the author chose (pb.following.digest)."""
+    from pb.following import digest  # digest renders with this module's message()
+
+    if author_id is None or (actor is not None and actor.id == author_id):
+        return None
+    (notice,) = _create(kind, object_id, event, data, [author_id])
+    if not mail.enabled():
+        return notice
+    if digest.author_email(author_id) is AuthorEmail.DAILY:
+        digest.hold(notice)
+    else:
+        _queue_emails([notice], reason=AUTHOR_REASON)
+    return notice
+
+
+def _create(
+    kind: FollowKind, object_id: int, event: str, data: dict[str, Any], user_ids: list[int]
+) -> list[Notice]:
     now = utcnow()
     notices = [
         Notice(
-            user_id=f.user_id,
+            user_id=user_id,
             kind=kind,
             object_id=object_id,
             event=event,
             data=data,
             created_at=now,
         )
-        for f in recipients
+        for user_id in user_ids
     ]
     db.session.add_all(notices)
     db.session.flush()
-    emailed = {f.user_id for f in recipients if f.email}
-    if emailed and mail.enabled():
-        _queue_emails([n for n in notices if n.user_id in emailed])
-    return len(notices)
+    return notices
 
 
 def message(notice: Notice) -> str:
@@ -181,7 +223,7 @@ def mark_all_read(user: User) -> int:
     return result.rowcount or 0
 
 
-def _queue_emails(notices: list[Notice]) -> None:
+def _queue_emails(notices: list[Notice], reason: object = None) -> None:
     ids = [n.user_id for n in notices]
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
     site = current_app.config["SITE_URL"].rstrip("/")
@@ -195,8 +237,12 @@ def _queue_emails(notices: list[Notice]) -> None:
             body = text
             if site and has_request_context():
                 body += "\n\n" + site + link(notice)
-            body += "\n\n" + _(
-                "You receive this because you follow this project and asked for e-mail. "
-                "You can stop following it on its page."
+            body += "\n\n" + (
+                str(reason)  # a lazy string: rendered here, in the reader's language
+                if reason is not None
+                else _(
+                    "You receive this because you follow this project and asked for e-mail. "
+                    "You can stop following it on its page."
+                )
             )
             mail.queue(db.session(), user.email, _("Ward budgets: %(text)s", text=text), body)

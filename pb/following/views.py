@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from pb.errors import InvalidInput
-from pb.following import services
-from pb.following.forms import FollowForm, ReadForm, UnfollowForm
-from pb.following.models import FollowKind
+from pb.following import digest, services
+from pb.following.forms import AuthorEmailForm, FollowForm, ReadForm, UnfollowForm
+from pb.following.models import AuthorEmail, FollowKind
 
 bp = Blueprint("following", __name__)
 
@@ -47,7 +47,21 @@ def index():  # type: ignore[no-untyped-def]
         follows=services.follows_of(current_user),
         read_form=ReadForm(),
         unfollow_form=UnfollowForm(),
+        email_form=AuthorEmailForm(
+            formdata=None, data={"author_email": digest.author_email(current_user.id).value}
+        ),
     )
+
+
+@bp.post("/following/email")
+def email_choice():  # type: ignore[no-untyped-def]
+    """Choose an e-mail for each comment or support on your proposals, or one a day."""
+    form = AuthorEmailForm()
+    if not form.validate_on_submit():
+        raise InvalidInput(_("Choose one of the options."))
+    digest.choose(current_user, AuthorEmail(form.author_email.data))
+    flash(_("Your choice was saved."), "success")
+    return redirect(url_for("following.index"))
 
 
 @bp.post("/following/read")

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from pb.forms import MoneyField, options
 from pb.i18n import localised_category
+from pb.media.forms import alt_text_field, photo_field
 from pb.rounds.forms import MultiCheckboxField
 
 
@@ -25,6 +26,13 @@ class ProposalForm(FlaskForm):
     )
     ward = SelectField(_l("Ward"), coerce=int, validators=[InputRequired()])
     category = SelectField(_l("Category"), validators=[InputRequired()])
+    location = StringField(
+        _l("Location (optional)"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("A postcode or a street, so neighbours can see where it would be."),
+    )
+    image = photo_field()
+    image_alt = alt_text_field()
     submit = SubmitField(_l("Submit proposal"))
 
     def configure(self, round_) -> None:  # type: ignore[no-untyped-def]

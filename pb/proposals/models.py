@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,6 +14,9 @@ from pb.db import UTCDateTime, str_enum, utcnow
 from pb.extensions import db
 from pb.rounds.models import Round
 from pb.wards.models import Ward
+
+if TYPE_CHECKING:
+    from pb.media.models import Media
 
 
 class ProposalStatus(StrEnum):
@@ -55,6 +59,10 @@ class Proposal(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Title and description in other languages, entered by the round's councillors:
     # {"ur": {"title": ..., "description": ...}}. Display only.
+    # Where it would be built, as the author wrote it (a postcode or a street): shown as text.
+    location: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # An optional picture, checked and re-encoded by pb.media (its alt text lives there).
+    image_id: Mapped[int | None] = mapped_column(ForeignKey("media.id", ondelete="SET NULL"))
     translations: Mapped[dict[str, dict[str, str]]] = mapped_column(
         JSON, default=dict, server_default="{}"
     )
@@ -62,6 +70,7 @@ class Proposal(db.Model):
     round: Mapped[Round] = relationship()
     ward: Mapped[Ward] = relationship()
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    image: Mapped[Media | None] = relationship("Media")
 
     @property
     def on_ballot(self) -> bool:

@@ -14,6 +14,7 @@ from pb.audit import services as audit
 from pb.db import utcnow
 from pb.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pb.extensions import db
+from pb.media import services as media
 from pb.pagination import Page, paginate
 from pb.proposals.models import Proposal, ProposalStatus
 from pb.rounds import services as rounds
@@ -46,6 +47,9 @@ class ProposalDraft:
     estimated_cost: int
     ward_id: int
     category: str
+    location: str = ""
+    image: bytes | None = None  # an uploaded picture, checked by pb.media (alt text required)
+    image_alt: str = ""
 
 
 def get_proposal(proposal_id: int) -> Proposal:
@@ -61,6 +65,7 @@ def round_proposals(round_: Round) -> list[Proposal]:
 
 
 LISTING_PAGE_SIZE = 50
+LOCATION_MAX = 200
 
 
 def round_proposals_page(
@@ -97,7 +102,7 @@ def submit(
     check_can_propose(round_, author, now)
     _check_draft(round_, draft)
     proposal = Proposal(round_id=round_.id, author_id=author.id)
-    _apply(proposal, draft)
+    _apply(proposal, draft, author)
     db.session.add(proposal)
     db.session.flush()
     audit.record("proposal.submitted", proposal, _draft_data(proposal), actor=author)
@@ -108,7 +113,7 @@ def submit(
 def edit(proposal: Proposal, draft: ProposalDraft, *, author: User) -> None:
     check_editable_by(proposal, author)
     _check_draft(proposal.round, draft)
-    _apply(proposal, draft)
+    _apply(proposal, draft, author)
     db.session.flush()
     audit.record("proposal.edited", proposal, _draft_data(proposal), actor=author)
     _changed(proposal, author, "edited")
@@ -211,6 +216,10 @@ def _check_draft(round_: Round, draft: ProposalDraft) -> None:
         raise InvalidInput(_("Choose one of this round's wards."), field="ward")
     if round_.categories and draft.category not in round_.categories:
         raise InvalidInput(_("Choose one of this round's categories."), field="category")
+    if len(draft.location) > LOCATION_MAX:
+        raise InvalidInput(
+            _("Keep the location under %(num)d characters.", num=LOCATION_MAX), field="location"
+        )
     if draft.estimated_cost <= 0:
         raise InvalidInput(_("The cost must be more than zero."), field="estimated_cost")
     if draft.estimated_cost > round_.budget:
@@ -219,7 +228,11 @@ def _check_draft(round_: Round, draft: ProposalDraft) -> None:
         )
 
 
-def _apply(proposal: Proposal, draft: ProposalDraft) -> None:
+def _apply(proposal: Proposal, draft: ProposalDraft, author: User) -> None:
+    if draft.image is not None:  # refused (422, nothing written) unless clean, with alt text
+        stored = media.store(draft.image, draft.image_alt, owner=author, field="image")
+        proposal.image_id = stored.id
+    proposal.location = " ".join(draft.location.split())
     proposal.title = draft.title.strip()
     proposal.description = draft.description.strip()
     proposal.estimated_cost = draft.estimated_cost
@@ -234,4 +247,6 @@ def _draft_data(proposal: Proposal) -> dict[str, object]:
         "estimated_cost": proposal.estimated_cost,
         "ward_id": proposal.ward_id,
         "category": proposal.category,
+        "location": proposal.location,
+        "image_id": proposal.image_id,
     }

@@ -8,7 +8,9 @@ from flask_login import current_user
 
 from pb.errors import Conflict, DomainError, NotFound
 from pb.extensions import db
-from pb.forms import apply_error
+from pb.forms import accepts_files, apply_error
+from pb.media import images
+from pb.media.forms import uploaded_bytes
 from pb.proposals import conflicts as conflict_groups
 from pb.proposals import services
 from pb.proposals.forms import (
@@ -18,21 +20,32 @@ from pb.proposals.forms import (
     ReviewForm,
     WithdrawConflictForm,
 )
+from pb.public import browse
 from pb.public.services import visible_round
 from pb.rounds.models import Round
 
 bp = Blueprint("proposals", __name__)
 
 
+@bp.before_request
+def _allow_image_uploads() -> None:
+    """The proposal form takes a picture as large as a phone's."""
+    if request.endpoint in ("proposals.new", "proposals.edit"):
+        request.max_content_length = images.MAX_BYTES + 64 * 1024
+
+
 @bp.get("/rounds/<int:round_id>/proposals")
 def index(round_id: int):  # type: ignore[no-untyped-def]
-    """Every proposal in a round with its review status."""
+    """A round's proposals as cards, filtered and sorted by the GET form above them."""
     round_ = visible_round(round_id)
-    page = services.round_proposals_page(round_, request.args.get("page", 1, type=int) or 1)
-    return render_template("proposals/index.html", round=round_, listing=page)
+    reader = current_user if current_user.is_authenticated else None
+    return render_template(
+        "proposals/index.html", round=round_, view=browse.browse(round_, request.args, reader)
+    )
 
 
 @bp.route("/rounds/<int:round_id>/proposals/new", methods=["GET", "POST"])
+@accepts_files("image")
 def new(round_id: int):  # type: ignore[no-untyped-def]
     """Propose a project."""
     round_ = visible_round(round_id)
@@ -57,6 +70,7 @@ def new(round_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
+@accepts_files("image")
 def edit(proposal_id: int):  # type: ignore[no-untyped-def]
     """Edit your own proposal until the review starts."""
     proposal = services.get_proposal(proposal_id)
@@ -68,6 +82,7 @@ def edit(proposal_id: int):  # type: ignore[no-untyped-def]
             "estimated_cost": proposal.estimated_cost,
             "ward": proposal.ward_id,
             "category": proposal.category,
+            "location": proposal.location,
         }
     )
     form.configure(proposal.round)
@@ -210,4 +225,7 @@ def _draft(form: ProposalForm) -> services.ProposalDraft:
         estimated_cost=form.estimated_cost.data,
         ward_id=form.ward.data,
         category=form.category.data,
+        location=form.location.data or "",
+        image=uploaded_bytes(form.image),
+        image_alt=form.image_alt.data or "",
     )

@@ -13,10 +13,13 @@ from pb.accounts.models import Role
 from pb.deliberation import amendments, comments, merging, moderation
 from pb.deliberation.amendments import AmendmentDraft
 from pb.extensions import db
+from pb.following import services as following
+from pb.following.models import FollowKind
 from pb.proposals import services as proposals
 from pb.security import CONTENT_SECURITY_POLICY
 from tests import factories
 from tests.deliberation.helpers import deliberating_round
+from tests.media.test_images import picture
 
 PAYLOADS = (
     "<script>alert('xss')</script>",
@@ -75,8 +78,12 @@ def hostile(app: Flask) -> dict:
         1000,
         setup.ward.id,
         "Parks",
+        location=EVERYTHING[:200],
+        image=picture("PNG"),
+        image_alt=EVERYTHING[:300],
     )
     hostile_proposal = proposals.submit(setup.round, draft, author=author)
+    following.follow(neighbour, FollowKind.PROPOSAL, hostile_proposal.id, email=True)
     comment = comments.post(hostile_proposal, neighbour, EVERYTHING)
     comments.post(hostile_proposal, author, EVERYTHING, parent_id=comment.id)
     hidden = comments.post(hostile_proposal, neighbour, "to be hidden " + EVERYTHING)
@@ -104,6 +111,8 @@ def hostile(app: Flask) -> dict:
         "/",
         f"/rounds/{r}",
         f"/rounds/{r}/proposals",
+        f"/rounds/{r}/proposals?sort=discussed&category=Parks&status=submitted",
+        "/following",
         f"/rounds/{r}/projects/{p}",
         f"/rounds/{r}/projects/{p}?comments=agreed",
         f"/rounds/{r}/projects/{target.id}",
