@@ -1,11 +1,15 @@
 """The demo's co-assessment, on the published Northfield round: its first funded project done
 three weeks ago and rated by a dozen residents (figures shown), its second done days ago with
-three ratings (below k: hidden), and one resident inspection answered by the officer."""
+three ratings (below k: hidden), and one resident inspection, with a photo, answered by the
+officer."""
 
 from __future__ import annotations
 
+import io
 import random
 from datetime import datetime, timedelta
+
+from PIL import Image, ImageDraw
 
 from pb.accounts.models import User
 from pb.assessment import aggregates, inspections, services
@@ -37,7 +41,16 @@ def populate(round_: Round, officer: User, residents: list[User], now: datetime)
         "Installed where planned and already busy after school. The path from the north gate "
         "has a kerb with no dropped section, so wheelchair users cannot reach it."
     )
-    inspections.file(residents[20], inspection, answers, findings, now - timedelta(days=16))
+    inspections.file(
+        residents[20],
+        inspection,
+        answers,
+        findings,
+        now - timedelta(days=16),
+        _kerb_photo(),
+        "A drawing of the north gate: a high kerb, with no dropped section, between the path "
+        "and the playground",
+    )
     response = (
         "Thank you. A dropped kerb at the north gate is ordered and will be in place within "
         "six weeks; the inspector will be asked to check it."
@@ -53,3 +66,18 @@ def _rate(assessment, people: list[User], rng: random.Random, when: datetime) ->
     for index, person in enumerate(people):
         marks = {cid: rng.choice((3, 4, 4, 5, 5)) for cid in ids}
         services.rate(person, assessment, marks, COMMENTS[index % len(COMMENTS)], when)
+
+
+def _kerb_photo() -> bytes:
+    """A small picture drawn with Pillow: a grey path, a high kerb, a gate and the playground."""
+    image = Image.new("RGB", (640, 400), (170, 210, 240))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 220, 640, 400), fill=(95, 165, 85))  # the playground's lawn
+    draw.polygon([(250, 400), (390, 400), (340, 230), (300, 230)], fill=(150, 150, 150))  # path
+    draw.rectangle((200, 300, 440, 325), fill=(210, 210, 205))  # the kerb across it
+    draw.rectangle((280, 150, 290, 300), fill=(60, 60, 60))  # the gate posts and bar
+    draw.rectangle((350, 150, 360, 300), fill=(60, 60, 60))
+    draw.rectangle((280, 150, 360, 160), fill=(60, 60, 60))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()

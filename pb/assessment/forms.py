@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from pb.assessment.inspections import ANSWERS, CHECKLIST, MAX_TEXT
 from pb.assessment.services import LIMITS, MAX_COMMENT, MAX_CRITERIA, MAX_CRITERION
 from pb.forms import SmallIntegerField, options
+from pb.media.forms import alt_text_field, photo_field
 
 MARKS = options((str(n), str(n)) for n in range(1, 6))
 
@@ -95,6 +96,8 @@ class InspectionForm(FlaskForm):
     findings = TextAreaField(
         _l("What you found"), validators=[DataRequired(), Length(max=MAX_TEXT)]
     )
+    photo = photo_field()
+    photo_alt = alt_text_field()
     submit = SubmitField(_l("File the report"))
 
     @classmethod

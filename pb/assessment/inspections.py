@@ -18,8 +18,10 @@ from pb.assessment.services import may_rate
 from pb.audit import services as audit
 from pb.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pb.extensions import db
+from pb.media import services as media
 
 MAX_TEXT = 5000
+MAX_PHOTOS = 6  # per report: one is added each time the inspector saves it with a photo
 CHECKLIST = {
     "as_described": _l("Built as the proposal described"),
     "in_place": _l("In the planned place"),
@@ -102,9 +104,35 @@ def check_assigned(inspection: Inspection) -> None:
 
 
 def file(
-    inspector: User, inspection: Inspection, answers: dict[str, str], findings: str, now: datetime
+    inspector: User,
+    inspection: Inspection,
+    answers: dict[str, str],
+    findings: str,
+    now: datetime,
+    photo: bytes | None = None,
+    alt_text: str = "",
 ) -> None:
-    """File (or correct, until an officer answers) the report."""
+    """File (or correct, until an officer answers) the report, adding a photo if one is given
+    (checked by pb.media; a refused photo leaves the report as it was)."""
+    findings = _checked_report(inspector, inspection, answers, findings)
+    if photo is not None:
+        if len(inspection.photos) >= MAX_PHOTOS:
+            raise InvalidInput(
+                _("A report can carry at most %(count)d photos.", count=MAX_PHOTOS), field="photo"
+            )
+        inspection.photos.append(media.store(photo, alt_text, owner=inspector))
+    first = inspection.filed_at is None
+    inspection.checklist, inspection.findings, inspection.filed_at = dict(answers), findings, now
+    db.session.flush()
+    action = "inspection.filed" if first else "inspection.corrected"
+    details = {"checklist": inspection.checklist, "photos": [m.id for m in inspection.photos]}
+    audit.record(action, inspection, details, actor=inspector)
+
+
+def _checked_report(
+    inspector: User, inspection: Inspection, answers: dict[str, str], findings: str
+) -> str:
+    """The findings, stripped, once the inspector and every part of the report are valid."""
     if inspection.inspector_id != inspector.id:
         raise NotFound(_("No such inspection."))
     check_assigned(inspection)
@@ -119,11 +147,7 @@ def file(
         raise InvalidInput(
             _("Keep it under %(count)d characters.", count=MAX_TEXT), field="findings"
         )
-    first = inspection.filed_at is None
-    inspection.checklist, inspection.findings, inspection.filed_at = dict(answers), findings, now
-    db.session.flush()
-    action = "inspection.filed" if first else "inspection.corrected"
-    audit.record(action, inspection, {"checklist": inspection.checklist}, actor=inspector)
+    return findings
 
 
 def respond(officer: User, inspection: Inspection, text: str, now: datetime) -> None:

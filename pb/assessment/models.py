@@ -1,6 +1,6 @@
 """Tables of co-assessment. Invariants live in the schema: one rating per resident per project
 (unique), scores 1-5 (check), one score per criterion per rating (primary key), one invitation
-per resident per project, one inspection per inspector per project."""
+per resident per project, one inspection per inspector per project, each photo of a report once."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Column,
     ForeignKey,
     SmallInteger,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -21,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from pb.accounts.models import User
 from pb.db import UTCDateTime, utcnow
 from pb.extensions import db
+from pb.media.models import Media
 from pb.proposals.models import Proposal
 
 SCALE = 5  # every criterion is rated 1..SCALE
@@ -146,6 +149,15 @@ class Score(db.Model):
     rating: Mapped[Rating] = relationship(back_populates="scores")
 
 
+# The photos an inspector attached to a report (several per report, each with its alt text).
+inspection_photos = Table(
+    "inspection_photos",
+    db.metadata,
+    Column("inspection_id", ForeignKey("inspections.id", ondelete="CASCADE"), primary_key=True),
+    Column("media_id", ForeignKey("media.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class Inspection(db.Model):
     """A resident inspector's visit to a delivered project: offered by a resident (volunteering)
     or started by an officer, assigned by an officer of the ward, filed by the inspector
@@ -176,3 +188,4 @@ class Inspection(db.Model):
         viewonly=True,
     )
     inspector: Mapped[User] = relationship(foreign_keys=[inspector_id])
+    photos: Mapped[list[Media]] = relationship(secondary=inspection_photos, order_by=Media.id)

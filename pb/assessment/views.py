@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -21,10 +21,19 @@ from pb.assessment.models import ProjectAssessment, Rating
 from pb.deliberation import formatting, policy
 from pb.errors import DomainError, Forbidden
 from pb.extensions import db
-from pb.forms import apply_error
+from pb.forms import accepts_files, apply_error
+from pb.media import images
+from pb.media.forms import uploaded_bytes
 from pb.rounds import services as rounds
 
 bp = Blueprint("assessment", __name__)
+
+
+@bp.before_request
+def _allow_photo_uploads() -> None:
+    """Only the inspection report takes a photo as large as a phone's."""
+    if request.endpoint == "assessment.inspect":
+        request.max_content_length = images.MAX_BYTES + 64 * 1024
 
 
 def _me():  # type: ignore[no-untyped-def]
@@ -256,15 +265,24 @@ def report_comment(rating_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/inspections/<int:inspection_id>", methods=["GET", "POST"])
+@accepts_files("photo")
 def inspect(inspection_id: int):  # type: ignore[no-untyped-def]
-    """File your inspection report (the resident inspector assigned to it)."""
+    """File your inspection report, with a photo each time (the resident inspector assigned)."""
     user = _me()
     inspection = inspections.mine(inspection_id, user)
     inspections.check_assigned(inspection)
     form = InspectionForm.build()
     if form.validate_on_submit():
         try:
-            inspections.file(user, inspection, form.answers(), form.findings.data, clock.now())
+            inspections.file(
+                user,
+                inspection,
+                form.answers(),
+                form.findings.data,
+                clock.now(),
+                uploaded_bytes(form.photo),
+                form.photo_alt.data or "",
+            )
         except DomainError as error:
             if error.status_code != 422:
                 raise
@@ -282,6 +300,7 @@ def inspect(inspection_id: int):  # type: ignore[no-untyped-def]
         inspection=inspection,
         form=form,
         answers=inspections.ANSWERS,
+        max_photos=inspections.MAX_PHOTOS,
     ), status
 
 

@@ -1,7 +1,9 @@
 """The demo shows co-assessment on its published round: figures above k, none below k, and an
-inspection report with the officer's answer."""
+inspection report, with its photo, and the officer's answer."""
 
 from __future__ import annotations
+
+import re
 
 import sqlalchemy as sa
 from flask import Flask
@@ -20,5 +22,8 @@ def test_the_demo_has_ratings_above_and_below_k_and_an_answered_inspection(app: 
     page = client.get(f"/rounds/{shown.round_id}/projects/{shown.proposal_id}/assessment").text
     assert "12 residents rated this project." in page
     assert "dropped kerb at the north gate" in page and "no dropped section" in page
+    photo = re.search(r'<img src="(/media/\d+)" alt="A drawing of the north gate: [^"]+"', page)
+    assert photo is not None
+    assert client.get(photo.group(1)).mimetype == "image/jpeg"
     page = client.get(f"/rounds/{hidden.round_id}/projects/{hidden.proposal_id}/assessment").text
     assert "Figures appear once at least 5 residents" in page and "<table" not in page

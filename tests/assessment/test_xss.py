@@ -1,6 +1,6 @@
 """Stored XSS: hostile text in every field of co-assessment (questions, comments, the hiding
-reason, inspection findings and answers, project titles, names) is inert on every page that
-shows it, for every role involved."""
+reason, inspection findings, photo descriptions and answers, project titles, names) is inert on
+every page that shows it, for every role involved."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pb.extensions import db
 from tests import factories
 from tests.assessment.helpers import funded_round
 from tests.deliberation.test_xss import EVERYTHING, PAYLOADS, SHORT, _inert
+from tests.media.test_images import picture
 
 
 def test_payloads_are_inert_on_every_assessment_page(app: Flask) -> None:
@@ -33,7 +34,8 @@ def test_payloads_are_inert_on_every_assessment_page(app: Flask) -> None:
         services.hide_comment(setup.officer, hidden, EVERYTHING)
         inspection = inspections.assign(setup.officer, assessment, people[0].email, now)
         answers = dict.fromkeys(inspections.CHECKLIST, "yes")
-        inspections.file(people[0], inspection, answers, EVERYTHING, now)
+        photo, alt = picture("PNG"), EVERYTHING[:300]
+        inspections.file(people[0], inspection, answers, EVERYTHING, now, photo, alt)
         inspections.respond(setup.officer, inspection, EVERYTHING, now)
         aggregates.refresh(assessment, now)
     db.session.commit()
@@ -62,3 +64,7 @@ def test_payloads_are_inert_on_every_assessment_page(app: Flask) -> None:
             shown += "{{7*7}}" in html
     assert problems == []
     assert shown == 10  # the payloads really were on every page checked
+    for path in (f"{base}/assessment", f"/inspections/{inspection.id}"):
+        client = app.test_client()
+        factories.login(client, people[0])
+        assert 'alt="&lt;script&gt;' in client.get(path).get_data(as_text=True)  # the photo

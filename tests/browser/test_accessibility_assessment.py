@@ -1,7 +1,7 @@
 """axe-core on the co-assessment pages (issue 15): the project page's assessment panel, the
-public assessment section with figures,
-comments and an answered inspection; rating (form and refusal); invitations; the inspection
-form; the staff page; the round's settings. In English, Polish and Urdu (right to left)."""
+public assessment section with figures, comments and an answered inspection with its photo;
+rating (form and refusal); invitations; the inspection form with a photo (and a refused file);
+the staff page; the round's settings. In English, Polish and Urdu (right to left)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from tests.browser.test_accessibility import LOCALES, audit
 from tests.browser.test_accessibility_eligibility import _sign_in, _sign_out
 from tests.conftest import make_app
 from tests.live import gunicorn
+from tests.media.test_images import PDF, picture
 
 pytestmark = pytest.mark.browser
 LANGUAGES = {**LOCALES, "pl": "pl-PL"}  # all three catalogues
@@ -41,12 +42,14 @@ def _build() -> dict:
             services.rate(person, assessment, dict.fromkeys(ids, index % 5 + 1), comment, now)
         done = inspections.assign(setup.officer, assessment, raters[0].email, now)
         answers = dict.fromkeys(inspections.CHECKLIST, "yes")
-        inspections.file(raters[0], done, answers, "All as described.", now)
+        photo, alt = picture("PNG", (320, 200)), "The new bench under the oak tree"
+        inspections.file(raters[0], done, answers, "All as described.", now, photo, alt)
         inspections.respond(setup.officer, done, "Thank you.", now)
-        todo = {
-            lang: inspections.assign(setup.officer, assessment, person.email, now).id
-            for lang, person in people.items()
-        }
+        todo = {}
+        for lang, person in people.items():  # filed with a photo, not answered: still editable
+            mine = inspections.assign(setup.officer, assessment, person.email, now)
+            inspections.file(person, mine, answers, "Built as described.", now, photo, alt)
+            todo[lang] = mine.id
         aggregates.refresh(assessment, now)
     return {
         "base_path": f"/rounds/{setup.round.id}/projects/{assessment.proposal_id}",
@@ -104,6 +107,12 @@ def test_assessment_pages_have_no_wcag_violations(
         check("rate-refused")
         page.goto(f"{base}/inspections/{site['todo'][lang]}")
         check("inspect")
+        pdf = {"name": "bench.jpg", "mimeType": "image/jpeg", "buffer": PDF}
+        page.set_input_files("#photo", files=[pdf])
+        page.fill("#photo_alt", "A bench")
+        page.click("#main form.stack [type=submit]")
+        page.wait_for_selector(".error-summary, #error-summary, .error-message")
+        check("inspect-refused")
         _sign_out(page)
         _sign_in(page, base, site["officer"])
         page.goto(project + "/assessment/manage")
