@@ -2,54 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, jsonify, render_template
 from flask_login import current_user
 
 from pb.api import openapi
-from pb.audit.chain import format_time
-from pb.eligibility import methods as verification
+from pb.api import services as api_services
 from pb.eligibility import services as eligibility
 from pb.public.services import visible_round
 from pb.results import services as results
 from pb.rounds import services as rounds
-from pb.rounds.models import Round
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-
-
-def _round_summary(round_: Round) -> dict[str, Any]:
-    return {
-        "id": round_.id,
-        "title": round_.title,
-        "wards": [ward.code for ward in round_.wards],
-        "budget": round_.budget,
-        "currency": round_.currency,
-        "phase": round_.phase.value,
-        "proposals_open_at": format_time(round_.proposals_open_at),
-        "proposals_close_at": format_time(round_.proposals_close_at),
-        "voting_open_at": format_time(round_.voting_open_at),
-        "voting_close_at": format_time(round_.voting_close_at),
-        "verification": _verification(round_),
-    }
-
-
-def _verification(round_: Round) -> dict[str, Any]:
-    """How residents are verified; `self_declared` rounds cannot promise one ballot per person."""
-    described = verification.describe(round_.verification_methods or [])
-    return {
-        "methods": [method.name for method in described.methods],
-        "assurance": described.assurance.name.lower(),
-        "self_declared": described.self_declared,
-        "one_ballot_per_person": described.one_per_person,
-    }
 
 
 @bp.get("/rounds")
 def rounds_index():  # type: ignore[no-untyped-def]
     """Every public round."""
-    return jsonify(rounds=[_round_summary(r) for r in rounds.public_rounds()])
+    return jsonify(rounds=[api_services.round_summary(r) for r in rounds.public_rounds()])
 
 
 @bp.get("/rounds/<int:round_id>")
@@ -57,7 +26,7 @@ def round_detail(round_id: int):  # type: ignore[no-untyped-def]
     """One round, its configuration hash and its ballot projects (once on the ballot)."""
     round_ = visible_round(round_id)
     return jsonify(
-        _round_summary(round_)
+        api_services.round_summary(round_)
         | {
             "ballot_format": round_.ballot_format,
             "ballot_params": round_.ballot_params,
@@ -88,7 +57,7 @@ def round_results(round_id: int):  # type: ignore[no-untyped-def]
         budget=result.budget,
         total_cost=result.total_cost,
         ballots=result.ballot_count,
-        verification=_verification(round_),
+        verification=api_services.verification_of(round_),
         participated_by_method=eligibility.turnout_by_method(round_),
         participated_by_channel=page.by_channel,
         paper_ballots=page.paper_ballots,
