@@ -173,6 +173,17 @@ POLICY: dict[str, frozenset[Role]] = {
     "community.focus": COUNCILLOR,
     "community.round_poster": PUBLIC,
     "community.project_poster": PUBLIC,
+    # co-assessment (issue 15): the services check the ward, the window and the inspector
+    "assessment.project": PUBLIC,  # figures only from k raters, comments and reports unnamed
+    "assessment.settings": COUNCILLOR,
+    "assessment.rate": CITIZEN,
+    "assessment.invitations": CITIZEN,
+    "assessment.volunteer": CITIZEN,
+    "assessment.manage": MODERATORS,
+    "assessment.assign": OFFICER,
+    "assessment.hide_comment": MODERATORS,
+    "assessment.inspect": CITIZEN,
+    "assessment.respond": OFFICER,
     # JSON API (read-only, public data only)
     "api.rounds_index": PUBLIC,
     "api.round_detail": PUBLIC,

@@ -48,6 +48,7 @@ def _register_blueprints(app: Flask) -> None:
     from pb.admin.views import bp as admin_bp
     from pb.api import openapi as api_v1
     from pb.api.views import bp as api_bp
+    from pb.assessment.views import bp as assessment_bp
     from pb.audit.views import bp as audit_bp
     from pb.community.views import bp as community_bp
     from pb.content.views import bp as content_bp
@@ -94,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
         delivery_bp,
         volunteering_bp,
         community_bp,
+        assessment_bp,
     ):
         app.register_blueprint(blueprint)
     panels.init_app(app)

@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 
 from pb.accounts import services as accounts
 from pb.accounts.models import Role
+from pb.assessment.commands import assessment_aggregate
 from pb.audit.commands import checkpoint, keygen
 from pb.db import writing
 from pb.eligibility.commands import census_purge
@@ -18,6 +19,7 @@ cli = AppGroup("pb", help="Participatory budgeting operator commands.")
 cli.add_command(keygen)  # the checkpoint signing key (pb/audit/commands.py)
 cli.add_command(checkpoint)  # a scheduler runs this every 15 minutes while voting is open
 cli.add_command(outbox)  # the e-mail delivery worker (pb/mail/commands.py)
+cli.add_command(assessment_aggregate)  # hourly: rating figures (docs/assessment.md)
 cli.add_command(census_purge)  # daily: the census register's retention (docs/eligibility.md)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from pb.accounts import services as accounts
 from pb.accounts.models import Role, User
+from pb.assessment import demo as assessment_demo
 from pb.community import demo as community_demo
 from pb.db import utcnow
 from pb.deliberation import demo as deliberation_demo
@@ -286,6 +287,7 @@ def load(now: datetime | None = None) -> str:
     # after the vote: residents' time on the funded projects, the ward registers and focus
     volunteering_demo.populate(published, officer, citizen, northfield_people[:40], now)
     community_demo.populate([riverside, northfield], councillor, officer, northfield_people[40:])
+    assessment_demo.populate(published, officer, northfield_people, now)
 
     voting_round = _round(
         councillor,

@@ -1,6 +1,15 @@
 """Every model module, imported in one place so the metadata (and Alembic) sees all tables."""
 
 from pb.accounts.models import User, staff_wards
+from pb.assessment.models import (
+    AssessmentSettings,
+    Criterion,
+    Inspection,
+    Invitation,
+    ProjectAssessment,
+    Rating,
+    Score,
+)
 from pb.audit.models import AuditEntry, Checkpoint
 from pb.community.models import CommunityEntry, FocusArea
 from pb.deliberation.models import (
@@ -28,6 +37,7 @@ from pb.wards.models import Postcode, Ward
 
 __all__ = [
     "Amendment",
+    "AssessmentSettings",
     "AuditEntry",
     "Ballot",
     "BallotChoice",
@@ -36,13 +46,16 @@ __all__ = [
     "Checkpoint",
     "Comment",
     "CommentReaction",
-    "DeliveryPlan",
-    "DeliveryUpdate",
-    "Follow",
     "CommunityEntry",
     "CreditEntry",
+    "Criterion",
+    "DeliveryPlan",
+    "DeliveryUpdate",
     "FocusArea",
+    "Follow",
     "HiddenProposal",
+    "Inspection",
+    "Invitation",
     "Media",
     "Milestone",
     "Notice",
@@ -51,15 +64,18 @@ __all__ = [
     "Participation",
     "Pledge",
     "Postcode",
+    "ProjectAssessment",
     "Proposal",
     "ProposalMerge",
     "ProposalVersion",
+    "Rating",
     "Report",
     "Result",
     "ResultProject",
     "Round",
-    "StatusChange",
     "RoundAmendment",
+    "Score",
+    "StatusChange",
     "Support",
     "User",
     "VolunteerProfile",

@@ -201,6 +201,18 @@ EXPECTED: dict[str, Expect] = {
     "community.focus": Expect(),
     "community.round_poster": Expect(200, {DRAFT: 404}),
     "community.project_poster": Expect(404, {PUBLISHED: 200}),
+    # co-assessment: a project of the published round is open to rating (tests/access_world.py);
+    # in other phases there is no assessment to name (404) or no rating/inspection at all
+    "assessment.project": only_in(200, (PUBLISHED,), 404),
+    "assessment.settings": Expect(),
+    "assessment.rate": only_in(200, (PUBLISHED,), 404),
+    "assessment.invitations": Expect(),
+    "assessment.volunteer": only_in(409, (PUBLISHED,), 404),  # the citizen already inspects it
+    "assessment.manage": only_in(200, (PUBLISHED,), 404),
+    "assessment.assign": only_in(422, (PUBLISHED,), 404),
+    "assessment.hide_comment": Expect(422),
+    "assessment.inspect": Expect(200),
+    "assessment.respond": Expect(422),
     # JSON API
     "api.rounds_index": Expect(),
     "api.round_detail": ROUND_PAGE,

@@ -34,7 +34,16 @@ PNG_1X1 = bytes.fromhex(
 REFERENCE_PHASE = Phase.REVIEW
 # URL arguments that name a round or something in one: their routes are checked in every phase.
 ROUND_ARGUMENTS = frozenset(
-    {"round_id", "proposal_id", "comment_id", "amendment_id", "report_id", "object_id"}
+    {
+        "round_id",
+        "proposal_id",
+        "comment_id",
+        "amendment_id",
+        "report_id",
+        "object_id",
+        "rating_id",
+        "inspection_id",
+    }
 )
 # In a draft round nothing has been proposed yet: there is no proposal, comment... to name.
 IN_A_PROPOSAL = ROUND_ARGUMENTS - {"round_id"}
@@ -70,12 +79,41 @@ def build_world(phase: Phase) -> World:
     }
     if setup.projects:
         world.args.update(_objects(setup, people[Role.CITIZEN]))
+    if phase is Phase.PUBLISHED:
+        add_assessment(world)
     return world
 
 
 def _image(owner: User) -> int:
     with factories.writing():
         return media.store(PNG_1X1, "A red dot", owner=owner).id
+
+
+def add_assessment(world: World) -> None:
+    """A project open to rating, another resident's rating with a comment, and an inspection
+    assigned to the world's citizen: written directly (the world funds nothing)."""
+    from pb.assessment.models import Inspection, ProjectAssessment, Rating
+
+    citizen = world.people[Role.CITIZEN]
+    proposal_id = int(world.args["proposal_id"])
+    other = factories.user(Role.CITIZEN, home=citizen.home_ward)
+    now = utcnow()
+    with factories.writing():
+        db.session.add(
+            ProjectAssessment(
+                proposal_id=proposal_id,
+                round_id=int(world.args["round_id"]),
+                opens_at=now - timedelta(hours=1),
+                closes_at=now + timedelta(days=30),
+                aggregate={},
+            )
+        )
+        db.session.flush()
+        rating = Rating(proposal_id=proposal_id, user_id=other.id, comment="Well used.")
+        inspection = Inspection(proposal_id=proposal_id, inspector_id=citizen.id, assigned_at=now)
+        db.session.add_all([rating, inspection])
+        db.session.flush()
+        world.args |= {"rating_id": rating.id, "inspection_id": inspection.id}
 
 
 def _round(phase: Phase, ward, author: User) -> factories.RoundSetup:  # type: ignore[no-untyped-def]

@@ -57,6 +57,8 @@ def test_compose_runs_two_app_servers_the_worker_postgres_and_redis() -> None:
     assert services["outbox"]["command"] == exec_start("pb-outbox.service")
     assert services["migrate"]["command"] == exec_start("pb-migrate.service")
     assert " ".join(exec_start("pb-checkpoint.service")) in services["checkpoint"]["command"][2]
+    assessment = " ".join(exec_start("pb-assessment.service"))
+    assert assessment in services["assessment"]["command"][2]
     assert dockerfile_cmd() == web  # the image's default command is the web unit's
 
 

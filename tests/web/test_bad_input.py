@@ -11,6 +11,7 @@ from pb.access import POLICY, PUBLIC
 from pb.accounts.models import Role
 from pb.rounds.models import Phase
 from tests import factories
+from tests.access_world import World, add_assessment
 from tests.deliberation.helpers import access_objects
 from tests.volunteering.helpers import direct_task
 
@@ -49,6 +50,10 @@ def world(app: Flask) -> dict:
     published = factories.round_in_phase(Phase.PUBLISHED, ballots=[{0: 1}], ward_=voting.ward)
     with factories.writing():
         extra["task_id"] = direct_task(proposals.projects[0]).id  # a volunteer task
+    rated = World(Phase.VOTING, people, {"round_id": voting.round.id})
+    rated.args["proposal_id"] = voting.projects[0].id
+    add_assessment(rated)  # a rating window, a rating and an inspection by the citizen
+    extra |= {name: rated.args[name] for name in ("rating_id", "inspection_id")}
     return {
         "published": published,
         "voting": voting,

@@ -37,6 +37,8 @@ def test_every_post_route_refuses_a_missing_token(database_url: str) -> None:
             "report_id": 1,
             "notification_id": 1,
             "task_id": 1,
+            "rating_id": 1,
+            "inspection_id": 1,
             "token": "not-a-signed-link",
             "kind": "project",
             "object_id": setup.projects[0].id,

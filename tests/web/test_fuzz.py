@@ -25,7 +25,7 @@ from pb.access import POLICY, PUBLIC
 from pb.accounts.models import Role
 from pb.rounds.models import Phase
 from tests import factories
-from tests.access_world import World, build_world, signed_in, url
+from tests.access_world import World, add_assessment, build_world, signed_in, url
 
 EXAMPLES = int(os.environ.get("PB_FUZZ_EXAMPLES", "6"))
 FUZZ = settings(
@@ -95,6 +95,7 @@ class Site:
 @pytest.fixture
 def site(app: Flask) -> Site:
     world = build_world(Phase.PROPOSALS)
+    add_assessment(world)  # the co-assessment forms (rating, inspection...) take input too
     voting = factories.round_in_phase(Phase.VOTING, ward_=factories.ward(), voters=1)
     roles: list[Role | None] = [None, *Role]
     return Site(

@@ -1,0 +1,1 @@
+"""Co-assessment: residents judge what was delivered (ratings, resident inspections)."""
