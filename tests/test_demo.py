@@ -79,3 +79,23 @@ def test_the_demo_shows_delivery_in_every_state_with_a_photo(app: Flask) -> None
     page = client.get(f"/rounds/{done.round_id}/projects/{done.proposal_id}/delivery").text
     assert f'src="/media/{photo.id}"' in page and photo.alt_text in page
     assert client.get(f"/media/{photo.id}").mimetype == "image/jpeg"
+
+
+def test_the_demo_shows_the_outcomes_report_with_real_figures(app: Flask) -> None:
+    assert app.test_cli_runner().invoke(args=["pb", "demo"]).exit_code == 0
+    published = db.session.scalars(
+        sa.select(Round).where(Round.phase == Phase.PUBLISHED, Round.ballot_format != "pairwise")
+    ).one()
+    client = app.test_client()
+    page = client.get(f"/rounds/{published.id}/outcomes").text
+    assert "of public money" in page and "of value was co-produced" in page
+    lines = client.get(f"/rounds/{published.id}/outcomes.csv").text.splitlines()
+    figures = {line.rsplit(",", 1)[0]: line.rsplit(",", 1)[1] for line in lines[1:]}
+    for measure in ("allocated", "spent"):
+        assert float(figures[f"money,,{measure}"]) > 0, measure
+    assert int(figures["money,,projects_delivered"]) >= 1
+    for measure in ("hours_pledged", "hours_given", "value_of_hours_given"):
+        assert float(figures[f"time,,{measure}"]) > 0, measure
+    for measure in ("proposers", "voters", "volunteers"):
+        assert int(figures[f"participation,,{measure}"]) > 0, measure
+    assert any(key.startswith("rating,") and key.endswith(",mean") for key in figures)
