@@ -122,9 +122,20 @@ def commenters(scope: Scope) -> int:
 
 
 def raters(scope: Scope) -> int:
-    """Distinct residents who rated a delivered project in scope."""
-    query = select(Rating.user_id.label("person")).where(Rating.proposal_id.in_(scope.proposals()))
-    return _count_people(query)
+    """Distinct residents counted in the published rating figures of the projects in scope:
+    those who had rated a project whose aggregate is shown (k raters or more) when it was last
+    computed. Never the live ratings: a count of raters of a project below k, or one changing
+    between two daily refreshes, would tell about single residents."""
+    query = select(ProjectAssessment).where(ProjectAssessment.proposal_id.in_(scope.proposals()))
+    people: set[int] = set()
+    for shown in db.session.scalars(query):
+        if not shown.aggregate.get("count") or shown.aggregated_at is None:
+            continue
+        counted = select(Rating.user_id).where(
+            Rating.proposal_id == shown.proposal_id, Rating.created_at <= shown.aggregated_at
+        )
+        people.update(db.session.scalars(counted))
+    return len(people)
 
 
 def _count_people(query: Select) -> int:  # type: ignore[type-arg]

@@ -9,7 +9,8 @@ are funded, P2 (500.00) is not. Allocated: 700.00.
   and a 1 h entry reversed (3.5 h given). At 12.21 an hour: 42.735 -> 42.74; with the money:
   742.74.
 - k = 3. P1 rated by three residents: (5, 4, 3), (4, 4, 2), (3, 5, 1): answers 3 each, means
-  4.00, 4.33, 2.00. P3 rated by one (withheld: fewer than k). Raters: 4 distinct residents.
+  4.00, 4.33, 2.00. P3 rated by one (withheld: fewer than k). Raters: 3 (only
+  those counted in published figures: P3's one rater is not).
 - Proposers: 1 (the factory's author wrote all three). Commenters: 2 (one wrote two comments,
   another one; a deleted comment still counts). Voters: 2. Volunteers: 3.
 """
