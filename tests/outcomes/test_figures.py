@@ -7,6 +7,7 @@ from decimal import Decimal
 from flask import Flask
 
 from pb.outcomes import services, words
+from tests.conftest import custom_app
 from tests.outcomes.helpers import counted_round
 
 
@@ -57,3 +58,12 @@ def test_the_summary_and_csv_say_the_same(app: Flask) -> None:
     assert rows[("time", "", "value_of_hours_given")] == "42.74"
     assert rows[("rating", "Is it used?", "mean")] == "4.33"
     assert rows[("participation", "", "raters")] == 3
+
+
+def test_the_hourly_rate_is_a_setting(database_url: str) -> None:
+    with custom_app(database_url, OUTCOMES_HOURLY_RATE=1500) as app:
+        counted = counted_round()
+        data = app.test_client().get(f"/api/v1/rounds/{counted.setup.round.id}/outcomes").json
+        # 3.5 hours at 15.00: 52.50; with the 700.00 allocated, 752.50
+        assert data["time"]["hourly_rate"] == 1500
+        assert (data["time"]["value"], data["time"]["public_money_and_time"]) == (5250, 75_250)
