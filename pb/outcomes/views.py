@@ -84,8 +84,13 @@ def _page(report: Report) -> str:
         people_rows.append(
             charts.Row(_("Rated delivered projects"), people.raters, format_number(people.raters))
         )
+    rating_rows = [
+        charts.Row(line.label, round(float(line.mean or 0) * 100), line.mean or "")
+        for line in report.ratings.criteria
+    ]
     return render_template(
         "outcomes/report.html",
+        ratings_chart=charts.bar_chart(rating_rows, rtl),
         report=report,
         titles=titles,
         status_label=status_label,
