@@ -182,6 +182,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "assessment.manage": MODERATORS,
     "assessment.assign": OFFICER,
     "assessment.hide_comment": MODERATORS,
+    "assessment.report_comment": CITIZEN,
     "assessment.inspect": CITIZEN,
     "assessment.respond": OFFICER,
     # the outcomes report (issue 18, Grow it): public once the round is published (the service

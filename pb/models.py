@@ -3,6 +3,7 @@
 from pb.accounts.models import User, staff_wards
 from pb.assessment.models import (
     AssessmentSettings,
+    CommentReport,
     Criterion,
     Inspection,
     Invitation,
@@ -46,6 +47,7 @@ __all__ = [
     "Checkpoint",
     "Comment",
     "CommentReaction",
+    "CommentReport",
     "CommunityEntry",
     "CreditEntry",
     "Criterion",

@@ -211,6 +211,7 @@ EXPECTED: dict[str, Expect] = {
     "assessment.manage": only_in(200, (PUBLISHED,), 404),
     "assessment.assign": only_in(422, (PUBLISHED,), 404),
     "assessment.hide_comment": Expect(422),
+    "assessment.report_comment": Expect(422),
     "assessment.inspect": Expect(200),
     "assessment.respond": Expect(422),
     # the outcomes report: nothing before publication, for anyone; a ward's, always

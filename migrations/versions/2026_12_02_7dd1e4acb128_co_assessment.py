@@ -115,6 +115,15 @@ def upgrade():
     with op.batch_alter_table('ratings', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ratings_proposal_id'), ['proposal_id'], unique=False)
 
+    op.create_table('rating_comment_reports',
+    sa.Column('rating_id', sa.Integer(), nullable=False),
+    sa.Column('reporter_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['rating_id'], ['ratings.id'], name=op.f('fk_rating_comment_reports_rating_id_ratings'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['reporter_id'], ['users.id'], name=op.f('fk_rating_comment_reports_reporter_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('rating_id', 'reporter_id', name=op.f('pk_rating_comment_reports'))
+    )
     op.create_table('rating_scores',
     sa.Column('rating_id', sa.Integer(), nullable=False),
     sa.Column('criterion_id', sa.Integer(), nullable=False),
@@ -128,6 +137,7 @@ def upgrade():
 
 def downgrade():
     op.drop_table('rating_scores')
+    op.drop_table('rating_comment_reports')
     with op.batch_alter_table('ratings', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ratings_proposal_id'))
 

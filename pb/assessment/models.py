@@ -116,6 +116,21 @@ class Rating(db.Model):
     )
 
 
+class CommentReport(db.Model):
+    """A resident flagging a rating's comment for the ward's moderators: once per person."""
+
+    __tablename__ = "rating_comment_reports"
+
+    rating_id: Mapped[int] = mapped_column(
+        ForeignKey("ratings.id", ondelete="CASCADE"), primary_key=True
+    )
+    reporter_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Score(db.Model):
     __tablename__ = "rating_scores"
     __table_args__ = (CheckConstraint(f"value BETWEEN 1 AND {SCALE}", name="value_in_scale"),)

@@ -20,6 +20,7 @@ from pb.accounts.models import Role, User
 from pb.assessment.models import (
     SCALE,
     AssessmentSettings,
+    CommentReport,
     Criterion,
     Invitation,
     ProjectAssessment,
@@ -271,6 +272,39 @@ def _one_rating(user: User, assessment: ProjectAssessment, now: datetime) -> tup
     return rating, True
 
 
+def report_comment(reporter: User, rating: Rating, reason: str) -> None:
+    """A signed-in resident flags a rating's comment; the ward's moderators decide."""
+    from pb.deliberation.moderation import MAX_REASON
+
+    reason = (reason or "").strip()
+    if not reason or len(reason) > MAX_REASON:
+        raise InvalidInput(_("Give a reason (up to 1000 characters)."), field="reason")
+    if rating.hidden_at is not None or not rating.comment:
+        raise Conflict(_("This comment has already been removed."))
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                CommentReport(
+                    rating_id=rating.id, reporter_id=reporter.id, reason=reason, created_at=utcnow()
+                )
+            )
+    except IntegrityError as error:
+        raise Conflict(_("You have already reported this.")) from error
+    audit.record(
+        "assessment.comment_reported", ("rating", rating.id), {"reason": reason}, actor=reporter
+    )
+
+
+def reports_on(ratings: list[Rating]) -> dict[int, list[str]]:
+    """The reasons residents gave, by rating id (the staff page shows them by the comment)."""
+    ids = [rating.id for rating in ratings]
+    query = select(CommentReport).where(CommentReport.rating_id.in_(ids))
+    found: dict[int, list[str]] = {}
+    for report in db.session.scalars(query.order_by(CommentReport.created_at)):
+        found.setdefault(report.rating_id, []).append(report.reason)
+    return found
+
+
 def hide_comment(moderator: User, rating: Rating, reason: str) -> None:
     """Hide a rating's comment with a public reason (the marks still count)."""
     from pb.deliberation import policy
@@ -318,6 +352,12 @@ def invitations_of(user: User, now: datetime) -> list[ProjectAssessment]:
         .order_by(ProjectAssessment.closes_at)
     )
     return list(db.session.scalars(query))
+
+
+def waiting_count(user: User, now: datetime) -> int:
+    """Open invitations the resident has not answered yet (the number in their menu)."""
+    rated = set(db.session.scalars(select(Rating.proposal_id).where(Rating.user_id == user.id)))
+    return sum(1 for found in invitations_of(user, now) if found.proposal_id not in rated)
 
 
 def get_assessment_of(rating: Rating) -> ProjectAssessment:

@@ -33,10 +33,10 @@ def _me():  # type: ignore[no-untyped-def]
 
 @bp.app_template_global()
 def rating_invitations() -> int:
-    """How many open rating windows the signed-in resident was invited to (the nav notice)."""
+    """How many open rating windows wait for the signed-in resident's rating (the nav notice)."""
     if not current_user.is_authenticated or current_user.role != "citizen":
         return 0
-    return len(services.invitations_of(_me(), clock.now()))
+    return services.waiting_count(_me(), clock.now())
 
 
 @bp.app_template_global()
@@ -181,6 +181,9 @@ def _manage_page(assessment, assign_form, status):  # type: ignore[no-untyped-de
     query = db.select(Rating).where(
         Rating.proposal_id == assessment.proposal_id, Rating.comment != ""
     )
+    comments = list(db.session.scalars(query.order_by(Rating.id)))
+    reported = services.reports_on(comments)
+    comments.sort(key=lambda rating: rating.id not in reported)  # reported ones first
     return render_template(
         "assessment/manage.html",
         assessment=assessment,
@@ -188,7 +191,8 @@ def _manage_page(assessment, assign_form, status):  # type: ignore[no-untyped-de
         assign_form=assign_form,
         hide_form=HideCommentForm(),
         response_form=ResponseForm(),
-        comments=list(db.session.scalars(query.order_by(Rating.id))),
+        comments=comments,
+        reported=reported,
         render=formatting.render,
         reports=inspections.of_project(assessment, filed_only=False),
         offers=inspections.offers(assessment),
@@ -230,6 +234,23 @@ def hide_comment(rating_id: int):  # type: ignore[no-untyped-def]
     return redirect(
         url_for(
             "assessment.manage", round_id=assessment.round_id, proposal_id=assessment.proposal_id
+        )
+    )
+
+
+@bp.route("/ratings/<int:rating_id>/report", methods=["POST"])
+def report_comment(rating_id: int):  # type: ignore[no-untyped-def]
+    """Report a rating's comment to the ward's moderators."""
+    rating = services.get_rating(rating_id)
+    form = HideCommentForm()
+    if not form.validate_on_submit():
+        raise _invalid(form)
+    services.report_comment(_me(), rating, form.reason.data)
+    flash(_("Thank you: the ward's moderators will look at it."), "success")
+    assessment = services.get_assessment_of(rating)
+    return redirect(
+        url_for(
+            "assessment.project", round_id=assessment.round_id, proposal_id=assessment.proposal_id
         )
     )
 

@@ -25,6 +25,7 @@ ACTION_LABELS = {
     "assessment.opened": _l("Project opened to residents' rating"),
     "assessment.rated": _l("Delivered project rated"),
     "assessment.rating_changed": _l("Rating of a delivered project changed"),
+    "assessment.comment_reported": _l("Rating comment reported by a resident"),
     "assessment.comment_hidden": _l("Rating comment hidden by moderation"),
     "assessment.aggregated": _l("Rating figures recomputed"),
     "inspection.offered": _l("Resident offered to inspect a project"),

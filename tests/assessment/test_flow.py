@@ -28,6 +28,8 @@ def test_invitation_rate_change_close_figures_inspection_answer(
     ids = [c.id for c in services.criteria(found.setup.round)]
     resident = found.residents[0]
     name, email, officer_user = resident.display_name, resident.email, found.setup.officer
+    neighbour = app.test_client()
+    factories.login(neighbour, found.residents[1])
     officer = app.test_client()
     factories.login(officer, officer_user)
     client = app.test_client()
@@ -35,12 +37,13 @@ def test_invitation_rate_change_close_figures_inspection_answer(
 
     invitations = client.get("/assessment/invitations")
     assert invitations.status_code == 200 and f"{base}/rate".encode() in invitations.data
-    assert b"Rate projects" in client.get("/").data
+    assert re.search(rb"Rate projects <span class=\"tag\">1<", client.get("/").data)
 
     first = {f"mark_{cid}": "2" for cid in ids} | {"comment": "Too *small*."}
     assert client.post(f"{base}/rate", data=first).status_code == 302
     changed = {f"mark_{cid}": "4" for cid in ids} | {"comment": "Used every *day*."}
     assert client.post(f"{base}/rate", data=changed).status_code == 302
+    assert b"Rate projects <span" not in client.get("/").data  # answered: no number any more
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count(Rating.id))) == 1
     assert set(db.session.scalars(sa.select(Score.value))) == {4}
@@ -89,6 +92,11 @@ def test_invitation_rate_change_close_figures_inspection_answer(
     assert client.post(f"/inspections/{inspection.id}", data=report).status_code == 409
 
     rating = db.session.scalars(sa.select(Rating).where(Rating.comment != "")).one()
+    flagged = neighbour.post(f"/ratings/{rating.id}/report", data={"reason": "Names someone."})
+    assert flagged.status_code == 302
+    again = neighbour.post(f"/ratings/{rating.id}/report", data={"reason": "Still."})
+    assert again.status_code == 409
+    assert b"Names someone." in officer.get(f"{base}/assessment/manage").data
     hidden = officer.post(f"/ratings/{rating.id}/hide", data={"reason": "Names a neighbour."})
     assert hidden.status_code == 302
     page = public.get(f"{base}/assessment")
