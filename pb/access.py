@@ -218,6 +218,12 @@ POLICY: dict[str, frozenset[Role]] = {
     "assessment.report_comment": CITIZEN,
     "assessment.inspect": CITIZEN,
     "assessment.respond": OFFICER,
+    # the outcomes report (issue 18, Grow it): public once the round is published (the service
+    # answers 404 before); a ward's report holds only published rounds
+    "outcomes.round_report": PUBLIC,
+    "outcomes.round_csv": PUBLIC,
+    "outcomes.ward_report": PUBLIC,
+    "outcomes.ward_csv": PUBLIC,
     # JSON API (read-only, public data only)
     "api.rounds_index": PUBLIC,
     "api.round_detail": PUBLIC,
@@ -233,6 +239,8 @@ POLICY: dict[str, frozenset[Role]] = {
     "api_v1.why": PUBLIC,
     "api_v1.participation": PUBLIC,
     "api_v1.checkpoints": PUBLIC,
+    "api_v1.round_outcomes": PUBLIC,  # like outcomes.round_report
+    "api_v1.ward_outcomes": PUBLIC,
 }
 
 

@@ -66,6 +66,7 @@ def _register_blueprints(app: Flask) -> None:
     from pb.mail.views import bp as mail_bp
     from pb.media.views import bp as media_bp
     from pb.ops.views import bp as ops_bp
+    from pb.outcomes.views import bp as outcomes_bp
     from pb.paper.views import bp as paper_bp
     from pb.proposals.views import bp as proposals_bp
     from pb.public.views import bp as public_bp
@@ -104,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
         community_bp,
         paper_bp,
         assessment_bp,
+        outcomes_bp,
     ):
         app.register_blueprint(blueprint)
     panels.init_app(app)

@@ -105,6 +105,9 @@ class Settings:
     MAIL_MAX_ATTEMPTS: int = 8
     MAIL_RETRY_SECONDS: int = 30
     MAIL_KEEP_SENT_DAYS: int = 7
+    # The outcomes report (docs/outcomes.md) values an hour residents gave at this many minor
+    # units of the round's currency (1221: 12.21, the UK National Living Wage from April 2025).
+    OUTCOMES_HOURLY_RATE: int = 1221
     # Prometheus metrics at /metrics, only for "Authorization: Bearer <token>"; empty: 404.
     METRICS_TOKEN: str = ""
     # The public address, for links in e-mails ("https://budgets.example.org"); empty: no links.
@@ -233,6 +236,7 @@ OPERATIONS_SETTINGS = (
     "MAIL_RETRY_SECONDS",
     "MAIL_KEEP_SENT_DAYS",
     "METRICS_TOKEN",
+    "OUTCOMES_HOURLY_RATE",
 )
 
 

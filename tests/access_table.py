@@ -244,6 +244,11 @@ EXPECTED: dict[str, Expect] = {
     "assessment.report_comment": Expect(422),
     "assessment.inspect": Expect(200),
     "assessment.respond": Expect(422),
+    # the outcomes report: nothing before publication, for anyone; a ward's, always
+    "outcomes.round_report": only_in(200, (PUBLISHED,), 404),
+    "outcomes.round_csv": only_in(200, (PUBLISHED,), 404),
+    "outcomes.ward_report": Expect(),
+    "outcomes.ward_csv": Expect(),
     # JSON API
     "api.rounds_index": Expect(),
     "api.round_detail": ROUND_PAGE,
@@ -275,4 +280,6 @@ EXPECTED: dict[str, Expect] = {
     "api_v1.why": RESULTS,
     "api_v1.participation": RESULTS,
     "api_v1.checkpoints": Expect(),
+    "api_v1.round_outcomes": only_in(200, (PUBLISHED,), 404),
+    "api_v1.ward_outcomes": Expect(),
 }

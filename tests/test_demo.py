@@ -124,3 +124,23 @@ def test_the_demo_shows_proposals_with_pictures_locations_and_a_followed_one(app
     assert {f.kind for f in follows} == {FollowKind.PROJECT, FollowKind.PROPOSAL}
     texts = [following.message(n) for n in following.listing(citizen).items]
     assert any("commented on “Free swimming lessons" in text for text in texts)
+
+
+def test_the_demo_shows_the_outcomes_report_with_real_figures(app: Flask) -> None:
+    assert app.test_cli_runner().invoke(args=["pb", "demo"]).exit_code == 0
+    published = db.session.scalars(
+        sa.select(Round).where(Round.phase == Phase.PUBLISHED, Round.ballot_format != "pairwise")
+    ).one()
+    client = app.test_client()
+    page = client.get(f"/rounds/{published.id}/outcomes").text
+    assert "of public money" in page and "of value was co-produced" in page
+    lines = client.get(f"/rounds/{published.id}/outcomes.csv").text.splitlines()
+    figures = {line.rsplit(",", 1)[0]: line.rsplit(",", 1)[1] for line in lines[1:]}
+    for measure in ("allocated", "spent"):
+        assert float(figures[f"money,,{measure}"]) > 0, measure
+    assert int(figures["money,,projects_delivered"]) >= 1
+    for measure in ("hours_pledged", "hours_given", "value_of_hours_given"):
+        assert float(figures[f"time,,{measure}"]) > 0, measure
+    for measure in ("proposers", "voters", "volunteers"):
+        assert int(figures[f"participation,,{measure}"]) > 0, measure
+    assert any(key.startswith("rating,") and key.endswith(",mean") for key in figures)

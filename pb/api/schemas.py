@@ -7,6 +7,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from pb.delivery.models import DeliveryStatus
 from pb.proposals.models import ProposalStatus
 from pb.rounds.models import Phase
 from pb.routing import LARGEST_ID
@@ -96,6 +97,18 @@ class ProjectResult(ma.Schema):
     reason = _text("The count's reason code.", required=True)
 
 
+class Delivery(ma.Schema):
+    status = fields.String(
+        required=True,
+        validate=validate.OneOf([s.value for s in DeliveryStatus]),
+        metadata={"description": "The delivery status (docs/delivery.md)."},
+    )
+    progress = _count("Percent done, as the officer reports it.", required=True)
+    spent = _count("Spent to date, in minor units of the round's currency.", required=True)
+    milestones = _count("Milestones in the plan.", required=True)
+    milestones_done = _count("Milestones marked done.", required=True)
+
+
 class Project(ma.Schema):
     id = fields.Integer(required=True)
     round_id = fields.Integer(required=True)
@@ -122,10 +135,11 @@ class Project(ma.Schema):
         required=True,
         metadata={"description": "Funded or not, once the results are visible; null before."},
     )
-    delivery = fields.Dict(
+    delivery = fields.Nested(
+        "Delivery",
         allow_none=True,
         required=True,
-        metadata={"description": "Reserved for the delivery state of funded projects; null."},
+        metadata={"description": "A funded project's delivery once published; null otherwise."},
     )
 
 
@@ -212,3 +226,66 @@ class Checkpoint(ma.Schema):
 
 class CheckpointPage(Paged):
     items = fields.List(fields.Nested(Checkpoint), required=True)
+
+
+class OutcomeProject(ma.Schema):
+    id = fields.Integer(required=True)
+    round_id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    allocated = _count("The funded cost, in minor units.", required=True)
+    spent = _count("Spent to date, in minor units.", required=True)
+    status = fields.String(required=True)
+    due_on = _text("The last milestone's due date (ISO).", allow_none=True, required=True)
+    finished_on = _text("When the last milestone was done (ISO).", allow_none=True, required=True)
+    on_time = fields.Boolean(required=True, metadata={"description": "docs/outcomes.md"})
+
+
+class OutcomeMoney(ma.Schema):
+    allocated = _count("Minor units allocated to funded projects.", required=True)
+    spent = _count("Minor units spent so far.", required=True)
+    projects_funded = fields.Integer(required=True)
+    projects_delivered = fields.Integer(required=True)
+    projects_delivered_on_time = fields.Integer(required=True)
+
+
+class OutcomeTime(ma.Schema):
+    minutes_pledged = _count("Each pledge counts its task's time.", required=True)
+    minutes_given = _count("Confirmed by officers, less corrections.", required=True)
+    hourly_rate = _count("Minor units per hour (OUTCOMES_HOURLY_RATE).", required=True)
+    value = _count("Minutes given at the hourly rate, minor units.", required=True)
+    public_money_and_time = _count("Allocated plus the value of time.", required=True)
+
+
+class OutcomeCriterion(ma.Schema):
+    label = fields.String(required=True)
+    answers = fields.Integer(required=True)
+    mean = _text("Two decimals, 1 to 5.", allow_none=True, required=True)
+    distribution = fields.List(fields.Integer(), required=True)
+
+
+class OutcomeRatings(ma.Schema):
+    k = _count("Figures only from this many raters.", allow_none=True, required=True)
+    projects_shown = fields.Integer(required=True)
+    projects_withheld = fields.Integer(required=True)
+    criteria = fields.List(fields.Nested(OutcomeCriterion), required=True)
+
+
+class OutcomePeople(ma.Schema):
+    proposers = fields.Integer(required=True)
+    commenters = fields.Integer(required=True)
+    voters = _count("Participations (never ballots).", required=True)
+    volunteers = fields.Integer(required=True)
+    raters = _count("Null when fewer than k.", allow_none=True, required=True)
+
+
+class Outcomes(ma.Schema):
+    round_id = fields.Integer(allow_none=True, required=True)
+    ward_id = fields.Integer(allow_none=True, required=True)
+    currency = fields.String(required=True)
+    rounds = _count("Published rounds in the report.", required=True)
+    money = fields.Nested(OutcomeMoney, required=True)
+    projects = fields.List(fields.Nested(OutcomeProject), required=True)
+    time = fields.Nested(OutcomeTime, required=True)
+    ratings = fields.Nested(OutcomeRatings, required=True)
+    participation = fields.Nested(OutcomePeople, required=True)
+    summary = fields.List(fields.String(), required=True, metadata={"description": "Sentences."})

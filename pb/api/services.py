@@ -19,6 +19,7 @@ from pb.accounts.models import User
 from pb.audit.chain import format_time
 from pb.audit.models import Checkpoint
 from pb.deliberation import moderation
+from pb.delivery import services as delivery
 from pb.eligibility import methods as verification
 from pb.eligibility import services as eligibility
 from pb.errors import NotFound
@@ -27,7 +28,7 @@ from pb.proposals.models import Proposal, ProposalStatus
 from pb.results import charts, explanation, why
 from pb.results import services as results
 from pb.rounds import services as rounds
-from pb.rounds.models import Round
+from pb.rounds.models import Phase, Round
 from pb.voting import services as voting
 
 
@@ -145,7 +146,22 @@ def _project(proposal: Proposal, line: Any, hidden_reason: str | None) -> dict[s
         "status": ProposalStatus(proposal.status).value,
         "review_reason": proposal.review_reason,
         "result": None if line is None else _line(line),
-        "delivery": None,  # the delivery state, once funded projects' delivery is tracked
+        "delivery": _delivery(proposal) if line is not None and line.funded else None,
+    }
+
+
+def _delivery(proposal: Proposal) -> dict[str, Any] | None:
+    """A funded project's delivery (pb.delivery), once its round is published; null before."""
+    if proposal.round.phase is not Phase.PUBLISHED:
+        return None
+    plan = delivery.shown_plan(proposal)
+    milestones = [m for m in plan.milestones] if plan.id is not None else []
+    return {
+        "status": plan.status.value,
+        "progress": plan.progress,
+        "spent": plan.spent,
+        "milestones": len(milestones),
+        "milestones_done": sum(1 for m in milestones if m.done_on is not None),
     }
 
 

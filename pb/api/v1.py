@@ -17,7 +17,9 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE
 from werkzeug.exceptions import HTTPException
 
+from pb.api import outcomes as outcomes_api
 from pb.api import schemas, services
+from pb.outcomes import services as outcomes
 from pb.public.services import visible_round
 
 blp = Blueprint(
@@ -130,6 +132,22 @@ def participation(round_id: int) -> Any:
     """Turnout, and ballots by verification method, by day and by ward (counts only), with
     the same visibility as the results."""
     return services.participation(visible_round(round_id), _viewer())
+
+
+@blp.route("/rounds/<int:round_id>/outcomes", parameters=[IF_NONE_MATCH])
+@_documented(schemas.Outcomes, ETAG)
+def round_outcomes(round_id: int) -> Any:
+    """The outcomes report of a published round (docs/outcomes.md): money allocated, spent and
+    delivered on time, residents' time and its value, ratings from k raters, participation."""
+    report = outcomes.round_report(visible_round(round_id), _viewer())
+    return outcomes_api.as_dict(report)
+
+
+@blp.route("/wards/<int:ward_id>/outcomes", parameters=[IF_NONE_MATCH])
+@_documented(schemas.Outcomes, ETAG)
+def ward_outcomes(ward_id: int) -> Any:
+    """The same over every published round's projects in a ward."""
+    return outcomes_api.as_dict(outcomes.ward_report(ward_id))
 
 
 @blp.route("/checkpoints", parameters=[IF_NONE_MATCH])

@@ -62,6 +62,12 @@ def _deliver(
         return
     done = services.plan_of(project).milestones[0]  # type: ignore[union-attr]
     services.complete_milestone(officer, project, done.id, start + timedelta(days=5))
+    if status is DeliveryStatus.DONE:  # every step reached, the last before its date: on time
+        later = services.plan_of(project).milestones[1:]  # type: ignore[union-attr]
+        for milestone, days in zip(later, (85, 117), strict=True):
+            services.complete_milestone(
+                officer, project, milestone.id, start + timedelta(days=days)
+            )
     services.set_progress(officer, project, progress, project.cost * spent_percent // 100)
     photo = _photo() if status is DeliveryStatus.DONE else None
     services.post_update(

@@ -27,6 +27,7 @@ from schemathesis.checks import (
 
 from pb.rounds.models import Phase
 from tests import factories
+from tests.outcomes.helpers import counted_round
 
 EXAMPLES = int(os.environ.get("PB_API_EXAMPLES", "15"))
 ALWAYS = [
@@ -43,10 +44,15 @@ CHECKS = {
 
 
 def _seeded() -> dict[str, int]:
-    setup = factories.round_in_phase(Phase.PUBLISHED, ballots=[{0: 1, 1: 1}, {0: 1}, {2: 1}])
+    # published, with delivery plans, residents' time and ratings (the outcomes report)
+    setup = counted_round().setup
     factories.round_in_phase(Phase.VOTING, ballots=[{0: 1}])
     factories.round_in_phase(Phase.DRAFT)
-    return {"round_id": setup.round.id, "proposal_id": setup.projects[1].id}
+    return {
+        "round_id": setup.round.id,
+        "proposal_id": setup.projects[0].id,
+        "ward_id": setup.ward.id,
+    }
 
 
 def _exercise(operation: Any, mode: GenerationMode, path: dict[str, int] | None) -> None:
@@ -68,7 +74,7 @@ def test_every_answer_matches_the_document(app: Flask) -> None:
     seeded = _seeded()
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 8
+    assert len(operations) == 10
     for operation in operations:
         names = {parameter.name for parameter in operation.path_parameters}
         paths = [None, {name: seeded[name] for name in names}] if names else [None]

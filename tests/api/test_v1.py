@@ -33,7 +33,13 @@ def test_a_published_round_through_the_api(app: Flask) -> None:
     assert [p["id"] for p in projects["items"]] == [first, second, third]
     assert projects["items"][0]["result"]["funded"] is True
     assert projects["items"][0]["status"] == "feasible"
-    assert projects["items"][0]["delivery"] is None
+    assert projects["items"][0]["delivery"] == {  # published with a plan, planned, nothing spent
+        "status": "planned",
+        "progress": 0,
+        "spent": 0,
+        "milestones": 0,
+        "milestones_done": 0,
+    }
     one = client.get(f"{base}/projects/{second}").get_json()
     assert one["result"]["votes"] == 1
 

@@ -1,6 +1,6 @@
-"""axe-core on the pages of issue 18 (volunteering, the ward register and focus, posters), on the
-demo, in English, Polish and Urdu (right to left), at phone and desktop sizes: residents',
-officers' and councillors' pages, and a form sent with errors."""
+"""axe-core on the pages of issue 18 (volunteering, the ward register and focus, posters, the
+outcomes reports), on the demo, in English, Polish and Urdu (right to left), at phone and
+desktop sizes: residents', officers' and councillors' pages, and a form sent with errors."""
 
 from __future__ import annotations
 
@@ -42,6 +42,8 @@ def _paths() -> dict[str | None, dict[str, str]]:
             "round-poster": f"/rounds/{published.id}/poster",
             "project-poster": f"/rounds/{published.id}/projects/{project.id}/poster",
             "register": f"/wards/{ward.id}/community",
+            "outcomes": f"/rounds/{published.id}/outcomes",
+            "ward-outcomes": f"/wards/{ward.id}/outcomes",
         },
         "citizen@demo.test": {
             "account": "/account",

@@ -1,6 +1,7 @@
 """The whole cycle through the web client: an officer posts a task on a funded project, a
 resident pledges, the officer confirms the hours, the ledger holds them, and the resident's
-account page thanks them with their credits; a correction reverses an entry."""
+account page thanks them with their credits; a correction reverses an entry; the round's
+outcomes report counts the hours."""
 
 from __future__ import annotations
 
@@ -79,6 +80,13 @@ def test_task_pledge_hours_ledger_account(app: Flask) -> None:
     assert "Time credits: 2.75" in mine and "Paint the benches" in mine
     account = person.get("/account").get_data(as_text=True)
     assert "you have given 2.75 hours to funded projects, 2.75 time credits" in account
+    # then the outcomes report: 2.5 hours pledged (the task's), 2.75 given, at 12.21 an hour
+    # 33.5775 -> 33.58, on top of the 800.00 funded (greedy also fills the budget with project 2)
+    report = (
+        app.test_client().get(f"/rounds/{world.setup.round.id}/outcomes").get_data(as_text=True)
+    )
+    assert "1 resident pledged 2.5 hours of their time and gave 2.75 hours, worth £33.58" in report
+    assert "£833.58 of value was co-produced" in report
 
     db.session.rollback()
     actions = list(db.session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.seq)))

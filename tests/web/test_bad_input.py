@@ -183,6 +183,11 @@ def test_unknown_ids_are_404(app: Flask, world: dict) -> None:
     for url in (
         "/rounds/999999",
         "/rounds/999999/results",
+        "/rounds/999999/outcomes",
+        "/rounds/999999/outcomes.csv",
+        "/wards/999999/outcomes",
+        "/api/v1/rounds/999999/outcomes",
+        "/api/v1/wards/999999/outcomes",
         "/rounds/1/projects/999999",
         "/api/rounds/999999",
     ):

@@ -22,6 +22,8 @@ def test_public_pages_set_no_cookie_for_a_visitor(database_url: str) -> None:
             f"/rounds/{voting.round.id}",
             f"/rounds/{voting.round.id}/projects/{voting.projects[0].id}",
             f"/rounds/{published.round.id}/results",
+            f"/rounds/{published.round.id}/outcomes",
+            f"/wards/{published.ward.id}/outcomes",
         ]
         for path in paths:
             response = app.test_client().get(path)
