@@ -44,6 +44,10 @@ def counted_round() -> Counted:
     setup = factories.round_in_phase(Phase.PUBLISHED, ballots=[{0: 1}, {0: 1, 2: 1}])
     residents = [factories.user(Role.CITIZEN, home=setup.ward) for _ in range(4)]
     with factories.writing():
+        # k = 3 before delivery: marking a project done opens its rating window (pb/assessment's
+        # delivery hook), and the questions and k lock once a window is open
+        texts = [assessment.label(c) for c in assessment.criteria(setup.round)]
+        assessment.save_settings(setup.councillor, setup.round, assessment.Config(3, 30, 7), texts)
         _deliver(setup)
         _volunteer(setup, residents[:3])
         _rate(setup, residents)
@@ -83,9 +87,7 @@ def _volunteer(setup: factories.RoundSetup, people: list[User]) -> None:
 
 
 def _rate(setup: factories.RoundSetup, people: list[User]) -> None:
-    texts = [assessment.label(c) for c in assessment.criteria(setup.round)]
-    assessment.save_settings(setup.councillor, setup.round, assessment.Config(3, 30, 7), texts)
-    opened = utcnow()
+    opened = utcnow()  # the windows opened when delivery marked the projects done
     rated = assessment.project_done(setup.projects[0].id, opened)
     withheld = assessment.project_done(setup.projects[2].id, opened)
     criteria = assessment.criteria(setup.round)
