@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 
 from flask import Flask
 from werkzeug.datastructures import FileStorage, MultiDict
@@ -12,6 +13,7 @@ from werkzeug.test import EnvironBuilder, encode_multipart
 
 from pb.accounts.models import Role
 from pb.allocation import allocate
+from pb.allocation import comparison as allocation_comparison
 from pb.results import comparison, engine
 from pb.rounds.models import Phase
 from pb.voting import services as voting
@@ -114,6 +116,15 @@ def test_a_large_upload_never_touches_the_disk(app: Flask) -> None:
 
 def test_a_rule_over_its_time_budget_is_shown_as_stopped(app: Flask, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(comparison, "SECONDS_PER_RULE", 0.000001)
+    # every count takes a moment (the forked child inherits this), so that no tiny count can
+    # answer within the microsecond, however late the page polls on a loaded machine
+    slow_allocate = allocation_comparison.allocate
+
+    def counting_slowly(*args, **kwargs):  # type: ignore[no-untyped-def]
+        time.sleep(0.05)
+        return slow_allocate(*args, **kwargs)
+
+    monkeypatch.setattr(allocation_comparison, "allocate", counting_slowly)
     setup = factories.round_in_phase(Phase.PUBLISHED, ballots=APPROVALS)
     page = app.test_client().get(f"/rounds/{setup.round.id}/results/compare")
     assert page.status_code == 200
