@@ -126,38 +126,33 @@ def admit(
 
 def _reserve(clerk: User, round_: Round, kiosk_id: int) -> None:
     """Give the kiosk its one ballot; refused if its last person has not finished yet."""
-    reserved = db.session.execute(
-        update(Kiosk)
-        .where(
-            Kiosk.id == kiosk_id,
-            Kiosk.clerk_id == clerk.id,
-            Kiosk.round_id == round_.id,
-            Kiosk.admitted.is_(False),
-        )
-        .values(admitted=True)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if reserved != 1:
+    if not _set_admitted(clerk, round_, kiosk_id, True):
         raise Conflict(_("That kiosk is not free: wait until its voter has finished."))
 
 
 def release(clerk: User, round_: Round, kiosk_id: int) -> None:
     """Take back a kiosk's unused ballot (the person walked away). Their mark stays: the person
     took part, so they cannot vote again in this round by any channel."""
-    released = db.session.execute(
+    if not _set_admitted(clerk, round_, kiosk_id, False):
+        raise Conflict(_("That kiosk has no one waiting."))
+    count(round_, clerk, "kiosk_unused")
+
+
+def _set_admitted(clerk: User, round_: Round, kiosk_id: int, admitted: bool) -> bool:
+    """Flip the clerk's kiosk between free and admitted in one `UPDATE … WHERE admitted = not
+    admitted`: of two concurrent requests only one changes it."""
+    changed = db.session.execute(
         update(Kiosk)
         .where(
             Kiosk.id == kiosk_id,
             Kiosk.clerk_id == clerk.id,
             Kiosk.round_id == round_.id,
-            Kiosk.admitted.is_(True),
+            Kiosk.admitted.is_(not admitted),
         )
-        .values(admitted=False)
+        .values(admitted=admitted)
         .execution_options(synchronize_session=False)
     ).rowcount
-    if released != 1:
-        raise Conflict(_("That kiosk has no one waiting."))
-    count(round_, clerk, "kiosk_unused")
+    return changed == 1
 
 
 def kiosks(clerk: User, round_: Round) -> list[Kiosk]:
