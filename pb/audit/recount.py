@@ -1,311 +1,51 @@
-"""The verifier's ballot and result checks: receipts, counts, and a full recount.
+"""The verifier's result checks: the ballots are those logged at close, and a full recount.
 
 Pure (standard library, `pb.allocation`, the pure parts of `pb.audit`). The recount uses only
 data the signed chain commits to: the configuration (its hash is in the log) and the ballots of
-ballots.csv (their receipts hash to the digest logged when voting closed). ballots.pb must
-describe exactly the same ballots, so that anyone can recount it with other software.
+ballots.csv (their receipts hash to the digest logged when voting closed), read and checked by
+`pb.audit.ballot_files` into the types of `pb.audit.cast_ballots`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from pb.allocation import (
-    AllocationError,
-    ApprovalBallot,
-    CumulativeBallot,
-    Instance,
-    OrdinalBallot,
-    Profile,
-    Project,
-    allocate,
+from pb.allocation import AllocationError, Instance, Profile, Project, allocate
+
+# Re-exported: the platform's tally (pb.results), the verifier's other checks and the tests
+# import the ballot types and the ballot-file checks from here.
+from pb.audit.ballot_files import check_ballots, check_other_file, check_pabulib
+from pb.audit.bundle import BALLOTS_CSV, CONFIG, LOG, MANIFEST, RESULTS, RESULTS_FORMAT, Bundle
+from pb.audit.cast_ballots import (
+    HEX,
+    VOTE_TYPES_BY_FORMAT,
+    Ballots,
+    CastBallot,
+    engine_ballot,
+    parse_choices,
+    vote_type_of,
 )
-from pb.allocation.pabulib import PabulibError, parse_string
-from pb.audit import pairwise
-from pb.audit.bundle import (
-    BALLOT_COLUMNS,
-    BALLOTS_CSV,
-    BALLOTS_PB,
-    CONFIG,
-    LOG,
-    MANIFEST,
-    PAPER_CSV,
-    RESULTS,
-    RESULTS_FORMAT,
-    Bundle,
-)
-from pb.audit.chain import canonical_json, receipt_of, receipts_digest
+from pb.audit.chain import canonical_json, receipts_digest
 from pb.audit.verdict import Report, VerificationFailed
 
-# Ballot formats (pb.voting.formats) and the pabulib vote type each is counted as; a test keeps
-# this in step with the platform's registry.
-VOTE_TYPES_BY_FORMAT: Mapping[str, str] = {
-    "approval": "approval",
-    "knapsack": "approval",
-    "ranked": "ordinal",
-    "cumulative": "cumulative",
-    "pairwise": "pairwise",
-}
-HEX = frozenset("0123456789abcdef")
-
-
-@dataclass(frozen=True)
-class CastBallot:
-    receipt: str
-    ballot_id: str
-    choices: dict[int, int]
-    config_hash: str = ""  # pb-bundle-2: the configuration version it was cast under
-
-
-@dataclass(frozen=True)
-class Ballots:
-    vote_type: str
-    items: list[CastBallot]
-    receipts: tuple[str, ...] = ()  # pb-bundle-2: listed apart from the ballots
-    paper: int = 0  # the last `paper` items are paper ballots (paper.csv), keyed after close
-
-    @property
-    def online_items(self) -> list[CastBallot]:
-        return self.items[: len(self.items) - self.paper]
-
-    @property
-    def paper_items(self) -> list[CastBallot]:
-        return self.items[len(self.items) - self.paper :]
-
-    def receipt_list(self) -> list[str]:
-        return list(self.receipts) if self.receipts else [b.receipt for b in self.items]
-
-    def engine_ballots(self) -> tuple[Any, ...]:
-        return tuple(engine_ballot(self.vote_type, b.choices) for b in self.items)
-
-    def votes(self) -> dict[int, int]:
-        """Ballots naming each project (the results table's "votes")."""
-        counts: dict[int, int] = {}
-        for ballot in self.items:
-            named = ballot.choices
-            if self.vote_type == "pairwise":  # a pairwise ballot chose the preferred projects
-                named = dict.fromkeys(pairwise.preferred(ballot.choices), 1)
-            for pid in named:
-                counts[pid] = counts.get(pid, 0) + 1
-        return counts
-
-
-def engine_ballot(vote_type: str, choices: Mapping[int, int]) -> Any:
-    """A stored ballot (`{project id: value}`; value = 1, a rank or points) for the engine."""
-    if vote_type == "ordinal":
-        return OrdinalBallot(tuple(str(pid) for pid, _ in sorted(choices.items(), key=_by_value)))
-    if vote_type == "cumulative":
-        return CumulativeBallot({str(pid): value for pid, value in choices.items()})
-    if vote_type == "pairwise":
-        return pairwise.engine_ballot(choices)
-    return ApprovalBallot(frozenset(str(pid) for pid in choices))
-
-
-def _by_value(item: tuple[int, int]) -> int:
-    return item[1]
-
-
-def vote_type_of(config: Mapping[str, Any]) -> str:
-    vote_type = VOTE_TYPES_BY_FORMAT.get(config.get("ballot_format"))  # type: ignore[arg-type]
-    if vote_type is None:
-        raise VerificationFailed(
-            f"{CONFIG}: unknown ballot format {config.get('ballot_format')!r} "
-            f"(this verifier knows {', '.join(VOTE_TYPES_BY_FORMAT)})"
-        )
-    return vote_type
-
-
-def check_ballots(
-    bundle: Bundle, config: Mapping[str, Any], config_hash: str, report: Report
-) -> Ballots:
-    """ballots.csv: every receipt matches its ballot; ballots.pb holds the same ballots."""
-    vote_type = vote_type_of(config)
-    projects = {p["id"]: p["cost"] for p in config["projects"]}
-    rows = list(csv.reader(io.StringIO(bundle.text(BALLOTS_CSV), newline="")))
-    if not rows or tuple(rows[0]) != BALLOT_COLUMNS:
-        raise VerificationFailed(f"{BALLOTS_CSV}: the header must be {','.join(BALLOT_COLUMNS)}")
-    items: list[CastBallot] = []
-    ballot_ids: set[str] = set()
-    for line, row in enumerate(rows[1:], start=2):
-        ballot = _csv_ballot(row, line, config, config_hash, projects, vote_type)
-        if items and ballot.receipt <= items[-1].receipt:
-            problem = "appears twice" if ballot.receipt == items[-1].receipt else "is out of order"
-            raise VerificationFailed(
-                f"{BALLOTS_CSV} line {line}: receipt {ballot.receipt} {problem} "
-                "(ballots are listed once each, sorted by receipt)"
-            )
-        if ballot.ballot_id in ballot_ids:
-            raise VerificationFailed(f"{BALLOTS_CSV} line {line}: ballot id appears twice")
-        ballot_ids.add(ballot.ballot_id)
-        items.append(ballot)
-    ballots = Ballots(vote_type, items)
-    ballots, other_file = check_other_file(bundle, config, projects, ballots)
-    report.facts.append(
-        f"{BALLOTS_CSV}: {len(items)} ballots, each receipt matches its ballot; {other_file} "
-        "holds the same ballots"
-    )
-    return ballots
-
-
-def _csv_ballot(
-    row: list[str],
-    line: int,
-    config: Mapping[str, Any],
-    config_hash: str,
-    projects: Mapping[int, int],
-    vote_type: str,
-) -> CastBallot:
-    where = f"{BALLOTS_CSV} line {line}"
-    if len(row) != len(BALLOT_COLUMNS):
-        raise VerificationFailed(f"{where}: {len(row)} fields, expected {len(BALLOT_COLUMNS)}")
-    receipt, ballot_id, cast_under, choices_text = row
-    if len(receipt) != 64 or not set(receipt) <= HEX:
-        raise VerificationFailed(f"{where}: the receipt is not 64 lowercase hex digits")
-    if not ballot_id or len(ballot_id) > 64:
-        raise VerificationFailed(f"{where}: the ballot id is empty or too long")
-    if cast_under != config_hash:
-        raise VerificationFailed(f"{where}: cast under configuration {cast_under}, not this one")
-    choices = parse_choices(choices_text, where, projects, vote_type)
-    if receipt_of(config["round_id"], ballot_id, choices) != receipt:
-        raise VerificationFailed(
-            f"{where}: receipt {receipt} does not match the ballot's contents (ballot changed)"
-        )
-    return CastBallot(receipt, ballot_id, choices)
-
-
-def check_other_file(
-    bundle: Bundle, config: Mapping[str, Any], projects: Mapping[int, int], ballots: Ballots
-) -> tuple[Ballots, str]:
-    """ballots.pb (or pairwise.csv for a pairwise round) holds the same ballots; the ballots as
-    the recount needs them, and the file's name."""
-    try:
-        pairwise.check_files(bundle.files, ballots.vote_type)
-    except pairwise.PairwiseFormatError as error:
-        raise VerificationFailed(str(error)) from None
-    if ballots.vote_type == "pairwise":
-        return _check_pairwise(bundle, ballots), pairwise.PAIRWISE_CSV
-    check_pabulib(bundle, config, projects, ballots)
-    return ballots, BALLOTS_PB
-
-
-def parse_choices(
-    text: str, where: str, projects: Mapping[int, int], vote_type: str
-) -> dict[int, int]:
-    """A ballot's choices cell: canonical, known projects, values valid for the vote type."""
-    choices = _choices(text, where, projects)
-    problem = _value_problem(vote_type, list(choices.values()))
-    if problem is None and vote_type == "pairwise":
-        problem = _pairwise_problem(choices)
-    if problem:
-        raise VerificationFailed(f"{where}: {problem}")
-    return choices
-
-
-def _choices(text: str, where: str, projects: Mapping[int, int]) -> dict[int, int]:
-    try:
-        pairs = json.loads(text)
-        canonical = canonical_json(pairs)
-    except (json.JSONDecodeError, TypeError):
-        raise VerificationFailed(f"{where}: choices are not canonical JSON") from None
-    valid = isinstance(pairs, list) and all(
-        isinstance(p, list) and len(p) == 2 and all(type(v) is int for v in p) for p in pairs
-    )
-    if not valid or canonical != text:
-        raise VerificationFailed(
-            f"{where}: choices must be [[project, value], ...] as canonical JSON"
-        )
-    ids = [pid for pid, _ in pairs]
-    if ids != sorted(set(ids)):
-        raise VerificationFailed(f"{where}: choices must be sorted by project, each once")
-    unknown = [pid for pid in ids if pid not in projects]
-    if unknown:
-        raise VerificationFailed(f"{where}: project {unknown[0]} is not on the ballot")
-    return {pid: value for pid, value in pairs}
-
-
-def _check_pairwise(bundle: Bundle, ballots: Ballots) -> Ballots:
-    """pairwise.csv holds exactly the comparisons of ballots.csv; the recount reads them from
-    pairwise.csv (pabulib has no pairwise type: this file takes the place of ballots.pb)."""
-    text = bundle.text(pairwise.PAIRWISE_CSV)
-    try:
-        # pb-bundle-2 names each ballot by its id (receipts are listed apart)
-        pairwise.same_ballots(text, [(_label(b), b.choices) for b in ballots.items])
-        found = pairwise.read_csv(text)
-    except pairwise.PairwiseFormatError as error:
-        raise VerificationFailed(str(error)) from None
-    items = [
-        CastBallot(b.receipt, b.ballot_id, pairwise.encode(found[_label(b)]), b.config_hash)
-        for b in ballots.items
-    ]
-    return Ballots(ballots.vote_type, items, ballots.receipts, ballots.paper)
-
-
-def _label(ballot: CastBallot) -> str:
-    return ballot.receipt or ballot.ballot_id
-
-
-def _value_problem(vote_type: str, values: list[int]) -> str | None:
-    if any(value < 1 for value in values):
-        return "every value must be a positive integer"
-    if vote_type == "approval" and any(value != 1 for value in values):
-        return "an approval ballot gives each chosen project the value 1"
-    if vote_type == "ordinal" and sorted(values) != list(range(1, len(values) + 1)):
-        return "a ranking must use the ranks 1, 2, 3... once each"
-    return None
-
-
-def _pairwise_problem(choices: dict[int, int]) -> str | None:
-    try:
-        if not choices:
-            return "a pairwise ballot answers at least one pair"
-        pairwise.decode(choices)
-    except pairwise.PairwiseFormatError as error:
-        return str(error)
-    return None
-
-
-def check_pabulib(
-    bundle: Bundle, config: Mapping[str, Any], projects: Mapping[int, int], ballots: Ballots
-) -> None:
-    try:
-        election = parse_string(bundle.text(BALLOTS_PB))
-    except PabulibError as error:
-        raise VerificationFailed(f"{BALLOTS_PB}: {error}") from None
-    instance, profile = election.instance, election.profile
-    if instance.meta.get("vote_type") != ballots.vote_type:
-        raise VerificationFailed(f"{BALLOTS_PB}: vote_type is not {ballots.vote_type}")
-    if instance.budget != config["budget"]:
-        raise VerificationFailed(f"{BALLOTS_PB}: the budget differs from {CONFIG}")
-    listed = {project.id: project.cost for project in instance.projects}
-    if listed != {str(pid): cost for pid, cost in projects.items()}:
-        raise VerificationFailed(f"{BALLOTS_PB}: the projects or their costs differ from {CONFIG}")
-    listed = f"{BALLOTS_CSV} and {PAPER_CSV} have" if ballots.paper else f"{BALLOTS_CSV} has"
-    if len(profile.ballots) != len(ballots.items):
-        raise VerificationFailed(
-            f"{BALLOTS_PB}: {len(profile.ballots)} votes, but {listed} {len(ballots.items)} ballots"
-        )
-    expected = ballots.engine_ballots()
-    for ballot, cast, wanted in zip(profile.ballots, ballots.items, expected, strict=True):
-        same = _same_ballot(ballot, wanted)
-        label = cast.receipt or cast.ballot_id  # pb-bundle-2: voters are named by ballot id
-        if ballot.voter_id != label or not same:
-            raise VerificationFailed(
-                f"{BALLOTS_PB}: the vote of voter {ballot.voter_id} is not ballot {label} "
-                f"of {BALLOTS_CSV} (votes are listed in the order of {BALLOTS_CSV})"
-            )
-
-
-def _same_ballot(read: Any, wanted: Any) -> bool:
-    if isinstance(wanted, CumulativeBallot):
-        return isinstance(read, CumulativeBallot) and dict(read.points) == dict(wanted.points)
-    if isinstance(wanted, OrdinalBallot):
-        return isinstance(read, OrdinalBallot) and read.ranking == wanted.ranking
-    return isinstance(read, ApprovalBallot) and read.projects == wanted.projects
+__all__ = [
+    "HEX",
+    "VOTE_TYPES_BY_FORMAT",
+    "Ballots",
+    "CastBallot",
+    "allocate_from_config",
+    "check_ballots",
+    "check_close",
+    "check_other_file",
+    "check_pabulib",
+    "check_results",
+    "engine_ballot",
+    "instance_from_config",
+    "parse_choices",
+    "recount",
+    "vote_type_of",
+]
 
 
 def _entry(round_entries: list[dict[str, Any]], action: str, round_id: Any) -> dict[str, Any]:

@@ -23,6 +23,8 @@ PURE = (
     "bundle",
     "verdict",
     "pairwise",
+    "cast_ballots",
+    "ballot_files",
     "recount",
     "separated",
     "amendments",
