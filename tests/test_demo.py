@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Flask
 
-from pb import demo
 from pb.accounts.models import User
 from pb.extensions import db
+from pb.proposals import demo_projects
 from pb.proposals.models import Proposal
 from pb.results import services as results
 from pb.rounds.models import Phase, Round
@@ -30,7 +30,7 @@ def test_demo_loads_once_with_its_promised_contents(app: Flask) -> None:
     (pairwise,) = (r for r in everything if r.ballot_format == "pairwise")
     assert pairwise.phase == Phase.VOTING and voting.ballot_count(pairwise) >= 100
     voting_round = rounds[Phase.VOTING]
-    assert 12 <= len(demo.RIVERSIDE_PROJECTS) <= 18
+    assert 12 <= len(demo_projects.RIVERSIDE_PROJECTS) <= 18
     assert voting.ballot_count(voting_round) >= 200
     assert voting.ballot_count(voting_round) == voting.participation_count(voting_round)
     published = rounds[Phase.PUBLISHED]
