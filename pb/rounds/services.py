@@ -9,61 +9,35 @@ from __future__ import annotations
 import json
 import secrets
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from pb import clock
 from pb.accounts.models import Role, User
 from pb.audit import services as audit
 from pb.audit.chain import canonical_json, format_time, sha256_hex
 from pb.db import utcnow
-from pb.eligibility import methods as verification
-from pb.errors import Conflict, Forbidden, InvalidInput, NotFound
+from pb.errors import Conflict, Forbidden, NotFound
 from pb.extensions import db
-from pb.i18n import BUILT_IN_CATEGORIES
 from pb.proposals.conflicts import frozen_groups
 from pb.proposals.models import Proposal, ProposalStatus
-from pb.results import engine
+
+# Re-exported (`X as X`): forms, views, demos and tests use them as rounds.services.<name>.
+from pb.rounds.dashboard import Dashboard as Dashboard
+from pb.rounds.dashboard import dashboard as dashboard
 from pb.rounds.models import PHASE_ORDER, Phase, Round
-from pb.voting.formats import BALLOT_FORMATS, BallotItem, param_field_name
-from pb.voting.models import Ballot, Participation
-from pb.wards.models import Ward
+from pb.rounds.settings import DEFAULT_CATEGORIES as DEFAULT_CATEGORIES
+from pb.rounds.settings import RoundSettings, apply_settings
+from pb.rounds.settings import check_settings as check_settings
+from pb.voting.formats import BallotItem
 
 CONFIG_FORMAT = "pb-round-config-2"
 PhaseHook = Callable[[Round, User], None]
 PHASE_HOOKS: dict[Phase, list[PhaseHook]] = defaultdict(list)
-DEFAULT_CATEGORIES = tuple(BUILT_IN_CATEGORIES)
-
-
-@dataclass
-class RoundSettings:
-    """Everything a councillor sets on a round, as plain values (no form objects)."""
-
-    title: str
-    description: str
-    ward_ids: Sequence[int]
-    budget: int
-    currency: str
-    proposals_open_at: datetime
-    proposals_close_at: datetime
-    voting_open_at: datetime
-    voting_close_at: datetime
-    categories: Sequence[str]
-    ballot_format: str
-    ballot_params: dict[str, Any]
-    rule: str
-    satisfaction: str | None
-    tie_break: str
-    tie_break_seed: str | None = None
-    deliberation_close_at: datetime | None = None  # None: no deliberation phase
-    support_threshold: int | None = None  # None: every proposal goes forward to review
-    min_project_score: int | None = None  # threshold rules: the least score a project needs
-    verification_methods: Sequence[str] = verification.DEFAULT_METHODS
 
 
 def get_round(round_id: int) -> Round:
@@ -98,7 +72,7 @@ def public_rounds() -> list[Round]:
 
 def create_round(settings: RoundSettings, *, actor: User) -> Round:
     round_ = Round(phase=Phase.DRAFT, created_by_id=actor.id)
-    _apply(round_, settings, actor)
+    apply_settings(round_, settings, actor)
     db.session.add(round_)
     db.session.flush()
     audit.record("round.created", round_, _settings_data(round_), actor=actor)
@@ -108,7 +82,7 @@ def create_round(settings: RoundSettings, *, actor: User) -> Round:
 def update_round(round_: Round, settings: RoundSettings, *, actor: User) -> None:
     if round_.is_frozen:
         raise Conflict(_("Voting has opened: this round's configuration is frozen."))
-    _apply(round_, settings, actor)
+    apply_settings(round_, settings, actor)
     db.session.flush()
     audit.record("round.edited", round_, _settings_data(round_), actor=actor)
 
@@ -293,108 +267,7 @@ def _check_can_enter(round_: Round, target: Phase, now: datetime) -> None:
             raise Conflict(_("The voting closing date has passed. Edit the dates first."))
 
 
-def check_settings(settings: RoundSettings) -> None:
-    """Refuse a configuration the tally could not run, naming the field at fault."""
-    if settings.budget <= 0:
-        raise InvalidInput(_("The budget must be more than zero."), field="budget")
-    if not settings.proposals_open_at < settings.proposals_close_at:
-        raise InvalidInput(_("Proposals must close after they open."), field="proposals_close_at")
-    if settings.voting_open_at < settings.proposals_close_at:
-        raise InvalidInput(_("Voting cannot open before proposals close."), field="voting_open_at")
-    if not settings.voting_open_at < settings.voting_close_at:
-        raise InvalidInput(_("Voting must close after it opens."), field="voting_close_at")
-    deliberation_closes = settings.deliberation_close_at
-    if deliberation_closes is not None and not (
-        settings.proposals_close_at < deliberation_closes <= settings.voting_open_at
-    ):
-        raise InvalidInput(
-            _("Deliberation must close after proposals close and no later than voting opens."),
-            field="deliberation_close_at",
-        )
-    if settings.support_threshold is not None and settings.support_threshold < 1:
-        raise InvalidInput(
-            _("The support threshold must be at least 1."), field="support_threshold"
-        )
-    if not verification.known(tuple(settings.verification_methods)):
-        raise InvalidInput(
-            _("Choose at least one way residents are verified."), field="verification_methods"
-        )
-    ballot_format = BALLOT_FORMATS.get(settings.ballot_format)
-    if ballot_format is None:
-        raise InvalidInput(_("Unknown ballot format."), field="ballot_format")
-    param_errors = ballot_format.check_params(settings.ballot_params, settings.budget)
-    if param_errors:
-        name, message = next(iter(param_errors.items()))
-        raise InvalidInput(message, field=param_field_name(ballot_format.name, name))
-    problem = engine.configuration_problem(
-        settings.rule,
-        ballot_format.vote_type,
-        settings.satisfaction,
-        settings.tie_break,
-        settings.min_project_score,
-    )
-    if problem:
-        field, message = problem
-        raise InvalidInput(message, field=field)
-
-
-def _apply(round_: Round, settings: RoundSettings, actor: User) -> None:
-    allowed = {ward.id for ward in actor.wards}
-    if not settings.ward_ids or not set(settings.ward_ids) <= allowed:
-        raise Forbidden(_("Choose only wards you are a councillor for."))
-    check_settings(settings)
-    wards = list(db.session.scalars(select(Ward).where(Ward.id.in_(settings.ward_ids))))
-    round_.title = settings.title.strip()
-    round_.description = settings.description.strip()
-    round_.wards = wards
-    round_.budget = settings.budget
-    round_.currency = settings.currency
-    round_.proposals_open_at = settings.proposals_open_at
-    round_.proposals_close_at = settings.proposals_close_at
-    round_.voting_open_at = settings.voting_open_at
-    round_.voting_close_at = settings.voting_close_at
-    round_.deliberation_close_at = settings.deliberation_close_at
-    round_.support_threshold = settings.support_threshold
-    round_.min_project_score = settings.min_project_score
-    round_.categories = [c.strip() for c in settings.categories if c.strip()]
-    round_.ballot_format = settings.ballot_format
-    round_.ballot_params = dict(settings.ballot_params)
-    round_.rule = settings.rule
-    round_.satisfaction = settings.satisfaction or None
-    round_.tie_break = settings.tie_break
-    round_.tie_break_seed = settings.tie_break_seed or None
-    round_.verification_methods = sorted(set(settings.verification_methods))
-
-
 def _settings_data(round_: Round) -> dict[str, Any]:
     data = canonical_config(round_)
     data.pop("projects")
     return data
-
-
-@dataclass(frozen=True)
-class Dashboard:
-    proposals: int
-    awaiting_review: int
-    on_ballot: int
-    participants: int
-    ballots: int
-
-
-def dashboard(round_: Round) -> Dashboard:
-    """Counts a councillor sees; during voting only turnout, never how anyone voted."""
-    statuses = list(
-        db.session.scalars(select(Proposal.status).where(Proposal.round_id == round_.id))
-    )
-    return Dashboard(
-        proposals=len(statuses),
-        awaiting_review=statuses.count(ProposalStatus.SUBMITTED),
-        on_ballot=statuses.count(ProposalStatus.FEASIBLE),
-        participants=_count_rows(Participation, round_),
-        ballots=_count_rows(Ballot, round_),
-    )
-
-
-def _count_rows(model: type[Participation] | type[Ballot], round_: Round) -> int:
-    query = select(func.count()).select_from(model).where(model.round_id == round_.id)
-    return db.session.scalar(query) or 0
