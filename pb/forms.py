@@ -30,6 +30,12 @@ def apply_error(form: FlaskForm, error: DomainError) -> None:
         form.form_errors.append(error.message)
 
 
+def form_status(form: FlaskForm) -> int:
+    """The status of a form's page: 422 when it was sent and comes back with errors (so the
+    request rolls back whatever it flushed), 200 when it is first shown."""
+    return 422 if form.is_submitted() else 200
+
+
 def editable_amount(amount_minor: int, currency: str) -> str:
     """An amount as a money field pre-fills it: no grouping separators (a "21,000" is read back
     differently in some languages), decimals only when there are some, in the locale's own

@@ -29,7 +29,7 @@ from pb.accounts.forms import (
 from pb.db import keep_despite_refusal
 from pb.errors import InvalidInput
 from pb.extensions import login_manager
-from pb.forms import apply_error, options
+from pb.forms import apply_error, form_status, options
 from pb.i18n import current_language
 from pb.security import safe_next
 from pb.wards import services as wards
@@ -70,7 +70,7 @@ def login():  # type: ignore[no-untyped-def]
         keep_despite_refusal()  # the failed attempt's audit entry must survive the 422
         # One message whatever was wrong, so the form cannot tell who has an account.
         form.form_errors.append(_("Incorrect e-mail address or password."))
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("accounts/login.html", form=form), status
 
 
@@ -97,7 +97,7 @@ def register():  # type: ignore[no-untyped-def]
         else:
             # Not signed in: a new address would be, a known one not, and that tells.
             return render_template("accounts/check_email.html", reason="register")
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("accounts/register.html", form=form), status
 
 
@@ -139,7 +139,7 @@ def reset_request():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         recovery.request_reset(form.email.data)
         return render_template("accounts/check_email.html", reason="reset")
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("accounts/reset_request.html", form=form), status
 
 
@@ -156,7 +156,7 @@ def reset_password(token: str):  # type: ignore[no-untyped-def]
         start_session(user)
         flash(_("Your password is changed. Every other session is signed out."), "success")
         return redirect(url_for("accounts.profile"))
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("accounts/reset_password.html", form=form), status
 
 
@@ -200,7 +200,7 @@ def change_password():  # type: ignore[no-untyped-def]
             start_session(user)  # this device stays signed in, with a new session
             flash(_("Your password is changed. Every other session is signed out."), "success")
             return redirect(url_for("accounts.profile"))
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("accounts/password.html", form=form), status
 
 

@@ -18,7 +18,7 @@ from pb.admin.forms import (
     WardForm,
 )
 from pb.errors import DomainError
-from pb.forms import accepts_files, apply_error, options
+from pb.forms import accepts_files, apply_error, form_status, options
 from pb.wards import services as wards
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -97,7 +97,7 @@ def user(user_id: int):  # type: ignore[no-untyped-def]
             accounts.grant_role(target, Role(form.role.data), form.wards.data, actor=current_user)
             flash(_("Saved."), "success")
             return redirect(url_for("admin.user", user_id=target.id))
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     toggle = ActiveForm(formdata=None, data={"active": "0" if target.active else "1"})
     return render_template("admin/user.html", form=form, target=target, toggle=toggle), status
 
@@ -114,7 +114,7 @@ def wards_index():  # type: ignore[no-untyped-def]
         else:
             flash(_("Ward added."), "success")
             return redirect(url_for("admin.wards_index"))
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("admin/wards.html", form=form, wards=wards.all_wards()), status
 
 
@@ -131,7 +131,7 @@ def ward_edit(ward_id: int):  # type: ignore[no-untyped-def]
         else:
             flash(_("Ward saved."), "success")
             return redirect(url_for("admin.wards_index"))
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("admin/ward.html", form=form, ward=ward), status
 
 
@@ -158,7 +158,7 @@ def postcodes():  # type: ignore[no-untyped-def]
                 form=confirm,
                 sample=wards.PREVIEW_SAMPLE,
             )
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("admin/postcodes.html", form=form), status
 
 

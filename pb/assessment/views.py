@@ -21,7 +21,7 @@ from pb.assessment.models import ProjectAssessment, Rating
 from pb.deliberation import formatting, policy
 from pb.errors import DomainError, Forbidden
 from pb.extensions import db
-from pb.forms import accepts_files, apply_error
+from pb.forms import accepts_files, apply_error, form_status
 from pb.media import images
 from pb.media.forms import uploaded_bytes
 from pb.rounds import services as rounds
@@ -85,7 +85,7 @@ def settings(round_id: int):  # type: ignore[no-untyped-def]
         form.email_delay_days.data = config.email_delay_days
         for f, criterion in zip(form.criterion_fields(), current, strict=False):
             f.data = services.label(criterion)
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     locked = services.criteria_locked(round_)
     return render_template(
         "assessment/settings.html", round=round_, form=form, locked=locked
@@ -147,7 +147,7 @@ def rate(round_id: int, proposal_id: int):  # type: ignore[no-untyped-def]
         for cid in form.criterion_ids:
             getattr(form, f"mark_{cid}").data = marks.get(cid)
         form.comment.data = existing.comment
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template(
         "assessment/rate.html",
         assessment=assessment,
@@ -294,7 +294,7 @@ def inspect(inspection_id: int):  # type: ignore[no-untyped-def]
         for key, value in inspection.checklist.items():
             getattr(form, f"item_{key}").data = value
         form.findings.data = inspection.findings
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template(
         "assessment/inspect.html",
         inspection=inspection,

@@ -9,7 +9,7 @@ from flask_login import current_user
 from pb.community import services
 from pb.community.forms import DecideForm, FocusForm, SuggestForm
 from pb.errors import DomainError, NotFound
-from pb.forms import apply_error
+from pb.forms import apply_error, form_status
 from pb.proposals import services as proposals
 from pb.qr import qr_svg
 from pb.results import services as results
@@ -55,7 +55,7 @@ def suggest(ward_id: int):  # type: ignore[no-untyped-def]
         else:
             flash(_("Thank you: an officer of the ward will look at your suggestion."), "success")
             return redirect(url_for("community.register", ward_id=ward.id))
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("community/suggest.html", form=form, ward=ward), status
 
 
@@ -73,7 +73,7 @@ def queue():  # type: ignore[no-untyped-def]
         else:
             flash(_("Decided."), "success")
             return redirect(url_for("community.queue"))
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("community/queue.html", form=form, entries=services.queue(_me())), status
 
 
@@ -92,7 +92,7 @@ def focus(ward_id: int):  # type: ignore[no-untyped-def]
         else:
             flash(_("The ward's focus is saved."), "success")
             return redirect(url_for("community.focus", ward_id=ward.id))
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("community/focus.html", form=form, ward=ward, focus=current), status
 
 

@@ -12,9 +12,9 @@ from pb.deliberation.forms import (
     DecisionForm,
     MergeForm,
 )
-from pb.deliberation.routing import bp, form_status, posting_limit, visible_proposal
+from pb.deliberation.routing import bp, posting_limit, visible_proposal
 from pb.errors import InvalidInput
-from pb.forms import apply_error
+from pb.forms import apply_error, form_status
 from pb.proposals.models import Proposal
 from pb.public.services import visible_round
 

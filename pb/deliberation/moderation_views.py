@@ -13,9 +13,9 @@ from pb.deliberation.forms import (
     RestoreForm,
 )
 from pb.deliberation.models import ReportStatus
-from pb.deliberation.routing import bp, form_status, posting_limit, to_project, visible_proposal
+from pb.deliberation.routing import bp, posting_limit, to_project, visible_proposal
 from pb.errors import InvalidInput
-from pb.forms import apply_error
+from pb.forms import apply_error, form_status
 from pb.proposals.models import Proposal
 
 # --- moderation --------------------------------------------------------------------------------

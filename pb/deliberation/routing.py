@@ -30,7 +30,3 @@ def visible_proposal(proposal_id: int) -> Proposal:
 def to_project(proposal: Proposal, anchor: str = "comments"):  # type: ignore[no-untyped-def]
     url = url_for("public.project", round_id=proposal.round_id, proposal_id=proposal.id)
     return redirect(f"{url}#{anchor}")
-
-
-def form_status(form) -> int:  # type: ignore[no-untyped-def]
-    return 422 if form.is_submitted() else 200

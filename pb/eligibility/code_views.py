@@ -25,7 +25,7 @@ from pb.eligibility import access_codes, codes
 from pb.eligibility.forms import AccessCodeForm, IssueCodesForm, RevokeCodeForm
 from pb.errors import DomainError, InvalidInput
 from pb.exports.csvfile import csv_bytes
-from pb.forms import accepts_files, apply_error, options
+from pb.forms import accepts_files, apply_error, form_status, options
 from pb.qr import qr_svg
 from pb.rounds import services as rounds
 from pb.rounds.models import Round
@@ -67,7 +67,7 @@ def issue(round_id: int):  # type: ignore[no-untyped-def]
             apply_error(form, error)
         else:
             return _letters(round_, issued)
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template(
         "eligibility/codes.html",
         round=round_,
@@ -158,7 +158,7 @@ def enter():  # type: ignore[no-untyped-def]
     form = AccessCodeForm(data={"code": request.args.get("c", "")[:64]})
     if form.validate_on_submit():
         return _step(lambda code, round_: _ballot(code, round_, {}, []))
-    return render_template("eligibility/code.html", form=form), 422 if form.is_submitted() else 200
+    return render_template("eligibility/code.html", form=form), form_status(form)
 
 
 def _step(render):  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from pb.errors import Conflict, DomainError, NotFound
 from pb.extensions import db
-from pb.forms import accepts_files, apply_error
+from pb.forms import accepts_files, apply_error, form_status
 from pb.media import images
 from pb.media.forms import uploaded_bytes
 from pb.proposals import conflicts as conflict_groups
@@ -65,7 +65,7 @@ def new(round_id: int):  # type: ignore[no-untyped-def]
         else:
             flash(_("Thank you! Your proposal was submitted."), "success")
             return redirect(url_for("public.project", round_id=round_.id, proposal_id=proposal.id))
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("proposals/form.html", form=form, round=round_, proposal=None), status
 
 
@@ -96,7 +96,7 @@ def edit(proposal_id: int):  # type: ignore[no-untyped-def]
             return redirect(
                 url_for("public.project", round_id=proposal.round_id, proposal_id=proposal.id)
             )
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template(
         "proposals/form.html", form=form, round=proposal.round, proposal=proposal
     ), status
@@ -138,7 +138,7 @@ def review(proposal_id: int):  # type: ignore[no-untyped-def]
         else:
             flash(_("Review saved."), "success")
             return redirect(url_for("proposals.review_queue"))
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     note_form = InternalNoteForm(formdata=None, data={"note": proposal.internal_note})
     return render_template(
         "proposals/review.html", form=form, note_form=note_form, proposal=proposal

@@ -12,7 +12,7 @@ from wtforms import SubmitField
 
 from pb import limits
 from pb.errors import DomainError
-from pb.forms import accepts_files, apply_error
+from pb.forms import accepts_files, apply_error, form_status
 from pb.i18n import text_direction
 from pb.public.services import visible_round
 from pb.results import charts, comparison, engine
@@ -108,5 +108,5 @@ def upload():  # type: ignore[no-untyped-def]
             return render_template(
                 "compare/upload.html", form=form, result=result, charts=_charts(result)
             )
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("compare/upload.html", form=form, result=None), status

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from pb import clock
 from pb.errors import Conflict, DomainError, InvalidInput
-from pb.forms import apply_error
+from pb.forms import apply_error, form_status
 from pb.labels import PHASE_LABELS
 from pb.results import comparison, engine
 from pb.results import services as results
@@ -144,7 +144,7 @@ def _save(form: RoundForm, round_: Round | None):  # type: ignore[no-untyped-def
         else:
             flash(_("The round was saved."), "success")
             return redirect(url_for("rounds.show", round_id=round_.id))
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     ward_ids = [ward.id for ward in (round_.wards if round_ else current_user.wards)]
     return render_template(
         "rounds/form.html",

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from pb.errors import DomainError
-from pb.forms import apply_error
+from pb.forms import apply_error, form_status
 from pb.qr import qr_svg
 from pb.volunteering import ledger, services
 from pb.volunteering.forms import (
@@ -62,7 +62,7 @@ def skills():  # type: ignore[no-untyped-def]
         else:
             flash(_("Your skills are saved. Thank you."), "success")
             return redirect(url_for("volunteering.skills"))
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template(
         "volunteering/skills.html", form=form, profile=profile, withdraw_form=WithdrawForm()
     ), status
@@ -156,7 +156,7 @@ def task_new(proposal_id: int):  # type: ignore[no-untyped-def]
         else:
             flash(_("The task is posted."), "success")
             return redirect(url_for("volunteering.manage_task", task_id=created.id))
-    status = 422 if form.is_submitted() else 200
+    status = form_status(form)
     return render_template("volunteering/task_form.html", form=form, proposal=proposal), status
 
 
