@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy import DateTime, Dialect, Engine, Enum, event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.types import TypeDecorator
 
 from pb.extensions import db
@@ -154,3 +155,15 @@ def str_enum(enum_class: type[StrEnum], name: str) -> Enum:
         length=max(len(member.value) for member in enum_class) + 4,
         values_callable=lambda members: [member.value for member in members],
     )
+
+
+def added_once(obj: Any) -> bool:
+    """Insert `obj` inside a savepoint. False, with nothing written, when a unique constraint
+    already holds its twin (the same click twice at once: the constraint has the last word, and
+    the request can still answer cleanly); True when it was inserted."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(obj)
+    except IntegrityError:
+        return False
+    return True

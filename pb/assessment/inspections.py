@@ -10,12 +10,12 @@ from datetime import datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from pb.accounts.models import Role, User
 from pb.assessment.models import Inspection, ProjectAssessment
 from pb.assessment.services import may_rate
 from pb.audit import services as audit
+from pb.db import added_once
 from pb.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pb.extensions import db
 from pb.media import services as media
@@ -49,11 +49,8 @@ def volunteer(resident: User, assessment: ProjectAssessment, now: datetime) -> I
     if not may_rate(resident, assessment.proposal):
         raise Forbidden(_("Only verified residents of the project's ward can inspect it."))
     offer = Inspection(proposal_id=assessment.proposal_id, inspector_id=resident.id, offered_at=now)
-    try:
-        with db.session.begin_nested():
-            db.session.add(offer)
-    except IntegrityError as error:
-        raise Conflict(_("You have already offered to inspect this project.")) from error
+    if not added_once(offer):
+        raise Conflict(_("You have already offered to inspect this project."))
     audit.record(
         "inspection.offered", offer, {"proposal_id": assessment.proposal_id}, actor=resident
     )
@@ -79,11 +76,8 @@ def assign(officer: User, assessment: ProjectAssessment, email: str, now: dateti
         raise Conflict(_("This resident already inspects this project."))
     inspection = found or Inspection(proposal_id=assessment.proposal_id, inspector_id=person.id)
     inspection.assigned_by_id, inspection.assigned_at = officer.id, now
-    try:
-        with db.session.begin_nested():
-            db.session.add(inspection)
-    except IntegrityError as error:
-        raise Conflict(_("This resident already inspects this project.")) from error
+    if not added_once(inspection):
+        raise Conflict(_("This resident already inspects this project."))
     audit.record(
         "inspection.assigned", inspection, {"proposal_id": assessment.proposal_id}, actor=officer
     )

@@ -28,7 +28,7 @@ from pb.assessment.models import (
     Score,
 )
 from pb.audit import services as audit
-from pb.db import utcnow
+from pb.db import added_once, utcnow
 from pb.delivery import services as delivery
 from pb.eligibility import services as eligibility
 from pb.eligibility.models import CensusEntry
@@ -266,7 +266,7 @@ def _one_rating(user: User, assessment: ProjectAssessment, now: datetime) -> tup
     try:
         with db.session.begin_nested():
             db.session.add(rating)
-    except IntegrityError:
+    except IntegrityError:  # not added_once(): a refusal other than a twin row is raised
         existing = rating_of(user, assessment)
         if existing is None:
             raise
@@ -283,15 +283,11 @@ def report_comment(reporter: User, rating: Rating, reason: str) -> None:
         raise InvalidInput(_("Give a reason (up to 1000 characters)."), field="reason")
     if rating.hidden_at is not None or not rating.comment:
         raise Conflict(_("This comment has already been removed."))
-    try:
-        with db.session.begin_nested():
-            db.session.add(
-                CommentReport(
-                    rating_id=rating.id, reporter_id=reporter.id, reason=reason, created_at=utcnow()
-                )
-            )
-    except IntegrityError as error:
-        raise Conflict(_("You have already reported this.")) from error
+    report = CommentReport(
+        rating_id=rating.id, reporter_id=reporter.id, reason=reason, created_at=utcnow()
+    )
+    if not added_once(report):
+        raise Conflict(_("You have already reported this."))
     audit.record(
         "assessment.comment_reported", ("rating", rating.id), {"reason": reason}, actor=reporter
     )

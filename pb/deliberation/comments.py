@@ -9,12 +9,11 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
-from sqlalchemy.exc import IntegrityError
 
 from pb.accounts.models import User
 from pb.audit import services as audit
 from pb.audit.chain import sha256_hex
-from pb.db import utcnow
+from pb.db import added_once, utcnow
 from pb.deliberation import follows, policy
 from pb.deliberation.models import Comment, CommentReaction, NotificationKind
 from pb.deliberation.notifications import notify
@@ -170,11 +169,9 @@ def react(comment: Comment, user: User, value: int) -> int:
         existing.value = value
         new_value = value
     else:
-        try:
-            with db.session.begin_nested():
-                db.session.add(CommentReaction(comment_id=comment.id, user_id=user.id, value=value))
-        except IntegrityError as error:  # the same click twice at once: the first one counts
-            raise Conflict(_("Your reaction was already recorded.")) from error
+        reaction = CommentReaction(comment_id=comment.id, user_id=user.id, value=value)
+        if not added_once(reaction):  # the same click twice at once: the first one counts
+            raise Conflict(_("Your reaction was already recorded."))
         new_value = value
     db.session.flush()
     audit.record("comment.reacted", comment, {"value": new_value}, actor=user)

@@ -8,11 +8,10 @@ from collections.abc import Iterable
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from pb.accounts.models import User
 from pb.audit import services as audit
-from pb.db import utcnow
+from pb.db import added_once, utcnow
 from pb.deliberation import policy
 from pb.deliberation.models import Comment, HiddenProposal, Report, ReportStatus
 from pb.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -47,11 +46,8 @@ def report(
         status=ReportStatus.OPEN,
         created_at=utcnow(),
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(item)
-    except IntegrityError as error:
-        raise Conflict(_("You have already reported this.")) from error
+    if not added_once(item):
+        raise Conflict(_("You have already reported this."))
     audit.record(
         "moderation.reported",
         item,

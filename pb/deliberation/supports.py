@@ -7,11 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
 
 from pb.accounts.models import User
 from pb.audit import services as audit
-from pb.db import utcnow
+from pb.db import added_once, utcnow
 from pb.deliberation import follows, policy
 from pb.deliberation.models import Support
 from pb.extensions import db
@@ -49,10 +48,7 @@ def support(proposal: Proposal, user: User) -> bool:
     lock(proposal)
     if has_supported(user, proposal):
         return False
-    try:
-        with db.session.begin_nested():  # the unique constraint has the last word
-            db.session.add(Support(proposal_id=proposal.id, user_id=user.id, created_at=utcnow()))
-    except IntegrityError:
+    if not added_once(Support(proposal_id=proposal.id, user_id=user.id, created_at=utcnow())):
         return False
     audit.record("support.added", proposal, {}, actor=user)
     follows.supported(proposal, user)

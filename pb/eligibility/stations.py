@@ -17,11 +17,11 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 
 from pb import clock, limits
 from pb.accounts.models import Role, User
 from pb.audit import services as audit
+from pb.db import added_once
 from pb.eligibility import census, register
 from pb.eligibility.methods import STATION_CHANNELS
 from pb.eligibility.models import CensusEntry, Kiosk, StationTally
@@ -114,13 +114,10 @@ def admit(
         channel=channel,
         voted_on=(now or clock.now()).date(),
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(participation)
-    except IntegrityError as error:
+    if not added_once(participation):
         raise Conflict(
             _("This person has already taken part in this round (online, by code or here).")
-        ) from error
+        )
     count(round_, clerk, "kiosk_admitted" if channel == "kiosk" else "paper_issued")
 
 

@@ -21,11 +21,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
 
 from pb.accounts.models import User
 from pb.audit import services as audit
-from pb.db import utcnow
+from pb.db import added_once, utcnow
 from pb.errors import NotFound
 from pb.extensions import db
 from pb.following.models import AuthorEmail, Follow, FollowKind, Notice
@@ -78,10 +77,7 @@ def follow(user: User, kind: FollowKind, object_id: int, *, email: bool) -> Foll
     existing = following(user, kind, object_id)
     if existing is None:
         existing = Follow(user_id=user.id, kind=kind, object_id=object_id, email=email)
-        try:
-            with db.session.begin_nested():  # a double click racing itself: the constraint wins
-                db.session.add(existing)
-        except IntegrityError:
+        if not added_once(existing):  # a double click racing itself: the constraint wins
             existing = following(user, kind, object_id)
             assert existing is not None
     existing.email = email

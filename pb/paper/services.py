@@ -14,12 +14,11 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from pb import access, clock
 from pb.accounts.models import User
 from pb.audit import services as audit
-from pb.db import utcnow
+from pb.db import added_once, utcnow
 from pb.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pb.extensions import db
 from pb.paper import sheets
@@ -61,11 +60,8 @@ def mark_issued(
         channel=voting.PAPER,
         voted_on=(now or clock.now()).date(),
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(mark)
-    except IntegrityError as error:
-        raise Conflict(_("This person has already voted in this round.")) from error
+    if not added_once(mark):
+        raise Conflict(_("This person has already voted in this round."))
     return mark
 
 
@@ -177,13 +173,8 @@ def open_batch(round_: Round, ward_id: int, label: str, size: int, *, actor: Use
     batch = PaperBatch(
         round_id=round_.id, ward_id=ward_id, label=label, size=size, opened_by_id=actor.id
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(batch)
-    except IntegrityError as error:
-        raise InvalidInput(
-            _("This round already has a batch of that name."), field="label"
-        ) from error
+    if not added_once(batch):
+        raise InvalidInput(_("This round already has a batch of that name."), field="label")
     audit.record("paper.batch_opened", round_, {"batch": label, "sheets": size}, actor=actor)
     return batch
 
@@ -208,11 +199,8 @@ def enter_reading(round_: Round, batch: PaperBatch, text: str, *, actor: User) -
     reading = PaperReading(
         batch_id=batch.id, reading=len(batch.readings) + 1, user_id=actor.id, ballots=keyed
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(reading)
-    except IntegrityError as error:  # someone else's reading landed at the same moment
-        raise Conflict(_("This batch was keyed at the same moment. Reload the page.")) from error
+    if not added_once(reading):  # someone else's reading landed at the same moment
+        raise Conflict(_("This batch was keyed at the same moment. Reload the page."))
     db.session.refresh(batch)
     data = {"batch": batch.label, "reading": reading.reading, "sheets": batch.size}
     audit.record("paper.batch_entered", round_, data, actor=actor)

@@ -12,11 +12,10 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
 
 from pb.accounts.models import Role, User
 from pb.audit import services as audit
-from pb.db import utcnow
+from pb.db import added_once, utcnow
 from pb.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pb.extensions import db
 from pb.proposals.models import Proposal
@@ -199,10 +198,7 @@ def pledge(user: User, task: VolunteerTask) -> bool:
     )
     if pledge_of(user, task) is not None:
         return False
-    try:
-        with db.session.begin_nested():  # the unique constraint has the last word
-            db.session.add(Pledge(task_id=task.id, user_id=user.id, created_at=utcnow()))
-    except IntegrityError:
+    if not added_once(Pledge(task_id=task.id, user_id=user.id, created_at=utcnow())):
         return False
     audit.record("volunteering.pledged", ("volunteer_task", task.id), {}, actor=user)
     return True
