@@ -13,8 +13,9 @@ from typing import Any
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select, union, update
+from sqlalchemy import select, union
 
+from pb import inbox
 from pb.accounts.models import User
 from pb.audit import services as audit
 from pb.db import utcnow
@@ -28,7 +29,7 @@ from pb.deliberation.models import (
 from pb.extensions import db
 from pb.labels import PHASE_LABELS, STATUS_LABELS
 from pb.mail import outbox as mail
-from pb.pagination import Page, paginate
+from pb.pagination import Page
 from pb.proposals.models import Proposal, ProposalStatus
 from pb.rounds import services as rounds
 from pb.rounds.models import Phase, Round
@@ -73,29 +74,15 @@ def notify(
 
 
 def unread_count(user: User) -> int:
-    query = select(func.count(Notification.id)).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None)
-    )
-    return db.session.scalar(query) or 0
+    return inbox.unread_count(Notification, user)
 
 
 def listing(user: User, page: int = 1) -> Page[Notification]:
-    mine = Notification.user_id == user.id
-    return paginate(
-        select(Notification).where(mine).order_by(Notification.id.desc()),
-        page,
-        PAGE_SIZE,
-        count=select(func.count(Notification.id)).where(mine),
-    )
+    return inbox.listing(Notification, user, page, PAGE_SIZE)
 
 
 def mark_all_read(user: User) -> int:
-    result = db.session.execute(
-        update(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-        .values(read_at=utcnow())
-    )
-    count = result.rowcount or 0
+    count = inbox.mark_all_read(Notification, user)
     if count:
         audit.record("notifications.read", user, {"count": count}, actor=user)
     return count

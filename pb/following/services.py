@@ -20,8 +20,9 @@ from flask import current_app, has_request_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 
+from pb import inbox
 from pb.accounts.models import User
 from pb.audit import services as audit
 from pb.db import added_once, utcnow
@@ -29,7 +30,7 @@ from pb.errors import NotFound
 from pb.extensions import db
 from pb.following.models import AuthorEmail, Follow, FollowKind, Notice
 from pb.mail import outbox as mail
-from pb.pagination import Page, paginate
+from pb.pagination import Page
 
 PAGE_SIZE = 30
 PROPOSAL_REASON = _l(
@@ -196,27 +197,15 @@ def title(follow_: Follow) -> str:
 
 
 def unread_count(user: User) -> int:
-    query = select(func.count(Notice.id)).where(Notice.user_id == user.id, Notice.read_at.is_(None))
-    return db.session.scalar(query) or 0
+    return inbox.unread_count(Notice, user)
 
 
 def listing(user: User, page: int = 1) -> Page[Notice]:
-    mine = Notice.user_id == user.id
-    return paginate(
-        select(Notice).where(mine).order_by(Notice.id.desc()),
-        page,
-        PAGE_SIZE,
-        count=select(func.count(Notice.id)).where(mine),
-    )
+    return inbox.listing(Notice, user, page, PAGE_SIZE)
 
 
 def mark_all_read(user: User) -> int:
-    result = db.session.execute(
-        update(Notice)
-        .where(Notice.user_id == user.id, Notice.read_at.is_(None))
-        .values(read_at=utcnow())
-    )
-    return result.rowcount or 0
+    return inbox.mark_all_read(Notice, user)
 
 
 def _queue_emails(notices: list[Notice], reason: object = None) -> None:
