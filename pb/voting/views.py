@@ -11,7 +11,7 @@ from flask_login import current_user
 from pb.audit.pairwise import decode
 from pb.db import reads_only
 from pb.errors import DomainError
-from pb.i18n import localised_category
+from pb.i18n import localised_category, per_language
 from pb.public.services import visible_round
 from pb.rounds import services as rounds
 from pb.rounds.models import Round
@@ -231,8 +231,14 @@ def render_ballot(round_: Round, choices: Choices, errors: list[str], pages: Bal
         wards=sorted({(p.ward.code, p.ward.name) for p in projects}, key=lambda pair: pair[1]),
         category=category,
         ward=ward,
-        shown_counts=[
-            ngettext("%(num)d project shown.", "%(num)d projects shown.", n)
-            for n in range(len(projects) + 1)
-        ],
+        shown_counts=per_language(
+            ("shown counts", len(projects)), lambda: _shown_counts(len(projects))
+        ),
     )
+
+
+def _shown_counts(total: int) -> list[str]:
+    """Every count the ballot's filters can show (0 to `total`), in the page's language."""
+    return [
+        ngettext("%(num)d project shown.", "%(num)d projects shown.", n) for n in range(total + 1)
+    ]
