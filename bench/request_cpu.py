@@ -1,7 +1,7 @@
 """Benchmark: processor time of each request of the ballot flow and of the public pages, in process.
 
     .venv/bin/python bench/request_cpu.py [--calls 40] [--warmup 5] [--profile KIND] [--top 30]
-                                          [--statements] [--only KIND,KIND]
+                                          [--statements] [--only KIND,KIND] [--fresh-pages]
 
 The load benchmark (bench/load.py) measures throughput over HTTP; on a shared machine its figures
 move with the load. This one runs the same requests through Flask's test client on a fresh SQLite
@@ -11,9 +11,10 @@ view, a template or a query shows as milliseconds of CPU per request.
 
 Kinds: `ballot` (GET the ballot, signed in), `review` (POST the choices), `cast` (POST them: a new
 voter each time, so every cast is a first ballot), `round` (a voting round's public page,
-anonymous) and `results` (the published round's results, anonymous). `--profile ballot` prints a
-cProfile of the ballot GETs (sorted by own time, then cumulative); `--statements` the number of SQL
-statements each request runs.
+anonymous) and `results` (the published round's results, anonymous): kept pages after the
+first visit (pb/public/page_cache.py), rendered every time with `--fresh-pages`. `--profile
+ballot` prints a cProfile of the ballot GETs (sorted by own time, then cumulative);
+`--statements` the number of SQL statements each request runs.
 """
 
 from __future__ import annotations
@@ -148,6 +149,8 @@ def run(args: argparse.Namespace, scratch: str) -> Meter:
         "SQLALCHEMY_DATABASE_URI": url,
         "RATELIMIT_STORAGE_URI": f"sqlite:///{scratch}/limits.db",
     }
+    if args.fresh_pages:
+        settings["PUBLIC_PAGE_CACHE_SECONDS"] = 0
     app = create_app(settings)
     pages = {"round": f"/rounds/{round_id}", "results": f"/rounds/{published}/results"}
     with app.app_context():
@@ -168,6 +171,8 @@ def main() -> None:
     parser.add_argument("--profile", choices=KINDS, help="print a cProfile of this kind")
     parser.add_argument("--top", type=int, default=30, help="rows of the profile")
     parser.add_argument("--statements", action="store_true", help="SQL statements per request")
+    help_fresh = "render the public pages every time (without it, visitors get the kept page)"
+    parser.add_argument("--fresh-pages", action="store_true", help=help_fresh)
     args = parser.parse_args()
     load = os.getloadavg()[0]
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
