@@ -18,6 +18,7 @@ flashed message never are. Off when the setting is 0 (the tests' default: they e
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Callable, Hashable
@@ -87,6 +88,7 @@ def _pages(app: Flask) -> dict[Hashable, Kept]:
 def _key(round_: Round) -> Hashable:
     now = clock.now()
     columns = {a.key: getattr(round_, a.key) for a in sa.inspect(Round).column_attrs}
-    state = json.dumps(columns, sort_keys=True, default=str)
+    # hashed: a frozen config is kilobytes, and up to _SIZE keys are held
+    state = hashlib.sha256(json.dumps(columns, sort_keys=True, default=str).encode()).digest()
     passed = tuple(bool(d and now >= d) for d in (getattr(round_, name) for name in _DATES))
     return (request.full_path, request.script_root, str(get_locale()), state, passed)
