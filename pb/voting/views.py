@@ -195,7 +195,7 @@ def render_ballot(round_: Round, choices: Choices, errors: list[str], pages: Bal
         if (not category or p.category == category) and (not ward or p.ward.code == ward)
     }
     state = meter.state(fmt, params, budget, round_.currency, items, choices)
-    eligible = pages.without_account or eligibility.can_take_part(current_user, round_)
+    voter = None if pages.without_account else eligibility.participant(current_user, round_)
     return render_template(
         "voting/ballot.html",
         round=round_,
@@ -220,8 +220,8 @@ def render_ballot(round_: Round, choices: Choices, errors: list[str], pages: Bal
         meter=state,
         meter_messages=meter.messages(fmt, params, budget),
         accepting=rounds.accepting_ballots(round_),
-        eligible=eligible,
-        has_voted=not pages.without_account and services.has_voted(current_user, round_),
+        eligible=pages.without_account or voter is not None,
+        has_voted=voter is not None and services.voted_as(round_, voter.key),
         stored_key=None if pages.without_account else _stored_key(round_),
         pages=pages,
         categories=sorted(
