@@ -116,6 +116,10 @@ class Settings:
     # Empty (the default): proposals' locations are text only and nothing map-related is loaded
     # (docs/browsing.md, "Maps": the extension point; never a CDN).
     MAP_TILES_URL: str = ""
+    # A round's page and results, kept this long for visitors not signed in (pb/public/
+    # page_cache.py: any change to the round is a new page at once; comment counts and the like
+    # may be this many seconds old). 0: every page rendered afresh.
+    PUBLIC_PAGE_CACHE_SECONDS: int = 10
     BABEL_DEFAULT_LOCALE: str = "en"
     BABEL_DEFAULT_TIMEZONE: str = "UTC"
     LANGUAGES: tuple[str, ...] = ("en", "pl", "ur")
@@ -237,6 +241,7 @@ OPERATIONS_SETTINGS = (
     "MAIL_KEEP_SENT_DAYS",
     "METRICS_TOKEN",
     "OUTCOMES_HOURLY_RATE",
+    "PUBLIC_PAGE_CACHE_SECONDS",
 )
 
 

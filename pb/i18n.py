@@ -3,22 +3,24 @@ councillors' translations of round and project texts."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from functools import lru_cache
+from typing import Any, TypeVar
 
-from babel import Locale
+from babel import Locale, numbers
 from babel.numbers import get_currency_precision
+from babel.support import NullTranslations
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import (
     force_locale,
-    format_currency,
     format_date,
     format_decimal,
     format_percent,
     format_time,
     get_locale,
+    get_translations,
     lazy_gettext,
 )
 
@@ -61,11 +63,32 @@ def format_money(amount_minor: int | Decimal | None, currency: str) -> str:
         return ""
     if isinstance(amount_minor, Decimal):  # an exact share, rounded to the minor unit
         amount_minor = int(amount_minor.to_integral_value())
-    return format_currency(minor_to_decimal(amount_minor, currency), currency)
+    locale = get_locale()
+    if locale is None:  # outside a request: Babel's default locale, as flask_babel does
+        return numbers.format_currency(minor_to_decimal(amount_minor, currency), currency)
+    return _money_in(str(locale), amount_minor, currency)
+
+
+# Babel's formatting parses the locale's patterns on every call (about 0.1 ms each, and a
+# results page shows dozens of amounts); the same amount in the same locale is the same text.
+@lru_cache(maxsize=8192)
+def _money_in(locale: str, amount_minor: int, currency: str) -> str:
+    amount = minor_to_decimal(amount_minor, currency)
+    return numbers.format_currency(amount, currency, locale=locale)
 
 
 def format_number(value: int | Decimal | None) -> str:
-    return "" if value is None else format_decimal(value)
+    if value is None:
+        return ""
+    locale = get_locale()
+    if type(value) is int and locale is not None:  # memoised (a Decimal's digits are its text)
+        return _integer_in(str(locale), value)
+    return format_decimal(value)
+
+
+@lru_cache(maxsize=8192)
+def _integer_in(locale: str, value: int) -> str:
+    return numbers.format_decimal(value, locale=locale)
 
 
 def format_moment(moment: datetime | None, style: str = "medium") -> str:
@@ -121,11 +144,55 @@ def localised_category(round_: Any, category: str, language: str | None = None) 
         return str(built_in)
 
 
+T = TypeVar("T")
+_TEXTS: dict[tuple[Hashable, ...], Any] = {}
+_TEXTS_SIZE = 1024
+
+
+def per_language(key: tuple[Hashable, ...], texts: Callable[[], T]) -> T:
+    """`texts()`, computed once per language and `key`: for translated texts that depend on
+    nothing but their key and the language (a ballot's meter messages, its filter counts)."""
+    full_key = (str(get_locale()), *key)
+    found = _TEXTS.get(full_key)
+    if found is None:
+        found = texts()
+        if len(_TEXTS) >= _TEXTS_SIZE:
+            _TEXTS.clear()
+        _TEXTS[full_key] = found
+    return found  # type: ignore[no-any-return]
+
+
+def _install_template_gettext(app: Flask) -> None:
+    """The templates' `_()` and `ngettext()`, looking the catalogue up by the locale once per
+    language instead of through flask_babel's three request-context lookups per string (a page
+    translates a hundred strings or more). The same catalogue, so the same words."""
+    catalogues: dict[str, NullTranslations] = {}
+
+    def catalogue() -> NullTranslations:
+        locale = get_locale()
+        if locale is None:  # outside a request: flask_babel's own answer
+            return get_translations()
+        key = str(locale)
+        found = catalogues.get(key)
+        if found is None:
+            found = catalogues[key] = get_translations()
+        return found
+
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: catalogue().ugettext(s),
+        ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: catalogue().upgettext(c, s),
+        npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n),
+    )
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault(
         "BABEL_TRANSLATION_DIRECTORIES", str(PROJECT_ROOT / "pb" / "translations")
     )
     babel.init_app(app, locale_selector=select_locale)
+    _install_template_gettext(app)
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["moment"] = format_moment
     app.jinja_env.filters["day"] = format_day

@@ -39,6 +39,9 @@ TEST_CONFIG: dict[str, Any] = {
     # Counters of this process only (a test that turns limits on must not meet another run's
     # counters in instance/ratelimits.db, the default shared by a real server's workers).
     "RATELIMIT_STORAGE_URI": "memory://",
+    # Pages rendered afresh (a test changes data and reads the page at once); the cache's own
+    # tests turn it on (tests/public/test_page_cache.py).
+    "PUBLIC_PAGE_CACHE_SECONDS": 0,
 }
 
 

@@ -54,6 +54,9 @@ def gunicorn(
         "AUDIT_PSEUDONYM_KEY": "test-audit-key",
         "CENSUS_HMAC_KEY": "test-census-key",
         "PYTHONWARNINGS": "ignore",
+        # Pages rendered afresh, as in tests/conftest.py's TEST_CONFIG (a test changes data and
+        # reads the public page at once; pb/public/page_cache.py has its own tests).
+        "PUBLIC_PAGE_CACHE_SECONDS": "0",
         **(extra_env or {}),
     }
     command = [

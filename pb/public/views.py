@@ -18,7 +18,7 @@ from pb.accounts import services as accounts
 from pb.errors import NotFound
 from pb.extensions import csrf
 from pb.proposals import services as proposals
-from pb.public import services
+from pb.public import page_cache, services
 from pb.results import services as results
 from pb.rounds import amendments
 from pb.rounds import services as rounds
@@ -43,6 +43,7 @@ def home():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/rounds/<int:round_id>")
+@page_cache.for_visitors
 def round(round_id: int):  # type: ignore[no-untyped-def]
     """What a round decides, its budget, phases and how to take part."""
     round_ = services.visible_round(round_id)

@@ -9,6 +9,7 @@ from flask_login import current_user
 from pb.errors import InvalidInput
 from pb.i18n import format_day, format_money, format_number, localised, text_direction
 from pb.labels import rule_text, tie_break_text
+from pb.public import page_cache
 from pb.public.services import visible_round
 from pb.results import charts, engine, explanation, services, ties
 from pb.results.forms import TieDecisionForm
@@ -20,6 +21,7 @@ bp = Blueprint("results", __name__)
 
 
 @bp.get("/rounds/<int:round_id>/results")
+@page_cache.for_visitors
 def show(round_id: int):  # type: ignore[no-untyped-def]
     """Funded and unfunded projects, votes, costs, the rule, charts, and why each project lost."""
     round_ = visible_round(round_id)

@@ -10,6 +10,7 @@ say the same words (tests/browser/test_ballot.py checks that they agree).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,12 +18,18 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from pb.i18n import format_money
+from pb.i18n import format_money, per_language
 from pb.voting.formats import BallotFormat, BallotItem, Choices
 
 
 def messages(fmt: BallotFormat, params: Mapping[str, Any], budget: int) -> dict[str, str]:
-    """Every message the meter may show for this format, translated and filled in."""
+    """Every message the meter may show for this format, translated and filled in: computed
+    once per language and round settings (shared between requests: never change it)."""
+    key = ("meter", fmt.name, json.dumps(params, sort_keys=True))
+    return per_language(key, lambda: _messages(fmt, params))
+
+
+def _messages(fmt: BallotFormat, params: Mapping[str, Any]) -> dict[str, str]:
     low_high = {
         "approval": (params.get("min_projects"), params.get("max_projects")),
         "ranked": (params.get("min_rank"), params.get("max_rank")),

@@ -69,7 +69,12 @@ def parse_choices(round_: Round, form: Mapping[str, str]) -> Choices:
 
 
 def has_voted(user: User, round_: Round) -> bool:
-    key = eligibility.voter_key(user, round_)
+    return voted_as(round_, eligibility.voter_key(user, round_))
+
+
+def voted_as(round_: Round, key: str | None) -> bool:
+    """Whether a ballot is recorded under this participant's key (None: one who may not vote);
+    for a page that has found the participant already (one census look-up, not two)."""
     if key is None:
         return False
     query = select(Participation.id).where(

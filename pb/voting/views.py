@@ -11,11 +11,11 @@ from flask_login import current_user
 from pb.audit.pairwise import decode
 from pb.db import reads_only
 from pb.errors import DomainError
-from pb.i18n import localised_category
+from pb.i18n import localised_category, per_language
 from pb.public.services import visible_round
 from pb.rounds import services as rounds
 from pb.rounds.models import Round
-from pb.voting import eligibility, keyring, meter, pairwise, services
+from pb.voting import cards, eligibility, keyring, meter, pairwise, services
 from pb.voting.formats import Choices, get_format
 
 bp = Blueprint("voting", __name__)
@@ -194,22 +194,34 @@ def render_ballot(round_: Round, choices: Choices, errors: list[str], pages: Bal
         for p in projects
         if (not category or p.category == category) and (not ward or p.ward.code == ward)
     }
+    state = meter.state(fmt, params, budget, round_.currency, items, choices)
+    voter = None if pages.without_account else eligibility.participant(current_user, round_)
     return render_template(
         "voting/ballot.html",
         round=round_,
         pairing=_pairs(round_) if fmt.input_kind == "pairwise" else None,
         projects_by_id={p.id: p for p in projects},
-        projects=projects,
+        cards=None
+        if fmt.input_kind == "pairwise"
+        else cards.cards_html(
+            round_,
+            projects,
+            fmt.input_kind,
+            pages.kiosk,
+            choices=choices,
+            unfit=state.unfit,
+            shown=shown,
+        ),
         shown=shown,
         choices=choices,
         errors=errors,
         ballot_format=fmt,
         rules=fmt.rules_in_words(params, budget, round_.currency),
-        meter=meter.state(fmt, params, budget, round_.currency, items, choices),
+        meter=state,
         meter_messages=meter.messages(fmt, params, budget),
         accepting=rounds.accepting_ballots(round_),
-        eligible=pages.without_account or eligibility.can_take_part(current_user, round_),
-        has_voted=not pages.without_account and services.has_voted(current_user, round_),
+        eligible=pages.without_account or voter is not None,
+        has_voted=voter is not None and services.voted_as(round_, voter.key),
         stored_key=None if pages.without_account else _stored_key(round_),
         pages=pages,
         categories=sorted(
@@ -219,8 +231,14 @@ def render_ballot(round_: Round, choices: Choices, errors: list[str], pages: Bal
         wards=sorted({(p.ward.code, p.ward.name) for p in projects}, key=lambda pair: pair[1]),
         category=category,
         ward=ward,
-        shown_counts=[
-            ngettext("%(num)d project shown.", "%(num)d projects shown.", n)
-            for n in range(len(projects) + 1)
-        ],
+        shown_counts=per_language(
+            ("shown counts", len(projects)), lambda: _shown_counts(len(projects))
+        ),
     )
+
+
+def _shown_counts(total: int) -> list[str]:
+    """Every count the ballot's filters can show (0 to `total`), in the page's language."""
+    return [
+        ngettext("%(num)d project shown.", "%(num)d projects shown.", n) for n in range(total + 1)
+    ]

@@ -62,3 +62,10 @@ def test_the_load_benchmark_drives_both_apps_and_prints_the_table():
     assert float(flow[3]) > 0 and float(flow[4]) > 0  # ballots/s, bare inserts/s
     assert flow[-1] == "0+0"  # every ballot went through: no errors on either app
     assert "PostgreSQL not measured" in out
+
+
+def test_the_request_cpu_benchmark_measures_every_request_kind():
+    out = _run("bench/request_cpu.py", "--calls", "2", "--warmup", "1", "--statements")
+    rows = {line.split()[0]: line.split() for line in out.splitlines()[2:] if line.strip()}
+    assert set(rows) == {"ballot", "review", "cast", "round", "results"}
+    assert all(row[1] == "2" and float(row[2]) > 0 and int(row[5]) > 0 for row in rows.values())

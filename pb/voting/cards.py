@@ -1,0 +1,157 @@
+"""The project cards of a ballot page, rendered once and reused.
+
+A ballot page is mostly its project cards, and rendering them (translated titles and labels,
+amounts formatted for the locale, links) was most of the page's processor time. What a card
+shows is the same for every voter of a round: it depends on the projects' texts and costs, the
+round's currency, translations and ballot parameters, the language and whether the page is a
+kiosk's. So `templates/voting/_cards.html` is rendered once per such combination, with a marker
+in place of everything that depends on the voter; the markers are filled on every request from
+their choices, what no longer fits their ballot, and the filters they applied.
+
+The cache key holds every value the card template reads, so an edit to a project's text, a new
+translation or another language is a new entry, never a stale card.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import Any
+
+from flask import render_template, request
+from flask_babel import get_locale
+from markupsafe import Markup, escape
+
+from pb.proposals.models import Proposal
+from pb.rounds.models import Round
+from pb.voting.formats import Choices
+
+# Cannot occur in rendered text: stored texts refuse NUL (pb/forms.py), and the rest is random.
+_MARK = f"\x00{secrets.token_hex(8)}\x00"
+
+# (slot name, project id, argument): a place filled per voter.
+Slot = tuple[str, int, int]
+Segment = str | Slot
+
+_SHEETS: dict[tuple[Any, ...], tuple[Segment, ...]] = {}
+_CACHE_SIZE = 128
+
+
+def cards_html(
+    round_: Round,
+    projects: Sequence[Proposal],
+    input_kind: str,
+    kiosk: bool,
+    *,
+    choices: Choices,
+    unfit: Mapping[int, str],
+    shown: Collection[int],
+) -> Markup:
+    """The ballot's cards for this voter: the shared rendering, with their parts filled in."""
+    sheet = _sheet(round_, projects, input_kind, kiosk)
+    fill = _filler(choices, unfit, shown)
+    return Markup("".join(part if isinstance(part, str) else fill(part) for part in sheet))
+
+
+def _sheet(
+    round_: Round, projects: Sequence[Proposal], input_kind: str, kiosk: bool
+) -> tuple[Segment, ...]:
+    key = _key(round_, projects, input_kind, kiosk)
+    sheet = _SHEETS.get(key)
+    if sheet is None:
+        sheet = _render(round_, projects, input_kind, kiosk)
+        if len(_SHEETS) >= _CACHE_SIZE:
+            _SHEETS.clear()
+        _SHEETS[key] = sheet
+    return sheet
+
+
+def _key(
+    round_: Round, projects: Sequence[Proposal], input_kind: str, kiosk: bool
+) -> tuple[Any, ...]:
+    """Everything the card template reads (and the language and mount point its text and links
+    depend on)."""
+    texts = tuple(
+        (
+            p.id,
+            p.title,
+            p.description,
+            _canonical(p.translations),
+            p.category,
+            p.cost,
+            p.ward.code,
+            p.ward.name,
+        )
+        for p in projects
+    )
+    return (
+        round_.id,
+        round_.config_hash,
+        round_.currency,
+        _canonical(round_.translations),
+        _canonical(round_.ballot_params),
+        input_kind,
+        kiosk,
+        str(get_locale()),
+        request.script_root,
+        texts,
+    )
+
+
+def _canonical(value: object) -> str:
+    return json.dumps(value or {}, sort_keys=True, ensure_ascii=False)
+
+
+def _render(
+    round_: Round, projects: Sequence[Proposal], input_kind: str, kiosk: bool
+) -> tuple[Segment, ...]:
+    """The cards with a marker for each slot, cut at the markers."""
+
+    def slot(name: str, project_id: int, argument: int = 0) -> Markup:
+        return Markup(f"{_MARK}{name}:{project_id}:{argument}{_MARK}")
+
+    pages = {"kiosk": kiosk}
+    html = render_template(
+        "voting/_cards.html",
+        round=round_,
+        projects=projects,
+        kind=input_kind,
+        pages=pages,
+        slot=slot,
+    )
+    pieces = html.split(_MARK)
+    sheet: list[Segment] = []
+    for index, piece in enumerate(pieces):
+        if index % 2 == 0:
+            sheet.append(piece)
+        else:
+            name, project_id, argument = piece.split(":")
+            sheet.append((name, int(project_id), int(argument)))
+    return tuple(sheet)
+
+
+# What each slot holds for a voter, from (their value for the project, why it no longer fits,
+# whether the filters show it, the slot's argument): the conditions the template had.
+_SLOTS: dict[str, Callable[[int | None, str | None, bool, int], str]] = {
+    "chosen": lambda value, _why, _shown, _arg: " is-chosen" if value else "",
+    "unfit": lambda _value, why, _shown, _arg: " does-not-fit" if why else "",
+    "hidden": lambda _value, _why, shown, _arg: "" if shown else "hidden",
+    "fit_hidden": lambda _value, why, _shown, _arg: "" if why else "hidden",
+    "fit_text": lambda _value, why, _shown, _arg: str(escape(why or "")),
+    "checked": lambda value, _why, _shown, _arg: "checked" if value else "",
+    "selected": lambda value, _why, _shown, rank: "selected" if value == rank else "",
+    "points": lambda value, _why, _shown, _arg: str(escape(value or "")),
+}
+
+
+def _filler(
+    choices: Choices, unfit: Mapping[int, str], shown: Collection[int]
+) -> Callable[[Slot], str]:
+    def fill(slot: Slot) -> str:
+        name, project_id, argument = slot
+        return _SLOTS[name](
+            choices.get(project_id), unfit.get(project_id), project_id in shown, argument
+        )
+
+    return fill

@@ -1,0 +1,65 @@
+"""How many SQL statements each step of the ballot flow runs, pinned: a new query on the hot path
+(or a lazy load in a template, one per project) shows here first. If a change needs one more,
+raise the figure in the same commit and say why. Measured on a signed-in resident of an
+e-mail-verified round with three projects; bench/request_cpu.py --statements gives the same on
+the demo (a census round: one more lookup)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from pb.extensions import db
+from pb.rounds.models import Phase
+from tests import factories
+
+# Statements that read or write rows (BEGIN and savepoints differ between SQLite and PostgreSQL).
+READS_AND_WRITES = {"SELECT", "INSERT", "UPDATE", "DELETE"}
+# Every page: the user with their session, the round, its wards (who may vote), the voter's
+# participation (voted already?). A page with a header adds its counts: notifications, notices,
+# rating invitations (one statement). The ballot and review pages add the projects (their
+# wards are among the round's, already loaded); the cast adds three inserts (participation,
+# ballot, one choice) and reads no project (tests/voting/test_frozen_ballot.py); the receipt
+# adds the voter's ballot and its choices.
+EXPECTED = {"ballot": 8, "review": 8, "cast": 7, "receipt": 10}
+
+
+@contextmanager
+def statements() -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def look(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().split(" ", 1)[0].upper() in READS_AND_WRITES:
+            seen.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", look)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", look)
+
+
+def _count(client: FlaskClient, method: str, path: str, **kwargs: object) -> int:
+    with statements() as seen:
+        response = client.open(path, method=method, **kwargs)  # type: ignore[arg-type]
+    assert response.status_code in (200, 302), (path, response.status_code)
+    return len(seen)
+
+
+def test_the_ballot_flow_runs_a_fixed_number_of_statements(app: Flask) -> None:
+    setup = factories.round_in_phase(Phase.VOTING, voters=1)
+    client = app.test_client()
+    factories.login(client, setup.voters[0])
+    base = f"/rounds/{setup.round.id}/ballot"
+    choice = {f"project-{setup.projects[0].id}": "1"}
+    counts = {
+        "ballot": _count(client, "GET", base),
+        "review": _count(client, "POST", base + "/review", data=choice),
+        "cast": _count(client, "POST", base + "/cast", data=choice),
+        "receipt": _count(client, "GET", base + "/receipt"),
+    }
+    assert counts == EXPECTED
