@@ -37,26 +37,48 @@ def _unique_voters(voter_ids: list[str]) -> bool:
     return "" not in voter_ids and len(set(voter_ids)) == len(voter_ids)
 
 
-def _groups(cells: Sequence[str], instance: Instance) -> dict[str, list] | None:
-    """Vote cell -> [voters, approved set, column numbers], in order of first appearance, or
-    None if a cell names an unknown project, one twice, or breaks the ballot length limits."""
-    column = {pid: number for number, pid in enumerate(instance.project_ids)}
-    shortest, longest = _length_limits(instance)
-    groups: dict[str, list] = {}
-    for cell, voters in Counter(cells).items():
-        vote = [pid for pid in cell.split(",") if pid] if cell else []
-        try:  # looking up every id's column checks it in one C-level pass
-            columns = array("i", map(column.__getitem__, vote))
-        except KeyError:
-            return None
-        approved = frozenset(vote)
-        size = len(vote)
-        if len(approved) != size:
-            return None
-        if (longest is not None and size > longest) or (shortest is not None and size < shortest):
-            return None
-        groups[cell] = [voters, approved, columns]
-    return groups
+class _Sets:
+    """The distinct approved sets of a VOTES section, in order of first appearance: their
+    voters, the first cell naming them and, row after row, their column numbers (the
+    `BallotMatrix` of the profile)."""
+
+    def __init__(self) -> None:
+        self.index: dict[frozenset[str], int] = {}
+        self.sets: list[frozenset[str]] = []
+        self.first_cells: list[str] = []
+        self.weights, self.lengths, self.columns = array("q"), array("i"), array("i")
+
+    def read(self, cells: Sequence[str], instance: Instance) -> dict[str, frozenset[str]] | None:
+        """Vote cell -> its approved set (one set object per content), or None if a cell names
+        an unknown project, one twice, or breaks the ballot length limits."""
+        column = {pid: number for number, pid in enumerate(instance.project_ids)}
+        shortest, longest = _length_limits(instance)
+        shortest = 0 if shortest is None else shortest
+        longest = len(column) if longest is None else longest
+        approved_of: dict[str, frozenset[str]] = {}
+        index_of, weights = self.index, self.weights
+        for cell, voters in Counter(cells).items():
+            vote = cell.split(",") if cell else []  # an empty item is no project id: refused
+            approved = frozenset(vote)
+            size = len(vote)
+            if len(approved) != size or not shortest <= size <= longest:
+                return None
+            index = index_of.get(approved)
+            if index is None:
+                try:  # looking up every id's column checks it in one C-level pass
+                    self.columns.extend(map(column.__getitem__, vote))
+                except KeyError:
+                    return None
+                index_of[approved] = len(self.sets)
+                self.sets.append(approved)
+                self.first_cells.append(cell)
+                self.lengths.append(size)
+                weights.append(voters)
+            else:
+                weights[index] += voters
+                approved = self.sets[index]
+            approved_of[cell] = approved
+        return approved_of
 
 
 def approval_profile(
@@ -71,28 +93,23 @@ def approval_profile(
     if not _unique_voters(voter_ids):
         return None
     cells = [row[vote_col] for row in rows]
-    groups = _groups(cells, instance)
-    if groups is None:
+    sets = _Sets()
+    approved_of = sets.read(cells, instance)
+    if approved_of is None:
         return None
+    vote_type = instance.meta["vote_type"]
+    profile = Profile(
+        vote_type, VoterBallots(voter_ids, list(map(approved_of.__getitem__, cells))), trusted=True
+    )
+    del approved_of
     first_voter = dict(zip(reversed(cells), reversed(voter_ids), strict=True))
-    # one set per distinct content: cells listing the same projects in another order share it
-    by_set: dict[frozenset[str], list] = {}  # approved set -> [voters, ballot, columns]
-    for cell, (voters, approved, numbers) in groups.items():
-        merged = by_set.get(approved)
-        if merged is None:
-            ballot = trusted_approval(approved, first_voter[cell])
-            by_set[approved] = [voters, ballot, numbers]
-        else:
-            merged[0] += voters
-            groups[cell][1] = merged[1].projects
-    del first_voter
-    approved_sets = [groups[cell][1] for cell in cells]
-    ballots = VoterBallots(voter_ids, approved_sets)
-    profile = Profile(instance.meta["vote_type"], ballots, trusted=True)
-    profile.__dict__["distinct"] = [(voters, ballot) for voters, ballot, _ in by_set.values()]
-    if accelerators.counts_with_matrix(len(rows)):
-        matrix_rows = [(voters, numbers, None) for voters, _ballot, numbers in by_set.values()]
-        profile.__dict__["ballot_matrix"] = BallotMatrix.from_rows(
-            instance.meta["vote_type"], instance.project_ids, matrix_rows
+    profile.__dict__["distinct"] = [
+        (voters, trusted_approval(approved, first_voter[cell]))
+        for voters, approved, cell in zip(sets.weights, sets.sets, sets.first_cells, strict=True)
+    ]
+    if accelerators.counts_with_matrix(len(rows)):  # at most 2**30 voters: sums exact
+        single = max(sets.weights, default=1) == 1
+        profile.__dict__["ballot_matrix"] = BallotMatrix(
+            vote_type, instance.project_ids, sets.weights, sets.lengths, sets.columns, None, single
         )
     return profile

@@ -25,8 +25,10 @@ SECTIONS = ("meta", "projects", "votes")
 LIST_COLUMNS = frozenset({"category", "beneficiaries", "vote", "points"})
 RENAMED_COLUMNS = {"target": "beneficiaries", "categories": "category"}
 
-# A line the bulk split cannot take as a data row: blank, or a section title.
-_IRREGULAR_LINE = re.compile(r"^(?:[ \t;]*|[ \t]*(?:meta|projects|votes)[ \t;]*)$", re.I | re.M)
+# A line the bulk split cannot take as a data row: blank, or a section title. Searched in the
+# section with a newline at each end: a pattern starting with a newline is matched only where
+# one is, much faster than `^` tried at every character.
+_IRREGULAR_LINE = re.compile(r"\n(?:[ \t;]*|[ \t]*(?:meta|projects|votes)[ \t;]*)(?=\n)", re.I)
 
 
 def _normalise_list(value: str) -> str:
@@ -75,7 +77,7 @@ def _bulk_lines(text: str) -> list[str] | None:
         if "\r" in text:
             return None
     body = text.removesuffix("\n")
-    if _IRREGULAR_LINE.search(body):
+    if _IRREGULAR_LINE.search(f"\n{body}\n"):
         return None
     return body.split("\n")
 
@@ -96,6 +98,7 @@ class Reader:
         line = self._read_lines(_rows(stream))
         if line is not None:  # stopped after the VOTES title: the rest is the section
             rest = stream.read()
+            del stream  # its buffer holds four bytes a character
             lines = _bulk_lines(rest)
             if lines is None:
                 self._read_lines(_rows(io.StringIO(rest, newline=""), line + 1), "votes")
@@ -160,14 +163,14 @@ class Reader:
         """The VOTES section from its lines (no quote, blank line or title among them)."""
         header = self._header("votes", lines[0].split(";"), first)
         width = len(header)
-        rows = [tuple(line.split(";")) for line in lines[1:]]
+        del lines[0]
+        rows = [tuple(line.split(";")) for line in lines]
         if not all(len(row) == width for row in rows):
             at = next(i for i, row in enumerate(rows) if len(row) != width)
             raise PabulibError(
                 f"{len(rows[at])} fields where the VOTES header has {width}", first + 1 + at
             )
-        data = "\n".join(lines[1:])
-        if " " in data or "\t" in data:
+        if any(" " in line or "\t" in line for line in lines):
             lists = tuple(i for i, name in enumerate(header) if name in LIST_COLUMNS)
             rows = [
                 self._cells("votes", header, lists, list(row), first + 1 + at)
