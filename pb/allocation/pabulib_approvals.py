@@ -59,8 +59,9 @@ class _Sets:
         index_of, weights = self.index, self.weights
         for cell, voters in Counter(cells).items():
             vote = cell.split(",") if cell else []  # an empty item is no project id: refused
-            approved = frozenset(vote)
             size = len(vote)
+            # built from a dict, a set of 5 to 7 ids is sized for them: 472 bytes, not 728
+            approved = frozenset(dict.fromkeys(vote) if 4 < size < 8 else vote)
             if len(approved) != size or not shortest <= size <= longest:
                 return None
             index = index_of.get(approved)
