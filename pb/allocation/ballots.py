@@ -152,9 +152,9 @@ def trusted_approval(projects: frozenset[str], voter_id: str | None) -> Approval
     """An `ApprovalBallot` built without re-validation, for readers that already checked every
     id against the instance (the pabulib reader: 90,000 ballots in a city-wide file)."""
     ballot = object.__new__(ApprovalBallot)
-    object.__setattr__(ballot, "projects", projects)
-    object.__setattr__(ballot, "voter_id", voter_id)
-    object.__setattr__(ballot, "weight", 1)
+    # one dict update instead of three frozen-dataclass `object.__setattr__` calls: half the
+    # time, for a million ballots
+    ballot.__dict__.update(projects=projects, voter_id=voter_id, weight=1)
     return ballot
 
 
