@@ -152,9 +152,11 @@ def trusted_approval(projects: frozenset[str], voter_id: str | None) -> Approval
     """An `ApprovalBallot` built without re-validation, for readers that already checked every
     id against the instance (the pabulib reader: 90,000 ballots in a city-wide file)."""
     ballot = object.__new__(ApprovalBallot)
-    # one dict update instead of three frozen-dataclass `object.__setattr__` calls: half the
-    # time, for a million ballots
-    ballot.__dict__.update(projects=projects, voter_id=voter_id, weight=1)
+    # attribute by attribute: touching `ballot.__dict__` would make a real dict, 144 bytes more
+    # per ballot than the values stored inline
+    object.__setattr__(ballot, "projects", projects)
+    object.__setattr__(ballot, "voter_id", voter_id)
+    object.__setattr__(ballot, "weight", 1)
     return ballot
 
 

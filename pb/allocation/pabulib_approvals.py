@@ -16,6 +16,7 @@ from __future__ import annotations
 from array import array
 from collections import Counter
 from collections.abc import Sequence
+from itertools import chain
 
 from pb.allocation.accelerators import Accelerators
 from pb.allocation.ballots import VoterBallots, trusted_approval
@@ -38,23 +39,22 @@ def _unique_voters(voter_ids: list[str]) -> bool:
 
 
 class _Sets:
-    """The distinct approved sets of a VOTES section, in order of first appearance: their
-    voters, the first cell naming them and, row after row, their column numbers (the
-    `BallotMatrix` of the profile)."""
+    """The distinct approved sets of a VOTES section, in order of first appearance, with their
+    voters and the first cell naming them."""
 
     def __init__(self) -> None:
         self.index: dict[frozenset[str], int] = {}
         self.sets: list[frozenset[str]] = []
         self.first_cells: list[str] = []
-        self.weights, self.lengths, self.columns = array("q"), array("i"), array("i")
+        self.weights = array("q")
 
     def read(self, cells: Sequence[str], instance: Instance) -> dict[str, frozenset[str]] | None:
         """Vote cell -> its approved set (one set object per content), or None if a cell names
         an unknown project, one twice, or breaks the ballot length limits."""
-        column = {pid: number for number, pid in enumerate(instance.project_ids)}
+        known = frozenset(instance.project_ids)
         shortest, longest = _length_limits(instance)
         shortest = 0 if shortest is None else shortest
-        longest = len(column) if longest is None else longest
+        longest = len(known) if longest is None else longest
         approved_of: dict[str, frozenset[str]] = {}
         index_of, weights = self.index, self.weights
         for cell, voters in Counter(cells).items():
@@ -66,20 +66,28 @@ class _Sets:
                 return None
             index = index_of.get(approved)
             if index is None:
-                try:  # looking up every id's column checks it in one C-level pass
-                    self.columns.extend(map(column.__getitem__, vote))
-                except KeyError:
+                if not approved <= known:  # an unknown id (an empty item included)
                     return None
                 index_of[approved] = len(self.sets)
                 self.sets.append(approved)
                 self.first_cells.append(cell)
-                self.lengths.append(size)
                 weights.append(voters)
             else:
                 weights[index] += voters
                 approved = self.sets[index]
             approved_of[cell] = approved
         return approved_of
+
+    def matrix(self, vote_type: str, project_ids: Sequence[str]) -> BallotMatrix:
+        """The sets as a `BallotMatrix`, row after row (an approval row's order is free), every
+        column looked up in one C-level pass; at most 2**30 voters: sums are exact."""
+        column = {pid: number for number, pid in enumerate(project_ids)}
+        columns = array("i", map(column.__getitem__, chain.from_iterable(self.sets)))
+        lengths = array("i", map(len, self.sets))
+        single = max(self.weights, default=1) == 1
+        return BallotMatrix(
+            vote_type, tuple(project_ids), self.weights, lengths, columns, None, single
+        )
 
 
 def approval_profile(
@@ -108,9 +116,6 @@ def approval_profile(
         (voters, trusted_approval(approved, first_voter[cell]))
         for voters, approved, cell in zip(sets.weights, sets.sets, sets.first_cells, strict=True)
     ]
-    if accelerators.counts_with_matrix(len(rows)):  # at most 2**30 voters: sums exact
-        single = max(sets.weights, default=1) == 1
-        profile.__dict__["ballot_matrix"] = BallotMatrix(
-            vote_type, instance.project_ids, sets.weights, sets.lengths, sets.columns, None, single
-        )
+    if accelerators.counts_with_matrix(len(rows)):
+        profile.__dict__["ballot_matrix"] = sets.matrix(vote_type, instance.project_ids)
     return profile
