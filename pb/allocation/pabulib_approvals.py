@@ -43,7 +43,6 @@ class _Sets:
     voters and the first cell naming them."""
 
     def __init__(self) -> None:
-        self.index: dict[frozenset[str], int] = {}
         self.sets: list[frozenset[str]] = []
         self.first_cells: list[str] = []
         self.weights = array("q")
@@ -56,7 +55,8 @@ class _Sets:
         shortest = 0 if shortest is None else shortest
         longest = len(known) if longest is None else longest
         approved_of: dict[str, frozenset[str]] = {}
-        index_of, weights = self.index, self.weights
+        index_of: dict[frozenset[str], int] = {}  # set -> its row (freed once read)
+        weights = self.weights
         for cell, voters in Counter(cells).items():
             vote = cell.split(",") if cell else []  # an empty item is no project id: refused
             size = len(vote)
