@@ -3,12 +3,20 @@
 Each non-blank line is split by `;` with CSV quoting (a quoted cell may contain `;` and `""`),
 cells are trimmed, list cells (`category`, `beneficiaries`, `vote`, `points`) lose the spaces
 around their commas, and the legacy column names are renamed (`target` is now `beneficiaries`).
+
+The VOTES section (a million lines in the largest files) is read in bulk when it can be: when
+it holds no quote, no blank line, no stray carriage return and no second section title, its
+lines are split by `;` in one pass (`str.split`), several times faster than the CSV reader and
+with no per-line bookkeeping; otherwise it is read line by line like the other sections, so
+every refusal names the same line with the same words.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+from array import array
 from collections.abc import Iterator
 
 from pb.allocation.errors import PabulibError
@@ -16,6 +24,11 @@ from pb.allocation.errors import PabulibError
 SECTIONS = ("meta", "projects", "votes")
 LIST_COLUMNS = frozenset({"category", "beneficiaries", "vote", "points"})
 RENAMED_COLUMNS = {"target": "beneficiaries", "categories": "category"}
+
+# A line the bulk split cannot take as a data row: blank, or a section title. Searched in the
+# section with a newline at each end: a pattern starting with a newline is matched only where
+# one is, much faster than `^` tried at every character.
+_IRREGULAR_LINE = re.compile(r"\n(?:[ \t;]*|[ \t]*(?:meta|projects|votes)[ \t;]*)(?=\n)", re.I)
 
 
 def _normalise_list(value: str) -> str:
@@ -25,20 +38,22 @@ def _normalise_list(value: str) -> str:
     return value
 
 
-def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
-    """(line number, cells) for every non-blank line, honouring CSV quotes."""
-    lines = io.StringIO(text.removeprefix("\ufeff"), newline="")
-    reader = csv.reader(lines, delimiter=";", quotechar='"', strict=True, skipinitialspace=True)
-    start = 1
+def _rows(stream: io.StringIO, first_line: int = 1) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) for every non-blank line, honouring CSV quotes. The reader pulls
+    one line of `stream` at a time, so after a section title the stream stands just past it."""
+    reader = csv.reader(stream, delimiter=";", quotechar='"', strict=True, skipinitialspace=True)
+    start = first_line
     while True:
         try:
             cells = next(reader)
         except StopIteration:
             return
         except csv.Error as error:
-            raise PabulibError(f"malformed line ({error})", reader.line_num) from None
+            raise PabulibError(
+                f"malformed line ({error})", first_line - 1 + reader.line_num
+            ) from None
         line = start
-        start = reader.line_num + 1
+        start = first_line + reader.line_num
         if cells and "".join(cells).strip():
             yield line, cells
 
@@ -53,24 +68,62 @@ def _section(cells: list[str]) -> str | None:
     return None
 
 
+def _bulk_lines(text: str) -> list[str] | None:
+    """The lines of a section the bulk split can take (without the final empty one), or None."""
+    if '"' in text:
+        return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            return None
+    body = text.removesuffix("\n")
+    if _IRREGULAR_LINE.search(f"\n{body}\n"):
+        return None
+    return body.split("\n")
+
+
 class Reader:
+    """The cells of a pabulib file: `meta`, and per section its `columns`, its `rows` (tuples of
+    trimmed cells) and, in step with them, the file `lines` they came from."""
+
     def __init__(self) -> None:
         self.meta: dict[str, str] = {}
         self.columns: dict[str, tuple[str, ...]] = {}
-        self.rows: dict[str, list[tuple[int, tuple[str, ...]]]] = {"projects": [], "votes": []}
+        self.rows: dict[str, list[tuple[str, ...]]] = {"projects": [], "votes": []}
+        self.lines: dict[str, array] = {"projects": array("l"), "votes": array("l")}
         self.section_line: dict[str, int] = {}
 
     def read(self, text: str) -> None:
-        section: str | None = None
+        stream = io.StringIO(text.removeprefix("\ufeff"), newline="")
+        line = self._read_lines(_rows(stream))
+        if line is not None:  # stopped after the VOTES title: the rest is the section
+            rest = stream.read()
+            del stream  # its buffer holds four bytes a character
+            lines = _bulk_lines(rest)
+            if lines is None:
+                self._read_lines(_rows(io.StringIO(rest, newline=""), line + 1), "votes")
+            else:
+                self._read_bulk(lines, line + 1)
+        for name in SECTIONS:
+            if name not in self.section_line:
+                raise PabulibError(f"the file has no {name.upper()} section")
+
+    def _read_lines(
+        self, rows: Iterator[tuple[int, list[str]]], section: str | None = None
+    ) -> int | None:
+        """Read rows until the end, or until the VOTES title when starting outside VOTES;
+        then return its line number (None at the end)."""
         header: tuple[str, ...] | None = None
         lists: tuple[int, ...] = ()
-        for line, cells in _rows(text):
+        for line, cells in rows:
             name = _section(cells)
             if name is not None:
                 if name in self.section_line:
                     raise PabulibError(f"second {name.upper()} section", line)
                 section, header = name, None
                 self.section_line[name] = line
+                if name == "votes":  # the first time: a second one raised above
+                    return line
                 continue
             if section is None:
                 raise PabulibError("data before the META section", line)
@@ -78,26 +131,53 @@ class Reader:
                 header = self._header(section, cells, line)
                 lists = tuple(i for i, name in enumerate(header) if name in LIST_COLUMNS)
                 continue
-            if len(cells) != len(header):
-                raise PabulibError(
-                    f"{len(cells)} fields where the {section.upper()} header has {len(header)}",
-                    line,
-                )
-            stripped = list(map(str.strip, cells))
-            for i in lists:
-                if " " in stripped[i] or "\t" in stripped[i]:
-                    stripped[i] = _normalise_list(stripped[i])
-            values = tuple(stripped)
-            if section == "meta":
-                key, value = values
-                if key in self.meta:
-                    raise PabulibError(f"META key {key!r} appears twice", line)
-                self.meta[key] = value
-            else:
-                self.rows[section].append((line, values))
-        for name in SECTIONS:
-            if name not in self.section_line:
-                raise PabulibError(f"the file has no {name.upper()} section")
+            self._add(section, line, self._cells(section, header, lists, cells, line))
+        return None
+
+    @staticmethod
+    def _cells(
+        section: str, header: tuple[str, ...], lists: tuple[int, ...], cells: list[str], line: int
+    ) -> tuple[str, ...]:
+        if len(cells) != len(header):
+            raise PabulibError(
+                f"{len(cells)} fields where the {section.upper()} header has {len(header)}",
+                line,
+            )
+        stripped = list(map(str.strip, cells))
+        for i in lists:
+            if " " in stripped[i] or "\t" in stripped[i]:
+                stripped[i] = _normalise_list(stripped[i])
+        return tuple(stripped)
+
+    def _add(self, section: str, line: int, values: tuple[str, ...]) -> None:
+        if section == "meta":
+            key, value = values
+            if key in self.meta:
+                raise PabulibError(f"META key {key!r} appears twice", line)
+            self.meta[key] = value
+        else:
+            self.rows[section].append(values)
+            self.lines[section].append(line)
+
+    def _read_bulk(self, lines: list[str], first: int) -> None:
+        """The VOTES section from its lines (no quote, blank line or title among them)."""
+        header = self._header("votes", lines[0].split(";"), first)
+        width = len(header)
+        del lines[0]
+        rows = [tuple(line.split(";")) for line in lines]
+        if not all(len(row) == width for row in rows):
+            at = next(i for i, row in enumerate(rows) if len(row) != width)
+            raise PabulibError(
+                f"{len(rows[at])} fields where the VOTES header has {width}", first + 1 + at
+            )
+        if any(" " in line or "\t" in line for line in lines):
+            lists = tuple(i for i, name in enumerate(header) if name in LIST_COLUMNS)
+            rows = [
+                self._cells("votes", header, lists, list(row), first + 1 + at)
+                for at, row in enumerate(rows)
+            ]
+        self.rows["votes"] = rows
+        self.lines["votes"] = array("l", range(first + 1, first + 1 + len(rows)))
 
     def _header(self, section: str, cells: list[str], line: int) -> tuple[str, ...]:
         names = tuple(RENAMED_COLUMNS.get(c.strip(), c.strip()) for c in cells)

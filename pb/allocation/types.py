@@ -8,8 +8,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-from typing import ClassVar, TypeAlias
 
+from pb.allocation.ballots import (
+    BALLOT_CLASS,
+    PAIRWISE,
+    ApprovalBallot,
+    Ballot,
+    CumulativeBallot,
+    OrdinalBallot,
+    PairwiseBallot,
+    VoterBallots,
+    _project_id,
+    trusted_approval,
+)
 from pb.allocation.counting import BallotMatrix
 from pb.allocation.errors import InvalidElectionError
 from pb.allocation.numbers import Number, exact, parse_decimal
@@ -17,8 +28,6 @@ from pb.allocation.numbers import Number, exact, parse_decimal
 VOTE_TYPES: tuple[str, ...] = ("approval", "ordinal", "cumulative", "choose-1")
 """Ballot kinds pabulib files hold. `choose-1` is an approval ballot naming at most one project."""
 
-PAIRWISE = "pairwise"
-"""Pairwise comparisons: a ballot kind the engine counts that pabulib has no type for."""
 
 PROFILE_VOTE_TYPES: tuple[str, ...] = (*VOTE_TYPES, PAIRWISE)
 """Every ballot kind a `Profile` can hold."""
@@ -48,14 +57,6 @@ def _freeze_strings(values: Iterable[object] | None, what: str) -> tuple[str, ..
             raise InvalidElectionError(f"{what} must contain strings, not {value!r}")
         items.append(value)
     return tuple(items)
-
-
-def _project_id(value: object, what: str) -> str:
-    if not isinstance(value, str) or not value or value != value.strip():
-        raise InvalidElectionError(
-            f"{what} must be a non-empty string without surrounding spaces, not {value!r}"
-        )
-    return value
 
 
 @dataclass(frozen=True)
@@ -185,154 +186,15 @@ class Instance:
         return self.constraint("min_project_score_threshold")
 
 
-def _weight(ballot: object) -> None:
-    weight = ballot.weight  # type: ignore[attr-defined]
-    if isinstance(weight, bool) or not isinstance(weight, int) or weight < 1:
-        raise InvalidElectionError(f"a ballot weight must be a positive int, not {weight!r}")
-    voter_id = ballot.voter_id  # type: ignore[attr-defined]
-    if voter_id is not None and not isinstance(voter_id, str):
-        raise InvalidElectionError(f"a voter id must be a string, not {voter_id!r}")
-
-
-@dataclass(frozen=True)
-class ApprovalBallot:
-    """The set of projects a voter approves. `weight` counts identical ballots at once."""
-
-    projects: frozenset[str] = frozenset()
-    voter_id: str | None = None
-    weight: int = 1
-    vote_types: ClassVar[tuple[str, ...]] = ("approval", "choose-1")
-
-    def __post_init__(self) -> None:
-        if isinstance(self.projects, str):
-            raise InvalidElectionError("an approval ballot takes a set of project ids, not a str")
-        projects = frozenset(self.projects)
-        for pid in projects:
-            _project_id(pid, "a project id in a ballot")
-        object.__setattr__(self, "projects", projects)
-        _weight(self)
-
-    def supported(self) -> frozenset[str]:
-        return self.projects
-
-
-@dataclass(frozen=True)
-class OrdinalBallot:
-    """A ranking, most preferred first. Unranked projects get nothing."""
-
-    ranking: tuple[str, ...] = ()
-    voter_id: str | None = None
-    weight: int = 1
-    vote_types: ClassVar[tuple[str, ...]] = ("ordinal",)
-
-    def __post_init__(self) -> None:
-        if isinstance(self.ranking, str):
-            raise InvalidElectionError("an ordinal ballot takes a sequence of ids, not a str")
-        ranking = tuple(self.ranking)
-        for pid in ranking:
-            _project_id(pid, "a project id in a ballot")
-        if len(set(ranking)) != len(ranking):
-            raise InvalidElectionError(f"a ranking names a project twice: {ranking}")
-        object.__setattr__(self, "ranking", ranking)
-        _weight(self)
-
-    def supported(self) -> frozenset[str]:
-        return frozenset(self.ranking)
-
-
-@dataclass(frozen=True)
-class CumulativeBallot:
-    """Points per project id. Projects given 0 points count as not supported."""
-
-    points: Mapping[str, Number] = field(default_factory=dict, hash=False)
-    voter_id: str | None = None
-    weight: int = 1
-    vote_types: ClassVar[tuple[str, ...]] = ("cumulative",)
-
-    def __post_init__(self) -> None:
-        points: dict[str, Number] = {}
-        for pid, value in dict(self.points).items():
-            _project_id(pid, "a project id in a ballot")
-            number = exact(value, f"points given to project {pid}")
-            if number < 0:
-                raise InvalidElectionError(f"points given to project {pid} must not be negative")
-            points[pid] = number
-        object.__setattr__(self, "points", MappingProxyType(points))
-        _weight(self)
-
-    def supported(self) -> frozenset[str]:
-        return frozenset(pid for pid, value in self.points.items() if value > 0)
-
-
-@dataclass(frozen=True)
-class PairwiseBallot:
-    """Answers to "which of these two would you rather fund?": (preferred, other) pairs.
-
-    A voter compares each pair of projects at most once (in either order); skipped pairs are
-    simply absent. The order of the comparisons carries no meaning: they are kept sorted.
-    """
-
-    comparisons: tuple[tuple[str, str], ...] = ()
-    voter_id: str | None = None
-    weight: int = 1
-    vote_types: ClassVar[tuple[str, ...]] = (PAIRWISE,)
-
-    def __post_init__(self) -> None:
-        if isinstance(self.comparisons, str):
-            raise InvalidElectionError("a pairwise ballot takes (preferred, other) pairs")
-        seen: set[frozenset[str]] = set()
-        pairs = []
-        for pair in self.comparisons:
-            if isinstance(pair, str) or len(tuple(pair)) != 2:
-                raise InvalidElectionError(f"a comparison is a (preferred, other) pair: {pair!r}")
-            preferred, other = (_project_id(pid, "a project id in a ballot") for pid in pair)
-            if preferred == other:
-                raise InvalidElectionError(f"a comparison names {preferred!r} twice")
-            key = frozenset((preferred, other))
-            if key in seen:
-                raise InvalidElectionError(f"a ballot compares {sorted(key)} twice")
-            seen.add(key)
-            pairs.append((preferred, other))
-        object.__setattr__(self, "comparisons", tuple(sorted(pairs)))
-        _weight(self)
-
-    def supported(self) -> frozenset[str]:
-        """The projects preferred at least once."""
-        return frozenset(preferred for preferred, _other in self.comparisons)
-
-    def compared(self) -> frozenset[str]:
-        """Every project the ballot names, preferred or not."""
-        return frozenset(pid for pair in self.comparisons for pid in pair)
-
-
-Ballot: TypeAlias = ApprovalBallot | OrdinalBallot | CumulativeBallot | PairwiseBallot
-
-
-def trusted_approval(projects: frozenset[str], voter_id: str | None) -> ApprovalBallot:
-    """An `ApprovalBallot` built without re-validation, for readers that already checked every
-    id against the instance (the pabulib reader: 90,000 ballots in a city-wide file)."""
-    ballot = object.__new__(ApprovalBallot)
-    object.__setattr__(ballot, "projects", projects)
-    object.__setattr__(ballot, "voter_id", voter_id)
-    object.__setattr__(ballot, "weight", 1)
-    return ballot
-
-
-_BALLOT_CLASS: dict[str, type] = {
-    "approval": ApprovalBallot,
-    "choose-1": ApprovalBallot,
-    "ordinal": OrdinalBallot,
-    "cumulative": CumulativeBallot,
-    PAIRWISE: PairwiseBallot,
-}
-
-
 @dataclass(frozen=True)
 class Profile:
     """All ballots of one election, of one `vote_type`."""
 
     vote_type: str
-    ballots: tuple[Ballot, ...] = ()
+    ballots: tuple[Ballot, ...] | VoterBallots = ()
+    trusted: bool = field(default=False, compare=False, repr=False)
+    """Ballots a reader has checked already (ids, lengths, duplicates): kept as given, a lazy
+    `VoterBallots` included, instead of being checked one by one again."""
 
     def __post_init__(self) -> None:
         if self.vote_type not in PROFILE_VOTE_TYPES:
@@ -340,8 +202,10 @@ class Profile:
             raise InvalidElectionError(
                 f"unknown vote type {self.vote_type!r}; expected one of {known}"
             )
+        if self.trusted:
+            return
         ballots = tuple(self.ballots)
-        expected = _BALLOT_CLASS[self.vote_type]
+        expected = BALLOT_CLASS[self.vote_type]
         for ballot in ballots:
             if not isinstance(ballot, expected):
                 raise InvalidElectionError(
@@ -355,6 +219,8 @@ class Profile:
     @property
     def num_voters(self) -> int:
         """Number of voters, counting each ballot `weight` times."""
+        if isinstance(self.ballots, VoterBallots):
+            return len(self.ballots)  # one voter per ballot, without building them
         return sum(ballot.weight for ballot in self.ballots)
 
     @cached_property
@@ -417,3 +283,21 @@ class Profile:
                         index = next(i for i, b in enumerate(self.ballots) if b is ballot)
                         who = f"ballot #{index + 1}"
                     raise InvalidElectionError(f"{who} votes for unknown project {pid!r}")
+
+
+__all__ = [
+    "CONSTRAINT_KEYS",
+    "PAIRWISE",
+    "PROFILE_VOTE_TYPES",
+    "VOTE_TYPES",
+    "ApprovalBallot",
+    "Ballot",
+    "CumulativeBallot",
+    "Instance",
+    "OrdinalBallot",
+    "PairwiseBallot",
+    "Profile",
+    "Project",
+    "VoterBallots",
+    "trusted_approval",
+]
