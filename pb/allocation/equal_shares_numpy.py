@@ -183,11 +183,14 @@ class NumpyWeighted(Weighted):
         # run at a nearby budget often sorts them the same way, which checking costs less than
         # sorting (a hint only: an order is used only once checked)
         self.orders = prep.cache.setdefault("float_weighted_orders", {})
+        self.gathered: tuple[str, Any, Any] | None = None
 
     def tally(self, pid: str) -> tuple[Any, Any, Any, Any] | None:
         groups, utils, weights, fweights, masses = self.arrays[pid]
         budgets = self.budgets[groups]  # gathered once: ratios and money read it
-        order, values = self._stable_order(pid, budgets / utils)
+        ratios = budgets / utils
+        self.gathered = pid, budgets, ratios  # what `charge` needs, if it is this winner's
+        order, values = self._stable_order(pid, ratios)
         first = int(values.searchsorted(0.0, "right"))  # nothing left: pays nothing
         if first == len(values):
             return None
@@ -215,9 +218,14 @@ class NumpyWeighted(Weighted):
     def charge(self, pid: str, plan: tuple[float, float, int], error: float) -> float:
         rho, rho_error, u_max = plan
         groups, utils = self.arrays[pid][:2]
-        budgets = self.budgets[groups]
+        gathered, self.gathered = self.gathered, None  # budgets change here
+        if gathered is not None and gathered[0] == pid:  # priced last, at these budgets
+            budgets, ratios = gathered[1:]
+        else:
+            budgets = self.budgets[groups]
+            ratios = budgets / utils
         # a zero budget stays zero (0 / u >= rho is false for a positive rho)
-        rich = budgets / utils >= rho
+        rich = ratios >= rho
         left = _np.where(rich, budgets - rho * utils, 0.0)
         if (left[rich] <= 0.0).any():  # pragma: no cover - excluded by the certified margins
             raise Uncertain(f"a supporter of {pid} would be left with nothing")
