@@ -183,13 +183,19 @@ class NumpyWeighted(Weighted):
         # run at a nearby budget often sorts them the same way, which checking costs less than
         # sorting (a hint only: an order is used only once checked)
         self.orders = prep.cache.setdefault("float_weighted_orders", {})
-        self.gathered: tuple[str, Any, Any] | None = None
+        self.gathered: tuple[str, Any, Any, Any] | None = None
+
+    def held(self, pid: str) -> float:
+        groups, fweights = self.arrays[pid][0], self.arrays[pid][3]
+        budgets = self.budgets[groups]  # gathered once for held, tally and charge
+        spend = budgets * fweights
+        self.gathered = pid, budgets, budgets / self.arrays[pid][1], spend
+        return float(_np.add.accumulate(spend)[-1])  # in sequence, as the pure book adds
 
     def tally(self, pid: str) -> tuple[Any, Any, Any, Any] | None:
-        groups, utils, weights, fweights, masses = self.arrays[pid]
-        budgets = self.budgets[groups]  # gathered once: ratios and money read it
-        ratios = budgets / utils
-        self.gathered = pid, budgets, ratios  # what `charge` needs, if it is this winner's
+        _groups, _utils, weights, _fweights, masses = self.arrays[pid]
+        # `held` has just gathered this project's budgets (the pricer calls it first)
+        _pid, _budgets, ratios, spend = self.gathered  # type: ignore[misc]
         order, values = self._stable_order(pid, ratios)
         first = int(values.searchsorted(0.0, "right"))  # nothing left: pays nothing
         if first == len(values):
@@ -199,7 +205,7 @@ class NumpyWeighted(Weighted):
         add = _np.add
         mass = add.accumulate(masses[order])
         heads = add.accumulate(weights[order])
-        money = add.accumulate(budgets[order] * fweights[order])
+        money = add.accumulate(spend[order])  # the same products as budgets x weights
         return memoryview(values), memoryview(mass), memoryview(heads), memoryview(money)
 
     def _stable_order(self, pid: str, ratios: Any) -> tuple[Any, Any]:
@@ -220,7 +226,7 @@ class NumpyWeighted(Weighted):
         groups, utils = self.arrays[pid][:2]
         gathered, self.gathered = self.gathered, None  # budgets change here
         if gathered is not None and gathered[0] == pid:  # priced last, at these budgets
-            budgets, ratios = gathered[1:]
+            budgets, ratios = gathered[1:3]
         else:
             budgets = self.budgets[groups]
             ratios = budgets / utils
