@@ -189,13 +189,15 @@ class NumpyWeighted(Weighted):
         groups, fweights = self.arrays[pid][0], self.arrays[pid][3]
         budgets = self.budgets[groups]  # gathered once for held, tally and charge
         spend = budgets * fweights
-        self.gathered = pid, budgets, budgets / self.arrays[pid][1], spend
+        self.gathered = pid, budgets, spend, None
         return float(_np.add.accumulate(spend)[-1])  # in sequence, as the pure book adds
 
     def tally(self, pid: str) -> tuple[Any, Any, Any, Any] | None:
-        _groups, _utils, weights, _fweights, masses = self.arrays[pid]
+        _groups, utils, weights, _fweights, masses = self.arrays[pid]
         # `held` has just gathered this project's budgets (the pricer calls it first)
-        _pid, _budgets, ratios, spend = self.gathered  # type: ignore[misc]
+        _pid, budgets, spend, _none = self.gathered  # type: ignore[misc]
+        ratios = budgets / utils
+        self.gathered = pid, budgets, spend, ratios  # what `charge` needs, if pid wins
         order, values = self._stable_order(pid, ratios)
         first = int(values.searchsorted(0.0, "right"))  # nothing left: pays nothing
         if first == len(values):
@@ -225,8 +227,8 @@ class NumpyWeighted(Weighted):
         rho, rho_error, u_max = plan
         groups, utils = self.arrays[pid][:2]
         gathered, self.gathered = self.gathered, None  # budgets change here
-        if gathered is not None and gathered[0] == pid:  # priced last, at these budgets
-            budgets, ratios = gathered[1:3]
+        if gathered is not None and gathered[0] == pid and gathered[3] is not None:
+            budgets, ratios = gathered[1], gathered[3]  # priced last, at these budgets
         else:
             budgets = self.budgets[groups]
             ratios = budgets / utils
