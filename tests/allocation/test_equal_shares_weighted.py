@@ -102,3 +102,26 @@ def test_add1_with_fast_runs_gives_the_exact_outcome_and_trace(election, numpy) 
     assert fast.selected == exact.selected
     assert fast.trace == exact.trace
     assert fast.details == exact.details
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from([0.0, 0.25, 0.5, 1.0, 3.0]), min_size=1, max_size=30),
+    st.randoms(use_true_random=False),
+)
+def test_a_remembered_order_is_used_only_when_it_is_the_stable_sort(ratios, rng) -> None:
+    """The sort hint (the project's last order) never changes the order: ties stay in position
+    order, as `sorted` leaves them."""
+    import numpy
+
+    from pb.allocation.equal_shares_numpy import NumpyWeighted
+
+    book = NumpyWeighted.__new__(NumpyWeighted)  # only the order cache is needed
+    hint = list(range(len(ratios)))
+    rng.shuffle(hint)
+    book.orders = {"p": numpy.array(hint, dtype=numpy.intp)}
+    values = numpy.array(ratios)
+    order, ordered = book._stable_order("p", values)
+    expected = sorted(range(len(ratios)), key=ratios.__getitem__)
+    assert order.tolist() == expected
+    assert ordered.tolist() == [ratios[i] for i in expected]
