@@ -29,6 +29,7 @@ class Weighted:
         self.costs = prep.costs
         self.priority = prep.priority
         self.layout = weighted_layout(prep)
+        self.sizes = _sizes(prep)
 
     def forget(self, pid: str) -> None:
         pass
@@ -53,6 +54,14 @@ class Weighted:
         money = list(accumulate(map(mul, spend, map(get_weight, order))))
         return values, mass, heads, money
 
+    def held(self, pid: str) -> float:
+        """What the project's supporters hold together, summed in group order (before any
+        sorting: most projects priced late in a run are found unaffordable from this alone)."""
+        budgets = self.budgets
+        groups, _utils, weights, _u_min, _u_max = self.layout[pid]
+        money = list(accumulate(map(mul, map(budgets.__getitem__, groups), weights)))
+        return money[-1]
+
     def pricer(self, current_error: Any) -> Any:
         costs, priority = self.costs, self.priority
 
@@ -60,6 +69,11 @@ class Weighted:
             error = current_error()
             u_min, u_max = self.layout[pid][3:]
             cost = costs[pid]
+            # bounded as the sorted sum below, with every group counted (zeros are exact)
+            held = self.held(pid)
+            voters, size = self.sizes[pid]
+            if held + voters * error + (size + 2) * UNIT * held < cost:
+                return None
             tallied = self.tally(pid)
             if tallied is None:
                 return None
@@ -116,6 +130,16 @@ class Weighted:
                 else:
                     budgets[group] = 0.0
         return error + u_max * rho_error + 4 * UNIT * self.start
+
+
+def _sizes(prep: Prepared) -> dict[str, tuple[int, int]]:
+    """Per project: its supporters (voters) and its supporter groups."""
+    cached = prep.cache.get("float_weighted_sizes")
+    if cached is None:
+        layout = weighted_layout(prep)
+        cached = {pid: (sum(data[2]), len(data[2])) for pid, data in layout.items()}
+        prep.cache["float_weighted_sizes"] = cached
+    return cached
 
 
 def weighted_layout(prep: Prepared) -> dict[str, tuple[Any, ...]]:
