@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import _thread
 import gc
+import signal
 import sys
 import threading
 import time
@@ -145,11 +146,16 @@ def rule_call(election: Election, rule: str, satisfaction: str | None) -> Callab
     raise ValueError(f"pabutools has no equivalent of {rule!r} here")
 
 
+def _over_limit(signum: int, frame: Any) -> None:
+    raise Timeout
+
+
 @contextmanager
 def processor_limit(limit: float | None) -> Iterator[None]:
     """Raise Timeout in this (main) thread once the process has used `limit` more seconds of
-    processor time. A watchdog thread polls `time.process_time` (ITIMER_PROF would be the
-    natural tool, but on this sandbox the process clock read 0 for a while after one)."""
+    processor time. A watchdog thread polls `time.process_time` and runs SIGUSR1's handler in
+    the main thread (ITIMER_PROF would be the natural tool, but on this sandbox the process
+    clock read 0 for a while after one; SIGINT is ignored in background jobs)."""
     if limit is None:
         yield
         return
@@ -158,20 +164,18 @@ def processor_limit(limit: float | None) -> Iterator[None]:
     def watch() -> None:
         while not stop.wait(0.05):
             if time.process_time() > deadline:
-                _thread.interrupt_main()
+                _thread.interrupt_main(signal.SIGUSR1)
                 return
 
+    previous = signal.signal(signal.SIGUSR1, _over_limit)
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     try:
         yield
-    except KeyboardInterrupt:
-        if time.process_time() <= deadline:
-            raise
-        raise Timeout from None
     finally:
         stop.set()
         watcher.join()
+        signal.signal(signal.SIGUSR1, previous)
 
 
 def timed(call: Callable[[], Any], limit: float | None = None) -> tuple[float, Any]:
