@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 if seconds is None:
                     theirs, ratio = (
-                        f"> {args.pabutools:.0f}",
+                        f"> {args.pabutools:g}",
                         f"> {args.pabutools / found['cpu']:.0f}×",
                     )
                 else:
