@@ -1,192 +1,173 @@
-"""Benchmark: the allocation engine against pabutools on the real elections in ../shared/pabulib.
+"""Benchmark: the allocation engine against pabutools at its fastest, on the real elections.
 
     .venv/bin/python bench/allocation.py [--timeout SECONDS] [--rules greedy,equalshares/add1]
-                                         [--repeat N] [--markdown] [FILE.pb ...]
+                                         [--repeat N] [--min-pabutools SECONDS] [--markdown]
+                                         [FILE.pb ...]
 
-In one process and one run, for every file (smallest first), rule and satisfaction that
-pabutools also implements, it times the engine's `allocate` and the same rule in pabutools, and
-prints: rule, satisfaction, file, voters, projects, our milliseconds, pabutools milliseconds
-(or "> timeout"), the ratio, and whether the outcomes are the same.
+With no files: every file of ../shared/pabulib and ../shared/pabulib/next, smallest first. For
+every file, rule and satisfaction that pabutools also implements, in one process and one run,
+it times the engine's `allocate` and pabutools' equivalent (bench/pabutools_fastest.py:
+multiprofile, float fractions, pabutools' own functions, its `exhaustion_by_budget_increase`
+for add1) and prints: rule, satisfaction, file, voters, projects, our milliseconds, pabutools'
+milliseconds (or "> N" when stopped), the ratio ("> N x" when stopped), and whether the
+outcomes are the same.
 
-How it times, the same way on both sides and as `timeit` does: parsing is not timed (each side
-parses the file with its own reader); every timed run starts from a fresh parse, so nothing one
-run computes is reused by the next; the garbage collector is off while the rule runs; a first
-run warms the code up and is not counted; then each side runs up to --repeat times, while its
-runs add up to less than a second, and its fastest run counts (slower runs measure the
-machine's other work). pabutools
-is stopped after --timeout seconds (SIGALRM); its outcome is then compared with the one recorded
-in tests/allocation/data/pabutools_outcomes.json when there is one ("yes (recorded)").
+How it times, the same on both sides: processor time (`time.process_time`; the machine is
+shared, and wall time would count the waiting); parsing is not timed (each side reads the file
+with its own reader); the garbage collector is off while the rule runs; a first run warms the
+code up and is not counted unless it takes a second or more; then up to --repeat runs while
+they add up to less than a second, the fastest counting. The engine's runs each start from a
+fresh parse (it memoises add1 on the profile); pabutools keeps nothing between runs. pabutools
+is stopped after --timeout seconds of processor time; its outcome is then compared with the one
+recorded in tests/allocation/data/pabutools_outcomes.json when there is one ("yes (recorded)").
 
-pabutools' side of each rule is defined in scripts/allocation_record_pabutools.py (greedy and
-MES with pabutools' own functions; the official add1 completion as the same loop over pabutools'
-MES, since pabutools has no switch for it). Targets (issue 3): equalshares/add1 under 1 s on
-every file and 100x faster than pabutools, greedy 50x faster, max-welfare exact everywhere.
+`equalshares/add1` (the official variant) has no pabutools switch: pabutools' side is its
+closest own rule, `exhaustion_by_budget_increase` with one unit per voter, i.e. our
+`equalshares/add1-pabutools`; "no (variant)" says the two variants selected differently.
+--min-pabutools SECONDS prints only the rows where pabutools took longer (or was stopped).
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
-import importlib.util
 import json
-import signal
 import sys
-import time
-from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+import pabutools_fastest as fastest_pabutools  # noqa: E402
+from pabutools_fastest import Result, fastest, timed  # noqa: E402
 
 from pb.allocation import allocate  # noqa: E402
 from pb.allocation.pabulib import parse_file  # noqa: E402
 
 SHARED = (REPO.parent / "shared" / "pabulib").resolve()
 RECORDED = REPO / "tests" / "allocation" / "data" / "pabutools_outcomes.json"
-RULES = ("greedy", "equalshares/add1", "max-welfare")
-
-
-def _recorder() -> Any:
-    path = REPO / "scripts" / "allocation_record_pabutools.py"
-    spec = importlib.util.spec_from_file_location("allocation_record_pabutools", path)
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
-
-
-class Timeout(Exception):
-    pass
-
-
-def _alarm(signum: int, frame: Any) -> None:
-    raise Timeout
-
-
-def _timed(run: Any) -> tuple[float, Any]:
-    """(seconds, result) of `run()` with the garbage collector off, as `timeit` runs code."""
-    gc.disable()
-    try:
-        started = time.perf_counter()
-        result = run()
-        return time.perf_counter() - started, result
-    finally:
-        gc.enable()
-
-
-def fastest(one_run: Callable[[], tuple[float, Any]], repeat: int) -> tuple[float, Any]:
-    """(fastest seconds, last result) of `one_run` (which returns both): a warm-up run, then up
-    to `repeat` counted runs until they add up to a second. A first run of a second or more
-    counts: a rule that slow needs no warming up."""
-    best, result, spent = float("inf"), None, 0.0
-    for attempt in range(repeat + 1):
-        seconds, result = one_run()
-        if attempt == 0 and seconds < 1.0:
-            continue
-        best, spent = min(best, seconds), spent + seconds
-        if spent >= 1.0:
-            break
-    return best, result
+RULES = ("greedy", "equalshares/add1", "equalshares/add1-pabutools", "max-welfare")
+# the engine rules and satisfactions pabutools also implements, per vote type
+COMBOS = {
+    "approval": [
+        ("greedy", "cost"),
+        ("greedy", "cardinality"),
+        ("equalshares", "cost"),
+        ("equalshares/add1", "cost"),
+        ("equalshares/add1-pabutools", "cost"),
+        ("max-welfare", "cost"),
+        ("max-welfare", "cardinality"),
+    ],
+    "cumulative": [
+        ("greedy", "points"),
+        ("equalshares", "points"),
+        ("equalshares/add1", "points"),
+        ("equalshares/add1-pabutools", "points"),
+        ("max-welfare", "points"),
+    ],
+    "ordinal": [
+        ("greedy", "positional"),
+        ("greedy", "borda"),
+        ("equalshares", "positional"),
+        ("equalshares/add1", "positional"),
+        ("equalshares/add1-pabutools", "positional"),
+        ("max-welfare", "positional"),
+        ("max-welfare", "borda"),
+    ],
+}
+COMBOS["choose-1"] = COMBOS["approval"]
 
 
 def ours_run(path: Path, rule: str, sat: str | None, repeat: int) -> tuple[float, Any]:
-    """(fastest seconds, outcome) of the engine's rule, each run on a fresh parse."""
+    """(fastest processor seconds, outcome) of the engine's rule, each run on a fresh parse."""
 
     def one_run() -> tuple[float, Any]:
-        election = parse_file(path)
-        return _timed(lambda: allocate(election.instance, election.profile, rule, satisfaction=sat))
+        election = parse_file(path, lenient=True)  # Warszawa 2022 Wola names a project twice
+        return timed(lambda: allocate(election.instance, election.profile, rule, satisfaction=sat))
 
     return fastest(one_run, repeat)
 
 
-def pabutools_run(
-    recorder: Any, path: Path, rule: str, sat: str | None, timeout: float, repeat: int
-) -> tuple[float | None, Any]:
-    """(fastest seconds, record) of pabutools' rule, each run on a fresh parse, or (None, None)
-    when a run takes more than `timeout` seconds."""
-    from pabutools.election import parse_pabulib
-
-    def one_run() -> tuple[float, Any]:
-        instance, profile = parse_pabulib(str(path))
-        signal.setitimer(signal.ITIMER_REAL, timeout)
-        try:
-            _, (record, seconds) = _timed(lambda: recorder.run_rule(instance, profile, rule, sat))
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        return seconds, record
-
-    signal.signal(signal.SIGALRM, _alarm)
-    try:
-        return fastest(one_run, repeat)
-    except Timeout:
-        return None, None
-
-
-def same(rule: str, outcome: Any, record: dict[str, Any]) -> bool:
+def same(rule: str, outcome: Any, selected: list[str], welfare: Any = None) -> bool:
     if rule == "max-welfare":
-        return Fraction(str(outcome.details["welfare"])) == Fraction(str(record["welfare"]))
-    theirs = set(record["selected"])
-    if rule == "phragmen":
-        theirs = {p for p in theirs if outcome.scores[p] != 0}
-    return set(outcome.selected) == theirs
+        return Fraction(str(outcome.details["welfare"])) == Fraction(str(welfare))
+    return set(outcome.selected) == set(selected)
+
+
+def agreement(rule: str, outcome: Any, theirs: Result, saved: dict[str, Any]) -> str:
+    """Whether pabutools selected the same (its recorded outcome when it was stopped)."""
+    if theirs.seconds is not None:
+        agree = same(rule, outcome, theirs.selected or [], theirs.welfare)
+    elif "selected" in saved:
+        agree = same(rule, outcome, saved["selected"], saved.get("welfare"))
+        return "yes (recorded)" if agree else "NO (recorded)"
+    else:
+        return "n/a"
+    if rule == "equalshares/add1" and not agree:
+        return "no (variant)"  # pabutools ran its own add1, a different rule
+    return "yes" if agree else "NO"
+
+
+def default_files() -> list[Path]:
+    found = [*SHARED.glob("*.pb"), *(SHARED / "next").glob("*.pb")]
+    return sorted(found, key=lambda p: p.stat().st_size)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path)
-    parser.add_argument("--timeout", type=float, default=60.0, help="pabutools time limit")
+    parser.add_argument("--timeout", type=float, default=60.0, help="pabutools limit, seconds")
     parser.add_argument("--rules", default=",".join(RULES))
     parser.add_argument("--repeat", type=int, default=5, help="runs per side, fastest counts")
+    parser.add_argument("--min-pabutools", type=float, default=0.0, metavar="SECONDS")
     parser.add_argument("--markdown", action="store_true", help="print a markdown table")
     args = parser.parse_args(argv)
-    files = args.files or sorted(SHARED.glob("*.pb"), key=lambda p: p.stat().st_size)
+    files = args.files or default_files()
     if not files:
         print(f"no pabulib files (looked in {SHARED})", file=sys.stderr)
         return 1
-    recorder = _recorder()
     recorded = json.loads(RECORDED.read_text()) if RECORDED.exists() else {}
     header = ("rule", "satisfaction", "file", "voters", "projects", "ours ms", "pabutools ms")
     rows = [(*header, "ratio", "same")]
-    rules = args.rules.split(",")
     for path in files:
-        election = parse_file(path)
-        vote_type = election.profile.vote_type
-        for rule, sat in recorder.COMBOS[vote_type]:
-            if rule not in rules:
-                continue
-            ours, outcome = ours_run(path, rule, sat, args.repeat)
-            theirs, record = pabutools_run(recorder, path, rule, sat, args.timeout, args.repeat)
-            if record is None:
-                saved = recorded.get(path.name, {}).get(f"{rule}|{sat or ''}", {})
-                agree = (
-                    "yes (recorded)"
-                    if "selected" in saved and same(rule, outcome, saved)
-                    else "n/a"
-                )
-                if "selected" in saved and not same(rule, outcome, saved):
-                    agree = "NO (recorded)"
-                theirs_text = f"> {args.timeout * 1000:.0f}"
-                ratio = f"> {args.timeout / ours:.0f}x"
-            else:
-                agree = "yes" if same(rule, outcome, record) else "NO"
-                theirs_text, ratio = _ms(theirs), f"{theirs / max(ours, 1e-9):.0f}x"
-            rows.append(
-                (
-                    rule,
-                    sat or "",
-                    path.name.removesuffix(".pb"),
-                    str(election.profile.num_voters),
-                    str(len(election.instance.projects)),
-                    _ms(ours),
-                    theirs_text,
-                    ratio,
-                    agree,
-                )
-            )
-            print(" | ".join(rows[-1]), file=sys.stderr, flush=True)
+        rows += file_rows(path, args, recorded.get(path.name, {}))
     print(_table(rows, args.markdown))
     return 0
+
+
+def file_rows(path: Path, args: Any, recorded: dict[str, Any]) -> list[tuple[str, ...]]:
+    election = parse_file(path, lenient=True)  # Warszawa 2022 Wola names a project twice
+    theirs_election = fastest_pabutools.load(path)
+    rules, rows = args.rules.split(","), []
+    pabutools_results: dict[tuple[str, str | None], Result] = {}
+    for rule, sat in COMBOS[election.profile.vote_type]:
+        if rule not in rules:
+            continue
+        ours, outcome = ours_run(path, rule, sat, args.repeat)
+        # both add1 rows time the same pabutools call: run it once
+        key = (fastest_pabutools.PABUTOOLS_RULE[rule], sat)
+        if key not in pabutools_results:
+            pabutools_results[key] = fastest_pabutools.run(
+                theirs_election, rule, sat, args.timeout, args.repeat
+            )
+        theirs = pabutools_results[key]
+        row = (
+            rule,
+            sat or "",
+            path.name.removesuffix(".pb"),
+            str(election.profile.num_voters),
+            str(len(election.instance.projects)),
+            _ms(ours),
+            theirs.time_text(),
+            theirs.ratio_text(ours),
+            agreement(rule, outcome, theirs, recorded.get(f"{rule}|{sat or ''}", {})),
+        )
+        print(" | ".join(row), file=sys.stderr, flush=True)
+        if theirs.seconds is None or theirs.seconds >= args.min_pabutools:
+            rows.append(row)
+    return rows
 
 
 def _ms(seconds: float) -> str:

@@ -10,13 +10,13 @@ add1 on the profile) with the processor time of the rule (the fair figure on a s
 the add1 steps taken, how many of them changed the selection and how many MES runs the search
 computed to find them, and the peak memory of the process so far.
 
-With --pabutools SECONDS, pabutools runs the same rule at its fastest, timed once (a run of
-pabutools is long enough that a repeat measures nothing new): a multiprofile
-(`profile.as_multiprofile()`, identical ballots counted once) and float fractions
-(`pabutools.fractions.FRACTION = "float"`); `equalshares/add1-pabutools` is its own
-`exhaustion_by_budget_increase` with one unit per voter, the same rule. Where it does not finish
-within SECONDS (SIGALRM) the ratio is reported as "> N×". pabutools is test-only: it is imported
-here, never under pb/.
+With --pabutools SECONDS, pabutools runs the same rule at its fastest, timed once in processor
+time (a run of pabutools is long enough that a repeat measures nothing new), by the helper
+bench/allocation.py uses too (bench/pabutools_fastest.py): a multiprofile, float fractions,
+its own `exhaustion_by_budget_increase` with one unit per voter for both add1 variants (the
+same rule as `equalshares/add1-pabutools`, the closest to the official `equalshares/add1`).
+The ratio divides by the engine's processor time; where pabutools passes SECONDS of processor
+time it is reported as "> N×". pabutools is test-only: it is imported here, never under pb/.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import gc
 import resource
-import signal
 import sys
 import time
 from pathlib import Path
@@ -32,19 +31,12 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
 
 from pb.allocation import allocate, equal_shares_exact, equal_shares_float  # noqa: E402
 from pb.allocation.pabulib import parse_file  # noqa: E402
 
 RULES = ("equalshares/add1",)
-
-
-class Timeout(Exception):
-    pass
-
-
-def _alarm(signum: int, frame: Any) -> None:
-    raise Timeout
 
 
 def _timed(run: Any) -> tuple[float, Any]:
@@ -126,37 +118,15 @@ def ours(path: Path, rule: str, satisfaction: str | None, repeat: int) -> dict[s
     }
 
 
-def pabutools_add1(path: Path, rule: str, satisfaction: str | None, timeout: float) -> Any:
-    """(seconds, selected ids) of pabutools' rule at its fastest, or (None, None) on timeout."""
-    import pabutools.fractions
-    from pabutools.election import Cost_Sat, parse_pabulib
-    from pabutools.rules import exhaustion_by_budget_increase, method_of_equal_shares
+def pabutools_at_its_fastest(
+    path: Path, rule: str, satisfaction: str | None, limit: float
+) -> tuple[float | None, list[str] | None]:
+    """(processor seconds, selected ids) of pabutools' rule (bench/pabutools_fastest.py), or
+    (None, None) when it passed `limit` seconds of processor time."""
+    import pabutools_fastest
 
-    sys.path.insert(0, str(REPO / "scripts"))
-    from allocation_record_pabutools import _official_add1, _satisfaction
-
-    pabutools.fractions.FRACTION = "float"
-    instance, profile = parse_pabulib(str(path))
-    voters = profile.num_ballots()
-    multi = profile.as_multiprofile()
-    sat = Cost_Sat if satisfaction in (None, "cost") else _satisfaction(satisfaction, False)
-
-    def run() -> Any:
-        if rule == "equalshares/add1-pabutools":
-            return exhaustion_by_budget_increase(
-                instance, multi, method_of_equal_shares, {"sat_class": sat}, budget_step=voters
-            )
-        return _official_add1(instance, multi, sat)
-
-    signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, timeout)
-    try:
-        seconds, result = _timed(run)
-    except Timeout:
-        return None, None
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-    return seconds, sorted(p.name for p in result)
+    result = pabutools_fastest.run(pabutools_fastest.load(path), rule, satisfaction, limit)
+    return result.seconds, result.selected
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -188,14 +158,16 @@ def main(argv: list[str] | None = None) -> int:
             found = ours(path, rule, args.satisfaction, args.repeat)
             theirs, ratio, agree = "", "", ""
             if args.pabutools:
-                seconds, selected = pabutools_add1(path, rule, args.satisfaction, args.pabutools)
+                seconds, selected = pabutools_at_its_fastest(
+                    path, rule, args.satisfaction, args.pabutools
+                )
                 if seconds is None:
                     theirs, ratio = (
-                        f"> {args.pabutools:.0f}",
-                        f"> {args.pabutools / found['rule']:.0f}×",
+                        f"> {args.pabutools:g}",
+                        f"> {args.pabutools / found['cpu']:.0f}×",
                     )
                 else:
-                    theirs, ratio = f"{seconds:.2f}", f"{seconds / found['rule']:.0f}×"
+                    theirs, ratio = f"{seconds:.2f}", f"{seconds / found['cpu']:.0f}×"
                     agree = "yes" if selected == sorted(found["selected"]) else "NO"
             cells = [
                 path.stem,
