@@ -39,7 +39,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
+sys.path.insert(0, str(REPO / "scripts"))
 
+import allocation_record_pabutools as recording  # noqa: E402
 import pabutools_fastest as fastest_pabutools  # noqa: E402
 from pabutools_fastest import Result, fastest, timed  # noqa: E402
 
@@ -49,35 +51,12 @@ from pb.allocation.pabulib import parse_file  # noqa: E402
 SHARED = (REPO.parent / "shared" / "pabulib").resolve()
 RECORDED = REPO / "tests" / "allocation" / "data" / "pabutools_outcomes.json"
 RULES = ("greedy", "equalshares/add1", "equalshares/add1-pabutools", "max-welfare")
-# the engine rules and satisfactions pabutools also implements, per vote type
+# the engine rules and satisfactions pabutools also implements, per vote type: the recording
+# script's list, less the rules pabutools_fastest has no pabutools function for
 COMBOS = {
-    "approval": [
-        ("greedy", "cost"),
-        ("greedy", "cardinality"),
-        ("equalshares", "cost"),
-        ("equalshares/add1", "cost"),
-        ("equalshares/add1-pabutools", "cost"),
-        ("max-welfare", "cost"),
-        ("max-welfare", "cardinality"),
-    ],
-    "cumulative": [
-        ("greedy", "points"),
-        ("equalshares", "points"),
-        ("equalshares/add1", "points"),
-        ("equalshares/add1-pabutools", "points"),
-        ("max-welfare", "points"),
-    ],
-    "ordinal": [
-        ("greedy", "positional"),
-        ("greedy", "borda"),
-        ("equalshares", "positional"),
-        ("equalshares/add1", "positional"),
-        ("equalshares/add1-pabutools", "positional"),
-        ("max-welfare", "positional"),
-        ("max-welfare", "borda"),
-    ],
+    kind: [(rule, sat) for rule, sat in combos if rule in fastest_pabutools.PABUTOOLS_RULE]
+    for kind, combos in recording.COMBOS.items()
 }
-COMBOS["choose-1"] = COMBOS["approval"]
 
 
 def ours_run(path: Path, rule: str, sat: str | None, repeat: int) -> tuple[float, Any]:
