@@ -3,8 +3,7 @@ request: a cast reads no project row, a review reads them once (for its summary)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
 import sqlalchemy as sa
 from flask import Flask
@@ -14,22 +13,14 @@ from pb.proposals.models import Proposal
 from pb.rounds import services as rounds
 from pb.rounds.models import Phase
 from tests import factories
+from tests.sql import recorded_statements
 
 
-@contextmanager
-def proposal_reads() -> Iterator[list[str]]:
+def proposal_reads() -> AbstractContextManager[list[str]]:
     """Every SELECT on the proposals table while the block runs."""
-    seen: list[str] = []
-
-    def look(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        if statement.lstrip().upper().startswith("SELECT") and "FROM proposals" in statement:
-            seen.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", look)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", look)
+    return recorded_statements(
+        lambda sql: sql.lstrip().upper().startswith("SELECT") and "FROM proposals" in sql
+    )
 
 
 def test_casting_reads_the_ballot_from_the_frozen_config(app: Flask) -> None:

@@ -6,16 +6,12 @@ the demo (a census round: one more lookup)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from pb.extensions import db
 from pb.rounds.models import Phase
 from tests import factories
+from tests.sql import recorded_statements
 
 # Statements that read or write rows (BEGIN and savepoints differ between SQLite and PostgreSQL).
 READS_AND_WRITES = {"SELECT", "INSERT", "UPDATE", "DELETE"}
@@ -28,23 +24,12 @@ READS_AND_WRITES = {"SELECT", "INSERT", "UPDATE", "DELETE"}
 EXPECTED = {"ballot": 8, "review": 8, "cast": 7, "receipt": 10}
 
 
-@contextmanager
-def statements() -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def look(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        if statement.lstrip().split(" ", 1)[0].upper() in READS_AND_WRITES:
-            seen.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", look)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", look)
+def _reads_or_writes(statement: str) -> bool:
+    return statement.lstrip().split(" ", 1)[0].upper() in READS_AND_WRITES
 
 
 def _count(client: FlaskClient, method: str, path: str, **kwargs: object) -> int:
-    with statements() as seen:
+    with recorded_statements(_reads_or_writes) as seen:
         response = client.open(path, method=method, **kwargs)  # type: ignore[arg-type]
     assert response.status_code in (200, 302), (path, response.status_code)
     return len(seen)
