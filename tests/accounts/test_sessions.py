@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -15,6 +13,7 @@ from pb.accounts.models import Role, User, UserSession
 from pb.db import utcnow
 from pb.extensions import db
 from tests import factories
+from tests.sql import recorded_statements
 
 NEW_PASSWORD = "a brand new passphrase"
 
@@ -140,24 +139,10 @@ def _session_key(client: FlaskClient) -> str:
         return session["_user_id"].partition(":")[2]
 
 
-@contextmanager
-def _statements() -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        seen.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
-
-
 def test_a_signed_in_request_writes_nothing(app: Flask) -> None:
     """The check is one read with the user; nothing like a "last seen" is updated per request."""
     _, client = _signed_in_person(app)
-    with _statements() as statements:
+    with recorded_statements(lambda _sql: True) as statements:
         assert client.get("/account").status_code == 200
     writes = [s for s in statements if s.split()[0].upper() in ("INSERT", "UPDATE", "DELETE")]
     assert statements and writes == []
