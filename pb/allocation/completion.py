@@ -54,8 +54,10 @@ class Completed:
     increments: int
     stop: str
     changes: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
-    """(increments, selection) each time one more unit changed the selection sequence: every
-    other step was proven (or computed) to keep it. For benchmarks and analysis."""
+    """(increments, selection) each time one more unit changed the selection sequence, among
+    the steps the search took one at a time: ranges it skipped with `same_outcome_between` keep
+    the sequence, those skipped with `within_budget_between` may hide changes that could not end
+    the loop. For benchmarks and analysis."""
 
 
 def _cost(election: Election, selected: list[str]) -> Number:
@@ -90,6 +92,30 @@ def same_outcome_between(low: equal_shares.Run, high: equal_shares.Run) -> bool:
     )
 
 
+def within_budget_between(
+    election: Election, variant: Add1, supported: int, low: equal_shares.Run, high: equal_shares.Run
+) -> bool:
+    """True if no budget between those of `low` and `high` can end the add1 loop, although
+    the selection may change in between.
+
+    The loop ends at a budget whose selection costs more than the budget, or selects every
+    supported project, or (with the exhaustive stop) leaves no other project that fits. Every
+    selection in between is within `high.reach` (see `equal_shares_float._reach`): if the reach
+    fits the budget, has fewer projects than are supported and (exhaustive stop) leaves out a
+    project that fits in what it leaves, no selection in between ends the loop.
+    """
+    reach = high.reach
+    if high.over or reach is None or high.reach_from is None or high.reach_from > low.budget:
+        return False
+    cost = _cost(election, list(reach))
+    if cost > election.budget or len(reach) >= supported:
+        return False
+    left = election.budget - cost
+    return not variant.exhaustive_stop or any(
+        price <= left for pid, price in election.costs.items() if pid not in reach
+    )
+
+
 def mes_run(
     prep: equal_shares.Prepared,
     total_budget: Number,
@@ -97,15 +123,17 @@ def mes_run(
     limit: Number | None = None,
     thresholds: list[equal_shares.Key] | None = None,
     guide: equal_shares.Run | None = None,
+    below: equal_shares.Run | None = None,
 ) -> equal_shares.Run:
     """One MES run: in floating point with proven decisions when possible, else exactly.
 
     The decisions (what is selected, in which order, what is dropped) are exact either way;
-    prices of a floating-point run are approximate until `exact_run` recomputes them.
+    prices of a floating-point run are approximate until `exact_run` recomputes them. Only a
+    floating-point run computes the `reach` that `below` asks for.
     """
     options: dict[str, Any] = {"limit": limit, "thresholds": thresholds, "guide": guide}
     try:
-        return equal_shares_float.run(prep, total_budget, **options)
+        return equal_shares_float.run(prep, total_budget, below=below, **options)
     except equal_shares_float.Uncertain:
         return equal_shares_exact.run(prep, total_budget, **options)
 
@@ -123,8 +151,10 @@ def add1(election: Election, variant: Add1, *, search: bool = True) -> Completed
     as stepping one unit at a time, which the tests check):
 
     - from the current budget, MES is run `jump` units higher; if `same_outcome_between` proves
-      that every budget in between gives the current outcome, they are all skipped and the jump
-      doubles; otherwise it halves, down to a single step;
+      that every budget in between gives the current outcome, or `within_budget_between` that
+      none of them can end the loop (the outcome may change there, but only the last outcome
+      before the loop ends is kept), they are all skipped and the jump doubles; otherwise it
+      halves, down to a single step;
     - a run is *guided* by the nearest run already computed above it (`guided_step`): while it
       repeats that run's choices, a step usually costs one pricing instead of several, and when
       it does not, the floating-point run starts the step from the guide's lower bounds of every
@@ -160,7 +190,7 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
     runs: dict[int, equal_shares.Run] = {}  # every run decides exactly, whatever its options
     stepping = False  # the last search step was a single unit, to a new outcome
 
-    def at(steps: int, thresholds: list[Any] | None = None) -> equal_shares.Run:
+    def at(steps: int, below: equal_shares.Run | None = None) -> equal_shares.Run:
         """A new run, guided by the nearest run already computed above it."""
         above = [known for known in runs if known > steps]
         if not above and stepping:
@@ -172,24 +202,34 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
                 runs[ahead] = guide
             above = [steps + 1]
         guide = runs[min(above)] if above else None
+        thresholds = None if below is None else below.keys
         result = mes_run(
-            prep, start + steps * voters, limit=budget, thresholds=thresholds, guide=guide
+            prep,
+            start + steps * voters,
+            limit=budget,
+            thresholds=thresholds,
+            guide=guide,
+            below=below,
         )
         runs[steps] = result
         return result
 
     def probe(steps: int, low: equal_shares.Run) -> equal_shares.Run:
         """A run at `steps` whose bounds are tight enough to compare with `low`: a known run
-        if it settles the comparison either way, else one recomputed with `low`'s thresholds."""
+        if it settles the comparison either way, else one recomputed against `low`."""
         known = runs.get(steps)
-        if known is not None and (
-            known.over or known.selected != low.selected or same_outcome_between(low, known)
-        ):
+        if known is not None and (known.over or skippable(low, known)):
             return known
-        return at(steps, low.keys)
+        return at(steps, low)
+
+    supported = len(prep.projects)
+
+    def skippable(low: equal_shares.Run, high: equal_shares.Run) -> bool:
+        return same_outcome_between(low, high) or within_budget_between(
+            election, variant, supported, low, high
+        )
 
     current = at(0)
-    supported = len(prep.projects)
     increments = 0
     jump = 2
     changes: list[tuple[int, tuple[str, ...]]] = []
@@ -206,7 +246,7 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
         following = runs.get(increments + 1)
         while following is None and search and jump >= 2:
             far = probe(increments + jump, current)
-            if same_outcome_between(current, far):
+            if skippable(current, far):
                 current, increments, jump = far, increments + jump, jump * 2
                 stepping = False
                 break

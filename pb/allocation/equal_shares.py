@@ -165,6 +165,12 @@ class Run:
     runs only (empty otherwise)."""
     over: bool = False
     """True if the run was cut short because its selection already cost more than `limit`."""
+    reach: frozenset[str] | None = field(default=None, repr=False)
+    """Computed when the run is given a run at a lower budget (`below`): every project MES can
+    select at any budget from `below`'s to this one's (see `equal_shares_float.run`); None
+    otherwise, or when the run was cut short."""
+    reach_from: Number | None = field(default=None, repr=False)
+    """The budget of that lower run: `reach` holds for every budget from it to this one."""
 
     @property
     def selected(self) -> list[str]:

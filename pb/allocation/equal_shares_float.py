@@ -56,11 +56,15 @@ def run(
     limit: Number | None = None,
     thresholds: list[Key] | None = None,
     guide: Run | None = None,
+    below: Run | None = None,
 ) -> Run:
     """Like `equal_shares_exact.run` for approval ballots, or raise `Uncertain`.
 
     The returned run's selections carry float prices: its decisions are exact, its prices are
     not; `equal_shares_exact.replay` recomputes them exactly when they are needed.
+
+    With `below`, a run at a lower budget, the run also sets `reach` (see `_reach`): the
+    projects that MES can select at any budget in between.
     """
     result = Run(budget=total_budget)
     if prep.voters == 0 or not prep.projects:
@@ -143,6 +147,10 @@ def run(
                 and step < len(guide.selections)  # type: ignore[union-attr]
                 and guide.selections[step].project == best  # type: ignore[union-attr]
             )
+        if below is not None and result.reach is None and not _proven(below, step, best, rivals):
+            affordable = {best, *keys}
+            result.reach = _reach(result, stale, affordable, pricer, book, costs, spent, limit)
+            result.reach_from = below.budget
         result.floors.append(dict(stale))
         del stale[best]
         error = book.charge(best, best_plan, error)
@@ -152,8 +160,58 @@ def run(
         spent += costs[best]
         if limit is not None and spent > limit:
             result.over = True
+            result.reach = None
             break
+    every_step_proven = below is not None and len(below.selections) == len(result.selections)
+    if every_step_proven and result.reach is None and not result.over:
+        result.reach, result.reach_from = frozenset(result.selected), below.budget  # type: ignore[union-attr]
     return result
+
+
+def _proven(below: Run, step: int, best: str, rivals: list[Bound]) -> bool:
+    """True if `below`'s selection at `step` is proven to be made at every budget between
+    `below`'s and this run's (the step-by-step proof of `completion.same_outcome_between`)."""
+    return (
+        step < len(below.selections)
+        and below.selections[step].project == best
+        and all(before(below.keys[step], rival) for rival in rivals)
+    )
+
+
+def _reach(
+    result: Run,
+    stale: dict[str, Bound],
+    affordable: set[str],
+    pricer: Any,
+    book: Any,
+    costs: dict[str, Number],
+    spent: Number,
+    limit: Number | None,
+) -> frozenset[str]:
+    """At the first step whose selection is not proven for every budget between `below`'s
+    and this run's: the projects selected so far and those still affordable here.
+
+    Every budget in between makes the same selections up to this step (proven step by step),
+    and every voter has at most what they have here (`same_outcome_between`'s argument), so a
+    project its supporters cannot pay for here is never selected there either. Projects in play
+    are priced, most expensive first, until the reach costs no more than `limit` (which is all
+    the add1 search needs to know); those not priced are kept, to be safe.
+    """
+    kept = set(stale)
+    total = spent + sum(costs[pid] for pid in kept)
+    for pid in sorted(kept - affordable, key=costs.__getitem__, reverse=True):
+        if limit is None or total <= limit:
+            break
+        priced = pricer(pid)
+        if priced is None:  # unaffordable now, hence for good
+            kept.discard(pid)
+            total -= costs[pid]
+            del stale[pid]
+            book.forget(pid)
+        else:  # its price now bounds its later prices from below
+            key = priced[0]
+            stale[pid] = (key[0], key[2], key[3])
+    return frozenset(result.selected) | kept
 
 
 def _layout(prep: Prepared) -> tuple[Any, Any, Any, Any]:
