@@ -195,12 +195,14 @@ def _reach(
     and every voter has at most what they have here (`same_outcome_between`'s argument), so a
     project its supporters cannot pay for here is never selected there either. Projects in play
     are priced, most expensive first, until the reach costs no more than `limit` (which is all
-    the add1 search needs to know); those not priced are kept, to be safe.
+    the add1 search needs to know), or until those found affordable already cost more; those
+    not priced are kept, to be safe.
     """
     kept = set(stale)
     total = spent + sum(costs[pid] for pid in kept)
+    certain = spent + sum(costs[pid] for pid in affordable)  # the reach costs at least this
     for pid in sorted(kept - affordable, key=costs.__getitem__, reverse=True):
-        if limit is None or total <= limit:
+        if limit is None or total <= limit or certain > limit:
             break
         priced = pricer(pid)
         if priced is None:  # unaffordable now, hence for good
@@ -209,6 +211,7 @@ def _reach(
             del stale[pid]
             book.forget(pid)
         else:  # its price now bounds its later prices from below
+            certain += costs[pid]
             key = priced[0]
             stale[pid] = (key[0], key[2], key[3])
     return frozenset(result.selected) | kept
