@@ -83,7 +83,7 @@ def same_outcome_between(low: equal_shares.Run, high: equal_shares.Run) -> bool:
     at the higher budget are unaffordable below it. (`high` is computed with
     `thresholds=low.keys` so that its bounds are tight.)
     """
-    if high.over or low.over or low.selected != high.selected:
+    if high.over or high.cut or low.over or low.selected != high.selected:
         return False
     return all(
         equal_shares.before(key, rival)
@@ -105,7 +105,9 @@ def within_budget_between(
     project that fits in what it leaves, no selection in between ends the loop.
     """
     reach = high.reach
-    if high.over or reach is None or high.reach_from is None or high.reach_from > low.budget:
+    if high.over or high.cut or reach is None or high.reach_from is None:
+        return False
+    if high.reach_from > low.budget:
         return False
     cost = _cost(election, list(reach))
     if cost > election.budget or len(reach) >= supported:
@@ -188,6 +190,7 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
         return Completed(equal_shares_exact.run(prep, budget), 0, "no_voters")
     start = (budget // voters) * voters if variant.integral_start else budget
     runs: dict[int, equal_shares.Run] = {}  # every run decides exactly, whatever its options
+    guides: dict[int, equal_shares.Run] = {}  # runs cut short: only to guide others
     stepping = False  # the last search step was a single unit, to a new outcome
 
     def at(steps: int, below: equal_shares.Run | None = None) -> equal_shares.Run:
@@ -202,6 +205,9 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
                 runs[ahead] = guide
             above = [steps + 1]
         guide = runs[min(above)] if above else None
+        cut = [known for known in guides if known > steps]
+        if cut and (guide is None or min(cut) < min(above)):
+            guide = guides[min(cut)]  # nearer, though only its first steps are known
         thresholds = None if below is None else below.keys
         result = mes_run(
             prep,
@@ -211,7 +217,7 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
             guide=guide,
             below=below,
         )
-        runs[steps] = result
+        (guides if result.cut else runs)[steps] = result
         return result
 
     def probe(steps: int, low: equal_shares.Run) -> equal_shares.Run:
@@ -264,6 +270,8 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
             current, increments, jump = following, increments + 1, 2
         for old in [known for known in runs if known < increments]:
             del runs[old]
+        for old in [known for known in guides if known <= increments]:
+            del guides[old]
 
 
 def _record_mes(trace: TraceRecorder, run: equal_shares.Run, *, drops: bool) -> None:

@@ -171,6 +171,10 @@ class Run:
     otherwise, or when the run was cut short."""
     reach_from: Number | None = field(default=None, repr=False)
     """The budget of that lower run: `reach` holds for every budget from it to this one."""
+    cut: bool = False
+    """True if a run given `below` stopped at its first step not proven for every budget down
+    to `below`'s, its reach then costing more than `limit`: neither add1 proof can hold, so
+    its steps so far serve only to guide other runs; it is not a whole run."""
 
     @property
     def selected(self) -> list[str]:

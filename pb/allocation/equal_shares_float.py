@@ -64,7 +64,8 @@ def run(
     not; `equal_shares_exact.replay` recomputes them exactly when they are needed.
 
     With `below`, a run at a lower budget, the run also sets `reach` (see `_reach`): the
-    projects that MES can select at any budget in between.
+    projects that MES can select at any budget in between; it stops there (`cut`) if they
+    cost more than `limit`.
     """
     result = Run(budget=total_budget)
     if prep.voters == 0 or not prep.projects:
@@ -151,6 +152,9 @@ def run(
             affordable = {best, *keys}
             result.reach = _reach(result, stale, affordable, pricer, book, costs, spent, limit)
             result.reach_from = below.budget
+            if limit is not None and sum(costs[pid] for pid in result.reach) > limit:
+                result.cut = True  # the rest of the run could only guide others
+                break
         result.floors.append(dict(stale))
         del stale[best]
         error = book.charge(best, best_plan, error)
