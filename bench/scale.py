@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/scale.py [--rules equalshares/add1,equalshares/add1-pabutools]
                                     [--satisfaction cost] [--repeat 3] [--pabutools SECONDS]
-                                    FILE.pb [FILE.pb ...]
+                                    [--lenient] FILE.pb [FILE.pb ...]
 
 For each file and rule it prints one line: voters, projects, the reader's time and the rule's
 time (each the fastest of --repeat runs, every rule run on a fresh parse: the engine memoises
@@ -87,13 +87,15 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def ours(path: Path, rule: str, satisfaction: str | None, repeat: int) -> dict[str, Any]:
+def ours(
+    path: Path, rule: str, satisfaction: str | None, repeat: int, lenient: bool = False
+) -> dict[str, Any]:
     """Fastest parse and fastest rule (fresh parse each), and the search's figures."""
     best_parse = best_rule = best_cpu = float("inf")
     outcome: Any = None
     for _ in range(repeat):
         outcome = election = None
-        parse_seconds, election = _timed(lambda: parse_file(path))
+        parse_seconds, election = _timed(lambda: parse_file(path, lenient=lenient))
         with RunCounter() as counter:
             cpu, rule_seconds, outcome = _clocked(
                 lambda election=election: allocate(
@@ -137,6 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pabutools", type=float, default=None, metavar="SECONDS")
     parser.add_argument("--read-only", action="store_true", help="time the reader alone")
+    parser.add_argument(
+        "--lenient", action="store_true", help="read as `pb tally --lenient` (Warszawa 2022 Wola)"
+    )
     args = parser.parse_args(argv)
     if args.read_only:
         for path in args.files:
@@ -155,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     print("|" + "---|" * 14)
     for path in args.files:
         for rule in args.rules.split(","):
-            found = ours(path, rule, args.satisfaction, args.repeat)
+            found = ours(path, rule, args.satisfaction, args.repeat, args.lenient)
             theirs, ratio, agree = "", "", ""
             if args.pabutools:
                 seconds, selected = pabutools_at_its_fastest(
