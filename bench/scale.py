@@ -10,6 +10,11 @@ add1 on the profile) with the processor time of the rule (the fair figure on a s
 the add1 steps taken, how many of them changed the selection and how many MES runs the search
 computed to find them, and the peak memory of the process so far.
 
+With --phases, each file is instead taken apart at the add1 start (whole units per voter):
+the reader, `prepare`, one floating-point MES run (and how many selections it certified before
+giving up, if it did: then add1 falls back to exact runs), the same run again (the layouts are
+built once per election) and one exact run, each in processor seconds, with the peak memory.
+
 With --pabutools SECONDS, pabutools runs the same rule at its fastest, timed once in processor
 time (a run of pabutools is long enough that a repeat measures nothing new), by the helper
 bench/allocation.py uses too (bench/pabutools_fastest.py): a multiprofile, float fractions,
@@ -33,7 +38,15 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from pb.allocation import allocate, equal_shares_exact, equal_shares_float  # noqa: E402
+from pb.allocation import (  # noqa: E402
+    allocate,
+    equal_shares,
+    equal_shares_exact,
+    equal_shares_float,
+    rules,
+)
+from pb.allocation.counting import count_votes  # noqa: E402
+from pb.allocation.election import Election  # noqa: E402
 from pb.allocation.pabulib import parse_file  # noqa: E402
 
 RULES = ("equalshares/add1",)
@@ -120,6 +133,43 @@ def ours(
     }
 
 
+def phases(path: Path) -> None:
+    """Where one add1 run's time goes (see the module docstring), as one line per phase."""
+    cpu, _wall, parsed = _clocked(lambda: parse_file(path))
+    print(f"{path.stem}: read {cpu:.2f} s, peak {peak_mb():.0f} MB", flush=True)
+    instance, profile = parsed.instance, parsed.profile
+    votes = count_votes(profile)
+    order = rules.priority("lexicographic", instance, votes, None)
+    election = Election(instance, profile, "cost", "lexicographic", None, order, votes)
+    cpu, _wall, prep = _clocked(lambda: equal_shares.prepare(election))
+    print(f"  prepare {cpu:.2f} s: {prep.groups} groups, peak {peak_mb():.0f} MB", flush=True)
+    start, limit = (election.budget // prep.voters) * prep.voters, election.budget
+    for label in ("float run (building its layouts)", "float run again"):
+        cpu, _wall, verdict = _clocked(lambda: _float_run(prep, start, limit))
+        print(f"  {label} {cpu:.2f} s: {verdict}, peak {peak_mb():.0f} MB", flush=True)
+    cpu, _wall, exact = _clocked(lambda: equal_shares_exact.run(prep, start, limit=limit))
+    print(f"  exact run {cpu:.2f} s: {len(exact.selections)} selections, peak {peak_mb():.0f} MB")
+
+
+def _float_run(prep: Any, budget: int, limit: int) -> str:
+    """One floating-point run: how many selections it certified, and whether it gave up."""
+    made = equal_shares_float.Selection
+    certified = []
+
+    def counted(*args: Any) -> Any:  # the run makes one per certified selection
+        certified.append(args[0])
+        return made(*args)
+
+    equal_shares_float.Selection = counted
+    try:
+        run = equal_shares_float.run(prep, budget, limit=limit)
+    except equal_shares_float.Uncertain as uncertain:
+        return f"gave up after {len(certified)} certified selections ({uncertain})"
+    finally:
+        equal_shares_float.Selection = made
+    return f"{len(run.selections)} selections, all certified"
+
+
 def pabutools_at_its_fastest(
     path: Path, rule: str, satisfaction: str | None, limit: float
 ) -> tuple[float | None, list[str] | None]:
@@ -142,7 +192,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--lenient", action="store_true", help="read as `pb tally --lenient` (Warszawa 2022 Wola)"
     )
+    parser.add_argument("--phases", action="store_true", help="time add1's parts, one run each")
     args = parser.parse_args(argv)
+    if args.phases:
+        for path in args.files:
+            phases(path)
+        return 0
     if args.read_only:
         for path in args.files:
             cpu, wall, election = _clocked(lambda path=path: parse_file(path))

@@ -229,7 +229,8 @@ def _layout(prep: Prepared) -> tuple[Any, Any, Any, Any]:
     if cached is None:
         utility = {p: prep.members[p][0][0] for p in prep.projects}
         groups_of = {p: prep.members[p][0][1] for p in prep.projects}
-        supporters = {p: sum(prep.weights[g] for g in groups_of[p]) for p in prep.projects}
+        # (the first level repeats each of its groups once per voter)
+        supporters = {p: len(prep.levels[p][0][1]) for p in prep.projects}
         initial = {}
         for p in prep.projects:
             exact = Fraction(prep.costs[p]) / Fraction(prep.weight_sat[p])

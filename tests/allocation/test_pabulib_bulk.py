@@ -82,6 +82,7 @@ def test_irregular_sections_read_the_same_both_ways(votes: str) -> None:
         ("v1;p1\nv1;p2\n", "line 15: voter id 'v1' appears twice"),
         ("v1;p1\n;p2\n", "line 15: a vote has an empty voter_id"),
         ("v1;p1\nv2;p9\n", "line 15: voter v2 votes for unknown project 'p9'"),
+        ("v1;p1\nv2;p8,p9\n", "line 15: voter v2 votes for unknown project 'p8'"),
         ("v1;p1\nv2;p2,p2\n", "line 15: voter v2 names a project twice"),
         ("v1;p1\nv2;p1,p2,p3,p4\n", "line 15: voter v2 names 4 projects, more than max_length 3"),
         ("v1;p1\nv2;p1;x\n", "line 15: 3 fields where the VOTES header has 2"),

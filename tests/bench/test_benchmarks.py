@@ -69,3 +69,21 @@ def test_the_request_cpu_benchmark_measures_every_request_kind():
     rows = {line.split()[0]: line.split() for line in out.splitlines()[2:] if line.strip()}
     assert set(rows) == {"ballot", "review", "cast", "round", "results"}
     assert all(row[1] == "2" and float(row[2]) > 0 and int(row[5]) > 0 for row in rows.values())
+
+
+def test_the_scale_benchmark_takes_add1_apart_on_a_generated_file(tmp_path: Path):
+    generated = tmp_path / "small.pb"
+    _run("bench/generate.py", "million", "--voters", "500", "--projects", "30", str(generated))
+    out = _run("bench/scale.py", "--phases", str(generated))
+    lines = out.strip().splitlines()
+    assert lines[0].startswith("small: read ")
+    assert [line.split()[0] for line in lines[1:]] == ["prepare", "float", "float", "exact"]
+    assert "certified" in lines[2] and "selections" in lines[4]
+
+
+def test_the_float_bounds_diagnostic_follows_every_selection(tmp_path: Path):
+    generated = tmp_path / "small.pb"
+    _run("bench/generate.py", "million", "--voters", "500", "--projects", "30", str(generated))
+    lines = _run("bench/float_bounds.py", str(generated)).strip().splitlines()
+    assert lines[0].startswith("selection 1: bound ")
+    assert lines[-1] == "every selection certified" or lines[-1].startswith("largest real error")

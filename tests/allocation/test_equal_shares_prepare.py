@@ -1,0 +1,72 @@
+"""`prepare` reads approval ballots straight from the distinct ballots: the same `Prepared` as
+the general path through per-ballot utilities, which every other ballot kind takes."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from pb.allocation import ApprovalBallot, Instance, Profile, Project, conflicts, equal_shares
+from pb.allocation.pabulib import parse_string
+
+from .test_equal_shares import _election
+
+
+def _random_approval(seed: int, vote_type: str) -> tuple[Instance, Profile]:
+    """Weighted and repeated ballots, empty ones, and a project nobody approves."""
+    rng = random.Random(seed)
+    names = "abcdefg"
+    instance = Instance(1000, tuple(Project(p, rng.randrange(10, 300)) for p in names))
+    longest = 1 if vote_type == "choose-1" else 4
+    ballots = [
+        ApprovalBallot(frozenset(rng.sample(names[:-1], rng.randrange(0, longest + 1))), weight=w)
+        for w in rng.choices([1, 1, 1, 2, 5], k=40)
+    ]
+    return instance, Profile(vote_type, tuple(ballots))
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("satisfaction", ["cost", "cardinality"])
+@pytest.mark.parametrize("vote_type", ["approval", "choose-1"])
+def test_approval_ballots_prepare_as_the_general_path(
+    seed: int, satisfaction: str, vote_type: str
+) -> None:
+    election = _election(*_random_approval(seed, vote_type), satisfaction)
+    prepared = equal_shares.prepare(election)
+    assert prepared == equal_shares._prepare_grouped(election)
+    assert "g" not in prepared.projects  # nobody approves it: never priced
+    assert prepared.voters == sum(prepared.weights) == election.profile.num_voters
+
+
+def test_a_file_read_in_bulk_prepares_as_the_general_path() -> None:
+    text = "\n".join(
+        [
+            "META",
+            "key;value",
+            "budget;100",
+            "vote_type;approval",
+            "PROJECTS",
+            "project_id;cost",
+            "a;60",
+            "b;40",
+            "c;30",
+            "VOTES",
+            "voter_id;vote",
+            *[f"{n};{vote}" for n, vote in enumerate(["a,b", "b", "a,b", "", "c,a", "b"], 1)],
+        ]
+    )
+    election = parse_string(text + "\n")
+    prepared = equal_shares.prepare(_election(election.instance, election.profile, "cost"))
+    general = equal_shares._prepare_grouped(_election(election.instance, election.profile, "cost"))
+    assert prepared == general
+    assert prepared.weights == [2, 2, 1, 1]  # a,b twice; b twice; the empty ballot; c,a
+    assert prepared.levels["b"] == [(40, [0, 0, 1, 1])]
+
+
+def test_projects_withdrawn_from_the_ballot_are_left_out() -> None:
+    # A conflict withdraws a project from the instance; the ballots still name it.
+    election = conflicts.without(_election(*_random_approval(3, "approval"), "cost"), ["a", "c"])
+    prepared = equal_shares.prepare(election)
+    assert prepared == equal_shares._prepare_grouped(election)
+    assert not {"a", "c"} & set(prepared.projects)
