@@ -22,16 +22,16 @@ from pb.allocation.equal_shares_bounds import UNIT, Uncertain
 from pb.allocation.equal_shares_weighted import Weighted, weighted_layout
 from pb.allocation.numbers import Number
 
-# The NumPy book of approval ballots takes the same decisions as `Gathered` and
-# `uniform_pricer` (the same proof: `affordable` and `split_price`), but not through bitwise the
-# same floats: a flat project's price is found without sorting (`_boundary`), and its sums are
-# added in NumPy's order (pairwise) rather than in sequence. The
-# proof does not depend on the order: a float sum of k non-negative terms is within (k - 1)·u
-# times itself of the exact sum whatever the order of the additions, and the bounds allow
-# (k + 2)·2u. So the float path still either decides exactly or gives up (`Uncertain`), which
-# may happen in a few near ties where the pure book decides, or the reverse; the exact run then
-# decides the same. Elementwise subtraction, comparison and selection are the same IEEE 754
-# operations as Python's, so charges give bitwise the pure book's budgets for the same share.
+# The NumPy book of approval ballots takes the same decisions as `Gathered` and `uniform_pricer`
+# (the same proof: `affordable` and `split_price`), but not through bitwise the same floats: a flat
+# project's price is found without sorting (`_boundary`), and its sums are added in NumPy's order
+# (pairwise) rather than in sequence. The proof does not depend on the order: a float sum of k
+# non-negative terms is within (k - 1)·u times itself of the exact sum whatever the order of the
+# additions, and the bounds allow (k + 2)·2u. So the float path still either decides exactly or
+# gives up (`Uncertain`), which may happen in a few near ties where the pure book decides, or the
+# reverse; the exact run then decides the same. Elementwise subtraction, comparison and selection
+# are the same IEEE 754 operations as Python's, so charges give bitwise the pure book's budgets for
+# the same share.
 
 
 def numpy_pricer(
@@ -133,8 +133,9 @@ def _boundary(
 
 
 class NumpyGathered:
-    """`Gathered` with the budgets in a NumPy array: gathers, sorts, running sums and charges
-    are single array operations instead of loops over several hundred Python floats."""
+    """`Gathered` with the budgets in a NumPy array: gathers, sums, the water-filling passes
+    and charges are single array operations instead of loops over several hundred Python
+    floats (only a project read once per group sorts its groups, in `tally`)."""
 
     def __init__(self, prep: Prepared, start: float, groups_of: dict[str, list[int]]) -> None:
         self.budgets = _np.full(prep.groups, start)
