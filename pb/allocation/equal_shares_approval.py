@@ -93,14 +93,13 @@ def price(
     error: float,
     priority: dict[str, int],
 ) -> tuple[Key, tuple[float, float]] | None:
-    """Price a project: its key and (share, share error) for charging; None if its supporters
-    certainly cannot pay for it; `Uncertain` if the error bound cannot tell."""
-    slack = counts[-1] * error + (len(values) + 2) * UNIT * money[-1]
-    if money[-1] + slack < cost:
-        return None
-    if money[-1] - slack < cost:
-        raise Uncertain(f"is {pid} affordable?")
+    """Price a project from its supporters' budgets sorted ascending (none zero), the running
+    count of voters and the running sum of money: its key and (share, share error) for
+    charging; None if its supporters certainly cannot pay for it; `Uncertain` if the error
+    bound cannot tell."""
     payers = counts[-1]
+    if not affordable(pid, cost, money[-1], payers, len(values), error):
+        return None
     # first position j whose budget covers an equal split of what the poorer ones cannot pay
     low, high = 0, len(values) - 1
     while low < high:
@@ -112,18 +111,61 @@ def price(
         else:
             low = mid + 1
     j = low
-    paid = money[j - 1] if j else 0.0
     poor = counts[j - 1] if j else 0
+    paid = money[j - 1] if j else 0.0
+    largest = values[j - 1] if j else 0.0
+    return split_price(pid, cost, u, payers, (poor, j, paid, largest), values[j], error, priority)
+
+
+def affordable(pid: str, cost: Number, total: float, payers: int, terms: int, error: float) -> bool:
+    """Whether supporters holding `total` (a float sum of `terms` non-zero terms, in any order,
+    of the budgets of `payers` voters) can certainly pay `cost`: False if they certainly cannot,
+    `Uncertain` if the error bound cannot tell.
+
+    Each budget is within `error` of its exact value, and a sum of k non-negative terms is
+    within (k - 1)·u times itself of the exact sum whatever the order of the additions (every
+    addition of two non-zero partial sums rounds by at most u times a partial sum, itself at
+    most the total; adding a zero is exact): the slack covers both, generously."""
+    slack = payers * error + (terms + 2) * UNIT * total
+    if total + slack < cost:
+        return False
+    if total - slack < cost:
+        raise Uncertain(f"is {pid} affordable?")
+    return True
+
+
+def split_price(
+    pid: str,
+    cost: Number,
+    u: Number,
+    payers: int,
+    poor_side: tuple[int, int, float, float],
+    smallest_rich: float,
+    error: float,
+    priority: dict[str, int],
+) -> tuple[Key, tuple[float, float]]:
+    """The key and plan of an affordable project whose `payers` supporters (zeros left out)
+    split into poor and rich at a proposed boundary, or `Uncertain` if the boundary is not
+    certain. `poor_side` is (poor voters, terms summed, what they have together as a float sum
+    in any order, largest poor budget); the rich are the other payers, the poorest of them
+    holding `smallest_rich`.
+
+    The rich pay the equal share of what the poor cannot; the boundary is proven when the
+    largest poor budget is certainly below that share and the smallest rich one certainly at
+    or above it (each budget within `error`, the share within `share_error`): then every
+    exact budget falls on the same side, and the exact share is within `share_error`.
+    Only these two budgets are read, so the boundary may be found in any way."""
+    poor, terms, paid, largest_poor = poor_side
     rich = payers - poor
     share = (cost - paid) / rich
-    paid_error = poor * error + (j + 2) * UNIT * paid
+    paid_error = poor * error + (terms + 2) * UNIT * paid
     share_error = (paid_error + 2 * UNIT * (cost + paid)) / rich + 2 * UNIT * share
-    if j and not values[j - 1] + error < share - share_error:
+    if poor and not largest_poor + error < share - share_error:
         raise Uncertain(f"is the poorest rich supporter of {pid} poor?")
-    if not values[j] - error >= share + share_error:
+    if not smallest_rich - error >= share + share_error:
         raise Uncertain(f"is the richest poor supporter of {pid} rich?")
     rank = priority[pid]
-    if j == 0:  # nobody is poor: the share is exactly cost / payers
+    if not poor:  # nobody is poor: the share is exactly cost / payers
         exact = Fraction(cost) / (payers * u)
         approx = float(exact)
         return (down(approx), up(approx), exact, rank), (share, share_error)

@@ -7,33 +7,31 @@ Used when the caller's accelerators allow NumPy and the election is large enough
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from pb.allocation.accelerators import NUMPY as _np
 from pb.allocation.equal_shares import Key, Prepared
-from pb.allocation.equal_shares_approval import equal_share, gather_layout, price
+from pb.allocation.equal_shares_approval import (
+    affordable,
+    equal_share,
+    gather_layout,
+    price,
+    split_price,
+)
 from pb.allocation.equal_shares_bounds import UNIT, Uncertain
 from pb.allocation.equal_shares_weighted import Weighted, weighted_layout
 from pb.allocation.numbers import Number
 
-# The NumPy book: the same arithmetic as `Gathered` and `uniform_pricer`, operation for
-# operation, so every float is bitwise the one the pure path computes, every decision and every
-# `Uncertain` the same (tests/allocation/test_equal_shares_numpy.py compares the runs).
-# Elementwise subtraction, multiplication, comparison and selection are the same IEEE 754
-# operations as Python's; `np.sort` orders the same values (budgets are never NaN or -0.0) and a
-# stable argsort is the order `sorted` gives; `np.add.accumulate` (cumsum) adds in sequence like
-# `accumulate`. A total compared as the pure path compares `sum(...)` is the last running sum (or
-# Python's `sum`, compensated from 3.12 on); a pairwise `np.add.reduce` only answers where its
-# error margin proves that the running sum would answer the same.
-
-
-def _sequential_total(values: Any) -> float:
-    """What the pure path's `sum(budgets)` gives (sequential up to Python 3.11, compensated
-    from 3.12 on): the error bound covers both, but the paths should agree bit for bit."""
-    if sys.version_info >= (3, 12):  # pragma: no cover - the project's CI runs 3.11
-        return sum(values.tolist())
-    return float(_np.add.accumulate(values)[-1])
+# The NumPy book of approval ballots takes the same decisions as `Gathered` and `uniform_pricer`
+# (the same proof: `affordable` and `split_price`), but not through bitwise the same floats: a flat
+# project's price is found without sorting (`_boundary`), and its sums are added in NumPy's order
+# (pairwise) rather than in sequence. The proof does not depend on the order: a float sum of k
+# non-negative terms is within (k - 1)·u times itself of the exact sum whatever the order of the
+# additions, and the bounds allow (k + 2)·2u. So the float path still either decides exactly or
+# gives up (`Uncertain`), which may happen in a few near ties where the pure book decides, or the
+# reverse; the exact run then decides the same. Elementwise subtraction, comparison and selection
+# are the same IEEE 754 operations as Python's, so charges give bitwise the pure book's budgets for
+# the same share.
 
 
 def numpy_pricer(
@@ -44,65 +42,100 @@ def numpy_pricer(
     supporters: dict[str, int],
     priority: dict[str, int],
 ) -> Any:
-    """`uniform_pricer` over NumPy arrays (same decisions, same floats)."""
+    """`uniform_pricer` over NumPy arrays (same decisions, same proof)."""
     short: set[str] = set()
     flat = book.flat
-    add = _np.add
+    add_reduce, count_nonzero = _np.add.reduce, _np.count_nonzero
     every, read = book.budgets, book.voters  # (updated in place by charge and prune)
 
     def pricer(pid: str) -> tuple[Key, Any] | None:
         error = current_error()
         cost = costs[pid]
-        budgets = every[read[pid]]  # the gather of `Gathered`
-        payers = supporters[pid]
-        if pid not in flat and pid not in short:
-            lowest = budgets.min().item()
-            equal = equal_share(cost, payers, utility[pid], priority[pid], lowest, error)
+        if pid not in flat:
+            return grouped(pid, cost, error)
+        budgets = every[read[pid]]  # one per voter, zeros maybe included
+        size = len(budgets)
+        # most pricings end here (a run drops every project it does not select), so this is
+        # tested first, with every voter counted as a payer (only looser)
+        total = float(add_reduce(budgets))
+        if total + size * error + (size + 2) * UNIT * total < cost:
+            return None
+        payers = int(count_nonzero(budgets))
+        zeros = size - payers
+        if zeros:  # voters with nothing left pay nothing
+            book.prune(pid, budgets, zeros)
+            if not payers:
+                return None
+        if not affordable(pid, cost, total, payers, payers, error):
+            return None
+        poor_side, smallest_rich = _boundary(pid, budgets, cost, zeros)
+        return split_price(
+            pid, cost, utility[pid], payers, poor_side, smallest_rich, error, priority
+        )
+
+    def grouped(pid: str, cost: Number, error: float) -> tuple[Key, Any] | None:
+        """A project read once per group: the equal share if certain, else sorted groups."""
+        if pid not in short:
+            lowest = every[read[pid]].min().item()
+            equal = equal_share(cost, supporters[pid], utility[pid], priority[pid], lowest, error)
             if equal is not None:
                 return equal
-            short.add(pid)
-        if pid not in flat:
-            values, counts, money = book.tally(pid)
-            if not len(values):
-                return None
-        else:
-            # The pure path's test on `sum(budgets)`, with a pairwise sum first (several times
-            # faster than a running one): both sums are within (size - 1)·u·total of the exact
-            # one, so the running sum lies within `margin` of the pairwise one; the test is
-            # monotone in the total (every rounding is), so outside [low, high] it answers the
-            # same and the running sum is only needed inside.
-            size = len(budgets)
-            spread = size * error
-            total = float(add.reduce(budgets))
-            margin = (size + 2) * UNIT * total
-            high, low = total + margin, total - margin
-            if high + spread + (size + 2) * UNIT * high < cost:
-                return None
-            if low + spread + (size + 2) * UNIT * low < cost:
-                total = _sequential_total(budgets)
-                if total + spread + (size + 2) * UNIT * total < cost:
-                    return None
-            values = budgets.copy()
-            values.sort()
-            first = int(values.searchsorted(0.0, "right"))
-            if first:
-                values = values[first:]
-                if first * 4 > size and first < size:  # book.prune's test, inlined
-                    book.prune(pid, budgets, first)
-            if not len(values):
-                return None
-            counts = range(1, len(values) + 1)
-            money = add.accumulate(values)
+            short.add(pid)  # (budgets only fall: once someone is short, for the rest of the run)
+        values, counts, money = book.tally(pid)
+        if not len(values):
+            return None
         # memoryviews read the arrays' items as Python floats, at the speed of a list
-        values, money = memoryview(values), memoryview(money)
-        return price(pid, cost, utility[pid], values, counts, money, error, priority)
+        return price(
+            pid, cost, utility[pid], memoryview(values), counts, memoryview(money), error, priority
+        )
 
     return pricer
 
 
+def _boundary(
+    pid: str, budgets: Any, cost: Number, zeros: int
+) -> tuple[tuple[int, int, float, float], float]:
+    """Where a project's supporters split into poor and rich, without sorting them: the poor
+    side (poor voters with money, terms summed, their money, largest poor budget) and the
+    smallest rich budget, as `split_price` takes them (it proves the split, however found).
+
+    The water-filling from below: the poor are those below the share, and the share is what
+    the rich must pay, cost - (what the poor have) divided among them. Starting from cost /
+    payers, each pass adds to the poor those below the current share, which raises it; it
+    stops when nobody more is below it (exactly, this is the sorted search's boundary, reached
+    in three or four passes on Budapest). Zero budgets are always poor and count for nothing.
+    """
+    size = len(budgets)
+    share = (cost - 0.0) / (size - zeros)  # a float, as `split_price` computes it
+    if not share > 0.0:  # (zeros would not be poor)  # pragma: no cover - costs are positive
+        raise Uncertain(f"is the share of {pid} positive?")
+    poor_mask = budgets < share
+    poor = int(_np.count_nonzero(poor_mask))
+    if poor == zeros:  # nobody with money is short of the equal share
+        smallest = budgets.min() if not zeros else _np.where(poor_mask, _np.inf, budgets).min()
+        return (0, 0, 0.0, 0.0), float(smallest)
+    while True:
+        if poor == size:  # everyone poor: the money is too close to the cost to tell
+            raise Uncertain(f"is {pid} affordable?")
+        # (not a dot product: BLAS's threads cost more than they save here, and are not ours
+        # to start)
+        poor_budgets = _np.where(poor_mask, budgets, 0.0)
+        paid = float(_np.add.reduce(poor_budgets))  # the poor's money, added pairwise
+        share = (cost - paid) / (size - poor)
+        below = budgets < share
+        more = int(_np.count_nonzero(below))
+        if more <= poor:
+            break
+        poor_mask, poor = below, more
+    largest = float(poor_budgets.max())
+    smallest = float(_np.where(poor_mask, _np.inf, budgets).min())
+    return (poor - zeros, poor - zeros, paid, largest), smallest
+
+
 class NumpyGathered:
-    """`Gathered` with the budgets in a NumPy array: gathers, sorts, running sums and charges
-    are single array operations instead of loops over several hundred Python floats."""
+    """`Gathered` with the budgets in a NumPy array: gathers, sums, the water-filling passes
+    and charges are single array operations instead of loops over several hundred Python
+    floats (only a project read once per group sorts its groups, in `tally`)."""
 
     def __init__(self, prep: Prepared, start: float, groups_of: dict[str, list[int]]) -> None:
         self.budgets = _np.full(prep.groups, start)
@@ -140,8 +173,11 @@ class NumpyGathered:
         groups = self.groups_of[pid]
         budgets = self.budgets[groups]
         if isinstance(share, float):
-            # a zero budget stays zero (the share is never negative), as the pure path skips it
-            self.budgets[groups] = _np.where(budgets >= share, budgets - share, 0.0)
+            # value - share, or 0.0 for a poor one (the difference is negative exactly when
+            # value < share) as the pure path computes it; a zero budget stays zero
+            budgets -= share
+            _np.fmax(budgets, 0.0, out=budgets)
+            self.budgets[groups] = budgets
         else:  # an exact share (a cost that is not a whole number): compared exactly, as there
             self.budgets[groups] = [
                 (value - share if value >= share else 0.0) if value else 0.0
