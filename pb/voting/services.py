@@ -11,22 +11,23 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, delete, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from pb import clock
 from pb.accounts.models import User
 from pb.audit import pairwise
 from pb.audit.chain import canonical_json, sha256_hex
+from pb.db import added_once
 from pb.errors import Conflict, Forbidden, InvalidInput
 from pb.extensions import db
 from pb.ops import metrics
+from pb.proposals.models import Proposal
 from pb.rounds import services as rounds
 from pb.rounds.models import Round
 from pb.voting import eligibility, seal
@@ -54,6 +55,16 @@ def short_code(receipt: str) -> str:
 
 def ballot_items(round_: Round) -> list[BallotItem]:
     return list(rounds.ballot_items(round_))  # from the frozen config, read once per process
+
+
+def chosen_projects(round_: Round, ids: Iterable[int]) -> dict[int, Proposal]:
+    """The round's projects among `ids`, by id: a review or a receipt shows only the chosen ones
+    (what the ballot offers, and their costs, come from the frozen configuration)."""
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    query = select(Proposal).where(Proposal.round_id == round_.id, Proposal.id.in_(wanted))
+    return {project.id: project for project in db.session.scalars(query)}
 
 
 def validate_choices(round_: Round, choices: Choices) -> list[str]:
@@ -86,6 +97,28 @@ def voted_as(round_: Round, key: str | None) -> bool:
 def cast(round_: Round, voter: User, choices: Choices, now: datetime | None = None) -> CastReceipt:
     """Record a first ballot. Raises Conflict if this voter already voted in the round."""
     participant = _check_can_vote(round_, voter, choices, now)
+    if not _took_part(round_, participant, voter, now):
+        raise Conflict(already_voted_message())
+    return _first_ballot(round_, choices)
+
+
+def vote(
+    round_: Round, voter: User, choices: Choices, secret: str, now: datetime | None = None
+) -> CastReceipt:
+    """The ballot page's cast: a first ballot, or, when this voter already took part, the
+    replacement of their ballot with `secret` (their ballot key). One eligibility check, and the
+    unique constraint on participation (not an earlier read) says whether they voted already."""
+    participant = _check_can_vote(round_, voter, choices, now)
+    if _took_part(round_, participant, voter, now):
+        return _first_ballot(round_, choices)
+    return _replace(round_, secret, choices)
+
+
+def _took_part(
+    round_: Round, participant: eligibility.Participant, voter: User, now: datetime | None
+) -> bool:
+    """Record the participation; False, with nothing written, when this key already took part
+    (whatever the timing: the constraint decides)."""
     participation = Participation(
         round_id=round_.id,
         voter_key=participant.key,  # a census entry's key: one ballot per person
@@ -93,11 +126,10 @@ def cast(round_: Round, voter: User, choices: Choices, now: datetime | None = No
         ward_id=participant.ward_id,
         voted_on=(now or clock.now()).date(),
     )
-    try:
-        with db.session.begin_nested():  # a savepoint: the request can still answer cleanly
-            db.session.add(participation)
-    except IntegrityError as error:
-        raise Conflict(already_voted_message()) from error
+    return added_once(participation)
+
+
+def _first_ballot(round_: Round, choices: Choices) -> CastReceipt:
     secret = new_revote_secret()
     receipt = _insert_ballot(round_, choices, revote_hash(secret))
     metrics.count_on_commit(db.session(), metrics.BALLOTS_CAST, kind="first")
@@ -124,12 +156,8 @@ def cast_as(
         channel=channel,
         voted_on=(now or clock.now()).date(),
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(participation)
-    except IntegrityError as error:
-        taken = _("A ballot has already been cast for this person in this round.")
-        raise Conflict(taken) from error
+    if not added_once(participation):
+        raise Conflict(_("A ballot has already been cast for this person in this round."))
     receipt = _insert_ballot(round_, choices, None)
     metrics.count_on_commit(db.session(), metrics.BALLOTS_CAST, kind="first")
     return receipt
@@ -160,9 +188,14 @@ def replace(
     round_: Round, voter: User, secret: str, choices: Choices, now: datetime | None = None
 ) -> CastReceipt:
     """Swap the voter's ballot for a new one (new random id, new receipt, same ballot key)."""
-    _check_can_vote(round_, voter, choices, now)
-    if not has_voted(voter, round_):
+    participant = _check_can_vote(round_, voter, choices, now)
+    if not voted_as(round_, participant.key):
         raise Conflict(_("You have not voted in this round yet."))
+    return _replace(round_, secret, choices)
+
+
+def _replace(round_: Round, secret: str, choices: Choices) -> CastReceipt:
+    """The ballot under this key removed and a new one stored, for a voter who took part."""
     if not secret.strip():
         raise Conflict(already_voted_message())
     hashed = revote_hash(secret)
@@ -171,11 +204,9 @@ def replace(
     ).rowcount
     if removed != 1:
         raise InvalidInput(_("That ballot key does not match a ballot in this round."), field="key")
-    try:
-        with db.session.begin_nested():
-            receipt = _insert_ballot(round_, choices, hashed)
-    except IntegrityError as error:  # a concurrent replacement with the same key won
-        raise Conflict(_("Your ballot was being changed at the same moment. Try again.")) from error
+    ballot, receipt = _new_ballot(round_, choices, hashed)
+    if not added_once(ballot):  # a concurrent replacement with the same key won
+        raise Conflict(_("Your ballot was being changed at the same moment. Try again."))
     metrics.count_on_commit(db.session(), metrics.BALLOTS_CAST, kind="replaced")
     return CastReceipt(receipt=receipt, revote_secret=None)
 
@@ -192,13 +223,15 @@ def recorded_choices(round_: Round, secret: str, now: datetime | None = None) ->
     round accepts ballots (after the close nothing, not even the key, leads to a ballot)."""
     if not secret or not rounds.accepting_ballots(round_, now):
         return None
-    query = (
-        select(Ballot)
+    query = (  # one statement: the ballot's choices, or one row of NULLs for a ballot of none
+        select(Ballot.id, BallotChoice.proposal_id, BallotChoice.value)
+        .outerjoin(BallotChoice, BallotChoice.ballot_id == Ballot.id)
         .where(Ballot.round_id == round_.id, Ballot.revote_hash == revote_hash(secret))
-        .options(selectinload(Ballot.choices))
     )
-    ballot = db.session.scalar(query)
-    return choices_of(ballot) if ballot is not None else None
+    rows = db.session.execute(query).all()
+    if not rows:
+        return None
+    return {row.proposal_id: row.value for row in rows if row.proposal_id is not None}
 
 
 # How people take part (`Participation.channel`): online, by access code, at a kiosk, on paper.
@@ -309,6 +342,14 @@ def _check_can_vote(
 
 
 def _insert_ballot(round_: Round, choices: Choices, hashed_secret: str | None) -> str:
+    ballot, receipt = _new_ballot(round_, choices, hashed_secret)
+    db.session.add(ballot)
+    db.session.flush()
+    return receipt
+
+
+def _new_ballot(round_: Round, choices: Choices, hashed_secret: str | None) -> tuple[Ballot, str]:
+    """A ballot under a new random id (not yet added to the session), and its receipt."""
     ballot_id = secrets.token_hex(16)
     receipt = compute_receipt(round_.id, ballot_id, choices)
     ballot = Ballot(
@@ -319,9 +360,7 @@ def _insert_ballot(round_: Round, choices: Choices, hashed_secret: str | None) -
         revote_hash=hashed_secret,
         choices=[BallotChoice(proposal_id=pid, value=value) for pid, value in choices.items()],
     )
-    db.session.add(ballot)
-    db.session.flush()
-    return receipt
+    return ballot, receipt
 
 
 def choices_of(ballot: Ballot) -> Choices:
