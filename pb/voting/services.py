@@ -11,12 +11,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -24,9 +24,11 @@ from pb import clock
 from pb.accounts.models import User
 from pb.audit import pairwise
 from pb.audit.chain import canonical_json, sha256_hex
+from pb.db import inserted_once
 from pb.errors import Conflict, Forbidden, InvalidInput
 from pb.extensions import db
 from pb.ops import metrics
+from pb.proposals.models import Proposal
 from pb.rounds import services as rounds
 from pb.rounds.models import Round
 from pb.voting import eligibility, seal
@@ -54,6 +56,16 @@ def short_code(receipt: str) -> str:
 
 def ballot_items(round_: Round) -> list[BallotItem]:
     return list(rounds.ballot_items(round_))  # from the frozen config, read once per process
+
+
+def chosen_projects(round_: Round, ids: Iterable[int]) -> dict[int, Proposal]:
+    """The round's projects among `ids`, by id: a review or a receipt shows only the chosen ones
+    (what the ballot offers, and their costs, come from the frozen configuration)."""
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    query = select(Proposal).where(Proposal.round_id == round_.id, Proposal.id.in_(wanted))
+    return {project.id: project for project in db.session.scalars(query)}
 
 
 def validate_choices(round_: Round, choices: Choices) -> list[str]:
@@ -86,18 +98,45 @@ def voted_as(round_: Round, key: str | None) -> bool:
 def cast(round_: Round, voter: User, choices: Choices, now: datetime | None = None) -> CastReceipt:
     """Record a first ballot. Raises Conflict if this voter already voted in the round."""
     participant = _check_can_vote(round_, voter, choices, now)
-    participation = Participation(
+    if not _took_part(round_, participant, now, user_id=voter.id):
+        raise Conflict(already_voted_message())
+    return _first_ballot(round_, choices)
+
+
+def vote(
+    round_: Round, voter: User, choices: Choices, secret: str, now: datetime | None = None
+) -> CastReceipt:
+    """The ballot page's cast: a first ballot, or, when this voter already took part, the
+    replacement of their ballot with `secret` (their ballot key). One eligibility check, and the
+    unique constraint on participation (not an earlier read) says whether they voted already."""
+    participant = _check_can_vote(round_, voter, choices, now)
+    if _took_part(round_, participant, now, user_id=voter.id):
+        return _first_ballot(round_, choices)
+    return _replace(round_, secret, choices)
+
+
+def _took_part(
+    round_: Round,
+    participant: eligibility.Participant,
+    now: datetime | None,
+    *,
+    user_id: int | None,
+    channel: str = "web",
+) -> bool:
+    """Record the participation; False, with nothing written, when this key already took part
+    (online or by another channel, whatever the timing: the unique constraint decides)."""
+    return inserted_once(
+        Participation,
         round_id=round_.id,
         voter_key=participant.key,  # a census entry's key: one ballot per person
-        user_id=voter.id,
+        user_id=user_id,
         ward_id=participant.ward_id,
+        channel=channel,
         voted_on=(now or clock.now()).date(),
     )
-    try:
-        with db.session.begin_nested():  # a savepoint: the request can still answer cleanly
-            db.session.add(participation)
-    except IntegrityError as error:
-        raise Conflict(already_voted_message()) from error
+
+
+def _first_ballot(round_: Round, choices: Choices) -> CastReceipt:
     secret = new_revote_secret()
     receipt = _insert_ballot(round_, choices, revote_hash(secret))
     metrics.count_on_commit(db.session(), metrics.BALLOTS_CAST, kind="first")
@@ -117,19 +156,8 @@ def cast_as(
     (online, or by another channel) is refused by the unique constraint. Returns the receipt;
     no ballot key is issued (such a ballot cannot be replaced)."""
     _check_ballot(round_, choices, now)
-    participation = Participation(
-        round_id=round_.id,
-        voter_key=participant.key,
-        ward_id=participant.ward_id,
-        channel=channel,
-        voted_on=(now or clock.now()).date(),
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(participation)
-    except IntegrityError as error:
-        taken = _("A ballot has already been cast for this person in this round.")
-        raise Conflict(taken) from error
+    if not _took_part(round_, participant, now, user_id=None, channel=channel):
+        raise Conflict(_("A ballot has already been cast for this person in this round."))
     receipt = _insert_ballot(round_, choices, None)
     metrics.count_on_commit(db.session(), metrics.BALLOTS_CAST, kind="first")
     return receipt
@@ -160,9 +188,14 @@ def replace(
     round_: Round, voter: User, secret: str, choices: Choices, now: datetime | None = None
 ) -> CastReceipt:
     """Swap the voter's ballot for a new one (new random id, new receipt, same ballot key)."""
-    _check_can_vote(round_, voter, choices, now)
-    if not has_voted(voter, round_):
+    participant = _check_can_vote(round_, voter, choices, now)
+    if not voted_as(round_, participant.key):
         raise Conflict(_("You have not voted in this round yet."))
+    return _replace(round_, secret, choices)
+
+
+def _replace(round_: Round, secret: str, choices: Choices) -> CastReceipt:
+    """The ballot under this key removed and a new one stored, for a voter who took part."""
     if not secret.strip():
         raise Conflict(already_voted_message())
     hashed = revote_hash(secret)
@@ -172,7 +205,7 @@ def replace(
     if removed != 1:
         raise InvalidInput(_("That ballot key does not match a ballot in this round."), field="key")
     try:
-        with db.session.begin_nested():
+        with db.session.begin_nested():  # a savepoint: the request can still answer cleanly
             receipt = _insert_ballot(round_, choices, hashed)
     except IntegrityError as error:  # a concurrent replacement with the same key won
         raise Conflict(_("Your ballot was being changed at the same moment. Try again.")) from error
@@ -192,13 +225,15 @@ def recorded_choices(round_: Round, secret: str, now: datetime | None = None) ->
     round accepts ballots (after the close nothing, not even the key, leads to a ballot)."""
     if not secret or not rounds.accepting_ballots(round_, now):
         return None
-    query = (
-        select(Ballot)
+    query = (  # one statement: the ballot's choices, or one row of NULLs for a ballot of none
+        select(Ballot.id, BallotChoice.proposal_id, BallotChoice.value)
+        .outerjoin(BallotChoice, BallotChoice.ballot_id == Ballot.id)
         .where(Ballot.round_id == round_.id, Ballot.revote_hash == revote_hash(secret))
-        .options(selectinload(Ballot.choices))
     )
-    ballot = db.session.scalar(query)
-    return choices_of(ballot) if ballot is not None else None
+    rows = db.session.execute(query).all()
+    if not rows:
+        return None
+    return {row.proposal_id: row.value for row in rows if row.proposal_id is not None}
 
 
 # How people take part (`Participation.channel`): online, by access code, at a kiosk, on paper.
@@ -309,18 +344,22 @@ def _check_can_vote(
 
 
 def _insert_ballot(round_: Round, choices: Choices, hashed_secret: str | None) -> str:
+    """Store a ballot under a new random id; its receipt. Plain inserts: the ORM's unit of work
+    cost more processor time than the inserts themselves, and nothing reads the ballot back."""
     ballot_id = secrets.token_hex(16)
     receipt = compute_receipt(round_.id, ballot_id, choices)
-    ballot = Ballot(
-        id=ballot_id,
-        round_id=round_.id,
-        receipt=receipt,
-        config_hash=round_.config_hash or "",
-        revote_hash=hashed_secret,
-        choices=[BallotChoice(proposal_id=pid, value=value) for pid, value in choices.items()],
+    db.session.execute(
+        insert(Ballot).values(
+            id=ballot_id,
+            round_id=round_.id,
+            receipt=receipt,
+            config_hash=round_.config_hash or "",
+            revote_hash=hashed_secret,
+        )
     )
-    db.session.add(ballot)
-    db.session.flush()
+    rows = [{"ballot_id": ballot_id, "proposal_id": pid, "value": v} for pid, v in choices.items()]
+    if rows:
+        db.session.execute(insert(BallotChoice), rows)
     return receipt
 
 

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_babel import ngettext
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from pb.audit.pairwise import decode
 from pb.db import reads_only
 from pb.errors import DomainError
+from pb.extensions import db
 from pb.i18n import localised_category, per_language
 from pb.public.services import visible_round
 from pb.rounds import services as rounds
@@ -56,11 +58,20 @@ def _private(response: Response) -> Response:
     return keyring.save(response)
 
 
+def ballot_round(round_id: int) -> Round:
+    """The round as `visible_round` finds it, its wards read in the same statement: every step
+    of the ballot asks whether the voter's ward is among them."""
+    # Held here: the session keeps loaded rows only while something refers to them.
+    loaded = db.session.get(Round, round_id, options=[joinedload(Round.wards)])
+    round_ = visible_round(round_id)  # the draft rule; finds `loaded` in the session, no query
+    return round_ if loaded is None else loaded
+
+
 @bp.route("/rounds/<int:round_id>/ballot", methods=["GET", "POST"])
 @reads_only
 def ballot(round_id: int):  # type: ignore[no-untyped-def]
     """The ballot page (a POST here comes back from the review page to change choices)."""
-    round_ = visible_round(round_id)
+    round_ = ballot_round(round_id)
     choices: Choices = {}
     if request.method == "POST":
         choices = parse_quietly(round_)
@@ -71,7 +82,7 @@ def ballot(round_id: int):  # type: ignore[no-untyped-def]
 @reads_only
 def review(round_id: int):  # type: ignore[no-untyped-def]
     """Check the choices and show a summary to confirm (nothing is saved yet)."""
-    round_ = visible_round(round_id)
+    round_ = ballot_round(round_id)
     return review_page(round_, own_pages(round_))
 
 
@@ -84,7 +95,7 @@ def review_page(round_: Round, pages: BallotPages):  # type: ignore[no-untyped-d
     errors = services.validate_choices(round_, choices)
     if errors:
         return render_ballot(round_, choices, errors, pages), 422
-    projects = {p.id: p for p in rounds.ballot_projects(round_)}
+    projects = services.chosen_projects(round_, choices)
     fmt = get_format(round_.ballot_format)
     by_rank = fmt.input_kind == "rank"
     ordered = sorted(choices.items(), key=lambda item: (item[1] if by_rank else 0, item[0]))
@@ -100,7 +111,7 @@ def review_page(round_: Round, pages: BallotPages):  # type: ignore[no-untyped-d
         compared=compared,
         chosen=[(projects[pid], value) for pid, value in ordered],
         total_cost=sum(projects[pid].cost for pid in choices),
-        ballot_format=get_format(round_.ballot_format),
+        ballot_format=fmt,
         replacing=not pages.without_account and services.has_voted(current_user, round_),
         stored_key=None if pages.without_account else _stored_key(round_),
         pages=pages,
@@ -110,14 +121,11 @@ def review_page(round_: Round, pages: BallotPages):  # type: ignore[no-untyped-d
 @bp.post("/rounds/<int:round_id>/ballot/cast")
 def cast(round_id: int):  # type: ignore[no-untyped-def]
     """Cast (or replace) the ballot, in one transaction."""
-    round_ = visible_round(round_id)
+    round_ = ballot_round(round_id)
     try:
         choices = services.parse_choices(round_, request.form)
-        if services.has_voted(current_user, round_):
-            key = request.form.get("key", "") or _stored_key(round_) or ""
-            result = services.replace(round_, current_user, key, choices)
-        else:
-            result = services.cast(round_, current_user, choices)
+        key = request.form.get("key", "") or _stored_key(round_) or ""  # used if voted before
+        result = services.vote(round_, current_user, choices, key)
     except DomainError as error:
         status = error.status_code if error.status_code != 400 else 422
         return render_ballot(
@@ -133,7 +141,7 @@ def cast(round_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/rounds/<int:round_id>/ballot/receipt")
 def receipt(round_id: int):  # type: ignore[no-untyped-def]
     """Your receipt: proof your ballot is recorded, to look up on the public board."""
-    round_ = visible_round(round_id)
+    round_ = ballot_round(round_id)
     stored = keyring.get("receipts", round_.id)
     key = _stored_key(round_)
     receipt_hash = stored or (services.find_receipt(round_, key) if key else None)
@@ -152,7 +160,7 @@ def receipt(round_id: int):  # type: ignore[no-untyped-def]
 
 def _in_ballot_order(round_: Round, choices: Choices) -> list[tuple[object, int]]:
     """(project, value) pairs: by rank for ranked ballots, else by project."""
-    projects = {p.id: p for p in rounds.ballot_projects(round_)}
+    projects = services.chosen_projects(round_, choices)
     by_rank = get_format(round_.ballot_format).input_kind == "rank"
     ordered = sorted(choices.items(), key=lambda item: (item[1] if by_rank else 0, item[0]))
     return [(projects[pid], value) for pid, value in ordered if pid in projects]
@@ -225,7 +233,7 @@ def render_ballot(round_: Round, choices: Choices, errors: list[str], pages: Bal
         stored_key=None if pages.without_account else _stored_key(round_),
         pages=pages,
         categories=sorted(
-            {(p.category, localised_category(round_, p.category)) for p in projects},
+            ((name, localised_category(round_, name)) for name in {p.category for p in projects}),
             key=lambda pair: pair[1].casefold(),
         ),
         wards=sorted({(p.ward.code, p.ward.name) for p in projects}, key=lambda pair: pair[1]),
