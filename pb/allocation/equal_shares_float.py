@@ -29,9 +29,13 @@ guides that let a step be settled by pricing a single project. The pricing, whic
 project's price interval and proves its poor/rich boundary, is in the *books*, one per ballot
 shape: `equal_shares_approval` (`Gathered`), `equal_shares_weighted` (`Weighted`), and, when the
 caller's accelerators allow NumPy and the election has `Accelerators.mes_min_voters` voters or
-more, `equal_shares_numpy` (`NumpyGathered`, `NumpyWeighted`): the same operations in the same
-order as the pure books, computing bitwise the same floats, so the proof covers them
-unchanged. The error model is in `equal_shares_bounds`.
+more, `equal_shares_numpy` (`NumpyGathered`, `NumpyWeighted`). `NumpyWeighted` does the same
+operations in the same order as the pure book, computing bitwise the same floats.
+`NumpyGathered` finds the poor/rich split without sorting and sums in NumPy's order; its floats
+may differ from the pure book's in the last bits, but `equal_shares_approval.split_price` proves
+every split from sums whose error bound holds in any order of addition, so the same proof covers
+it (the decisions are those of the exact run; tests/allocation/test_equal_shares_numpy.py checks
+them against it). The error model is in `equal_shares_bounds`.
 """
 
 from __future__ import annotations
