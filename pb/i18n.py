@@ -167,10 +167,11 @@ def per_language(key: tuple[Hashable, ...], texts: Callable[[], T]) -> T:
     return found  # type: ignore[no-any-return]
 
 
-def _install_template_gettext(app: Flask) -> None:
+def _install_template_gettext(app: Flask) -> Callable[[], NullTranslations]:
     """The templates' `_()` and `ngettext()`, looking the catalogue up by the locale once per
     language instead of through flask_babel's three request-context lookups per string (a page
-    translates a hundred strings or more). The same catalogue, so the same words."""
+    translates a hundred strings or more). The same catalogue, so the same words. Returns the
+    function that finds the request's catalogue."""
     catalogues: dict[str, NullTranslations] = {}
 
     def catalogue() -> NullTranslations:
@@ -191,14 +192,15 @@ def _install_template_gettext(app: Flask) -> None:
         npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n),
     )
     _install_direct_gettext(app, catalogue)
+    return catalogue
 
 
 def _install_direct_gettext(app: Flask, catalogue: Callable[[], NullTranslations]) -> None:
     """`_()`, `gettext()` and `ngettext()` as Jinja's newstyle ones (the same escaping and
     %-formatting), minus their cost: Jinja's `_` calls `gettext` through the context, which
     calls the translation function through it again (three `Context.call`s a string), and each
-    string looked the locale up. Here one call, with the catalogue looked up once per page by
-    the context processor (`CATALOGUE`); templates rendered without it look it up themselves."""
+    string looked the locale up. Here one call, with the catalogue looked up once per page (the
+    context's `CATALOGUE`: `_page_language`); templates rendered without it look it up."""
 
     def translations(context: Context) -> NullTranslations:
         found = context.get(CATALOGUE)
@@ -220,7 +222,28 @@ def _install_direct_gettext(app: Flask, catalogue: Callable[[], NullTranslations
         return text % variables
 
     app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
-    app.context_processor(lambda: {CATALOGUE: catalogue()})
+
+
+def _page_language(app: Flask, catalogue: Callable[[], NullTranslations]) -> None:
+    """Every page's language, direction, language menu and catalogue: the same for every page
+    in a locale, so worked out once per locale (Babel parses the locale for the direction)."""
+    contexts: dict[str, dict[str, object]] = {}
+    names = {code: LANGUAGE_NAMES[code] for code in app.config["LANGUAGES"]}
+
+    @app.context_processor
+    def _language_context() -> dict[str, object]:
+        locale = get_locale()
+        found = contexts.get(str(locale)) if locale is not None else None
+        if found is None:
+            found = {
+                "current_lang": current_language(),
+                "text_dir": text_direction(),
+                "language_names": names,
+                CATALOGUE: catalogue(),
+            }
+            if locale is not None:
+                contexts[str(locale)] = found
+        return found
 
 
 def init_app(app: Flask) -> None:
@@ -228,7 +251,7 @@ def init_app(app: Flask) -> None:
         "BABEL_TRANSLATION_DIRECTORIES", str(PROJECT_ROOT / "pb" / "translations")
     )
     babel.init_app(app, locale_selector=select_locale)
-    _install_template_gettext(app)
+    _page_language(app, _install_template_gettext(app))
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["moment"] = format_moment
     app.jinja_env.filters["day"] = format_day
@@ -236,11 +259,3 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["percent"] = format_percent
     app.jinja_env.filters["loc"] = localised
     app.jinja_env.globals["category_name"] = localised_category
-
-    @app.context_processor
-    def _language_context() -> dict[str, object]:
-        return {
-            "current_lang": current_language(),
-            "text_dir": text_direction(),
-            "language_names": {code: LANGUAGE_NAMES[code] for code in app.config["LANGUAGES"]},
-        }
