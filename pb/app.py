@@ -39,6 +39,7 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     access.init_app(app)
     security.init_app(app)
     _register_blueprints(app)
+    limits.drop_request_wide_check(app)
     _register_cli(app)
     return app
 
