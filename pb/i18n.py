@@ -200,21 +200,24 @@ def _install_direct_gettext(app: Flask, catalogue: Callable[[], NullTranslations
     %-formatting), minus their cost: Jinja's `_` calls `gettext` through the context, which
     calls the translation function through it again (three `Context.call`s a string), and each
     string looked the locale up. Here one call, with the catalogue looked up once per page (the
-    context's `CATALOGUE`: `_page_language`); templates rendered without it look it up."""
+    context's `CATALOGUE`: `_page_language`); templates rendered without it look it up.
+    Positional-only, like Jinja's dunder names: a template may pass any variable name."""
 
     def translations(context: Context) -> NullTranslations:
         found = context.get(CATALOGUE)
         return found if found is not None else catalogue()
 
     @pass_context
-    def gettext(context: Context, string: str, **variables: Any) -> str:
+    def gettext(context: Context, string: str, /, **variables: Any) -> str:
         text = translations(context).ugettext(string)
         if context.eval_ctx.autoescape:
             text = Markup(text)
         return text % variables  # always a format string, as Jinja's newstyle gettext
 
     @pass_context
-    def ngettext(context: Context, singular: str, plural: str, num: int, **variables: Any) -> str:
+    def ngettext(
+        context: Context, singular: str, plural: str, num: int, /, **variables: Any
+    ) -> str:
         variables.setdefault("num", num)
         text = translations(context).ungettext(singular, plural, num)
         if context.eval_ctx.autoescape:
