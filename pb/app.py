@@ -39,11 +39,13 @@ def build_app(config: dict[str, Any] | None = None) -> Flask:
     access.init_app(app)
     security.init_app(app)
     _register_blueprints(app)
+    limits.drop_request_wide_check(app)
     _register_cli(app)
     return app
 
 
 def _register_blueprints(app: Flask) -> None:
+    from pb import header
     from pb.accounts.views import bp as accounts_bp
     from pb.admin.views import bp as admin_bp
     from pb.api import openapi as api_v1
@@ -112,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     following_views.init_app(app)
     delivery_panels.init_app(app)
     api_v1.init_app(app)  # /api/v1 and its OpenAPI document
+    header.init_app(app)  # the signed-in header's counts (imports the packages it counts)
     metrics.collect_at_scrape("outbox", outbox.gauges)
 
 

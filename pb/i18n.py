@@ -23,10 +23,15 @@ from flask_babel import (
     get_translations,
     lazy_gettext,
 )
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from pb.config import PROJECT_ROOT
 from pb.extensions import babel
 
+# The page's catalogue in a template's context (see `_install_direct_gettext`).
+CATALOGUE = "pb_catalogue"
 LANGUAGE_NAMES = {"en": "English", "pl": "Polski", "ur": "اردو"}
 # Texts a councillor may translate; a category is translated per name ("category:Parks").
 TRANSLATABLE_FIELDS = ("title", "description")
@@ -162,10 +167,11 @@ def per_language(key: tuple[Hashable, ...], texts: Callable[[], T]) -> T:
     return found  # type: ignore[no-any-return]
 
 
-def _install_template_gettext(app: Flask) -> None:
+def _install_template_gettext(app: Flask) -> Callable[[], NullTranslations]:
     """The templates' `_()` and `ngettext()`, looking the catalogue up by the locale once per
     language instead of through flask_babel's three request-context lookups per string (a page
-    translates a hundred strings or more). The same catalogue, so the same words."""
+    translates a hundred strings or more). The same catalogue, so the same words. Returns the
+    function that finds the request's catalogue."""
     catalogues: dict[str, NullTranslations] = {}
 
     def catalogue() -> NullTranslations:
@@ -185,6 +191,62 @@ def _install_template_gettext(app: Flask) -> None:
         pgettext=lambda c, s: catalogue().upgettext(c, s),
         npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n),
     )
+    _install_direct_gettext(app, catalogue)
+    return catalogue
+
+
+def _install_direct_gettext(app: Flask, catalogue: Callable[[], NullTranslations]) -> None:
+    """`_()`, `gettext()` and `ngettext()` as Jinja's newstyle ones (the same escaping and
+    %-formatting), minus their cost: Jinja's `_` calls `gettext` through the context, which
+    calls the translation function through it again (three `Context.call`s a string), and each
+    string looked the locale up. Here one call, with the catalogue looked up once per page (the
+    context's `CATALOGUE`: `_page_language`); templates rendered without it look it up.
+    Positional-only, like Jinja's dunder names: a template may pass any variable name."""
+
+    def translations(context: Context) -> NullTranslations:
+        found = context.get(CATALOGUE)
+        return found if found is not None else catalogue()
+
+    @pass_context
+    def gettext(context: Context, string: str, /, **variables: Any) -> str:
+        text = translations(context).ugettext(string)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables  # always a format string, as Jinja's newstyle gettext
+
+    @pass_context
+    def ngettext(
+        context: Context, singular: str, plural: str, num: int, /, **variables: Any
+    ) -> str:
+        variables.setdefault("num", num)
+        text = translations(context).ungettext(singular, plural, num)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
+
+
+def _page_language(app: Flask, catalogue: Callable[[], NullTranslations]) -> None:
+    """Every page's language, direction, language menu and catalogue: the same for every page
+    in a locale, so worked out once per locale (Babel parses the locale for the direction)."""
+    contexts: dict[str, dict[str, object]] = {}
+    names = {code: LANGUAGE_NAMES[code] for code in app.config["LANGUAGES"]}
+
+    @app.context_processor
+    def _language_context() -> dict[str, object]:
+        locale = get_locale()
+        found = contexts.get(str(locale)) if locale is not None else None
+        if found is None:
+            found = {
+                "current_lang": current_language(),
+                "text_dir": text_direction(),
+                "language_names": names,
+                CATALOGUE: catalogue(),
+            }
+            if locale is not None:
+                contexts[str(locale)] = found
+        return found
 
 
 def init_app(app: Flask) -> None:
@@ -192,7 +254,7 @@ def init_app(app: Flask) -> None:
         "BABEL_TRANSLATION_DIRECTORIES", str(PROJECT_ROOT / "pb" / "translations")
     )
     babel.init_app(app, locale_selector=select_locale)
-    _install_template_gettext(app)
+    _page_language(app, _install_template_gettext(app))
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["moment"] = format_moment
     app.jinja_env.filters["day"] = format_day
@@ -200,11 +262,3 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["percent"] = format_percent
     app.jinja_env.filters["loc"] = localised
     app.jinja_env.globals["category_name"] = localised_category
-
-    @app.context_processor
-    def _language_context() -> dict[str, object]:
-        return {
-            "current_lang": current_language(),
-            "text_dir": text_direction(),
-            "language_names": {code: LANGUAGE_NAMES[code] for code in app.config["LANGUAGES"]},
-        }

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, Select, func, select, update
 
 from pb.accounts.models import User
 from pb.db import utcnow
@@ -14,9 +14,13 @@ from pb.extensions import db
 from pb.pagination import Page, paginate
 
 
+def unread_query(model: Any, user_id: int | ColumnElement[int]) -> Select[tuple[int]]:
+    """The count of the user's unread rows (`user_id` may be a bound parameter: pb/header.py)."""
+    return select(func.count(model.id)).where(model.user_id == user_id, model.read_at.is_(None))
+
+
 def unread_count(model: Any, user: User) -> int:
-    query = select(func.count(model.id)).where(model.user_id == user.id, model.read_at.is_(None))
-    return db.session.scalar(query) or 0
+    return db.session.scalar(unread_query(model, user.id)) or 0
 
 
 def listing(model: Any, user: User, page: int, per_page: int) -> Page[Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from urllib.parse import quote, unquote, urlsplit
 
 from flask import Flask, Response, request, url_for
@@ -81,10 +82,16 @@ def return_path() -> str:
     pages return home, since their path is whatever a stranger put in a link."""
     if request.url_rule is None:
         return url_for("public.home")
-    path = quote(request.path, safe="/:@!$&'()*+,;=-._~")
-    if request.query_string:
-        path += "?" + request.query_string.decode("ascii", "replace")
-    return safe_next(path) or url_for("public.home")
+    return _checked_return(request.path, request.query_string) or url_for("public.home")
+
+
+# Every page's header asks, and the check reads the path character by character.
+@lru_cache(maxsize=1024)
+def _checked_return(path: str, query: bytes) -> str | None:
+    quoted = quote(path, safe="/:@!$&'()*+,;=-._~")
+    if query:
+        quoted += "?" + query.decode("ascii", "replace")
+    return safe_next(quoted)
 
 
 def same_origin_request() -> bool:

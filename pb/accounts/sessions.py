@@ -16,11 +16,23 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 
 from pb.accounts.models import User, UserSession
-from pb.db import utcnow
+from pb.db import UTCDateTime, utcnow
 from pb.extensions import db
+
+# The user of a live session, built once: every signed-in request runs it, and building the
+# statement (and its cache key) each time cost more than running it.
+_LIVE_SESSION_USER = (
+    select(User)
+    .join(UserSession, UserSession.user_id == User.id)
+    .where(
+        User.id == bindparam("user_id"),
+        UserSession.key_hash == bindparam("key_hash"),
+        UserSession.expires_at > bindparam("now", type_=UTCDateTime()),
+    )
+)
 
 
 def _hash(key: str) -> str:
@@ -49,13 +61,7 @@ def load_user(identity: str) -> User | None:
     if not (user_id.isascii() and user_id.isdigit() and len(user_id) <= 10 and key):
         return None
     user = db.session.scalar(
-        select(User)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(
-            User.id == int(user_id),
-            UserSession.key_hash == _hash(key),
-            UserSession.expires_at > utcnow(),
-        )
+        _LIVE_SESSION_USER, {"user_id": int(user_id), "key_hash": _hash(key), "now": utcnow()}
     )
     if user is not None:
         user.session_key = key

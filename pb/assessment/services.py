@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from pb.accounts.models import Role, User
@@ -353,23 +353,29 @@ def invitations_of(user: User, now: datetime) -> list[ProjectAssessment]:
 
 
 def waiting_count(user: User, now: datetime) -> int:
-    """Open invitations the resident has not answered yet (the number in their menu): one
-    statement, since every signed-in resident's page runs it."""
+    """Open invitations the resident has not answered yet (the number in their menu)."""
+    return db.session.scalar(waiting_query(user.id, now)) or 0
+
+
+def waiting_query(
+    user_id: int | ColumnElement[int], now: datetime | ColumnElement[datetime]
+) -> Select[tuple[int]]:
+    """`waiting_count` as a statement: every signed-in resident's page runs it, inside the
+    header's one statement (pb/header.py, where both arguments are bound parameters)."""
     rated = select(Rating.id).where(
-        Rating.user_id == user.id, Rating.proposal_id == ProjectAssessment.proposal_id
+        Rating.user_id == user_id, Rating.proposal_id == ProjectAssessment.proposal_id
     )
-    query = (
+    return (
         select(func.count())
         .select_from(ProjectAssessment)
         .join(Invitation, Invitation.proposal_id == ProjectAssessment.proposal_id)
         .where(
-            Invitation.user_id == user.id,
+            Invitation.user_id == user_id,
             ProjectAssessment.closes_at > now,
             ProjectAssessment.opens_at <= now,
             ~rated.exists(),
         )
     )
-    return db.session.scalar(query) or 0
 
 
 def get_assessment_of(rating: Rating) -> ProjectAssessment:

@@ -41,14 +41,6 @@ def _me():  # type: ignore[no-untyped-def]
 
 
 @bp.app_template_global()
-def rating_invitations() -> int:
-    """How many open rating windows wait for the signed-in resident's rating (the nav notice)."""
-    if not current_user.is_authenticated or current_user.role != "citizen":
-        return 0
-    return services.waiting_count(_me(), clock.now())
-
-
-@bp.app_template_global()
 def assessment_of(proposal):  # type: ignore[no-untyped-def]
     """The project's rating window, if it was delivered (for the project page's section)."""
     return db.session.get(ProjectAssessment, proposal.id)

@@ -131,18 +131,12 @@ def review_context(proposal: Proposal) -> ReviewContext:
     )
 
 
-def unread_notifications() -> int:
-    reader = _reader()
-    return notifications.unread_count(reader) if reader else 0
-
-
 def init_app(app: Flask) -> None:
     follows.register()
     app.jinja_env.globals.update(
         deliberation_cards=card_stats,
         deliberation_panel=project_panel,
         review_context=review_context,
-        unread_notifications=unread_notifications,
         notification_text=notifications.message,
         notification_link=notifications.link,
         **labels.GLOBALS,

@@ -73,10 +73,6 @@ def read():  # type: ignore[no-untyped-def]
     return redirect(url_for("following.index"))
 
 
-def unread_notices() -> int:
-    return services.unread_count(current_user) if current_user.is_authenticated else 0
-
-
 def follow_state(kind: str, object_id: int) -> dict[str, object]:
     """For a follow box on any page: whether the reader follows, and the forms to change it."""
     user = current_user if current_user.is_authenticated else None
@@ -91,7 +87,6 @@ def follow_state(kind: str, object_id: int) -> dict[str, object]:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
-        unread_notices=unread_notices,
         follow_state=follow_state,
         notice_text=services.message,
         notice_link=services.link,
