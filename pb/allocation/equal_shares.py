@@ -224,8 +224,9 @@ class Run:
     bounds: list[list[Bound]] = field(default_factory=list, repr=False)
     floors: list[dict[str, Bound]] = field(default_factory=list, repr=False)
     """`floors[j]`: lower bounds of the prices of every project still in play at step j (the
-    selected one included); projects missing were found unaffordable by then. Floating-point
-    runs only (empty otherwise)."""
+    selected one included); projects missing were found unaffordable by then. A run that ran to
+    its end (not `over`, not `cut`) has one more, empty: after its last selection nothing is
+    affordable. Floating-point runs only (empty otherwise)."""
     over: bool = False
     """True if the run was cut short because its selection already cost more than `limit`."""
     reach: frozenset[str] | None = field(default=None, repr=False)

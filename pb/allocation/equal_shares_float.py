@@ -170,6 +170,8 @@ def run(
             result.over = True
             result.reach = None
             break
+    if not stale and not result.over:  # the end: a run guided by this one, once it has made
+        result.floors.append({})  # these selections, inherits it instead of re-proving it
     every_step_proven = below is not None and len(below.selections) == len(result.selections)
     if every_step_proven and result.reach is None and not result.over:
         result.reach, result.reach_from = frozenset(result.selected), below.budget  # type: ignore[union-attr]
@@ -268,12 +270,14 @@ def _guided(guide: Run, step: int, stale: dict[str, Bound], pricer: Any) -> Any:
 
 def _inherit(guide: Run, step: int, stale: dict[str, Bound], book: Any) -> None:
     """Take the guide's lower bounds at `step` where they are higher, and drop what the guide
-    had found unaffordable by then.
+    had found unaffordable by then (at the step after its last selection, if it ran to its end,
+    everything still in play: its final `floors` entry is empty).
 
     Sound when this run has made the guide's selections so far and has a smaller budget: every
     voter has at most what they had in the guide's run at this step, so every price is at
     least its price there, which the guide's bounds bound from below; and a project its
-    supporters could not pay for there, they cannot pay for here.
+    supporters could not pay for there, they cannot pay for here. (Only called while this run
+    repeats the guide's selections.)
     """
     if step >= len(guide.floors):
         return

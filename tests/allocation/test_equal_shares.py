@@ -282,7 +282,8 @@ def test_floating_point_runs_read_voters_and_groups_alike(seed: int, satisfactio
 
 def _exact_prices(prep, run):
     """Per step of `run` (exact or not): every project still in play -> its exact price then,
-    or None if its supporters could not pay for it."""
+    or None if its supporters could not pay for it; and, unless the run was cut short (`over`),
+    the same after its last selection (where every price is None)."""
     _state, pricer, costs = equal_shares_exact._setup(prep, run.budget, prep.accelerators.rational)
     left = set(prep.projects)
     steps = []
@@ -291,6 +292,8 @@ def _exact_prices(prep, run):
         _rho, plan = pricer.price(selection.project, costs[selection.project])
         pricer.charge(selection.project, plan)
         left.discard(selection.project)
+    if not run.over:
+        steps.append({pid: pricer.price(pid, costs[pid])[0] for pid in left})
     return steps
 
 
@@ -341,6 +344,46 @@ def test_a_guided_run_decides_like_an_unguided_one() -> None:
             except equal_shares_float.Uncertain:
                 continue
             assert floating.selected == plain.selected
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_run_that_repeats_its_guides_selections_ends_where_the_guide_ended(seed: int) -> None:
+    # A guide that ran to its end records that nothing was affordable after its last selection;
+    # a lower run that made the same selections inherits that, and decides as the exact run.
+    rng = random.Random(seed)
+    costs = {name: rng.randrange(20, 300) for name in "abcdefgh"}
+    ballots = [rng.sample("abcdefgh", rng.randrange(1, 4)) for _ in range(60)]
+    instance, profile = approval(2000, costs, ballots)
+    prep = equal_shares.prepare(_election(instance, profile, "cost"))
+    inherited = 0
+    for high in range(600, 4000, 170):
+        try:
+            guide = equal_shares_float.run(prep, high)
+        except equal_shares_float.Uncertain:
+            continue
+        assert guide.floors[-1] == {} and len(guide.floors) == len(guide.selections) + 1
+        for low in range(high - 20, 200, -97):
+            try:
+                floating = equal_shares_float.run(prep, low, guide=guide)
+            except equal_shares_float.Uncertain:
+                continue
+            assert floating.selected == equal_shares_exact.run(prep, low).selected
+            inherited += floating.selected == guide.selected
+    assert inherited > 10
+
+
+def test_a_run_that_chose_differently_does_not_inherit_its_guides_end() -> None:
+    # Three voters; a (84) by all, b c d (20 each) by one each. At 120 (40 each) a is the
+    # cheapest per unit (28 each of 84) and leaves 12 each: nothing else, the run ends. At 72
+    # (24 each) a is beyond its supporters' 72, and b, c, d are selected: after b, this run
+    # must not stop where its guide stopped after a.
+    instance, profile = approval(
+        72, {"a": 84, "b": 20, "c": 20, "d": 20}, [["a", "b"], ["a", "c"], ["a", "d"]]
+    )
+    prep = equal_shares.prepare(_election(instance, profile, "cost"))
+    guide = equal_shares_float.run(prep, 120)
+    assert guide.selected == ["a"] and guide.floors[-1] == {}
+    assert equal_shares_float.run(prep, 72, guide=guide).selected == ["b", "c", "d"]
 
 
 def test_ties_and_exact_boundaries_make_the_float_path_give_up() -> None:
