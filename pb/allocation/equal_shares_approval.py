@@ -92,11 +92,13 @@ def price(
     money: list[float],
     error: float,
     priority: dict[str, int],
+    errors: Sequence[float] | None = None,
 ) -> tuple[Key, tuple[float, float]] | None:
     """Price a project from its supporters' budgets sorted ascending (none zero), the running
     count of voters and the running sum of money: its key and (share, share error) for
     charging; None if its supporters certainly cannot pay for it; `Uncertain` if the error
-    bound cannot tell."""
+    bound cannot tell. `errors`, if given, is the running sum of the groups' own error bounds
+    x voters (each at most `error`), which bounds the poor's money more tightly."""
     payers = counts[-1]
     if not affordable(pid, cost, money[-1], payers, len(values), error):
         return None
@@ -114,7 +116,10 @@ def price(
     poor = counts[j - 1] if j else 0
     paid = money[j - 1] if j else 0.0
     largest = values[j - 1] if j else 0.0
-    return split_price(pid, cost, u, payers, (poor, j, paid, largest), values[j], error, priority)
+    poor_error = None if errors is None or not j else errors[j - 1]
+    return split_price(
+        pid, cost, u, payers, (poor, j, paid, largest), values[j], error, priority, poor_error
+    )
 
 
 def affordable(pid: str, cost: Number, total: float, payers: int, terms: int, error: float) -> bool:
@@ -143,6 +148,7 @@ def split_price(
     smallest_rich: float,
     error: float,
     priority: dict[str, int],
+    poor_error: float | None = None,
 ) -> tuple[Key, tuple[float, float]]:
     """The key and plan of an affordable project whose `payers` supporters (zeros left out)
     split into poor and rich at a proposed boundary, or `Uncertain` if the boundary is not
@@ -154,11 +160,19 @@ def split_price(
     largest poor budget is certainly below that share and the smallest rich one certainly at
     or above it (each budget within `error`, the share within `share_error`): then every
     exact budget falls on the same side, and the exact share is within `share_error`.
-    Only these two budgets are read, so the boundary may be found in any way."""
+    Only these two budgets are read, so the boundary may be found in any way.
+
+    `poor_error`, if given, is a float sum (of `terms` terms, in any order) of the poor
+    budgets' own error bounds x voters, each bound at most `error`: the poor's exact money is
+    then within it (inflated for its own roundings) of theirs, instead of `poor` x `error`."""
     poor, terms, paid, largest_poor = poor_side
     rich = payers - poor
     share = (cost - paid) / rich
-    paid_error = poor * error + (terms + 2) * UNIT * paid
+    if poor_error is None:
+        poor_error = poor * error
+    else:  # (products and sum each round by at most u, relative to the terms, all >= 0)
+        poor_error *= 1 + (terms + 4) * UNIT
+    paid_error = poor_error + (terms + 2) * UNIT * paid
     share_error = (paid_error + 2 * UNIT * (cost + paid)) / rich + 2 * UNIT * share
     if poor and not largest_poor + error < share - share_error:
         raise Uncertain(f"is the poorest rich supporter of {pid} poor?")

@@ -32,6 +32,14 @@ from pb.allocation.numbers import Number
 # reverse; the exact run then decides the same. Elementwise subtraction, comparison and selection
 # are the same IEEE 754 operations as Python's, so charges give bitwise the pure book's budgets for
 # the same share.
+#
+# Its error bounds: like the pure book, one bound for every budget (`worst`, which the run's
+# `error` repeats) while it is small; once it has grown `PER_GROUP`-fold, one bound per group
+# (`errors`), each starting from it. Then a charge adds the share's error to its rich payers'
+# bounds only, a share's error counts its own poor supporters' bounds instead of `poor` x
+# `worst`, and `worst` (the maximum) still bounds every budget for the other tests. A poor
+# payer's budget is 0 and exact. The run's `error` is read by the pricer alone (rivals' bounds
+# are keys the pricer proved), so every decision still holds for every exact value.
 
 
 def numpy_pricer(
@@ -49,11 +57,14 @@ def numpy_pricer(
     every, read = book.budgets, book.voters  # (updated in place by charge and prune)
 
     def pricer(pid: str) -> tuple[Key, Any] | None:
-        error = current_error()
+        # this book bounds each group's error (`NumpyGathered`); `worst` bounds them all, and
+        # is all the run's `current_error` says here
+        error = book.worst
         cost = costs[pid]
         if pid not in flat:
             return grouped(pid, cost, error)
-        budgets = every[read[pid]]  # one per voter, zeros maybe included
+        voters = read[pid]  # (before `prune` may shorten it)
+        budgets = every[voters]  # one per voter, zeros maybe included
         size = len(budgets)
         # most pricings end here (a run drops every project it does not select), so this is
         # tested first, with every voter counted as a payer (only looser)
@@ -68,25 +79,40 @@ def numpy_pricer(
                 return None
         if not affordable(pid, cost, total, payers, payers, error):
             return None
-        poor_side, smallest_rich = _boundary(pid, budgets, cost, zeros)
+        poor_side, smallest_rich, poor_mask = _boundary(pid, budgets, cost, zeros)
+        poor_error = None
+        errors = book.errors
+        if poor_mask is not None and errors is not None:  # the poor's own error bounds
+            poor_error = float(add_reduce(_np.where(poor_mask, errors[voters], 0.0)))
         return split_price(
-            pid, cost, utility[pid], payers, poor_side, smallest_rich, error, priority
+            pid, cost, utility[pid], payers, poor_side, smallest_rich, error, priority, poor_error
         )
 
     def grouped(pid: str, cost: Number, error: float) -> tuple[Key, Any] | None:
         """A project read once per group: the equal share if certain, else sorted groups."""
         if pid not in short:
-            lowest = every[read[pid]].min().item()
-            equal = equal_share(cost, supporters[pid], utility[pid], priority[pid], lowest, error)
+            groups = read[pid]  # every supporter's exact budget is at least lowest - own error
+            lowest, own = every[groups].min().item(), error
+            if book.errors is not None:
+                own = book.errors[groups].max().item()
+            equal = equal_share(cost, supporters[pid], utility[pid], priority[pid], lowest, own)
             if equal is not None:
                 return equal
             short.add(pid)  # (budgets only fall: once someone is short, for the rest of the run)
-        values, counts, money = book.tally(pid)
+        values, counts, money, own = book.tally(pid)
         if not len(values):
             return None
         # memoryviews read the arrays' items as Python floats, at the speed of a list
         return price(
-            pid, cost, utility[pid], memoryview(values), counts, memoryview(money), error, priority
+            pid,
+            cost,
+            utility[pid],
+            memoryview(values),
+            counts,
+            memoryview(money),
+            error,
+            priority,
+            None if own is None else memoryview(own),
         )
 
     return pricer
@@ -94,10 +120,11 @@ def numpy_pricer(
 
 def _boundary(
     pid: str, budgets: Any, cost: Number, zeros: int
-) -> tuple[tuple[int, int, float, float], float]:
+) -> tuple[tuple[int, int, float, float], float, Any]:
     """Where a project's supporters split into poor and rich, without sorting them: the poor
     side (poor voters with money, terms summed, their money, largest poor budget) and the
-    smallest rich budget, as `split_price` takes them (it proves the split, however found).
+    smallest rich budget, as `split_price` takes them (it proves the split, however found),
+    and which voters are poor (None if none with money).
 
     The water-filling from below: the poor are those below the share, and the share is what
     the rich must pay, cost - (what the poor have) divided among them. Starting from cost /
@@ -113,7 +140,7 @@ def _boundary(
     poor = int(_np.count_nonzero(poor_mask))
     if poor == zeros:  # nobody with money is short of the equal share
         smallest = budgets.min() if not zeros else _np.where(poor_mask, _np.inf, budgets).min()
-        return (0, 0, 0.0, 0.0), float(smallest)
+        return (0, 0, 0.0, 0.0), float(smallest), None
     while True:
         if poor == size:  # everyone poor: the money is too close to the cost to tell
             raise Uncertain(f"is {pid} affordable?")
@@ -129,7 +156,7 @@ def _boundary(
         poor_mask, poor = below, more
     largest = float(poor_budgets.max())
     smallest = float(_np.where(poor_mask, _np.inf, budgets).min())
-    return (poor - zeros, poor - zeros, paid, largest), smallest
+    return (poor - zeros, poor - zeros, paid, largest), smallest, poor_mask
 
 
 class NumpyGathered:
@@ -139,6 +166,10 @@ class NumpyGathered:
 
     def __init__(self, prep: Prepared, start: float, groups_of: dict[str, list[int]]) -> None:
         self.budgets = _np.full(prep.groups, start)
+        # per group, how far its float budget can be from the exact one (see `charge`), and a
+        # bound on them all: start is the exact budget rounded once
+        self.worst = start * UNIT
+        self.errors: Any = None  # until `worst` grows past `PER_GROUP` x its start
         voters, self.groups_of, self.weights, self.fweights, self.flat = _numpy_layout(
             prep, groups_of
         )
@@ -150,7 +181,7 @@ class NumpyGathered:
         if zeros * 4 > len(budgets) and zeros < len(budgets):
             self.voters[pid] = self.voters[pid][budgets != 0.0]
 
-    def tally(self, pid: str) -> tuple[Any, list[int], Any]:
+    def tally(self, pid: str) -> tuple[Any, list[int], Any, Any]:
         order = self.orders.get(pid)
         if order is None:
             order = self.groups_of[pid]
@@ -162,13 +193,19 @@ class NumpyGathered:
             values, order = values[first:], order[first:]
         self.orders[pid] = order
         counts = _np.add.accumulate(self.weights[order]).tolist()
-        money = _np.add.accumulate(values * self.fweights[order])
-        return values, counts, money
+        fweights = self.fweights[order]
+        money = _np.add.accumulate(values * fweights)
+        own = None
+        if self.errors is not None:  # what `price` adds of the poor's errors
+            own = _np.add.accumulate(self.errors[order] * fweights)
+        return values, counts, money, own
 
     def forget(self, pid: str) -> None:
         pass
 
     def charge(self, pid: str, plan: tuple[float, float], error: float) -> float:
+        """Each supporter pays the share, or all they have: returns the bound on every group's
+        error (the run's `error`; this book's pricer reads its own bounds)."""
         share, share_error = plan
         groups = self.groups_of[pid]
         budgets = self.budgets[groups]
@@ -183,7 +220,39 @@ class NumpyGathered:
                 (value - share if value >= share else 0.0) if value else 0.0
                 for value in budgets.tolist()
             ]
-        return error + share_error + 2 * UNIT * self.start
+        if self.errors is not None:
+            self._charge_errors(groups, share_error)
+            return self.worst
+        # one bound for every budget (see `Gathered.charge`), until it has grown so much that
+        # per-group bounds pay for their upkeep; each group's bound then starts from it
+        self.worst = error + share_error + 2 * UNIT * self.start
+        if self.worst > PER_GROUP * UNIT * self.start:
+            self.errors = _np.full(len(self.budgets), self.worst)
+        return self.worst
+
+    def _charge_errors(self, groups: Any, share_error: float) -> None:
+        """The new error bounds of the groups that paid.
+
+        A poor payer paid all it had: its exact budget is 0, as its float one (the pricing
+        proved which side of the share each budget is on, and the float comparison agrees; a
+        rich one keeps more than 0), and a zero budget is exact whatever its error entry says
+        (an entry of a zero budget is stale: every reader either skips it or adds it, which
+        only loosens). A rich payer's float budget is off by at most its old error e, the
+        share's error and the subtraction's rounding (u x what is left, at most start): c
+        below. The float e + grown is at least e + c: `grown` exceeds c by 8u x (worst + c),
+        more than the roundings of that addition, u x (e + grown), and of `grown` itself."""
+        rounding = share_error + 2 * UNIT * self.start
+        grown = rounding + 4 * UNIT * (self.worst + rounding)
+        errors = self.errors[groups]
+        errors += grown
+        self.errors[groups] = errors
+        if len(errors):
+            self.worst = max(self.worst, float(errors.max()))
+
+
+PER_GROUP = 2.0**10
+"""Per-group error bounds are kept once the single bound is this many times its start (which
+it reaches only in large elections: each of its steps costs the charge three array passes)."""
 
 
 def _numpy_layout(prep: Prepared, groups_of: dict[str, list[int]]) -> tuple[Any, ...]:

@@ -271,3 +271,37 @@ def test_numpy_and_pure_outcomes_agree_on_real_elections(path) -> None:
                 _approval_runs_decide_exactly(prep, scaled, _exact_runs(prep, scaled))
             else:
                 _same_runs(prep, budget * scale // 10)
+
+
+def _drained_election(spread: bool):
+    """Nine projects, each paid by 60 voters with all they have left after a first project
+    (90 of 100) and one voter paying the rest (91 to 99): each price's error is about 60 times
+    the poor's, so one error bound for every budget grows 61-fold a step, while each budget's
+    own bound barely moves. With `spread`, ballots differ (read once per voter, `_boundary`)."""
+    poor, steps = 60, 9
+    costs = {"a": 10 * poor * steps}
+    ballots: list[list[str]] = []
+    for i in range(steps):
+        costs[f"x{i}"] = 90 * poor + 91 + i
+        if spread:
+            ballots += [["a", f"x{i}", f"z{j % 8}"] for j in range(poor)]
+        else:
+            ballots += [["a", f"x{i}"]] * poor
+        ballots.append([f"x{i}"])
+    budget = 100 * len(ballots)
+    if spread:  # never affordable
+        costs.update({f"z{j}": budget for j in range(8)})
+    instance, profile = approval(budget, costs, ballots)
+    return equal_shares.prepare(_election(instance, profile, "cardinality")), budget
+
+
+@pytest.mark.parametrize("spread", [False, True], ids=["grouped", "flat"])
+def test_per_group_error_bounds_decide_where_one_bound_gives_up(spread) -> None:
+    prep, budget = _drained_election(spread)
+    exact = equal_shares_exact.run(_with(prep, False), budget)
+    assert exact.selected == ["a", *(f"x{i}" for i in range(9))]
+    pure = _run(prep, budget, False)  # the pure book's single bound
+    assert isinstance(pure, tuple) and pure[0] == "uncertain"
+    fast = _run(prep, budget, True)
+    assert _decides_as_exact(prep, fast, exact, floors=True)
+    assert [s.project for s in fast.selections] == [s.project for s in exact.selections]

@@ -3,6 +3,7 @@ the naive reference implementations in `reference.py`."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
 from fractions import Fraction
@@ -20,6 +21,7 @@ from pb.allocation import (
     Project,
     allocate,
 )
+from pb.allocation.accelerators import Accelerators
 from pb.allocation.conflicts import first_clash, normalize_groups
 from pb.allocation.tiebreak import priority
 
@@ -211,12 +213,20 @@ def test_the_floating_point_path_decides_like_the_exact_one_or_gives_up(
     prep = equal_shares.prepare(
         Election(instance, profile, satisfaction, "lexicographic", None, rank, votes)
     )
+    # the NumPy books (if installed) from any size, or the pure ones
+    accelerators = Accelerators(numpy=data.draw(st.booleans()), mes_min_voters=0)
+    prep = dataclasses.replace(prep, accelerators=accelerators)
     exact = equal_shares_exact.run(prep, Fraction(total, 7))
     try:
         floating = equal_shares_float.run(prep, Fraction(total, 7))
     except equal_shares_float.Uncertain:
         return
     assert floating.selected == exact.selected
+    for (low, high, rational, _rank), selection in zip(
+        floating.keys, exact.selections, strict=True
+    ):  # every price proven within its interval
+        assert low <= selection.rho <= high
+        assert rational is None or rational == selection.rho
 
 
 @st.composite
