@@ -87,7 +87,7 @@ def run(
         pricer = book.pricer(lambda: error)
     elif prep.accelerators.mes_with_numpy(prep.voters):
         book = NumpyGathered(prep, start, groups_of)
-        pricer = numpy_pricer(book, lambda: error, costs, utility, supporters, priority)
+        pricer = numpy_pricer(book, costs, utility, supporters, priority)
     else:
         book = Gathered(prep, start, groups_of)
         pricer = uniform_pricer(book, lambda: error, costs, utility, supporters, priority)

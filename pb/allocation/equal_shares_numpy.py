@@ -44,7 +44,6 @@ from pb.allocation.numbers import Number
 
 def numpy_pricer(
     book: NumpyGathered,
-    current_error: Any,
     costs: dict[str, Number],
     utility: dict[str, Any],
     supporters: dict[str, int],
@@ -58,7 +57,7 @@ def numpy_pricer(
 
     def pricer(pid: str) -> tuple[Key, Any] | None:
         # this book bounds each group's error (`NumpyGathered`); `worst` bounds them all, and
-        # is all the run's `current_error` says here
+        # is what the run's `error` would say here (the book keeps it, so it is not passed in)
         error = book.worst
         cost = costs[pid]
         if pid not in flat:
