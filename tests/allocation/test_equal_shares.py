@@ -297,17 +297,23 @@ def _exact_prices(prep, run):
     return steps
 
 
+def _random_approval(
+    rng: random.Random, names: str, *, most: int, voters: int
+) -> equal_shares.Prepared:
+    """A prepared random approval election (budget 2000, costs 20-299, 1 to `most` choices)."""
+    costs = {name: rng.randrange(20, 300) for name in names}
+    ballots = [rng.sample(names, rng.randrange(1, most + 1)) for _ in range(voters)]
+    instance, profile = approval(2000, costs, ballots)
+    return equal_shares.prepare(_election(instance, profile, "cost"))
+
+
 @pytest.mark.parametrize("seed", range(8))
 def test_guided_floating_point_runs_inherit_only_valid_bounds(seed: int) -> None:
     # A chain of runs, each guided by the one just above it (as the add1 search computes them
     # when it steps one unit at a time): the same decisions as unguided exact runs, and every
     # lower bound a run records (and passes on) is at most the exact price at that step, every
     # project it leaves out (not yet selected) unaffordable by then.
-    rng = random.Random(seed)
-    costs = {name: rng.randrange(20, 300) for name in "abcdefghij"}
-    ballots = [rng.sample("abcdefghij", rng.randrange(1, 5)) for _ in range(80)]
-    instance, profile = approval(2000, costs, ballots)
-    prep = equal_shares.prepare(_election(instance, profile, "cost"))
+    prep = _random_approval(random.Random(seed), "abcdefghij", most=4, voters=80)
     guide = None
     checked = 0
     for budget in range(4000, 800, -80):
@@ -350,11 +356,7 @@ def test_a_guided_run_decides_like_an_unguided_one() -> None:
 def test_a_run_that_repeats_its_guides_selections_ends_where_the_guide_ended(seed: int) -> None:
     # A guide that ran to its end records that nothing was affordable after its last selection;
     # a lower run that made the same selections inherits that, and decides as the exact run.
-    rng = random.Random(seed)
-    costs = {name: rng.randrange(20, 300) for name in "abcdefgh"}
-    ballots = [rng.sample("abcdefgh", rng.randrange(1, 4)) for _ in range(60)]
-    instance, profile = approval(2000, costs, ballots)
-    prep = equal_shares.prepare(_election(instance, profile, "cost"))
+    prep = _random_approval(random.Random(seed), "abcdefgh", most=3, voters=60)
     inherited = 0
     for high in range(600, 4000, 170):
         try:
