@@ -24,6 +24,13 @@ from fractions import Fraction
 from typing import Any
 
 from pb.allocation import equal_shares, equal_shares_exact, equal_shares_float, greedy
+from pb.allocation.add1_proofs import (
+    branches_within_budget,
+    is_exhaustive,
+    same_outcome_between,
+    selection_cost,
+    within_budget_between,
+)
 from pb.allocation.election import Election, TraceRecorder
 from pb.allocation.numbers import Number, normalize
 from pb.allocation.outcome import Outcome
@@ -58,64 +65,6 @@ class Completed:
     the steps the search took one at a time: ranges it skipped with `same_outcome_between` keep
     the sequence, those skipped with `within_budget_between` may hide changes that could not end
     the loop. For benchmarks and analysis."""
-
-
-def _cost(election: Election, selected: list[str]) -> Number:
-    return sum((election.costs[pid] for pid in selected), 0)
-
-
-def is_exhaustive(election: Election, selected: list[str]) -> bool:
-    """True if no unselected project fits in the real budget left."""
-    left = election.budget - _cost(election, selected)
-    chosen = set(selected)
-    return all(cost > left for pid, cost in election.costs.items() if pid not in chosen)
-
-
-def same_outcome_between(low: equal_shares.Run, high: equal_shares.Run) -> bool:
-    """True if every budget between those of `low` and `high` gives `low`'s selection sequence.
-
-    Proof: with the same projects selected before a step, every voter's remaining budget can only
-    be higher when the starting budget is higher (a higher budget lowers each price, and a voter
-    keeps max(budget - price x satisfaction, 0)); so every price can only be lower. If at each
-    step the selected project's (price at the lower budget, tie rank) comes strictly before the
-    lowest (price, tie rank) any other project still in play has at the higher budget, that
-    project wins the step at every budget in between, ties included; and projects unaffordable
-    at the higher budget are unaffordable below it. (`high` is computed with
-    `thresholds=low.keys` so that its bounds are tight.)
-    """
-    if high.over or high.cut or low.over or low.selected != high.selected:
-        return False
-    return all(
-        equal_shares.before(key, rival)
-        for key, rivals in zip(low.keys, high.bounds, strict=True)
-        for rival in rivals
-    )
-
-
-def within_budget_between(
-    election: Election, variant: Add1, supported: int, low: equal_shares.Run, high: equal_shares.Run
-) -> bool:
-    """True if no budget between those of `low` and `high` can end the add1 loop, although
-    the selection may change in between.
-
-    The loop ends at a budget whose selection costs more than the budget, or selects every
-    supported project, or (with the exhaustive stop) leaves no other project that fits. Every
-    selection in between is within `high.reach` (see `equal_shares_float._reach`): if the reach
-    fits the budget, has fewer projects than are supported and (exhaustive stop) leaves out a
-    project that fits in what it leaves, no selection in between ends the loop.
-    """
-    reach = high.reach
-    if high.over or high.cut or reach is None or high.reach_from is None:
-        return False
-    if high.reach_from > low.budget:
-        return False
-    cost = _cost(election, list(reach))
-    if cost > election.budget or len(reach) >= supported:
-        return False
-    left = election.budget - cost
-    return not variant.exhaustive_stop or any(
-        price <= left for pid, price in election.costs.items() if pid not in reach
-    )
 
 
 def mes_run(
@@ -155,7 +104,11 @@ def add1(election: Election, variant: Add1, *, search: bool = True) -> Completed
     - from the current budget, MES is run `jump` units higher; if `same_outcome_between` proves
       that every budget in between gives the current outcome, or `within_budget_between` that
       none of them can end the loop (the outcome may change there, but only the last outcome
-      before the loop ends is kept), they are all skipped and the jump doubles; otherwise it
+      before the loop ends is kept), they are all skipped and the jump doubles (after a
+      failed probe, only once `HOLD` more have succeeded); where the far
+      run stopped at a step the first proof does not settle, `branches_within_budget` follows
+      each project that may win that step at some budget in between (two forced runs per
+      project) and skips the range if none of those ways can end the loop; otherwise the jump
       halves, down to a single step;
     - a run is *guided* by the nearest run already computed above it (`guided_step`): while it
       repeats that run's choices, a step usually costs one pricing instead of several, and when
@@ -181,6 +134,11 @@ def add1(election: Election, variant: Add1, *, search: bool = True) -> Completed
 
 AHEAD = 8
 """While the search steps one unit at a time, runs are computed this many units ahead."""
+
+HOLD = 2
+"""After a failed probe, the jump that then succeeds is kept for this many more probes
+before it doubles again (a probe that fails costs a run: doubling at once failed about as
+often as it succeeded)."""
 
 
 def _add1(election: Election, variant: Add1, search: bool) -> Completed:
@@ -238,6 +196,7 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
     current = at(0)
     increments = 0
     jump = 2
+    held = HOLD  # successes since the last failed probe
     changes: list[tuple[int, tuple[str, ...]]] = []
 
     def done(stop: str) -> Completed:
@@ -252,22 +211,28 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
         following = runs.get(increments + 1)
         while following is None and search and jump >= 2:
             far = probe(increments + jump, current)
-            if skippable(current, far):
-                current, increments, jump = far, increments + jump, jump * 2
+            if not skippable(current, far):  # the cut run made whole, if that proves it
+                far = branches_within_budget(election, variant, prep, current, far)
+            if far is not None:
+                runs[increments + jump] = far
+                held += 1
+                current, increments = far, increments + jump
+                jump *= 2 if held > HOLD else 1
                 stepping = False
                 break
             jump //= 2
+            held = 0
             following = runs.get(increments + 1)
         else:
             following = following or at(increments + 1)
-            if following.over or _cost(election, following.selected) > budget:
+            if following.over or selection_cost(election, following.selected) > budget:
                 return done("next_over_budget")
             # does the outcome change at every unit (rather than proofs falling short)?
             stepping = following.selected != current.selected
             if stepping:
                 changes.append((increments + 1, tuple(following.selected)))
             stepping = search and stepping
-            current, increments, jump = following, increments + 1, 2
+            current, increments, jump, held = following, increments + 1, 2, HOLD
         for old in [known for known in runs if known < increments]:
             del runs[old]
         for old in [known for known in guides if known <= increments]:

@@ -239,6 +239,10 @@ class Run:
     """True if a run given `below` stopped at its first step not proven for every budget down
     to `below`'s, its reach then costing more than `limit`: neither add1 proof can hold, so
     its steps so far serve only to guide other runs; it is not a whole run."""
+    candidates: tuple[str, ...] | None = field(default=None, repr=False)
+    """Of a `cut` run: its winner at the step where it stopped, then every other project
+    that may win that step at some budget between `below`'s and this one's (see
+    `add1_proofs.branches_within_budget`); None if `below` had no selection there."""
 
     @property
     def selected(self) -> list[str]:

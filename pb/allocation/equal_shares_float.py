@@ -61,6 +61,7 @@ def run(
     thresholds: list[Key] | None = None,
     guide: Run | None = None,
     below: Run | None = None,
+    force: list[str] | None = None,
 ) -> Run:
     """Like `equal_shares_exact.run` for approval ballots, or raise `Uncertain`.
 
@@ -70,6 +71,11 @@ def run(
     With `below`, a run at a lower budget, the run also sets `reach` (see `_reach`): the
     projects that MES can select at any budget in between; it stops there (`cut`) if they
     cost more than `limit`.
+
+    With `force`, the first selections are those projects, whatever their prices (a run that
+    is not MES: `add1_proofs.branches_within_budget` follows each way a step may go); it stops
+    (`cut`) before a forced project its supporters cannot pay for. Its forced steps carry
+    bounds that prove nothing, so that it never settles a step of a run it guides.
     """
     result = Run(budget=total_budget)
     if prep.voters == 0 or not prep.projects:
@@ -102,6 +108,12 @@ def run(
         keys: dict[str, Key] = {}
         rivals: list[Bound] = []
         settled = False
+        if force is not None and step < len(force):
+            priced = pricer(force[step]) if force[step] in stale else None
+            if priced is None:
+                result.cut = True
+                break
+            best, (best_key, best_plan), settled, following = force[step], priced, True, False
         if following:
             tried = _guided(guide, step, stale, pricer)  # type: ignore[arg-type]
             settled = tried is not None and tried[3] is not None
@@ -158,13 +170,15 @@ def run(
             result.reach_from = below.budget
             if limit is not None and sum(costs[pid] for pid in result.reach) > limit:
                 result.cut = True  # the rest of the run could only guide others
+                result.candidates = _candidates(below, step, best, stale)
                 break
         result.floors.append(dict(stale))
         del stale[best]
         error = book.charge(best, best_plan, error)
         result.selections.append(Selection(best, best_key[1], (0, 0, 0, 0)))
         result.keys.append(best_key)
-        result.bounds.append(rivals)
+        forced = force is not None and step < len(force)
+        result.bounds.append(NO_PROOF if forced else rivals)
         spent += costs[best]
         if limit is not None and spent > limit:
             result.over = True
@@ -178,9 +192,30 @@ def run(
     return result
 
 
+NO_PROOF: list[Bound] = [(0.0, None, -1)]
+"""The bounds of a forced step: no price comes before them."""
+
+
+def _candidates(
+    below: Run, step: int, best: str, stale: dict[str, Bound]
+) -> tuple[str, ...] | None:
+    """`best`, then every other project that may win `step` at a budget between `below`'s and
+    this run's, both runs having made the same selections before it.
+
+    At such a budget `below`'s winner costs at most its price at `below`'s budget, and any
+    other project at least its lower bound here; a project whose lower bound comes after
+    that price cannot win; one dropped here is unaffordable there.
+    """
+    if step >= len(below.selections):
+        return None
+    key, first = below.keys[step], below.selections[step].project
+    others = {pid for pid, bound in stale.items() if not before(key, bound)} | {first}
+    return (best, *sorted(others - {best}))
+
+
 def _proven(below: Run, step: int, best: str, rivals: list[Bound]) -> bool:
     """True if `below`'s selection at `step` is proven to be made at every budget between
-    `below`'s and this run's (the step-by-step proof of `completion.same_outcome_between`)."""
+    `below`'s and this run's (the step-by-step proof of `add1_proofs.same_outcome_between`)."""
     return (
         step < len(below.selections)
         and below.selections[step].project == best

@@ -109,3 +109,83 @@ def test_the_search_skips_budgets_by_cost_and_still_steps_to_the_same_result(
             assert fast.run.selected == slow.run.selected
             assert (fast.increments, fast.stop) == (slow.increments, slow.stop)
     assert skipped_by_cost > 0
+
+
+def _ends_the_loop(election: Election, variant: completion.Add1, selected: list[str]) -> bool:
+    supported = {p for p in election.instance.project_ids if election.scores[p] > 0}
+    cost = sum(election.costs[p] for p in selected)
+    return (
+        cost > election.budget
+        or set(selected) >= supported
+        or (variant.exhaustive_stop and completion.is_exhaustive(election, selected))
+    )
+
+
+@pytest.mark.parametrize("shape", ["cost", "cardinality", "points"])
+def test_following_each_way_a_step_may_go_proves_no_budget_in_between_ends_the_loop(
+    shape: str,
+) -> None:
+    # A cut run names the projects that may win its last step at some budget in between;
+    # when every way proves the range, no budget in between ends the loop (checked with an
+    # exact run at every whole budget) and the run is made whole: the exact run at its budget.
+    proven = cut = ways = 0
+    for seed in range(16):
+        election = _random_election(seed, shape)
+        prep = equal_shares.prepare(election)
+        for low in range(election.budget // 2, 3 * election.budget, 31):
+            below = equal_shares_exact.run(prep, low, limit=election.budget)
+            for width in (3, 10, 30, 90):
+                try:
+                    high = equal_shares_float.run(
+                        prep, low + width, limit=election.budget, below=below, thresholds=below.keys
+                    )
+                except equal_shares_float.Uncertain:
+                    continue
+                if not high.cut or below.over or high.candidates is None:
+                    continue  # (None: `below` had stopped before that step)
+                cut += 1
+                step = len(high.selections)
+                assert (
+                    high.candidates[0] == equal_shares_exact.run(prep, low + width).selected[step]
+                )
+                for budget in range(low, low + width + 1):  # each budget takes one of the ways
+                    selected = equal_shares_exact.run(prep, budget).selected
+                    assert selected[:step] == high.selected
+                    if step < len(selected):
+                        ways += selected[step] != high.candidates[0]
+                        assert selected[step] in high.candidates
+                for variant in VARIANTS:
+                    whole = completion.branches_within_budget(election, variant, prep, below, high)
+                    if whole is None:
+                        continue
+                    proven += 1
+                    exact = equal_shares_exact.run(prep, low + width, limit=election.budget)
+                    assert not whole.cut and whole.selected == exact.selected
+                    for budget in range(low, low + width + 1):
+                        run = equal_shares_exact.run(prep, budget)
+                        assert not _ends_the_loop(election, variant, run.selected)
+    assert cut > 20 and proven > 5 and ways > 5, (cut, proven, ways)
+
+
+@pytest.mark.parametrize("shape", ["cost", "cardinality", "points"])
+def test_the_search_follows_branches_and_still_steps_to_the_same_result(
+    shape: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    followed = 0
+    branches = completion.branches_within_budget
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal followed
+        found = branches(*args, **kwargs)
+        followed += found is not None
+        return found
+
+    monkeypatch.setattr(completion, "branches_within_budget", counted)
+    for seed in range(5, 12):
+        election = _random_election(seed, shape)
+        for variant in VARIANTS:
+            fast = completion.add1(election, variant)
+            slow = completion.add1(election, variant, search=False)
+            assert fast.run.selected == slow.run.selected
+            assert (fast.increments, fast.stop) == (slow.increments, slow.stop)
+    assert followed > 0

@@ -1,0 +1,148 @@
+"""The proofs that let the add1 search (`completion.add1`) skip a range of budgets.
+
+Each takes runs at the two ends of a range and proves that no budget in between can change
+what add1 computes: the same selection sequence throughout (`same_outcome_between`), or no
+selection in between that ends the loop (`within_budget_between`, and
+`branches_within_budget`, which follows each way a step may go where the first proof fails).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pb.allocation import equal_shares, equal_shares_float
+from pb.allocation.election import Election
+from pb.allocation.numbers import Number
+
+if TYPE_CHECKING:
+    from pb.allocation.completion import Add1
+
+
+def selection_cost(election: Election, selected: list[str]) -> Number:
+    return sum((election.costs[pid] for pid in selected), 0)
+
+
+def is_exhaustive(election: Election, selected: list[str]) -> bool:
+    """True if no unselected project fits in the real budget left."""
+    left = election.budget - selection_cost(election, selected)
+    chosen = set(selected)
+    return all(cost > left for pid, cost in election.costs.items() if pid not in chosen)
+
+
+def same_outcome_between(low: equal_shares.Run, high: equal_shares.Run) -> bool:
+    """True if every budget between those of `low` and `high` gives `low`'s selection sequence.
+
+    Proof: with the same projects selected before a step, every voter's remaining budget can only
+    be higher when the starting budget is higher (a higher budget lowers each price, and a voter
+    keeps max(budget - price x satisfaction, 0)); so every price can only be lower. If at each
+    step the selected project's (price at the lower budget, tie rank) comes strictly before the
+    lowest (price, tie rank) any other project still in play has at the higher budget, that
+    project wins the step at every budget in between, ties included; and projects unaffordable
+    at the higher budget are unaffordable below it. (`high` is computed with
+    `thresholds=low.keys` so that its bounds are tight.)
+    """
+    if high.over or high.cut or low.over or low.selected != high.selected:
+        return False
+    return all(
+        equal_shares.before(key, rival)
+        for key, rivals in zip(low.keys, high.bounds, strict=True)
+        for rival in rivals
+    )
+
+
+def within_budget_between(
+    election: Election, variant: Add1, supported: int, low: equal_shares.Run, high: equal_shares.Run
+) -> bool:
+    """True if no budget between those of `low` and `high` can end the add1 loop, although
+    the selection may change in between.
+
+    The loop ends at a budget whose selection costs more than the budget, or selects every
+    supported project, or (with the exhaustive stop) leaves no other project that fits. Every
+    selection in between is within `high.reach` (see `equal_shares_float._reach`): if the reach
+    fits the budget, has fewer projects than are supported and (exhaustive stop) leaves out a
+    project that fits in what it leaves, no selection in between ends the loop.
+    """
+    reach = high.reach
+    if high.over or high.cut or reach is None or high.reach_from is None:
+        return False
+    if high.reach_from > low.budget:
+        return False
+    cost = selection_cost(election, list(reach))
+    if cost > election.budget or len(reach) >= supported:
+        return False
+    left = election.budget - cost
+    return not variant.exhaustive_stop or any(
+        price <= left for pid, price in election.costs.items() if pid not in reach
+    )
+
+
+def branches_within_budget(
+    election: Election,
+    variant: Add1,
+    prep: equal_shares.Prepared,
+    low: equal_shares.Run,
+    high: equal_shares.Run,
+) -> equal_shares.Run | None:
+    """`within_budget_between` for a `cut` run `high`, following each way its last step may go.
+
+    Every budget between those of `low` and `high` makes `high`'s selections up to the step
+    where it stopped, then one of its `candidates` (`equal_shares_float._candidates`). For
+    each candidate, two runs forced to make those selections and then that one, at `low`'s
+    budget and at `high`'s, bound every budget in between that makes it: with the same
+    selections so far, the argument of `same_outcome_between` and of the reach holds from the
+    next step on. If `within_budget_between` holds for every candidate (or the candidate is
+    unaffordable at `high`'s budget, hence below it), no budget in between ends the loop.
+
+    Returns `high` made whole (the forced run of its own winner is MES itself), or None.
+    """
+    return _branches(election, variant, prep, low, high, DEPTH)
+
+
+def _branches(
+    election: Election,
+    variant: Add1,
+    prep: equal_shares.Prepared,
+    low: equal_shares.Run,
+    high: equal_shares.Run,
+    depth: int,
+) -> equal_shares.Run | None:
+    candidates = high.candidates
+    if not high.cut or candidates is None or len(candidates) > BRANCHES or low.over:
+        return None
+    made, supported = high.selected, len(prep.projects)
+    whole = None
+    for candidate in candidates:
+        force = [*made, candidate]
+        try:
+            bottom = low
+            if low.selected[: len(force)] != force:
+                bottom = equal_shares_float.run(
+                    prep, low.budget, limit=election.budget, force=force
+                )
+                if bottom.cut or bottom.over:
+                    return None  # unaffordable at low's budget: it may win in between
+            top = equal_shares_float.run(
+                prep,
+                high.budget,
+                limit=election.budget,
+                below=bottom,
+                thresholds=bottom.keys,
+                force=force,
+            )
+        except equal_shares_float.Uncertain:
+            return None
+        if len(top.selections) < len(force):
+            continue  # unaffordable at high's budget, hence at every budget below
+        if not within_budget_between(election, variant, supported, bottom, top):
+            top = _branches(election, variant, prep, bottom, top, depth - 1) if depth > 1 else None
+            if top is None:
+                return None
+        if candidate == candidates[0]:
+            whole = top
+    return whole
+
+
+BRANCHES = 3
+"""`branches_within_budget` follows at most this many ways a step may go,"""
+DEPTH = 2
+"""at this many steps of a run, one within another."""
