@@ -82,6 +82,7 @@ def branches_within_budget(
     prep: equal_shares.Prepared,
     low: equal_shares.Run,
     high: equal_shares.Run,
+    forced: Forced | None = None,
 ) -> equal_shares.Run | None:
     """`within_budget_between` for a `cut` run `high`, following each way its last step may go.
 
@@ -94,8 +95,13 @@ def branches_within_budget(
     unaffordable at `high`'s budget, hence below it), no budget in between ends the loop.
 
     Returns `high` made whole (the forced run of its own winner is MES itself), or None.
+    `forced` keeps the forced runs at `high`'s budget, by budget and forced selections: a
+    near-tie usually lasts, and the next range starts at this one's end.
     """
-    return _branches(election, variant, prep, low, high, DEPTH)
+    return _branches(election, variant, prep, low, high, DEPTH, {} if forced is None else forced)
+
+
+Forced = dict[tuple[Number, tuple[str, ...]], equal_shares.Run]
 
 
 def _branches(
@@ -105,6 +111,7 @@ def _branches(
     low: equal_shares.Run,
     high: equal_shares.Run,
     depth: int,
+    forced: Forced,
 ) -> equal_shares.Run | None:
     candidates = high.candidates
     if not high.cut or candidates is None or len(candidates) > BRANCHES or low.over:
@@ -116,9 +123,11 @@ def _branches(
         try:
             bottom = low
             if low.selected[: len(force)] != force:
-                bottom = equal_shares_float.run(
+                bottom = forced.get((low.budget, tuple(force))) or equal_shares_float.run(
                     prep, low.budget, limit=election.budget, force=force
                 )
+                if bottom.selected[: len(force)] != force:
+                    return None  # (it cannot happen: the forced run makes these selections)
                 if bottom.cut or bottom.over:
                     return None  # unaffordable at low's budget: it may win in between
             top = equal_shares_float.run(
@@ -134,9 +143,15 @@ def _branches(
         if len(top.selections) < len(force):
             continue  # unaffordable at high's budget, hence at every budget below
         if not within_budget_between(election, variant, supported, bottom, top):
-            top = _branches(election, variant, prep, bottom, top, depth - 1) if depth > 1 else None
+            deeper = depth > 1
+            top = (
+                _branches(election, variant, prep, bottom, top, depth - 1, forced)
+                if deeper
+                else None
+            )
             if top is None:
                 return None
+        forced[high.budget, tuple(force)] = top  # (a whole run: it proved its range)
         if candidate == candidates[0]:
             whole = top
     return whole

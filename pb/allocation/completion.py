@@ -25,6 +25,7 @@ from typing import Any
 
 from pb.allocation import equal_shares, equal_shares_exact, equal_shares_float, greedy
 from pb.allocation.add1_proofs import (
+    Forced,
     branches_within_budget,
     is_exhaustive,
     same_outcome_between,
@@ -149,6 +150,7 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
     start = (budget // voters) * voters if variant.integral_start else budget
     runs: dict[int, equal_shares.Run] = {}  # every run decides exactly, whatever its options
     guides: dict[int, equal_shares.Run] = {}  # runs cut short: only to guide others
+    forced: Forced = {}  # runs forced to follow a near-tie (see `branches_within_budget`)
     stepping = False  # the last search step was a single unit, to a new outcome
 
     def at(steps: int, below: equal_shares.Run | None = None) -> equal_shares.Run:
@@ -212,7 +214,7 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
         while following is None and search and jump >= 2:
             far = probe(increments + jump, current)
             if not skippable(current, far):  # the cut run made whole, if that proves it
-                far = branches_within_budget(election, variant, prep, current, far)
+                far = branches_within_budget(election, variant, prep, current, far, forced)
             if far is not None:
                 runs[increments + jump] = far
                 held += 1
@@ -237,6 +239,8 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
             del runs[old]
         for old in [known for known in guides if known <= increments]:
             del guides[old]
+        for way in [way for way in forced if way[0] < current.budget]:
+            del forced[way]
 
 
 def _record_mes(trace: TraceRecorder, run: equal_shares.Run, *, drops: bool) -> None:
