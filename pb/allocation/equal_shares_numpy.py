@@ -218,7 +218,7 @@ class NumpyGathered:
         error (the run's `error`; this book's pricer reads its own bounds)."""
         share, share_error = plan
         groups = self.groups_of[pid]
-        budgets = self.budgets[groups]
+        budgets = _np.take(self.budgets, groups)
         if isinstance(share, float):
             # value - share, or 0.0 for a poor one (the difference is negative exactly when
             # value < share) as the pure path computes it; a zero budget stays zero
@@ -253,7 +253,7 @@ class NumpyGathered:
         more than the roundings of that addition, u x (e + grown), and of `grown` itself."""
         rounding = share_error + 2 * UNIT * self.start
         grown = rounding + 4 * UNIT * (self.worst + rounding)
-        errors = self.errors[groups]
+        errors = _np.take(self.errors, groups)
         errors += grown
         self.errors[groups] = errors
         if len(errors):
