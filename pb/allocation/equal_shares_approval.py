@@ -271,10 +271,19 @@ def gather_layout(prep: Prepared, groups_of: dict[str, list[int]]) -> tuple[Any,
     getter, and the set of flat projects; computed once per election."""
     cached = prep.cache.get("float_gather")
     if cached is None:
-        flat = {
-            p for p in prep.projects if len(prep.levels[p][0][1]) <= FLAT_LIMIT * len(groups_of[p])
-        }
-        read = {p: prep.levels[p][0][1] if p in flat else groups_of[p] for p in prep.projects}
+        read, flat = read_layout(prep, groups_of)
         getters = {p: _getter(read[p]) for p in prep.projects}
-        cached = prep.cache["float_gather"] = (read, getters, frozenset(flat))
+        cached = prep.cache["float_gather"] = (read, getters, flat)
     return cached
+
+
+def read_layout(
+    prep: Prepared, groups_of: dict[str, list[int]]
+) -> tuple[dict[str, list[int]], frozenset[str]]:
+    """Per project, the groups to read (once per voter if flat, else once per group), and the
+    set of flat projects (the NumPy book reads the same, without the getters)."""
+    flat = frozenset(
+        p for p in prep.projects if len(prep.levels[p][0][1]) <= FLAT_LIMIT * len(groups_of[p])
+    )
+    read = {p: prep.levels[p][0][1] if p in flat else groups_of[p] for p in prep.projects}
+    return read, flat

@@ -305,3 +305,22 @@ def test_per_group_error_bounds_decide_where_one_bound_gives_up(spread) -> None:
     fast = _run(prep, budget, True)
     assert _decides_as_exact(prep, fast, exact, floors=True)
     assert [s.project for s in fast.selections] == [s.project for s in exact.selections]
+
+
+def test_the_numpy_layout_reads_each_voter_as_the_pure_layout() -> None:
+    # per voter, a project's groups are made with `np.repeat` from its groups and their
+    # weights, not converted from the per-voter lists: the same multiset of groups
+    repeated = 0  # flat projects with a group of several voters, read once per voter
+    for seed in range(8):
+        prep = _with(_random_election(random.Random(seed), "cost"), True)
+        equal_shares_float.run(prep, 3000)
+        voters, groups, weights, fweights, flat = prep.cache["float_numpy"]
+        groups_of = equal_shares_float._layout(prep)[1]
+        read, pure_flat = equal_shares_approval.read_layout(prep, groups_of)
+        assert flat == pure_flat
+        assert weights.tolist() == prep.weights and fweights.tolist() == prep.weights
+        for pid in prep.projects:
+            assert sorted(voters[pid].tolist()) == sorted(read[pid])
+            assert groups[pid].tolist() == groups_of[pid]
+            repeated += pid in flat and len(read[pid]) > len(groups_of[pid])
+    assert repeated

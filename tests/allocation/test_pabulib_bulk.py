@@ -110,3 +110,33 @@ def test_lenient_reading_still_rewrites_repeated_projects() -> None:
     assert election.vote_rows[0] == ("v1", "p1,p2")
     assert election.changes and "line 14" in election.changes[0]
     assert election.profile.ballots[0].projects == frozenset({"p1", "p2"})
+
+
+def test_reading_pauses_the_garbage_collector_and_restores_it() -> None:
+    import gc
+
+    collections: list[str] = []
+
+    def started(phase: str, _info: dict) -> None:
+        if phase == "start":
+            collections.append(phase)
+
+    voters = "".join(f"v{i};p{1 + i % 4},p{1 + (i + 1) % 4}\n" for i in range(20000))
+    text = HEAD + "voter_id;vote\n" + voters
+    gc.callbacks.append(started)
+    try:
+        assert gc.isenabled()
+        election = parse_string(text)
+        # tens of thousands of objects made (dozens of collections without the pause): at most
+        # the collections owed, once the collector is back
+        assert len(collections) <= 2
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            parse_string(text)
+            assert not gc.isenabled()  # a paused collector stays paused
+        finally:
+            gc.enable()
+    finally:
+        gc.callbacks.remove(started)
+    assert election.profile.num_voters == 20000
