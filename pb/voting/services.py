@@ -24,7 +24,7 @@ from pb import clock
 from pb.accounts.models import User
 from pb.audit import pairwise
 from pb.audit.chain import canonical_json, sha256_hex
-from pb.db import inserted_once
+from pb.db import inserted_once, start_writing
 from pb.errors import Conflict, Forbidden, InvalidInput
 from pb.extensions import db
 from pb.ops import metrics
@@ -110,9 +110,19 @@ def vote(
     replacement of their ballot with `secret` (their ballot key). One eligibility check, and the
     unique constraint on participation (not an earlier read) says whether they voted already."""
     participant = _check_can_vote(round_, voter, choices, now)
+    if start_writing():  # SQLite: the write lock is held from here, for the writes only
+        _recheck_open(round_, now)
     if _took_part(round_, participant, now, user_id=voter.id):
         return _first_ballot(round_, choices)
     return _replace(round_, secret, choices)
+
+
+def _recheck_open(round_: Round, now: datetime | None) -> None:
+    """Under the write lock, the round's phase read again: a close that committed since the
+    checks above wins (a ballot never lands in a round already closed and sealed)."""
+    db.session.refresh(round_, ["phase"])
+    if not rounds.accepting_ballots(round_, now):
+        raise Conflict(_("Voting is not open for this round."))
 
 
 def _took_part(
