@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, delete, func, insert, select
+from sqlalchemy import Select, bindparam, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -30,7 +30,7 @@ from pb.extensions import db
 from pb.ops import metrics
 from pb.proposals.models import Proposal
 from pb.rounds import services as rounds
-from pb.rounds.models import Round
+from pb.rounds.models import Phase, Round
 from pb.voting import eligibility, seal
 from pb.voting.formats import BallotItem, Choices, get_format
 from pb.voting.models import Ballot, BallotChoice, Participation
@@ -117,11 +117,15 @@ def vote(
     return _replace(round_, secret, choices)
 
 
+# Built once: the cast runs it under the write lock (a refresh of the round cost more CPU).
+_ROUND_PHASE = select(Round.phase).where(Round.id == bindparam("round_id"))
+
+
 def _recheck_open(round_: Round, now: datetime | None) -> None:
     """Under the write lock, the round's phase read again: a close that committed since the
     checks above wins (a ballot never lands in a round already closed and sealed)."""
-    db.session.refresh(round_, ["phase"])
-    if not rounds.accepting_ballots(round_, now):
+    phase = db.session.scalar(_ROUND_PHASE, {"round_id": round_.id})
+    if phase is not Phase.VOTING or not rounds.accepting_ballots(round_, now):
         raise Conflict(_("Voting is not open for this round."))
 
 
