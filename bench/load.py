@@ -351,38 +351,20 @@ def measure(name: str, url: str, args: argparse.Namespace) -> list[list[str]]:
             bares[level] = asyncio.run(bare_inserts(server, args.ballots, level))
         bare_get = asyncio.run(gets(server, ["/bare"], args.gets, 32))
     for level in levels:
-        flow, bare = flows[level], bares[level]
-        rows.append(
-            [
-                f"{name} flow",
-                str(level),
-                f"{flow.rate():.1f}",
-                f"{bare.rate():.1f}",
-                f"{flow.rate() / bare.rate():.2f}",
-                f"{flow.p99_ms('cast'):.0f}",
-                f"{flow.p99_ms('review'):.0f}",
-                f"{bare.p99_ms('cast'):.0f}",
-                flow.cpu_ms(),
-                bare.cpu_ms(),
-                f"{flow.errors}+{bare.errors}",
-            ]
-        )
-    rows.append(
-        [
-            f"{name} public GET",
-            "32",
-            f"{public.rate():.1f}",
-            f"{bare_get.rate():.1f}",
-            f"{public.rate() / bare_get.rate():.2f}",
-            f"{public.p99_ms('get'):.0f}",
-            "-",
-            f"{bare_get.p99_ms('get'):.0f}",
-            public.cpu_ms(),
-            bare_get.cpu_ms(),
-            f"{public.errors}+{bare_get.errors}",
-        ]
-    )
+        rows.append(_row(f"{name} flow", level, flows[level], bares[level], "cast", "review"))
+    rows.append(_row(f"{name} public GET", 32, public, bare_get, "get", ""))
     return rows
+
+
+def _row(measure: str, level: int, run: Run, bare: Run, step: str, also: str) -> list[str]:
+    """One printed row: `run` next to the bare app's `bare` (p99 of `step`, and of `also`)."""
+    return [
+        *(measure, str(level), f"{run.rate():.1f}", f"{bare.rate():.1f}"),
+        f"{run.rate() / bare.rate():.2f}",
+        *(f"{run.p99_ms(step):.0f}", f"{run.p99_ms(also):.0f}" if also else "-"),
+        *(f"{bare.p99_ms(step):.0f}", run.cpu_ms(), bare.cpu_ms()),
+        f"{run.errors}+{bare.errors}",
+    ]
 
 
 HEADER = ["measure", "voters", "per s", "bare per s", "ratio", "p99 ms", "review p99", "bare p99"]
