@@ -15,7 +15,10 @@ then the platform under gunicorn with deploy/gunicorn.conf.py, then the bare app
 - public pages: anonymous GETs of the voting round's page and the published results, against
   the bare app's GET (one small read), 32 at a time.
 
-It prints ballots/s, the ratio to the bare app, cast p99 and errors. Sign-in uses Argon2's
+It prints ballots/s, the ratio to the bare app, cast p99, errors, and who used the two cores:
+CPU ms per ballot of this process (the load generator) + of gunicorn's process tree (from /proc).
+The client is bench/wire.py, a minimal HTTP/1.1 client on asyncio streams (httpx used more CPU
+per ballot than the server did), the same for both apps. Sign-in uses Argon2's
 cheapest profile here (only the setup of hundreds of sign-ins would be slower; sign-in is not in
 the measured flow); everything else is the platform as deployed. The PostgreSQL database named in
 --postgres is dropped and recreated (never the tests' database).
@@ -38,10 +41,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
-
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from bench.proc_cpu import tree_seconds  # noqa: E402
+from bench.wire import Client, HTTPError  # noqa: E402
 
 PASSWORD = "bench voter password"
 BENCH_SETTINGS = {
@@ -63,6 +67,8 @@ class Run:
     """Latencies and outcomes of one closed-loop run."""
 
     seconds: float = 0.0
+    client_cpu: float = 0.0  # this process's CPU seconds during the run (the load generator)
+    server_cpu: float = 0.0  # gunicorn's process tree's CPU seconds during the run
     done: int = 0
     errors: int = 0
     latencies: dict[str, list[float]] = field(default_factory=dict)
@@ -73,6 +79,11 @@ class Run:
 
     def rate(self) -> float:
         return self.done / self.seconds if self.seconds else 0.0
+
+    def cpu_ms(self) -> str:
+        """Client + server CPU milliseconds per completed job, e.g. "12+27"."""
+        per = 1000 / max(self.done, 1)
+        return f"{self.client_cpu * per:.0f}+{self.server_cpu * per:.0f}"
 
     def p99_ms(self, step: str) -> float:
         values = sorted(self.latencies.get(step, [0.0]))
@@ -159,9 +170,15 @@ def fresh_postgres(url: str) -> bool:
 # --- the servers -------------------------------------------------------------------------------
 
 
+@dataclass
+class Server:
+    base: str
+    pid: int  # gunicorn's master: its tree's CPU is the server's (bench/proc_cpu.py)
+
+
 @contextmanager
-def serve(target: str, url: str, args: argparse.Namespace) -> Iterator[str]:
-    """gunicorn -c deploy/gunicorn.conf.py `target`, on a free port; yields its base URL."""
+def serve(target: str, url: str, args: argparse.Namespace) -> Iterator[Server]:
+    """gunicorn -c deploy/gunicorn.conf.py `target`, on a free port."""
     from tests.live import free_port
 
     port = free_port()
@@ -184,7 +201,7 @@ def serve(target: str, url: str, args: argparse.Namespace) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base, process)
-        yield base
+        yield Server(base, process.pid)
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -196,9 +213,9 @@ def _wait_until_up(base: str, process: subprocess.Popen) -> None:
         if process.poll() is not None:
             raise RuntimeError("gunicorn exited before serving")
         try:
-            if httpx.get(base + "/healthz", timeout=2).status_code < 500:
+            if asyncio.run(Client(base, timeout=2).get("/healthz")).status < 500:
                 return
-        except httpx.HTTPError:
+        except HTTPError:
             time.sleep(0.3)
     raise RuntimeError("gunicorn did not start within 90 s")
 
@@ -210,9 +227,13 @@ PROJECT = re.compile(r'name="project-(\d+)"')
 
 
 async def closed_loop(
-    concurrency: int, total: int, one: Callable[[int, Run], Awaitable[None]]
+    concurrency: int,
+    total: int,
+    one: Callable[[int, Run], Awaitable[None]],
+    server_pid: int | None = None,
 ) -> Run:
-    """`concurrency` loops taking the next job number as soon as their last one ends."""
+    """`concurrency` loops taking the next job number as soon as their last one ends; with
+    `server_pid`, the CPU of this process and of the server's tree during the run."""
     run, jobs = Run(), iter(range(total))
 
     async def loop() -> None:
@@ -220,92 +241,91 @@ async def closed_loop(
             try:
                 await one(number, run)
                 run.done += 1
-            except (httpx.HTTPError, AssertionError) as error:
+            except (HTTPError, AssertionError) as error:
                 run.errors += 1
                 run.reasons[f"{type(error).__name__} {error}"[:60]] += 1
 
-    started = time.perf_counter()
+    server = tree_seconds(server_pid) if server_pid else 0.0
+    client, started = time.process_time(), time.perf_counter()
     await asyncio.gather(*(loop() for _ in range(concurrency)))
     run.seconds = time.perf_counter() - started
+    run.client_cpu = time.process_time() - client
+    run.server_cpu = tree_seconds(server_pid) - server if server_pid else 0.0
     return run
 
 
-def _client(base: str, cookies: httpx.Cookies | None = None) -> httpx.AsyncClient:
-    return httpx.AsyncClient(base_url=base, cookies=cookies, timeout=60)
-
-
-async def sign_in(base: str, voters: range) -> list[httpx.Cookies]:
+async def sign_in(base: str, voters: range) -> list[dict[str, str]]:
     """Each voter's cookies after signing in (eight at a time; not measured)."""
-    signed: dict[int, httpx.Cookies] = {}
+    signed: dict[int, dict[str, str]] = {}
+    client = Client(base)
 
     async def one(number: int, _run: Run) -> None:
-        async with _client(base) as client:
-            page = await client.get("/login")
-            token = TOKEN.search(page.text)
-            assert token
-            data = {"csrf_token": token.group(1), "password": PASSWORD}
-            data["email"] = f"voter{voters[number]}@load.test"
-            response = await client.post("/login", data=data)
-            assert response.status_code == 302, response.status_code
-            signed[number] = client.cookies
+        cookies: dict[str, str] = {}
+        page = await client.get("/login", cookies)
+        token = TOKEN.search(page.text)
+        assert token
+        data = {"csrf_token": token.group(1), "password": PASSWORD}
+        data["email"] = f"voter{voters[number]}@load.test"
+        response = await client.post("/login", data, cookies)
+        assert response.status == 302, response.status
+        signed[number] = cookies
 
     run = await closed_loop(8, len(voters), one)
     assert not run.errors, f"{run.errors} sign-ins failed"
     return [signed[n] for n in range(len(voters))]
 
 
-async def ballot_flow(base: str, round_id: int, voters: list[httpx.Cookies], c: int) -> Run:
+async def ballot_flow(server: Server, round_id: int, voters: list[dict[str, str]], c: int) -> Run:
     """GET ballot, POST review, POST cast: one ballot per voter, `c` voters at a time."""
-    path = f"/rounds/{round_id}/ballot"
+    path, client = f"/rounds/{round_id}/ballot", Client(server.base)
 
     async def one(number: int, run: Run) -> None:
-        chooser = random.Random(number)
-        async with _client(base, voters[number]) as client:
-            started = time.perf_counter()
-            page = await client.get(path)
-            run.time("ballot", started)
-            assert page.status_code == 200, page.status_code
-            token = TOKEN.search(page.text)
-            assert token
-            projects = PROJECT.findall(page.text)
-            chosen = chooser.sample(projects, chooser.randint(1, min(3, len(projects))))
-            data = {"csrf_token": token.group(1), **{f"project-{p}": "1" for p in chosen}}
-            started = time.perf_counter()
-            review = await client.post(path + "/review", data=data)
-            run.time("review", started)
-            assert review.status_code == 200, review.status_code
-            started = time.perf_counter()
-            cast = await client.post(path + "/cast", data=data)
-            run.time("cast", started)
-            assert cast.status_code == 302, cast.status_code
+        chooser, cookies = random.Random(number), voters[number]
+        started = time.perf_counter()
+        page = await client.get(path, cookies)
+        run.time("ballot", started)
+        assert page.status == 200, page.status
+        text = page.text
+        token = TOKEN.search(text)
+        assert token
+        projects = PROJECT.findall(text)
+        chosen = chooser.sample(projects, chooser.randint(1, min(3, len(projects))))
+        data = {"csrf_token": token.group(1), **{f"project-{p}": "1" for p in chosen}}
+        started = time.perf_counter()
+        review = await client.post(path + "/review", data, cookies)
+        run.time("review", started)
+        assert review.status == 200, review.status
+        started = time.perf_counter()
+        cast = await client.post(path + "/cast", data, cookies)
+        run.time("cast", started)
+        assert cast.status == 302, cast.status
 
-    return await closed_loop(c, len(voters), one)
-
-
-async def bare_inserts(base: str, total: int, c: int) -> Run:
-    async with _client(base) as client:
-
-        async def one(number: int, run: Run) -> None:
-            started = time.perf_counter()
-            response = await client.post("/bare", data={f"project-{number % 7}": "1"})
-            run.time("cast", started)
-            assert response.status_code == 200, response.status_code
-
-        return await closed_loop(c, total, one)
+    return await closed_loop(c, len(voters), one, server.pid)
 
 
-async def gets(base: str, paths: list[str], total: int, c: int) -> Run:
-    """Anonymous GETs (no cookie is ever sent back), `c` at a time."""
-    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+async def bare_inserts(server: Server, total: int, c: int) -> Run:
+    client = Client(server.base)
 
-        async def one(number: int, run: Run) -> None:
-            client.cookies.clear()
-            started = time.perf_counter()
-            response = await client.get(paths[number % len(paths)])
-            run.time("get", started)
-            assert response.status_code == 200, response.status_code
+    async def one(number: int, run: Run) -> None:
+        started = time.perf_counter()
+        response = await client.post("/bare", {f"project-{number % 7}": "1"})
+        run.time("cast", started)
+        assert response.status == 200, response.status
 
-        return await closed_loop(c, total, one)
+    return await closed_loop(c, total, one, server.pid)
+
+
+async def gets(server: Server, paths: list[str], total: int, c: int) -> Run:
+    """Anonymous GETs (no cookie is ever sent), `c` at a time."""
+    client = Client(server.base)
+
+    async def one(number: int, run: Run) -> None:
+        started = time.perf_counter()
+        response = await client.get(paths[number % len(paths)])
+        run.time("get", started)
+        assert response.status == 200, response.status
+
+    return await closed_loop(c, total, one, server.pid)
 
 
 # --- one database ------------------------------------------------------------------------------
@@ -315,53 +335,41 @@ def measure(name: str, url: str, args: argparse.Namespace) -> list[list[str]]:
     levels = [int(level) for level in args.levels.split(",")]
     round_id, published = build(url, args.ballots * len(levels))
     rows, flows, bares = [], {}, {}
-    with serve("bench.load:platform_app()", url, args) as base:
+    with serve("bench.load:platform_app()", url, args) as server:
         for index, level in enumerate(levels):
             voters = range(index * args.ballots, (index + 1) * args.ballots)
-            cookies = asyncio.run(sign_in(base, voters))
-            flows[level] = asyncio.run(ballot_flow(base, round_id, cookies, level))
+            cookies = asyncio.run(sign_in(server.base, voters))
+            flows[level] = asyncio.run(ballot_flow(server, round_id, cookies, level))
             for reason, count in flows[level].reasons.most_common(3):
                 print(f"# {name} at {level}: {count} x {reason}")
         pages = [f"/rounds/{round_id}", f"/rounds/{published}/results"]
-        public = asyncio.run(gets(base, pages, args.gets, 32))
+        public = asyncio.run(gets(server, pages, args.gets, 32))
         for reason, count in public.reasons.most_common(3):
             print(f"# {name} public pages: {count} x {reason}")
-    with serve("bench.bare_app:create_app()", url, args) as base:
+    with serve("bench.bare_app:create_app()", url, args) as server:
         for level in levels:
-            bares[level] = asyncio.run(bare_inserts(base, args.ballots, level))
-        bare_get = asyncio.run(gets(base, ["/bare"], args.gets, 32))
+            bares[level] = asyncio.run(bare_inserts(server, args.ballots, level))
+        bare_get = asyncio.run(gets(server, ["/bare"], args.gets, 32))
     for level in levels:
-        flow, bare = flows[level], bares[level]
-        rows.append(
-            [
-                f"{name} flow",
-                str(level),
-                f"{flow.rate():.1f}",
-                f"{bare.rate():.1f}",
-                f"{flow.rate() / bare.rate():.2f}",
-                f"{flow.p99_ms('cast'):.0f}",
-                f"{flow.p99_ms('review'):.0f}",
-                f"{bare.p99_ms('cast'):.0f}",
-                f"{flow.errors}+{bare.errors}",
-            ]
-        )
-    rows.append(
-        [
-            f"{name} public GET",
-            "32",
-            f"{public.rate():.1f}",
-            f"{bare_get.rate():.1f}",
-            f"{public.rate() / bare_get.rate():.2f}",
-            f"{public.p99_ms('get'):.0f}",
-            "-",
-            f"{bare_get.p99_ms('get'):.0f}",
-            f"{public.errors}+{bare_get.errors}",
-        ]
-    )
+        rows.append(_row(f"{name} flow", level, flows[level], bares[level], "cast", "review"))
+    rows.append(_row(f"{name} public GET", 32, public, bare_get, "get", ""))
     return rows
 
 
+def _row(measure: str, level: int, run: Run, bare: Run, step: str, also: str) -> list[str]:
+    """One printed row: `run` next to the bare app's `bare` (p99 of `step`, and of `also`)."""
+    return [
+        *(measure, str(level), f"{run.rate():.1f}", f"{bare.rate():.1f}"),
+        f"{run.rate() / bare.rate():.2f}",
+        *(f"{run.p99_ms(step):.0f}", f"{run.p99_ms(also):.0f}" if also else "-"),
+        *(f"{bare.p99_ms(step):.0f}", run.cpu_ms(), bare.cpu_ms()),
+        f"{run.errors}+{bare.errors}",
+    ]
+
+
 HEADER = ["measure", "voters", "per s", "bare per s", "ratio", "p99 ms", "review p99", "bare p99"]
+# CPU ms per ballot (per GET on the public row): the load generator's + gunicorn's process tree's
+HEADER += ["cpu ms c+s", "bare c+s"]
 
 
 def main() -> None:
@@ -393,7 +401,7 @@ def main() -> None:
 
 def print_rows(rows: list[list[str]]) -> None:
     """Fixed columns, printed as soon as a database is done (a run takes minutes)."""
-    widths = [18, 7, 7, 11, 6, 7, 11, 9, 7]
+    widths = [18, 7, 7, 11, 6, 7, 11, 9, 11, 9, 7]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
     sys.stdout.flush()

@@ -40,6 +40,33 @@ def reads_only(view: View) -> View:
     return view
 
 
+def locks_late(view: View) -> View:
+    """Mark a POST view that reads first and calls `start_writing()` before its first write: on
+    SQLite its reads begin deferred, and it queues for the write lock only for its writes."""
+    view.pb_locks_late = True  # type: ignore[attr-defined]
+    return view
+
+
+def start_writing() -> bool:
+    """In a `locks_late` view, between its reads and its writes: on SQLite, end the reads'
+    transaction (they wrote nothing; the objects read stay loaded) so that the next statement
+    begins IMMEDIATE, taking the write lock. True when it did: whatever the reads decided that
+    another writer could have changed meanwhile must then be read again. False on PostgreSQL,
+    whose row locks and constraints need no such step (the transaction goes on)."""
+    session = db.session()
+    if not is_sqlite():
+        return False
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("start_writing() comes before the first write")
+    g.pb_write_lock_now = True
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()  # a read transaction: nothing to write, no fsync
+    finally:
+        session.expire_on_commit = expire
+    return True
+
+
 @contextmanager
 def before_writing() -> Iterator[None]:
     """Reads a request does before it writes, in a transaction of their own that ends here.
@@ -65,6 +92,8 @@ def _takes_write_lock() -> bool:
     if _reading.get() or not has_request_context() or request.method in SAFE_METHODS:
         return False
     view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "pb_locks_late", False):
+        return bool(g.get("pb_write_lock_now"))
     return not getattr(view, "pb_reads_only", False)
 
 
@@ -74,7 +103,8 @@ def configure_sqlite(engine: Engine) -> None:
     pysqlite's own transaction handling is switched off: its deferred BEGIN lets two writers read
     the same state and then fail with "database is locked" on upgrade, which would fork the audit
     chain or lose a ballot. A request that may write (POST...) or a command marked `writing()`
-    begins IMMEDIATE, taking the write lock first (waiting up to busy_timeout); reads (GET, a
+    begins IMMEDIATE, taking the write lock first (waiting up to busy_timeout; a view marked
+    `locks_late` from its `start_writing()` on); reads (GET, a
     view marked `reads_only`, the reads inside `before_writing()`) begin deferred, so in WAL
     mode they never wait for, or block, a writer.
     """

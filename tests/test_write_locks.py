@@ -15,6 +15,7 @@ from flask import Flask
 from pb.accounts.models import Role
 from pb.extensions import db
 from pb.rounds.models import Phase
+from pb.voting import services
 from tests import factories
 
 
@@ -75,6 +76,51 @@ def test_casting_still_takes_the_write_lock_first(app: Flask, database_url: str)
         answered_after_release = released.is_set()
     assert response.status_code == 302
     assert answered_after_release
+
+
+def test_a_cast_checks_the_voter_before_taking_the_write_lock(
+    app: Flask, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lock is held for the cast's writes only: its reads (who may vote, the choices) leave
+    other writers free, and the ballot is still recorded once."""
+    setup, client = _signed_in_voter(app, database_url)
+    seen: list[bool] = []
+    real_check = services._check_can_vote
+
+    def check_and_look(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(_another_writer_can_start(database_url))
+        return real_check(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_check_can_vote", check_and_look)
+    cast = f"/rounds/{setup.round.id}/ballot/cast"
+    response = client.post(cast, data={f"project-{setup.projects[0].id}": "1"})
+    assert response.status_code == 302
+    assert seen == [True]
+    db.session.rollback()  # a fresh read: the request committed in its own transaction
+    assert services.participation_count(setup.round) == services.ballot_count(setup.round) == 1
+
+
+def test_a_close_committed_after_the_casts_checks_refuses_it(
+    app: Flask, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between the checks and the write lock another process closes the round: the phase read
+    again under the lock refuses the ballot (nothing lands in a closed round)."""
+    setup, client = _signed_in_voter(app, database_url)
+    real_check = services._check_can_vote
+
+    def check_then_close(*args, **kwargs):  # type: ignore[no-untyped-def]
+        found = real_check(*args, **kwargs)
+        other = sqlite3.connect(_sqlite_path(database_url), isolation_level=None)
+        other.execute("UPDATE rounds SET phase = 'closed' WHERE id = ?", (setup.round.id,))
+        other.close()
+        return found
+
+    monkeypatch.setattr(services, "_check_can_vote", check_then_close)
+    cast = f"/rounds/{setup.round.id}/ballot/cast"
+    response = client.post(cast, data={f"project-{setup.projects[0].id}": "1"})
+    assert response.status_code == 409
+    db.session.rollback()
+    assert services.participation_count(setup.round) == services.ballot_count(setup.round) == 0
 
 
 def test_signing_in_hashes_outside_any_transaction(

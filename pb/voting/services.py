@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, delete, func, insert, select
+from sqlalchemy import Select, bindparam, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -24,13 +24,13 @@ from pb import clock
 from pb.accounts.models import User
 from pb.audit import pairwise
 from pb.audit.chain import canonical_json, sha256_hex
-from pb.db import inserted_once
+from pb.db import inserted_once, start_writing
 from pb.errors import Conflict, Forbidden, InvalidInput
 from pb.extensions import db
 from pb.ops import metrics
 from pb.proposals.models import Proposal
 from pb.rounds import services as rounds
-from pb.rounds.models import Round
+from pb.rounds.models import Phase, Round
 from pb.voting import eligibility, seal
 from pb.voting.formats import BallotItem, Choices, get_format
 from pb.voting.models import Ballot, BallotChoice, Participation
@@ -110,9 +110,23 @@ def vote(
     replacement of their ballot with `secret` (their ballot key). One eligibility check, and the
     unique constraint on participation (not an earlier read) says whether they voted already."""
     participant = _check_can_vote(round_, voter, choices, now)
+    if start_writing():  # SQLite: the write lock is held from here, for the writes only
+        _recheck_open(round_, now)
     if _took_part(round_, participant, now, user_id=voter.id):
         return _first_ballot(round_, choices)
     return _replace(round_, secret, choices)
+
+
+# Built once: the cast runs it under the write lock (a refresh of the round cost more CPU).
+_ROUND_PHASE = select(Round.phase).where(Round.id == bindparam("round_id"))
+
+
+def _recheck_open(round_: Round, now: datetime | None) -> None:
+    """Under the write lock, the round's phase read again: a close that committed since the
+    checks above wins (a ballot never lands in a round already closed and sealed)."""
+    phase = db.session.scalar(_ROUND_PHASE, {"round_id": round_.id})
+    if phase is not Phase.VOTING or not rounds.accepting_ballots(round_, now):
+        raise Conflict(_("Voting is not open for this round."))
 
 
 def _took_part(

@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from pb.audit.pairwise import decode
-from pb.db import reads_only
+from pb.db import locks_late, reads_only
 from pb.errors import DomainError
 from pb.extensions import db
 from pb.i18n import localised_category, per_language
@@ -119,8 +119,10 @@ def review_page(round_: Round, pages: BallotPages):  # type: ignore[no-untyped-d
 
 
 @bp.post("/rounds/<int:round_id>/ballot/cast")
+@locks_late
 def cast(round_id: int):  # type: ignore[no-untyped-def]
-    """Cast (or replace) the ballot, in one transaction."""
+    """Cast (or replace) the ballot: its checks read, then its writes in one transaction (on
+    SQLite the only one holding the write lock: `services.vote`)."""
     round_ = ballot_round(round_id)
     try:
         choices = services.parse_choices(round_, request.form)

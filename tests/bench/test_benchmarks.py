@@ -50,20 +50,6 @@ def test_the_deliberation_benchmark_runs_on_a_small_round():
     assert "search" in out.lower()
 
 
-def test_the_load_benchmark_drives_both_apps_and_prints_the_table():
-    out = _run(
-        "bench/load.py", "--levels", "2", "--ballots", "4", "--gets", "4",
-        "--databases", "sqlite,postgres",
-        "--postgres", "postgresql://postgres@127.0.0.1:1/pb_load",  # nothing there: SQLite only
-    )  # fmt: skip
-    rows = [line.split() for line in out.splitlines() if line.startswith("SQLite")]
-    assert [row[:2] for row in rows] == [["SQLite", "flow"], ["SQLite", "public"]]
-    flow = rows[0]
-    assert float(flow[3]) > 0 and float(flow[4]) > 0  # ballots/s, bare inserts/s
-    assert flow[-1] == "0+0"  # every ballot went through: no errors on either app
-    assert "PostgreSQL not measured" in out
-
-
 def test_the_request_cpu_benchmark_measures_every_request_kind():
     out = _run("bench/request_cpu.py", "--calls", "2", "--warmup", "1", "--statements")
     rows = {line.split()[0]: line.split() for line in out.splitlines()[2:] if line.strip()}

@@ -22,7 +22,10 @@ READS_AND_WRITES = {"SELECT", "INSERT", "UPDATE", "DELETE"}
 # three inserts (participation, ballot, one choice), reads neither the participation (the unique
 # constraint answers) nor any project (tests/voting/test_frozen_ballot.py); the receipt adds the
 # participation, the voter's ballot with its choices (one statement) and the chosen projects.
+# On SQLite the cast reads the round's phase once more, under the write lock it takes only for
+# its writes (pb/db.py `start_writing`).
 EXPECTED = {"ballot": 5, "review": 5, "cast": 5, "receipt": 6}
+SQLITE_EXTRA = {"cast": 1}
 
 
 def _reads_or_writes(statement: str) -> bool:
@@ -36,7 +39,7 @@ def _count(client: FlaskClient, method: str, path: str, **kwargs: object) -> int
     return len(seen)
 
 
-def test_the_ballot_flow_runs_a_fixed_number_of_statements(app: Flask) -> None:
+def test_the_ballot_flow_runs_a_fixed_number_of_statements(app: Flask, database_url: str) -> None:
     setup = factories.round_in_phase(Phase.VOTING, voters=1)
     client = app.test_client()
     factories.login(client, setup.voters[0])
@@ -48,4 +51,5 @@ def test_the_ballot_flow_runs_a_fixed_number_of_statements(app: Flask) -> None:
         "cast": _count(client, "POST", base + "/cast", data=choice),
         "receipt": _count(client, "GET", base + "/receipt"),
     }
-    assert counts == EXPECTED
+    extra = SQLITE_EXTRA if database_url.startswith("sqlite") else {}
+    assert counts == {step: count + extra.get(step, 0) for step, count in EXPECTED.items()}
