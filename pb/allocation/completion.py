@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from pb.allocation import equal_shares, equal_shares_exact, equal_shares_float, greedy
+from pb.allocation import collector, equal_shares, equal_shares_exact, equal_shares_float, greedy
 from pb.allocation.add1_proofs import (
     Forced,
     branches_within_budget,
@@ -128,7 +128,8 @@ def add1(election: Election, variant: Add1, *, search: bool = True) -> Completed
     found = memo.get(key)
     if found is not None and found[0] is election.instance:
         return found[1]
-    done = _add1(election, variant, search)
+    with collector.paused():  # hundreds of runs, no cycle among them (see the module)
+        done = _add1(election, variant, search)
     memo[key] = (election.instance, done)
     return done
 

@@ -15,14 +15,13 @@ output is canonical: cells trimmed, lists written `a,b,c`, `\\n` line ends, no B
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from pb.allocation import collector
 from pb.allocation.accelerators import INSTALLED, Accelerators
 from pb.allocation.errors import AllocationError, PabulibError
 from pb.allocation.pabulib_lines import Reader
@@ -132,22 +131,6 @@ def _instance(reader: Reader) -> Instance:
         raise PabulibError(str(error), line) from None
 
 
-@contextmanager
-def _no_collection() -> Iterator[None]:
-    """The garbage collector paused while reading: the reader builds millions of objects (a
-    million-voter file: rows, sets, ballots) and no cycle among them, yet each collection of the
-    oldest generation walks all of them, which doubled the reader's time (13.7 against 6.8
-    processor seconds). It is restored as it was (a collector another thread paused stays so;
-    two readers at once only collect early)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def parse_string(
     text: str, *, lenient: bool = False, accelerators: Accelerators = INSTALLED
 ) -> PabulibElection:
@@ -160,7 +143,7 @@ def parse_string(
 
     With accelerators that count with NumPy, a large profile gets its `BallotMatrix` filled
     while reading (from column numbers looked up anyway)."""
-    with _no_collection():
+    with collector.paused():
         reader = Reader()
         reader.read(text)
         changes: list[str] = []
