@@ -72,7 +72,10 @@ def gunicorn(
         "gthread",
         "--log-level",
         "warning",
-        "pb:create_app()",
+        # Argon2 at the cheap profile, as in tests/conftest.py's TEST_CONFIG: without it every
+        # sign-in on a live server re-hashed the seeded password at the production profile
+        # (64 MiB, several passes), which no live test is about (tests/accounts test hashing).
+        "pb:create_app({'PASSWORD_HASHING': 'cheapest-for-tests'})",
     ]
     process = subprocess.Popen(command, cwd=REPO_ROOT, env=env)
     base = f"http://127.0.0.1:{port}"

@@ -1,8 +1,10 @@
 """Browser tests: Debian's chromium driven by Playwright against a real gunicorn server.
 
-One server and one browser per test module (per xdist worker), on a SQLite copy of the migrated
-template seeded through the real services. Without /usr/bin/chromium or axe-core (npm ci) the
-tests skip and say why; in CI (CI=true) they fail instead, since CI must run them.
+One server per test module, on a SQLite copy of the migrated template seeded through the real
+services; one chromium per test process (xdist worker), each test in browser contexts of its own
+(cookies and storage are per context, so tests share nothing through the browser). Without
+/usr/bin/chromium or axe-core (npm ci) the tests skip and say why; in CI (CI=true) they fail
+instead, since CI must run them.
 """
 
 from __future__ import annotations
@@ -156,7 +158,7 @@ def site(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
         yield seeded
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     require_browser()
     from playwright.sync_api import sync_playwright
