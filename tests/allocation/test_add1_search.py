@@ -87,28 +87,36 @@ def test_every_selection_between_two_runs_lies_within_the_reach(shape: str) -> N
     assert checked > 2000 and pruned > 20 and cut > 5
 
 
-@pytest.mark.parametrize("shape", ["cost", "cardinality", "points"])
-def test_the_search_skips_budgets_by_cost_and_still_steps_to_the_same_result(
-    shape: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    skipped_by_cost = 0
-    proof = completion.within_budget_between
+def _counted(monkeypatch: pytest.MonkeyPatch, name: str) -> list[int]:
+    """Replace `completion.<name>` by a wrapper counting the calls that found something."""
+    found, proof = [0], getattr(completion, name)
 
     def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
-        nonlocal skipped_by_cost
-        found = proof(*args, **kwargs)
-        skipped_by_cost += found
-        return found
+        result = proof(*args, **kwargs)
+        found[0] += result is not None and result is not False
+        return result
 
-    monkeypatch.setattr(completion, "within_budget_between", counted)
-    for seed in range(5):
+    monkeypatch.setattr(completion, name, counted)
+    return found
+
+
+def _search_steps_to_the_same_result(seeds: range, shape: str) -> None:
+    for seed in seeds:
         election = _random_election(seed, shape)
         for variant in VARIANTS:
             fast = completion.add1(election, variant)
             slow = completion.add1(election, variant, search=False)
             assert fast.run.selected == slow.run.selected
             assert (fast.increments, fast.stop) == (slow.increments, slow.stop)
-    assert skipped_by_cost > 0
+
+
+@pytest.mark.parametrize("shape", ["cost", "cardinality", "points"])
+def test_the_search_skips_budgets_by_cost_and_still_steps_to_the_same_result(
+    shape: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    skipped_by_cost = _counted(monkeypatch, "within_budget_between")
+    _search_steps_to_the_same_result(range(5), shape)
+    assert skipped_by_cost[0] > 0
 
 
 def _ends_the_loop(election: Election, variant: completion.Add1, selected: list[str]) -> bool:
@@ -171,21 +179,6 @@ def test_following_each_way_a_step_may_go_proves_no_budget_in_between_ends_the_l
 def test_the_search_follows_branches_and_still_steps_to_the_same_result(
     shape: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    followed = 0
-    branches = completion.branches_within_budget
-
-    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
-        nonlocal followed
-        found = branches(*args, **kwargs)
-        followed += found is not None
-        return found
-
-    monkeypatch.setattr(completion, "branches_within_budget", counted)
-    for seed in range(5, 12):
-        election = _random_election(seed, shape)
-        for variant in VARIANTS:
-            fast = completion.add1(election, variant)
-            slow = completion.add1(election, variant, search=False)
-            assert fast.run.selected == slow.run.selected
-            assert (fast.increments, fast.stop) == (slow.increments, slow.stop)
-    assert followed > 0
+    followed = _counted(monkeypatch, "branches_within_budget")
+    _search_steps_to_the_same_result(range(5, 12), shape)
+    assert followed[0] > 0
