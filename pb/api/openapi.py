@@ -8,6 +8,7 @@ readable error pages everywhere else.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from flask import Flask, current_app
@@ -17,10 +18,52 @@ from pb.api import schemas
 from pb.routing import LARGEST_ID, BoundedIntConverter
 
 VERSION = "1.0.0"
+_DOCUMENTING = threading.RLock()  # re-entered: documenting reads `spec` itself
 
 
 class Api(SmorestApi):  # type: ignore[misc]
+    """flask-smorest's Api, documenting a blueprint's routes when the document is first read.
+
+    Resolving the marshmallow schemas into the document was a third of building the whole app
+    (every test builds one), and only /api/openapi.json and the API page read it. The routes are
+    registered at once, as before; the documentation is added, in the same order, at the first
+    read of `spec` (by flask-smorest itself or by `document()`), so the document is the same."""
+
     ERROR_SCHEMA = schemas.Error
+
+    @property
+    def spec(self) -> Any:
+        if self.__dict__.get("_undocumented"):
+            # another thread of the worker waits for the whole document; this thread's own
+            # reads while documenting (flask-smorest's) see it as it is built, as before
+            with _DOCUMENTING:
+                if self._undocumented and not self.__dict__.get("_documenting"):
+                    self._documenting = True
+                    try:
+                        for document_blueprint in self._undocumented:
+                            document_blueprint()
+                        self._undocumented = []
+                    finally:
+                        self._documenting = False
+        return self._spec
+
+    @spec.setter
+    def spec(self, value: Any) -> None:
+        self._spec = value
+
+    def register_blueprint(self, blp: Any, *, parameters: Any = None, **options: Any) -> None:
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+        self.__dict__.setdefault("_undocumented", []).append(
+            lambda: self._document(blp, name, parameters)
+        )
+
+    def _document(self, blp: Any, name: str, parameters: Any) -> None:
+        """What flask-smorest's `register_blueprint` does after registering the routes."""
+        spec = self.spec
+        blp.register_views_in_doc(self, self._app, spec, name=name, parameters=parameters)
+        spec.tag({"name": name, "description": blp.description})
 
     def _register_error_handlers(self) -> None:
         """pb.errors answers errors (JSON under /api/, pages elsewhere)."""

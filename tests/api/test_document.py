@@ -64,3 +64,14 @@ def test_the_page_lists_every_address_in_each_language(app: Flask, language: str
     assert "<script" not in text.split("</header>", 1)[-1].split("<footer", 1)[0]
     headings = {"en": "API for integrators", "pl": "API dla integratorów", "ur": "انٹیگریٹرز"}
     assert headings[language] in text
+
+
+def test_the_document_is_built_when_first_read_and_holds_every_route(bare_app: Flask) -> None:
+    # building an app (every test does) leaves the schemas unresolved until someone reads them
+    api = bare_app.extensions["flask-smorest"]["apis"][""]["ext_obj"]
+    assert api._undocumented and not api._spec.to_dict()["paths"]
+    document = bare_app.test_client().get("/api/openapi.json").get_json()
+    assert not api._undocumented
+    routes = {r.rule for r in bare_app.url_map.iter_rules() if r.rule.startswith("/api/v1/")}
+    assert {path.replace("{", "<int:").replace("}", ">") for path in document["paths"]} == routes
+    assert [tag["name"] for tag in document["tags"]] == ["api_v1"]
