@@ -13,6 +13,7 @@ from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy import DateTime, Dialect, Engine, Enum, event, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 
 from pb.extensions import db
@@ -53,11 +54,9 @@ def start_writing() -> bool:
     begins IMMEDIATE, taking the write lock. True when it did: whatever the reads decided that
     another writer could have changed meanwhile must then be read again. False on PostgreSQL,
     whose row locks and constraints need no such step (the transaction goes on)."""
-    session = db.session()
     if not is_sqlite():
         return False
-    if session.new or session.dirty or session.deleted:
-        raise RuntimeError("start_writing() comes before the first write")
+    session = _read_only_session("start_writing() comes before the first write")
     g.pb_write_lock_now = True
     expire, session.expire_on_commit = session.expire_on_commit, False
     try:
@@ -80,10 +79,17 @@ def before_writing() -> Iterator[None]:
         yield
     finally:
         _reading.reset(token)
+    session = _read_only_session("before_writing() is for reads: nothing may be written inside")
+    session.rollback()  # writes nothing: only ends the read transaction
+
+
+def _read_only_session(misuse: str) -> Session:
+    """The request's session, which must hold no pending write (ending its transaction early
+    would otherwise write, or drop, what the caller meant to write later)."""
     session = db.session()
     if session.new or session.dirty or session.deleted:
-        raise RuntimeError("before_writing() is for reads: nothing may be written inside")
-    session.rollback()  # writes nothing: only ends the read transaction
+        raise RuntimeError(misuse)
+    return session
 
 
 def _takes_write_lock() -> bool:
