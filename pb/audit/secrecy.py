@@ -44,10 +44,12 @@ CLUSTER_STATEMENTS = (
 # CLUSTER copies a deleted row that some open transaction could still see ("recently dead"),
 # so a rewrite is only complete once no other transaction of this database holds a snapshot
 # taken before the newest uncompacted seal committed (a long report, an autovacuum ANALYZE).
+# PostgreSQL's horizon also counts backends not attached to a database yet (a connection still
+# starting: `datname` is NULL), so they count here too.
 OLDER_SNAPSHOTS = text(
     """
     SELECT count(*) FROM pg_stat_activity
-    WHERE datname = current_database() AND pid <> pg_backend_pid()
+    WHERE (datname = current_database() OR datname IS NULL) AND pid <> pg_backend_pid()
       AND age(coalesce(backend_xmin, backend_xid)) >= (
         SELECT min(age(b.xmin)) FROM ballots b
         JOIN ballot_seals s ON s.round_id = b.round_id WHERE NOT s.compacted)
