@@ -94,9 +94,11 @@ def numpy_pricer(
             poor_side, smallest_rich = found
             errors = book.errors
             poor_error = split.poor_error(errors, low, where, voters, poor_side, smallest_rich)
-        return split_price(
+        priced = split_price(
             pid, cost, utility[pid], payers, poor_side, smallest_rich, error, priority, poor_error
         )
+        book.gathered[pid] = voters, budgets  # the charge's, if it wins before budgets change
+        return priced
 
     def grouped(pid: str, cost: Number, error: float) -> tuple[Key, Any] | None:
         """A project read once per group: the equal share if certain, else sorted groups."""
@@ -144,6 +146,9 @@ class NumpyGathered:
         )
         self.voters = dict(voters)  # per run: pruned of voters with nothing left
         self.orders: dict[str, Any] = {}
+        # the supporters' budgets as the pricer gathered them, since the last charge (every
+        # budget is as it was then): the winner's charge need not gather them again
+        self.gathered: dict[str, tuple[Any, Any]] = {}
         self.start = start
 
     def prune(self, pid: str, budgets: Any, zeros: int) -> None:
@@ -176,8 +181,13 @@ class NumpyGathered:
         """Each supporter pays the share, or all they have: returns the bound on every group's
         error (the run's `error`; this book's pricer reads its own bounds)."""
         share, share_error = plan
-        groups = self.groups_of[pid]
-        budgets = _np.take(self.budgets, groups)
+        gathered = self.gathered.pop(pid, None)
+        self.gathered.clear()  # budgets change here
+        if gathered is None:
+            groups = self.groups_of[pid]
+            budgets = _np.take(self.budgets, groups)
+        else:  # one entry per voter (a group of several voters repeats the same values)
+            groups, budgets = gathered
         if isinstance(share, float):
             # value - share, or 0.0 for a poor one (the difference is negative exactly when
             # value < share) as the pure path computes it; a zero budget stays zero

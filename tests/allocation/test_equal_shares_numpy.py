@@ -385,3 +385,27 @@ def test_a_boundary_above_the_low_budgets_is_found_over_every_budget(monkeypatch
     fast = _run(prep, 2100, True)
     assert _decides_as_exact(prep, fast, exact, floors=True)
     assert filled == ["a"]
+
+
+def test_a_charge_reads_the_budgets_as_they_are_then() -> None:
+    # the pricer keeps the budgets it gathered for the winner's charge; a charge in between
+    # changes them, so a project charged after it is read afresh (the pure book as witness)
+    from pb.allocation import equal_shares_numpy as book_module
+
+    ballots = [["a", "b", f"z{i % 10}"] for i in range(30)] + [["a"]] * 10 + [["b"]] * 5
+    costs = {"a": 1200, "b": 700} | {f"z{i}": 10**6 for i in range(10)}  # (groups of 3 voters:
+    instance, profile = approval(4500, costs, ballots)  # a and b are read once per voter)
+    prep = _with(equal_shares.prepare(_election(instance, profile, "cost")), True)
+    utility, groups_of, _initial, supporters = equal_shares_float._layout(prep)
+    start = 100.0
+    fast = book_module.NumpyGathered(prep, start, groups_of)
+    pure = equal_shares_approval.Gathered(prep, start, groups_of)
+    pricer = book_module.numpy_pricer(fast, prep.costs, utility, supporters, prep.priority)
+    plans = {pid: pricer(pid)[1] for pid in ("a", "b")}  # both gathered at the start
+    for pid in ("b", "a"):  # a is charged with its plan, after b's charge
+        fast.charge(pid, plans[pid], start * 1e-16)
+        pure.charge(pid, plans[pid], start * 1e-16)
+    assert fast.flat >= {"a", "b"}
+    assert fast.budgets.tolist() == pure.budgets
+    both, a_only, b_only = 100 - 700 / 35 - 1200 / 40, 100 - 1200 / 40, 100 - 700 / 35
+    assert sorted(set(pure.budgets)) == [both, a_only, b_only]
