@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pb.allocation import equal_shares_split as split
 from pb.allocation.accelerators import NUMPY as _np
 from pb.allocation.equal_shares import Key, Prepared
 from pb.allocation.equal_shares_approval import (
@@ -24,8 +25,9 @@ from pb.allocation.numbers import Number
 
 # The NumPy book of approval ballots takes the same decisions as `Gathered` and `uniform_pricer`
 # (the same proof: `affordable` and `split_price`), but not through bitwise the same floats: a flat
-# project's price is found without sorting (`_boundary`), and its sums are added in NumPy's order
-# (pairwise) rather than in sequence. The proof does not depend on the order: a float sum of k
+# project's price is found by sorting only its low budgets, or by water-filling over all of them
+# (`equal_shares_split`), and its sums are added in NumPy's order (pairwise) rather than in
+# sequence. The proof does not depend on the order: a float sum of k
 # non-negative terms is within (k - 1)·u times itself of the exact sum whatever the order of the
 # additions, and the bounds allow (k + 2)·2u. So the float path still either decides exactly or
 # gives up (`Uncertain`), which may happen in a few near ties where the pure book decides, or the
@@ -36,10 +38,11 @@ from pb.allocation.numbers import Number
 # Its error bounds: like the pure book, one bound for every budget (`worst`, which the run's
 # `error` repeats) while it is small; once it has grown `PER_GROUP`-fold, one bound per group
 # (`errors`), each starting from it. Then a charge adds the share's error to its rich payers'
-# bounds only, a share's error counts its own poor supporters' bounds instead of `poor` x
-# `worst`, and `worst` (the maximum) still bounds every budget for the other tests. A poor
-# payer's budget is 0 and exact. The run's `error` is read by the pricer alone (rivals' bounds
-# are keys the pricer proved), so every decision still holds for every exact value.
+# bounds only, a share's error counts its own poor supporters' bounds (gathered for the poor
+# alone) instead of `poor` x `worst`, and `worst` (the maximum) still bounds every budget for
+# the other tests. A poor payer's budget is 0 and exact. The run's `error` is read by the pricer
+# alone (rivals' bounds are keys the pricer proved), so every decision still holds for every
+# exact value.
 
 
 def numpy_pricer(
@@ -52,7 +55,7 @@ def numpy_pricer(
     """`uniform_pricer` over NumPy arrays (same decisions, same proof)."""
     short: set[str] = set()
     flat = book.flat
-    add_reduce, count_nonzero, take = _np.add.reduce, _np.count_nonzero, _np.take
+    add_reduce, compress, take = _np.add.reduce, _np.compress, _np.take
     every, read = book.budgets, book.voters  # (updated in place by charge and prune)
 
     def pricer(pid: str) -> tuple[Key, Any] | None:
@@ -71,8 +74,9 @@ def numpy_pricer(
         total = float(add_reduce(budgets))
         if total + size * error + (size + 2) * UNIT * total < cost:
             return None
-        # (counting the zeros through a comparison: count_nonzero of floats is eight times slower)
-        zeros = int(count_nonzero(budgets == 0.0))
+        low, where = split.low_budgets(budgets, cost, size)
+        values = _np.sort(low)
+        zeros = int(values.searchsorted(0.0, "right"))
         payers = size - zeros
         if zeros:  # voters with nothing left pay nothing
             book.prune(pid, budgets, zeros)
@@ -80,14 +84,21 @@ def numpy_pricer(
                 return None
         if not affordable(pid, cost, total, payers, payers, error):
             return None
-        poor_side, smallest_rich, poor_mask = _boundary(pid, budgets, cost, zeros)
-        poor_error = None
-        errors = book.errors
-        if poor_mask is not None and errors is not None:  # the poor's own error bounds
-            poor_error = float(add_reduce(_np.multiply(take(errors, voters), poor_mask)))
-        return split_price(
+        found = split.sorted_boundary(values[zeros:], cost, payers)
+        if found is None:  # the boundary is not among the low budgets: every pass over all
+            poor_side, smallest_rich, poor_mask = split.water_filling(pid, budgets, cost, zeros)
+            poor_error = None
+            if poor_mask is not None and book.errors is not None:
+                poor_error = float(add_reduce(take(book.errors, compress(poor_mask, voters))))
+        else:
+            poor_side, smallest_rich = found
+            errors = book.errors
+            poor_error = split.poor_error(errors, low, where, voters, poor_side, smallest_rich)
+        priced = split_price(
             pid, cost, utility[pid], payers, poor_side, smallest_rich, error, priority, poor_error
         )
+        book.gathered[pid] = voters, budgets  # the charge's, if it wins before budgets change
+        return priced
 
     def grouped(pid: str, cost: Number, error: float) -> tuple[Key, Any] | None:
         """A project read once per group: the equal share if certain, else sorted groups."""
@@ -119,56 +130,6 @@ def numpy_pricer(
     return pricer
 
 
-def _boundary(
-    pid: str, budgets: Any, cost: Number, zeros: int
-) -> tuple[tuple[int, int, float, float], float, Any]:
-    """Where a project's supporters split into poor and rich, without sorting them: the poor
-    side (poor voters with money, terms summed, their money, largest poor budget) and the
-    smallest rich budget, as `split_price` takes them (it proves the split, however found),
-    and which voters are poor (None if none with money).
-
-    The water-filling from below: the poor are those below the share, and the share is what
-    the rich must pay, cost - (what the poor have) divided among them. Starting from cost /
-    payers, each pass adds to the poor those below the current share, which raises it; it
-    stops when nobody more is below it (exactly, this is the sorted search's boundary, reached
-    in three or four passes on Budapest). Zero budgets are always poor and count for nothing.
-    """
-    size = len(budgets)
-    share = (cost - 0.0) / (size - zeros)  # a float, as `split_price` computes it
-    if not share > 0.0:  # (zeros would not be poor)  # pragma: no cover - costs are positive
-        raise Uncertain(f"is the share of {pid} positive?")
-    poor_mask = budgets < share
-    poor = int(_np.count_nonzero(poor_mask))
-    if poor == zeros:  # nobody with money is short of the equal share
-        smallest = budgets.min() if not zeros else _smallest_rich(budgets, poor_mask)
-        return (0, 0, 0.0, 0.0), float(smallest), None
-    poor_budgets = _np.empty_like(budgets)
-    while True:
-        if poor == size:  # everyone poor: the money is too close to the cost to tell
-            raise Uncertain(f"is {pid} affordable?")
-        # the poor's budgets and zeros: a product by the mask (x 1 and x 0 are exact, budgets
-        # are finite and not negative), not `np.where`, whose branches on a mixed mask took
-        # five times as long; not a dot product either: BLAS's threads cost more than they
-        # save here, and are not ours to start
-        _np.multiply(budgets, poor_mask, out=poor_budgets)
-        paid = float(_np.add.reduce(poor_budgets))  # the poor's money, added pairwise
-        share = (cost - paid) / (size - poor)
-        below = budgets < share
-        more = int(_np.count_nonzero(below))
-        if more <= poor:
-            break
-        poor_mask, poor = below, more
-    largest = float(poor_budgets.max())
-    smallest = float(_smallest_rich(budgets, poor_mask))
-    return (poor - zeros, poor - zeros, paid, largest), smallest, poor_mask
-
-
-def _smallest_rich(budgets: Any, poor_mask: Any) -> Any:
-    """The smallest budget outside the mask (there is one), by `compress` (the budgets are
-    copied once, without `np.where`'s branches on a mixed mask)."""
-    return _np.compress(~poor_mask, budgets).min()
-
-
 class NumpyGathered:
     """`Gathered` with the budgets in a NumPy array: gathers, sums, the water-filling passes
     and charges are single array operations instead of loops over several hundred Python
@@ -185,6 +146,9 @@ class NumpyGathered:
         )
         self.voters = dict(voters)  # per run: pruned of voters with nothing left
         self.orders: dict[str, Any] = {}
+        # the supporters' budgets as the pricer gathered them, since the last charge (every
+        # budget is as it was then): the winner's charge need not gather them again
+        self.gathered: dict[str, tuple[Any, Any]] = {}
         self.start = start
 
     def prune(self, pid: str, budgets: Any, zeros: int) -> None:
@@ -217,8 +181,13 @@ class NumpyGathered:
         """Each supporter pays the share, or all they have: returns the bound on every group's
         error (the run's `error`; this book's pricer reads its own bounds)."""
         share, share_error = plan
-        groups = self.groups_of[pid]
-        budgets = _np.take(self.budgets, groups)
+        gathered = self.gathered.pop(pid, None)
+        self.gathered.clear()  # budgets change here
+        if gathered is None:
+            groups = self.groups_of[pid]
+            budgets = _np.take(self.budgets, groups)
+        else:  # one entry per voter (a group of several voters repeats the same values)
+            groups, budgets = gathered
         if isinstance(share, float):
             # value - share, or 0.0 for a poor one (the difference is negative exactly when
             # value < share) as the pure path computes it; a zero budget stays zero

@@ -277,7 +277,8 @@ def _drained_election(spread: bool):
     """Nine projects, each paid by 60 voters with all they have left after a first project
     (90 of 100) and one voter paying the rest (91 to 99): each price's error is about 60 times
     the poor's, so one error bound for every budget grows 61-fold a step, while each budget's
-    own bound barely moves. With `spread`, ballots differ (read once per voter, `_boundary`)."""
+    own bound barely moves. With `spread`, ballots differ (read once per voter: `equal_shares_split`
+    finds the boundary)."""
     poor, steps = 60, 9
     costs = {"a": 10 * poor * steps}
     ballots: list[list[str]] = []
@@ -324,3 +325,87 @@ def test_the_numpy_layout_reads_each_voter_as_the_pure_layout() -> None:
             assert groups[pid].tolist() == groups_of[pid]
             repeated += pid in flat and len(read[pid]) > len(groups_of[pid])
     assert repeated
+
+
+def _some_budget(rng: random.Random) -> float:
+    return rng.choice([0.0, rng.uniform(0, 100), rng.uniform(80, 100)])
+
+
+def test_the_sorted_low_budgets_find_the_water_fillings_boundary() -> None:
+    # the pricer looks for the boundary among the budgets under LOW x cost / supporters only;
+    # where it finds one, it is the boundary of the water-filling over every budget
+    from pb.allocation import equal_shares_split as book
+
+    rng = random.Random(3)
+    found = fallen_back = 0
+    for _ in range(400):
+        size = rng.randrange(1, 60)
+        budgets = [_some_budget(rng) for _ in range(size)]
+        zeros = budgets.count(0.0)
+        money = sum(budgets)
+        if zeros == size or money < 1:
+            continue
+        cost = rng.uniform(0.05, 0.5) * money
+        array = numpy.array(budgets)
+        low, where = book.low_budgets(array, cost, size)
+        assert low.tolist() == [b for b in budgets if b < book.LOW * (cost / size)]
+        assert array[where].tolist() == low.tolist()
+        values = numpy.sort(low)[zeros:]
+        sorted_side = book.sorted_boundary(values, cost, size - zeros)
+        try:
+            filled_side, filled_smallest, _mask = book.water_filling("p", array, cost, zeros)
+        except equal_shares_float.Uncertain:
+            continue
+        if sorted_side is None:  # every low budget is poor (and maybe some higher ones)
+            fallen_back += 1
+            assert filled_side[0] >= len(values)
+            assert filled_smallest >= book.LOW * (cost / size)
+            continue
+        found += 1
+        (poor, terms, paid, largest), smallest = sorted_side
+        assert (poor, terms, largest) == (filled_side[0], filled_side[1], filled_side[3])
+        assert smallest == filled_smallest
+        assert paid == pytest.approx(filled_side[2], rel=1e-12, abs=1e-12)
+    assert found > 100 and fallen_back > 5
+
+
+def test_a_boundary_above_the_low_budgets_is_found_over_every_budget(monkeypatch) -> None:
+    # nine voters spend 99 of their 100 on b; a (cost 100) is then paid 1 by each of them and
+    # 91 by its tenth supporter: a share above LOW x 100 / 10, so no low budget is rich
+    from pb.allocation import equal_shares_split as book
+
+    ballots = [["a", "b"]] * 9 + [["b"]] * 11 + [["a"]]
+    instance, profile = approval(2100, {"a": 100, "b": 1980}, ballots)
+    prep = equal_shares.prepare(_election(instance, profile, "cost"))
+    filled = []
+    boundary = book.water_filling
+    monkeypatch.setattr(book, "water_filling", lambda *a: filled.append(a[0]) or boundary(*a))
+    exact = equal_shares_exact.run(_with(prep, False), 2100)
+    assert exact.selected == ["b", "a"]
+    fast = _run(prep, 2100, True)
+    assert _decides_as_exact(prep, fast, exact, floors=True)
+    assert filled == ["a"]
+
+
+def test_a_charge_reads_the_budgets_as_they_are_then() -> None:
+    # the pricer keeps the budgets it gathered for the winner's charge; a charge in between
+    # changes them, so a project charged after it is read afresh (the pure book as witness)
+    from pb.allocation import equal_shares_numpy as book_module
+
+    ballots = [["a", "b", f"z{i % 10}"] for i in range(30)] + [["a"]] * 10 + [["b"]] * 5
+    costs = {"a": 1200, "b": 700} | {f"z{i}": 10**6 for i in range(10)}  # (groups of 3 voters:
+    instance, profile = approval(4500, costs, ballots)  # a and b are read once per voter)
+    prep = _with(equal_shares.prepare(_election(instance, profile, "cost")), True)
+    utility, groups_of, _initial, supporters = equal_shares_float._layout(prep)
+    start = 100.0
+    fast = book_module.NumpyGathered(prep, start, groups_of)
+    pure = equal_shares_approval.Gathered(prep, start, groups_of)
+    pricer = book_module.numpy_pricer(fast, prep.costs, utility, supporters, prep.priority)
+    plans = {pid: pricer(pid)[1] for pid in ("a", "b")}  # both gathered at the start
+    for pid in ("b", "a"):  # a is charged with its plan, after b's charge
+        fast.charge(pid, plans[pid], start * 1e-16)
+        pure.charge(pid, plans[pid], start * 1e-16)
+    assert fast.flat >= {"a", "b"}
+    assert fast.budgets.tolist() == pure.budgets
+    both, a_only, b_only = 100 - 700 / 35 - 1200 / 40, 100 - 1200 / 40, 100 - 700 / 35
+    assert sorted(set(pure.budgets)) == [both, a_only, b_only]

@@ -1,0 +1,136 @@
+"""Where an approval project's supporters split into poor and rich, over NumPy arrays.
+
+The NumPy approval book (`equal_shares_numpy.numpy_pricer`) gathers a project's budgets, one
+per voter, and finds the boundary here: first among the low budgets alone (`low_budgets`,
+sorted, searched as `equal_shares_approval.price` searches), else by water-filling over every
+budget. However it is found, `equal_shares_approval.split_price` proves it from the largest
+poor and smallest rich budgets and the poor's money (a sum whose error bound holds in any
+order of addition), so the way of finding it changes no decision.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pb.allocation.accelerators import NUMPY as _np
+from pb.allocation.equal_shares_bounds import Uncertain
+from pb.allocation.numbers import Number
+
+LOW = 2.0
+"""The low budgets of a pricing are those under `LOW` x the cost / supporters: where the poor
+are (the share of the million-voter file's runs was at most 1.8 times that)."""
+
+
+def low_budgets(budgets: Any, cost: Number, size: int) -> tuple[Any, Any]:
+    """The budgets under `LOW` x cost / size (zeros included), in the voters' order, and
+    their positions: the only budgets a price's boundary reads, unless it lies above them
+    (`sorted_boundary` says so). Two passes over all the supporters (positions, then a gather
+    of these: together faster than `compress`), the rest over these few (a fifth to a third
+    of them in the million-voter file's runs)."""
+    where = _np.flatnonzero(budgets < LOW * (cost / size))
+    return _np.take(budgets, where), where
+
+
+def sorted_boundary(
+    values: Any, cost: Number, payers: int
+) -> tuple[tuple[int, int, float, float], float] | None:
+    """The poor side and smallest rich budget (as `split_price` takes them) of a project with
+    `payers` payers whose lowest budgets are `values`, ascending, none zero, every other
+    payer's at least the last of them; None if all these are poor (then the smallest rich
+    budget is among the others, which `water_filling` reads).
+
+    The first position j whose budget covers an equal split of what the j before it cannot
+    pay, as `equal_shares_approval.price` searches it (in exact arithmetic the water-filling's
+    boundary; `split_price` proves it however found). Their money is a running sum, within
+    its bound in any order."""
+    count = len(values)
+    if not count:
+        return None
+    money = memoryview(_np.add.accumulate(values))
+    budgets = memoryview(values)
+    low, high = 0, count
+    while low < high:
+        mid = (low + high) // 2
+        paid = money[mid - 1] if mid else 0.0
+        if cost - paid <= (payers - mid) * budgets[mid]:
+            high = mid
+        else:
+            low = mid + 1
+    if low == count:
+        return None
+    if not low:
+        return (0, 0, 0.0, 0.0), budgets[0]
+    return (low, low, money[low - 1], budgets[low - 1]), budgets[low]
+
+
+def poor_error(
+    errors: Any,
+    low: Any,
+    where: Any,
+    voters: Any,
+    poor_side: tuple[int, int, float, float],
+    smallest_rich: float,
+) -> float | None:
+    """The sum of the poor's own error bounds (`split_price`'s `poor_error`), gathered for the
+    poor alone; None (the single bound) if the book keeps no per-group bounds, or if equal
+    budgets fall on both sides of the boundary (`split_price` then gives up anyway)."""
+    poor = poor_side[0]
+    if errors is None or not poor:
+        return None
+    # the poor with money: the low budgets above zero and below the smallest rich one
+    # (a zero budget is exact: its error entry may be stale, and it is not summed)
+    chosen = _np.flatnonzero((low > 0.0) & (low < smallest_rich))
+    if len(chosen) != poor:
+        return None
+    holders = _np.take(voters, _np.take(where, chosen))
+    return float(_np.add.reduce(_np.take(errors, holders)))
+
+
+def water_filling(
+    pid: str, budgets: Any, cost: Number, zeros: int
+) -> tuple[tuple[int, int, float, float], float, Any]:
+    """Where a project's supporters split into poor and rich, without sorting them: the poor
+    side (poor voters with money, terms summed, their money, largest poor budget) and the
+    smallest rich budget, as `split_price` takes them (it proves the split, however found),
+    and which voters are poor (None if none with money).
+
+    The water-filling from below: the poor are those below the share, and the share is what
+    the rich must pay, cost - (what the poor have) divided among them. Starting from cost /
+    payers, each pass adds to the poor those below the current share, which raises it; it
+    stops when nobody more is below it (exactly, this is the sorted search's boundary, reached
+    in three or four passes on Budapest). Zero budgets are always poor and count for nothing.
+    """
+    size = len(budgets)
+    share = (cost - 0.0) / (size - zeros)  # a float, as `split_price` computes it
+    if not share > 0.0:  # (zeros would not be poor)  # pragma: no cover - costs are positive
+        raise Uncertain(f"is the share of {pid} positive?")
+    poor_mask = budgets < share
+    poor = int(_np.count_nonzero(poor_mask))
+    if poor == zeros:  # nobody with money is short of the equal share
+        smallest = budgets.min() if not zeros else _smallest_rich(budgets, poor_mask)
+        return (0, 0, 0.0, 0.0), float(smallest), None
+    poor_budgets = _np.empty_like(budgets)
+    while True:
+        if poor == size:  # everyone poor: the money is too close to the cost to tell
+            raise Uncertain(f"is {pid} affordable?")
+        # the poor's budgets and zeros: a product by the mask (x 1 and x 0 are exact, budgets
+        # are finite and not negative), not `np.where`, whose branches on a mixed mask took
+        # five times as long; not a dot product either: BLAS's threads cost more than they
+        # save here, and are not ours to start
+        _np.multiply(budgets, poor_mask, out=poor_budgets)
+        paid = float(_np.add.reduce(poor_budgets))  # the poor's money, added pairwise
+        share = (cost - paid) / (size - poor)
+        below = budgets < share
+        more = int(_np.count_nonzero(below))
+        if more <= poor:
+            break
+        poor_mask, poor = below, more
+    largest = float(poor_budgets.max())
+    smallest = float(_smallest_rich(budgets, poor_mask))
+    return (poor - zeros, poor - zeros, paid, largest), smallest, poor_mask
+
+
+def _smallest_rich(budgets: Any, poor_mask: Any) -> Any:
+    """The smallest budget outside the mask (there is one), by `compress` (the budgets are
+    copied once, without `np.where`'s branches on a mixed mask)."""
+    return _np.compress(~poor_mask, budgets).min()
