@@ -75,7 +75,9 @@ def run(
     With `force`, the first selections are those projects, whatever their prices (a run that
     is not MES: `add1_proofs.branches_within_budget` follows each way a step may go); it stops
     (`cut`) before a forced project its supporters cannot pay for. Its forced steps carry
-    bounds that prove nothing, so that it never settles a step of a run it guides.
+    bounds that prove nothing, so that it never settles a step of a run it guides. A forced
+    run follows its `guide` as any run does, through the forced steps too, for as long as the
+    guide made the same selections.
     """
     result = Run(budget=total_budget)
     if prep.voters == 0 or not prep.projects:
@@ -109,12 +111,16 @@ def run(
         rivals: list[Bound] = []
         settled = False
         if force is not None and step < len(force):
+            if following:  # the same selections so far: the guide's floors hold from here on
+                following = _repeats(guide, step, force[step])  # type: ignore[arg-type]
+                if not following or step + 1 == len(force):  # (later floors are tighter)
+                    _inherit(guide, step, stale, book)  # type: ignore[arg-type]
             priced = pricer(force[step]) if force[step] in stale else None
             if priced is None:
                 result.cut = True
                 break
-            best, (best_key, best_plan), settled, following = force[step], priced, True, False
-        if following:
+            best, (best_key, best_plan), settled = force[step], priced, True
+        if following and not settled:
             tried = _guided(guide, step, stale, pricer)  # type: ignore[arg-type]
             settled = tried is not None and tried[3] is not None
             if settled:
@@ -159,17 +165,14 @@ def run(
                         raise Uncertain(f"{best} or {pid}?")
                     rivals.append(bound)
             # the guide can settle later steps as long as this run repeats its selections
-            following = (
-                following
-                and step < len(guide.selections)  # type: ignore[union-attr]
-                and guide.selections[step].project == best  # type: ignore[union-attr]
-            )
+            following = following and _repeats(guide, step, best)  # type: ignore[arg-type]
         if below is not None and result.reach is None and not _proven(below, step, best, rivals):
             affordable = {best, *keys}
             result.reach = _reach(result, stale, affordable, pricer, book, costs, spent, limit)
             result.reach_from = below.budget
             if limit is not None and sum(costs[pid] for pid in result.reach) > limit:
                 result.cut = True  # the rest of the run could only guide others
+                result.floors.append(dict(stale))  # (a forced run may inherit them)
                 result.candidates = _candidates(below, step, best, stale)
                 break
         result.floors.append(dict(stale))
@@ -301,6 +304,11 @@ def _guided(guide: Run, step: int, stale: dict[str, Bound], pricer: Any) -> Any:
     if all(before(key, rival) for rival in rivals):
         return pid, key, plan, rivals
     return pid, key, plan, None
+
+
+def _repeats(guide: Run, step: int, best: str) -> bool:
+    """True if `guide` selected `best` at `step` too (so far the run has repeated it)."""
+    return step < len(guide.selections) and guide.selections[step].project == best
 
 
 def _inherit(guide: Run, step: int, stale: dict[str, Bound], book: Any) -> None:
