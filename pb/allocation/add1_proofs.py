@@ -113,6 +113,21 @@ def _branches(
     depth: int,
     kept: Runs,
 ) -> equal_shares.Run | None:
+    try:
+        return _ways(election, variant, prep, low, high, depth, kept)
+    finally:
+        high.paused = None  # (every forced run that could resume from it has)
+
+
+def _ways(
+    election: Election,
+    variant: Add1,
+    prep: equal_shares.Prepared,
+    low: equal_shares.Run,
+    high: equal_shares.Run,
+    depth: int,
+    kept: Runs,
+) -> equal_shares.Run | None:
     candidates = high.candidates
     if not high.cut or candidates is None or len(candidates) > BRANCHES or low.over:
         return None
@@ -126,7 +141,7 @@ def _branches(
             if bottom.cut or bottom.over or bottom.selected[: len(force)] != force:
                 return None  # unaffordable at low's budget: it may win in between
             top = kept.proven(high.budget, force, low.budget) or _forced(
-                election, prep, high.budget, force, kept, bottom
+                election, prep, high.budget, force, kept, bottom, high
             )
         except equal_shares_float.Uncertain:
             return None
@@ -134,6 +149,7 @@ def _branches(
             continue  # unaffordable at high's budget, hence at every budget below
         if not within_budget_between(election, variant, supported, bottom, top):
             deeper = depth > 1
+            top.paused = top.paused if deeper else None
             top = (
                 _branches(election, variant, prep, bottom, top, depth - 1, kept) if deeper else None
             )
@@ -151,9 +167,16 @@ def _forced(
     force: list[str],
     kept: Runs,
     below: equal_shares.Run | None = None,
+    paused: equal_shares.Run | None = None,
 ) -> equal_shares.Run:
     """The run at `budget` forced to make `force` first: a kept one, else computed (against
-    `below`, if given, for its reach), guided by the nearest kept run above that made `force`."""
+    `below`, if given, for its reach), guided by the kept run that shares most of `force`,
+    and resumed from where `paused` stopped if it can be: its budget, its selections so far.
+
+    A resumed run's steps before `paused` stopped were proven against `paused`'s own run
+    below, at `below`'s budget and with the same selections: the same exact prices, which
+    `below`'s keys bound as well (both are certified), so the proof holds against `below`.
+    """
     if below is None:
         known = kept.made(budget, force)
         if known is not None:
@@ -166,6 +189,7 @@ def _forced(
         thresholds=None if below is None else below.keys,
         guide=kept.guide(budget, force),
         force=force,
+        resume=paused if _resumes(paused, budget, force, below) else None,
     )
     kept.add(run, len(force))
     return run
@@ -175,3 +199,16 @@ BRANCHES = 3
 """`branches_within_budget` follows at most this many ways a step may go,"""
 DEPTH = 2
 """at this many steps of a run, one within another."""
+
+
+def _resumes(
+    paused: equal_shares.Run | None,
+    budget: Number,
+    force: list[str],
+    below: equal_shares.Run | None,
+) -> bool:
+    """Whether a forced run can resume from `paused` (see `_forced`)."""
+    if paused is None or paused.paused is None or paused.budget != budget or below is None:
+        return False
+    made = len(paused.selections)
+    return force[:made] == paused.selected and below.selected[:made] == paused.selected

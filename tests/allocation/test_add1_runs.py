@@ -4,9 +4,12 @@ what it decides."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from pb.allocation import equal_shares, equal_shares_exact, equal_shares_float
+from pb.allocation.accelerators import Accelerators
 from pb.allocation.add1_runs import Runs
 
 from .test_add1_search import _random_election
@@ -116,3 +119,43 @@ def test_kept_runs_answer_only_for_the_forced_runs_they_equal(shape: str) -> Non
     assert kept.guide(budget + 5, [first]) is None
     kept.forget_below(budget + 1)
     assert kept.made(budget, [first, second]) is None
+
+
+@pytest.mark.parametrize("numpy", [False, True])
+@pytest.mark.parametrize("shape", ["cost", "points"])
+def test_a_forced_run_resumed_from_a_cut_run_decides_as_one_from_the_start(
+    shape: str, numpy: bool
+) -> None:
+    # Each way a cut run's last step may go, resumed from where it stopped (twice: the first
+    # resumed run must leave the cut run's state as it was), against the same forced run
+    # computed from the start; its reach holds for every budget in between that goes that way.
+    accelerators = Accelerators(numpy=numpy, mes_min_voters=0)
+    resumed = checked = 0
+    for seed in range(8):
+        election = dataclasses.replace(_random_election(seed, shape), accelerators=accelerators)
+        prep = equal_shares.prepare(election)
+        limit = election.budget
+        for low in range(election.budget // 2, 3 * election.budget, 61):
+            below = equal_shares_exact.run(prep, low, limit=limit)
+            for width in (10, 40):
+                options = {"limit": limit, "below": below, "thresholds": below.keys}
+                high = _float_run(prep, low + width, **options)
+                if high is None or not high.cut or not high.candidates:
+                    continue
+                assert high.paused is not None
+                for candidate in [*high.candidates, *high.candidates]:
+                    force = [*high.selected, candidate]
+                    fresh = _float_run(prep, low + width, force=force, **options)
+                    again = _float_run(prep, low + width, force=force, resume=high, **options)
+                    if fresh is None or again is None:
+                        continue
+                    assert again.selected == fresh.selected
+                    assert (again.cut, again.over) == (fresh.cut, fresh.over)
+                    resumed += 1
+                    for budget in range(low, low + width + 1):  # its reach holds (computed
+                        # from another state than the fresh run's: both hold, they may differ)
+                        exact = equal_shares_exact.run(prep, budget).selected
+                        if exact[: len(force)] == force and again.reach is not None:
+                            assert set(exact) <= again.reach
+                            checked += 1
+    assert resumed > 50 and checked > 200, (resumed, checked)
