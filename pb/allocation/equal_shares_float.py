@@ -93,7 +93,7 @@ def run(
     costs = prep.costs
     utility, groups_of, initial, supporters = _layout(prep)
     if resume is not None:
-        result, book, stale, error, spent = _resumed(resume, force)
+        result, book, stale, error, spent = _resumed(prep, resume, force)
     else:
         book, stale, spent = _book(prep, start, groups_of), dict(initial), 0
         error = start * UNIT  # bounds |float - exact| for every non-zero budget
@@ -208,7 +208,9 @@ def _book(prep: Prepared, start: float, groups_of: dict[str, list[int]]) -> Any:
     return (NumpyGathered if numpy else Gathered)(prep, start, groups_of)
 
 
-def _resumed(paused: Run, force: list[str] | None) -> tuple[Run, Any, dict[str, Bound], Any, Any]:
+def _resumed(
+    prep: Prepared, paused: Run, force: list[str] | None
+) -> tuple[Run, Any, dict[str, Bound], Any, Any]:
     """A new run in the state where `paused` stopped: its steps so far, and a copy of its
     book, its price bounds, its error bound and what it spent."""
     if paused.paused is None or force is None or force[: len(paused.selections)] != paused.selected:
@@ -218,17 +220,25 @@ def _resumed(paused: Run, force: list[str] | None) -> tuple[Run, Any, dict[str, 
     result = Run(budget=paused.budget)
     result.selections, result.keys = paused.selections[:made], paused.keys[:made]
     result.bounds, result.floors = paused.bounds[:made], paused.floors[:made]
-    return result, _copied(book), dict(stale), error, spent
+    return result, _copied(book, prep), dict(stale), error, spent
 
 
-def _copied(book: Any) -> Any:
+def _copied(book: Any, prep: Prepared) -> Any:
     """A book whose changes never reach `book`: a book keeps a run's state in containers it
     changes in place (budgets, error bounds) or whose items it replaces (supporters still with
-    money, sort orders), so each of those is copied; what it caches per election is shared or
-    copied alike. The last project it gathered is forgotten (it is priced again before it
-    is charged)."""
+    money, sort orders), so each of those is copied, except what it shares with every run of
+    the election (`prep`'s own and its cache's: layouts, weights, a cache of sort orders that
+    is a hint only). The last project it gathered is forgotten (it is priced again before it is
+    charged)."""
+    shared = {id(value) for value in vars(prep).values()}
+    for cached in prep.cache.values():
+        shared.add(id(cached))
+        if isinstance(cached, tuple):
+            shared.update(id(value) for value in cached)
     twin = copy.copy(book)
     for name, value in vars(book).items():
+        if id(value) in shared:
+            continue
         if isinstance(value, list | dict | set) or hasattr(value, "__array__"):
             setattr(twin, name, value.copy())
     if hasattr(twin, "gathered"):
