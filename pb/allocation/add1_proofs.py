@@ -207,8 +207,12 @@ def _resumes(
     force: list[str],
     below: equal_shares.Run | None,
 ) -> bool:
-    """Whether a forced run can resume from `paused` (see `_forced`)."""
+    """Whether a forced run can resume from `paused` (see `_forced`): at its budget, with its
+    selections first, and against a run below at the budget `paused`'s steps were proven
+    down to, which made them too."""
     if paused is None or paused.paused is None or paused.budget != budget or below is None:
+        return False
+    if paused.reach_from != below.budget:
         return False
     made = len(paused.selections)
     return force[:made] == paused.selected and below.selected[:made] == paused.selected
