@@ -155,6 +155,7 @@ def _ways(
             )
             if top is None:
                 return None
+            kept.add(top, len(force), family=False)  # (the run forced to make `force`)
         if candidate == candidates[0]:
             whole = top
     return whole

@@ -24,6 +24,9 @@ class Kept:
     run: Run
     forced: int
     """How many of the run's first selections were forced (0 for MES)."""
+    family: bool
+    """Whether its reach is that of the runs forced to make its first `forced` selections
+    (not so for a run that stands for one forced less: see `Runs.add`)."""
 
 
 class Runs:
@@ -33,8 +36,11 @@ class Runs:
     def __init__(self) -> None:
         self._kept: list[Kept] = []
 
-    def add(self, run: Run, forced: int = 0) -> None:
-        self._kept.append(Kept(run, forced))
+    def add(self, run: Run, forced: int = 0, *, family: bool = True) -> None:
+        """Keep `run`, forced to make its first `forced` selections. With `family` False it
+        was forced to make one more, which its run forced to make `forced` made too (so it is
+        that run, whose reach it does not have)."""
+        self._kept.append(Kept(run, forced, family))
 
     def made(self, budget: Number, force: list[str]) -> Run | None:
         """A whole run (not `cut`) at `budget` that is the run forced to make `force` first."""
@@ -51,6 +57,8 @@ class Runs:
         for kept in self._kept:
             run = kept.run
             if run.budget != budget or run.cut or kept.forced != len(force) or run.reach is None:
+                continue
+            if not kept.family:
                 continue
             if run.reach_from is not None and run.reach_from <= low and _starts(run, force, 0):
                 return run

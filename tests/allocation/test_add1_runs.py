@@ -159,3 +159,27 @@ def test_a_forced_run_resumed_from_a_cut_run_decides_as_one_from_the_start(
                             assert set(exact) <= again.reach
                             checked += 1
     assert resumed > 50 and checked > 200, (resumed, checked)
+
+
+def test_a_run_kept_for_one_forced_less_does_not_lend_its_reach() -> None:
+    # A forced run made whole by following its own near-tie stands for the run forced one
+    # selection less (`Runs.made`), but its reach covers only the runs forced as it was.
+    for seed in range(20):
+        election = _random_election(seed, "cost")
+        prep = equal_shares.prepare(election)
+        budget, limit = 2 * election.budget, election.budget
+        below = equal_shares_exact.run(prep, budget - 3, limit=limit)
+        options = {"limit": limit, "below": below, "thresholds": below.keys}
+        run = equal_shares_float.run(prep, budget, force=below.selected[:2], **options)
+        if not run.cut and run.reach is not None and len(run.selections) >= 2:
+            break
+    else:
+        raise AssertionError("no such election")
+    force = run.selected[:1]
+    kept = Runs()
+    kept.add(run, 1, family=False)
+    assert kept.made(budget, force) is run
+    assert kept.proven(budget, force, below.budget) is None
+    kept.add(run, 1)
+    assert kept.proven(budget, force, below.budget) is run
+    assert kept.proven(budget, force, below.budget - 1) is None  # (its reach starts above)
