@@ -109,8 +109,10 @@ def add1(election: Election, variant: Add1, *, search: bool = True) -> Completed
       failed probe, only once `HOLD` more have succeeded); where the far
       run stopped at a step the first proof does not settle, `branches_within_budget` follows
       each project that may win that step at some budget in between (two forced runs per
-      project) and skips the range if none of those ways can end the loop; otherwise the jump
-      halves, down to a single step;
+      project: kept for reuse, guided by the kept run sharing most of their selections, and
+      at the far end resumed from where the far run stopped; see `add1_runs`) and skips the
+      range if none of those ways can end the loop; otherwise the jump halves, down to a
+      single step;
     - a run is *guided* by the nearest run already computed above it (`guided_step`): while it
       repeats that run's choices, a step usually costs one pricing instead of several, and when
       it does not, the floating-point run starts the step from the guide's lower bounds of every
