@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pb.allocation import equal_shares, equal_shares_float
+from pb.allocation.add1_runs import Runs
 from pb.allocation.election import Election
 from pb.allocation.numbers import Number
 
@@ -82,7 +83,7 @@ def branches_within_budget(
     prep: equal_shares.Prepared,
     low: equal_shares.Run,
     high: equal_shares.Run,
-    forced: Forced | None = None,
+    kept: Runs | None = None,
 ) -> equal_shares.Run | None:
     """`within_budget_between` for a `cut` run `high`, following each way its last step may go.
 
@@ -95,13 +96,12 @@ def branches_within_budget(
     unaffordable at `high`'s budget, hence below it), no budget in between ends the loop.
 
     Returns `high` made whole (the forced run of its own winner is MES itself), or None.
-    `forced` keeps the forced runs at `high`'s budget, by budget and forced selections: a
-    near-tie usually lasts, and the next range starts at this one's end.
+    `kept` keeps every forced run (`add1_runs.Runs`): a near-tie usually lasts, the next range
+    starts at this one's end, and a range that fails is tried again with a shorter jump from
+    the same start; a kept run at a higher budget guides the forced runs below it.
     """
-    return _branches(election, variant, prep, low, high, DEPTH, {} if forced is None else forced)
-
-
-Forced = dict[tuple[Number, tuple[str, ...]], equal_shares.Run]
+    kept = Runs() if kept is None else kept
+    return _branches(election, variant, prep, low, high, DEPTH, kept)
 
 
 def _branches(
@@ -111,7 +111,22 @@ def _branches(
     low: equal_shares.Run,
     high: equal_shares.Run,
     depth: int,
-    forced: Forced,
+    kept: Runs,
+) -> equal_shares.Run | None:
+    try:
+        return _ways(election, variant, prep, low, high, depth, kept)
+    finally:
+        high.paused = None  # (every forced run that could resume from it has)
+
+
+def _ways(
+    election: Election,
+    variant: Add1,
+    prep: equal_shares.Prepared,
+    low: equal_shares.Run,
+    high: equal_shares.Run,
+    depth: int,
+    kept: Runs,
 ) -> equal_shares.Run | None:
     candidates = high.candidates
     if not high.cut or candidates is None or len(candidates) > BRANCHES or low.over:
@@ -121,22 +136,12 @@ def _branches(
     for candidate in candidates:
         force = [*made, candidate]
         try:
-            bottom = low
-            if low.selected[: len(force)] != force:
-                bottom = forced.get((low.budget, tuple(force))) or equal_shares_float.run(
-                    prep, low.budget, limit=election.budget, force=force
-                )
-                if bottom.selected[: len(force)] != force:
-                    return None  # (it cannot happen: the forced run makes these selections)
-                if bottom.cut or bottom.over:
-                    return None  # unaffordable at low's budget: it may win in between
-            top = equal_shares_float.run(
-                prep,
-                high.budget,
-                limit=election.budget,
-                below=bottom,
-                thresholds=bottom.keys,
-                force=force,
+            bottom = low if low.selected[: len(force)] == force else None
+            bottom = bottom or _forced(election, prep, low.budget, force, kept)
+            if bottom.cut or bottom.over or bottom.selected[: len(force)] != force:
+                return None  # unaffordable at low's budget: it may win in between
+            top = kept.proven(high.budget, force, low.budget) or _forced(
+                election, prep, high.budget, force, kept, bottom, high
             )
         except equal_shares_float.Uncertain:
             return None
@@ -144,20 +149,71 @@ def _branches(
             continue  # unaffordable at high's budget, hence at every budget below
         if not within_budget_between(election, variant, supported, bottom, top):
             deeper = depth > 1
+            top.paused = top.paused if deeper else None
             top = (
-                _branches(election, variant, prep, bottom, top, depth - 1, forced)
-                if deeper
-                else None
+                _branches(election, variant, prep, bottom, top, depth - 1, kept) if deeper else None
             )
             if top is None:
                 return None
-        forced[high.budget, tuple(force)] = top  # (a whole run: it proved its range)
+            kept.add(top, len(force), family=False)  # (the run forced to make `force`)
         if candidate == candidates[0]:
             whole = top
     return whole
+
+
+def _forced(
+    election: Election,
+    prep: equal_shares.Prepared,
+    budget: Number,
+    force: list[str],
+    kept: Runs,
+    below: equal_shares.Run | None = None,
+    paused: equal_shares.Run | None = None,
+) -> equal_shares.Run:
+    """The run at `budget` forced to make `force` first: a kept one, else computed (against
+    `below`, if given, for its reach), guided by the kept run that shares most of `force`,
+    and resumed from where `paused` stopped if it can be: its budget, its selections so far.
+
+    A resumed run's steps before `paused` stopped were proven against `paused`'s own run
+    below, at `below`'s budget and with the same selections: the same exact prices, which
+    `below`'s keys bound as well (both are certified), so the proof holds against `below`.
+    """
+    if below is None:
+        known = kept.made(budget, force)
+        if known is not None:
+            return known
+    run = equal_shares_float.run(
+        prep,
+        budget,
+        limit=election.budget,
+        below=below,
+        thresholds=None if below is None else below.keys,
+        guide=kept.guide(budget, force),
+        force=force,
+        resume=paused if _resumes(paused, budget, force, below) else None,
+    )
+    kept.add(run, len(force))
+    return run
 
 
 BRANCHES = 3
 """`branches_within_budget` follows at most this many ways a step may go,"""
 DEPTH = 2
 """at this many steps of a run, one within another."""
+
+
+def _resumes(
+    paused: equal_shares.Run | None,
+    budget: Number,
+    force: list[str],
+    below: equal_shares.Run | None,
+) -> bool:
+    """Whether a forced run can resume from `paused` (see `_forced`): at its budget, with its
+    selections first, and against a run below at the budget `paused`'s steps were proven
+    down to, which made them too."""
+    if paused is None or paused.paused is None or paused.budget != budget or below is None:
+        return False
+    if paused.reach_from != below.budget:
+        return False
+    made = len(paused.selections)
+    return force[:made] == paused.selected and below.selected[:made] == paused.selected

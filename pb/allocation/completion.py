@@ -25,13 +25,13 @@ from typing import Any
 
 from pb.allocation import collector, equal_shares, equal_shares_exact, equal_shares_float, greedy
 from pb.allocation.add1_proofs import (
-    Forced,
     branches_within_budget,
     is_exhaustive,
     same_outcome_between,
     selection_cost,
     within_budget_between,
 )
+from pb.allocation.add1_runs import Runs
 from pb.allocation.election import Election, TraceRecorder
 from pb.allocation.numbers import Number, normalize
 from pb.allocation.outcome import Outcome
@@ -109,8 +109,10 @@ def add1(election: Election, variant: Add1, *, search: bool = True) -> Completed
       failed probe, only once `HOLD` more have succeeded); where the far
       run stopped at a step the first proof does not settle, `branches_within_budget` follows
       each project that may win that step at some budget in between (two forced runs per
-      project) and skips the range if none of those ways can end the loop; otherwise the jump
-      halves, down to a single step;
+      project: kept for reuse, guided by the kept run sharing most of their selections, and
+      at the far end resumed from where the far run stopped; see `add1_runs`) and skips the
+      range if none of those ways can end the loop; otherwise the jump halves, down to a
+      single step;
     - a run is *guided* by the nearest run already computed above it (`guided_step`): while it
       repeats that run's choices, a step usually costs one pricing instead of several, and when
       it does not, the floating-point run starts the step from the guide's lower bounds of every
@@ -151,7 +153,7 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
     start = (budget // voters) * voters if variant.integral_start else budget
     runs: dict[int, equal_shares.Run] = {}  # every run decides exactly, whatever its options
     guides: dict[int, equal_shares.Run] = {}  # runs cut short: only to guide others
-    forced: Forced = {}  # runs forced to follow a near-tie (see `branches_within_budget`)
+    kept = Runs()  # runs forced to follow a near-tie (see `branches_within_budget`)
     stepping = False  # the last search step was a single unit, to a new outcome
 
     def at(steps: int, below: equal_shares.Run | None = None) -> equal_shares.Run:
@@ -179,6 +181,7 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
             below=below,
         )
         (guides if result.cut else runs)[steps] = result
+        kept.add(result)
         return result
 
     def probe(steps: int, low: equal_shares.Run) -> equal_shares.Run:
@@ -215,7 +218,7 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
         while following is None and search and jump >= 2:
             far = probe(increments + jump, current)
             if not skippable(current, far):  # the cut run made whole, if that proves it
-                far = branches_within_budget(election, variant, prep, current, far, forced)
+                far = branches_within_budget(election, variant, prep, current, far, kept)
             if far is not None:
                 runs[increments + jump] = far
                 held += 1
@@ -240,8 +243,7 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
             del runs[old]
         for old in [known for known in guides if known <= increments]:
             del guides[old]
-        for way in [way for way in forced if way[0] < current.budget]:
-            del forced[way]
+        kept.forget_below(current.budget)
 
 
 def _record_mes(trace: TraceRecorder, run: equal_shares.Run, *, drops: bool) -> None:

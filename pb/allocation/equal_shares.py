@@ -243,6 +243,9 @@ class Run:
     """Of a `cut` run: its winner at the step where it stopped, then every other project
     that may win that step at some budget between `below`'s and this one's (see
     `add1_proofs.branches_within_budget`); None if `below` had no selection there."""
+    paused: Any = field(default=None, repr=False, compare=False)
+    """Of a floating-point `cut` run: its state where it stopped, from which forced runs at
+    its budget resume (`equal_shares_float.run`'s `resume`); dropped once they have."""
 
     @property
     def selected(self) -> list[str]:

@@ -40,6 +40,7 @@ them against it). The error model is in `equal_shares_bounds`.
 
 from __future__ import annotations
 
+import copy
 from fractions import Fraction
 from typing import Any
 
@@ -62,6 +63,7 @@ def run(
     guide: Run | None = None,
     below: Run | None = None,
     force: list[str] | None = None,
+    resume: Run | None = None,
 ) -> Run:
     """Like `equal_shares_exact.run` for approval ballots, or raise `Uncertain`.
 
@@ -75,30 +77,34 @@ def run(
     With `force`, the first selections are those projects, whatever their prices (a run that
     is not MES: `add1_proofs.branches_within_budget` follows each way a step may go); it stops
     (`cut`) before a forced project its supporters cannot pay for. Its forced steps carry
-    bounds that prove nothing, so that it never settles a step of a run it guides.
+    bounds that prove nothing, so that it never settles a step of a run it guides. A forced
+    run follows its `guide` as any run does, through the forced steps too, for as long as the
+    guide made the same selections.
+
+    With `resume`, a run at the same budget cut where its reach overspent (`Run.paused`),
+    whose selections `force` starts with, the run starts from where that one stopped instead
+    of making those selections again: the same state, computed the same way.
     """
     result = Run(budget=total_budget)
     if prep.voters == 0 or not prep.projects:
         return result
     start = float(Fraction(total_budget) / prep.voters)
-    error = start * UNIT  # bounds |float - exact| for every non-zero budget
     priority = prep.priority
     costs = prep.costs
     utility, groups_of, initial, supporters = _layout(prep)
-    stale = dict(initial)  # certified lower bounds of each price
-    spent: Number = 0
+    if resume is not None:
+        result, book, stale, error, spent = _resumed(prep, resume, force)
+    else:
+        book, stale, spent = _book(prep, start, groups_of), dict(initial), 0
+        error = start * UNIT  # bounds |float - exact| for every non-zero budget
     if not prep.uniform:
-        numpy = prep.accelerators.mes_with_numpy(prep.voters)
-        book: Any = (NumpyWeighted if numpy else Weighted)(prep, start)
         pricer = book.pricer(lambda: error)
-    elif prep.accelerators.mes_with_numpy(prep.voters):
-        book = NumpyGathered(prep, start, groups_of)
+    elif isinstance(book, NumpyGathered):
         pricer = numpy_pricer(book, costs, utility, supporters, priority)
     else:
-        book = Gathered(prep, start, groups_of)
         pricer = uniform_pricer(book, lambda: error, costs, utility, supporters, priority)
 
-    following = guide is not None
+    following = guide is not None and guide.selected[: len(result.selections)] == result.selected
     while stale:
         step = len(result.selections)
         theta = thresholds[step] if thresholds is not None and step < len(thresholds) else None
@@ -109,12 +115,16 @@ def run(
         rivals: list[Bound] = []
         settled = False
         if force is not None and step < len(force):
+            if following:  # the same selections so far: the guide's floors hold from here on
+                following = _repeats(guide, step, force[step])  # type: ignore[arg-type]
+                if not following or step + 1 == len(force):  # (later floors are tighter)
+                    _inherit(guide, step, stale, book)  # type: ignore[arg-type]
             priced = pricer(force[step]) if force[step] in stale else None
             if priced is None:
                 result.cut = True
                 break
-            best, (best_key, best_plan), settled, following = force[step], priced, True, False
-        if following:
+            best, (best_key, best_plan), settled = force[step], priced, True
+        if following and not settled:
             tried = _guided(guide, step, stale, pricer)  # type: ignore[arg-type]
             settled = tried is not None and tried[3] is not None
             if settled:
@@ -159,17 +169,15 @@ def run(
                         raise Uncertain(f"{best} or {pid}?")
                     rivals.append(bound)
             # the guide can settle later steps as long as this run repeats its selections
-            following = (
-                following
-                and step < len(guide.selections)  # type: ignore[union-attr]
-                and guide.selections[step].project == best  # type: ignore[union-attr]
-            )
+            following = following and _repeats(guide, step, best)  # type: ignore[arg-type]
         if below is not None and result.reach is None and not _proven(below, step, best, rivals):
             affordable = {best, *keys}
             result.reach = _reach(result, stale, affordable, pricer, book, costs, spent, limit)
             result.reach_from = below.budget
             if limit is not None and sum(costs[pid] for pid in result.reach) > limit:
                 result.cut = True  # the rest of the run could only guide others
+                result.floors.append(dict(stale))  # (a forced run may inherit them)
+                result.paused = (book, dict(stale), error, spent)  # (or resume from here)
                 result.candidates = _candidates(below, step, best, stale)
                 break
         result.floors.append(dict(stale))
@@ -190,6 +198,52 @@ def run(
     if every_step_proven and result.reach is None and not result.over:
         result.reach, result.reach_from = frozenset(result.selected), below.budget  # type: ignore[union-attr]
     return result
+
+
+def _book(prep: Prepared, start: float, groups_of: dict[str, list[int]]) -> Any:
+    """The budgets of a new run, in the book for its ballots (see the module docstring)."""
+    numpy = prep.accelerators.mes_with_numpy(prep.voters)
+    if not prep.uniform:
+        return (NumpyWeighted if numpy else Weighted)(prep, start)
+    return (NumpyGathered if numpy else Gathered)(prep, start, groups_of)
+
+
+def _resumed(
+    prep: Prepared, paused: Run, force: list[str] | None
+) -> tuple[Run, Any, dict[str, Bound], Any, Any]:
+    """A new run in the state where `paused` stopped: its steps so far, and a copy of its
+    book, its price bounds, its error bound and what it spent."""
+    if paused.paused is None or force is None or force[: len(paused.selections)] != paused.selected:
+        raise ValueError("resume needs a paused run whose selections are forced first")
+    book, stale, error, spent = paused.paused
+    made = len(paused.selections)
+    result = Run(budget=paused.budget)
+    result.selections, result.keys = paused.selections[:made], paused.keys[:made]
+    result.bounds, result.floors = paused.bounds[:made], paused.floors[:made]
+    return result, _copied(book, prep), dict(stale), error, spent
+
+
+def _copied(book: Any, prep: Prepared) -> Any:
+    """A book whose changes never reach `book`: a book keeps a run's state in containers it
+    changes in place (budgets, error bounds) or whose items it replaces (supporters still with
+    money, sort orders), so each of those is copied, except what it shares with every run of
+    the election (`prep`'s own and its cache's: layouts, weights, a cache of sort orders that
+    is a hint only). The last project it gathered is forgotten (it is priced again before it is
+    charged)."""
+    shared = {id(value) for value in vars(prep).values()}
+    for cached in prep.cache.values():
+        shared.add(id(cached))
+        if isinstance(cached, tuple):
+            shared.update(id(value) for value in cached)
+    twin = copy.copy(book)
+    for name, value in vars(book).items():
+        if id(value) in shared:
+            continue
+        if isinstance(value, list | dict | set) or hasattr(value, "__array__"):
+            setattr(twin, name, value.copy())
+    if hasattr(twin, "gathered"):
+        twin.gathered = None
+    return twin
 
 
 NO_PROOF: list[Bound] = [(0.0, None, -1)]
@@ -301,6 +355,11 @@ def _guided(guide: Run, step: int, stale: dict[str, Bound], pricer: Any) -> Any:
     if all(before(key, rival) for rival in rivals):
         return pid, key, plan, rivals
     return pid, key, plan, None
+
+
+def _repeats(guide: Run, step: int, best: str) -> bool:
+    """True if `guide` selected `best` at `step` too (so far the run has repeated it)."""
+    return step < len(guide.selections) and guide.selections[step].project == best
 
 
 def _inherit(guide: Run, step: int, stale: dict[str, Bound], book: Any) -> None:
