@@ -241,8 +241,9 @@ def _copied(book: Any, prep: Prepared) -> Any:
             continue
         if isinstance(value, list | dict | set) or hasattr(value, "__array__"):
             setattr(twin, name, value.copy())
-    if hasattr(twin, "gathered"):
-        twin.gathered = None
+    gathered = getattr(twin, "gathered", None)
+    if gathered is not None:  # one project's (a tuple) or several (a dict), by book
+        twin.gathered = {} if isinstance(gathered, dict) else None
     return twin
 
 
