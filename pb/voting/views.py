@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_babel import ngettext
 from flask_login import current_user
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from pb.audit.pairwise import decode
@@ -58,11 +59,19 @@ def _private(response: Response) -> Response:
     return keyring.save(response)
 
 
+# Built once: every step of the ballot runs it (building the statement, and the options of a
+# `session.get`, cost more CPU than running it).
+_ROUND_WITH_WARDS = (
+    select(Round).options(joinedload(Round.wards)).where(Round.id == bindparam("round_id"))
+)
+
+
 def ballot_round(round_id: int) -> Round:
     """The round as `visible_round` finds it, its wards read in the same statement: every step
     of the ballot asks whether the voter's ward is among them."""
     # Held here: the session keeps loaded rows only while something refers to them.
-    loaded = db.session.get(Round, round_id, options=[joinedload(Round.wards)])
+    found = db.session.execute(_ROUND_WITH_WARDS, {"round_id": round_id})
+    loaded = found.unique().scalar_one_or_none()
     round_ = visible_round(round_id)  # the draft rule; finds `loaded` in the session, no query
     return round_ if loaded is None else loaded
 
