@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from pb.accounts.models import Role, User
 from pb.eligibility.methods import CLAIMED_CHANNELS, METHODS
@@ -35,8 +35,12 @@ def methods_of(round_: Round) -> list[str]:
     return list(round_.verification_methods or ["email"])
 
 
+# Built once: every step of a census round's ballot runs it.
+_CENSUS_ENTRY = select(CensusEntry).where(CensusEntry.user_id == bindparam("user_id"))
+
+
 def census_entry(user: User) -> CensusEntry | None:
-    return db.session.scalar(select(CensusEntry).where(CensusEntry.user_id == user.id))
+    return db.session.scalar(_CENSUS_ENTRY, {"user_id": user.id})
 
 
 def census_ward(entry: CensusEntry, round_: Round) -> int | None:

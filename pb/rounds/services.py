@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from pb import clock
 from pb.accounts.models import Role, User
@@ -133,14 +133,17 @@ def on_entering(phase: Phase, *, first: bool = False) -> Callable[[PhaseHook], P
     return register
 
 
+# Built once: every ballot page runs it.
+_BALLOT_PROJECTS = (
+    select(Proposal)
+    .where(Proposal.round_id == bindparam("round_id"), Proposal.status == ProposalStatus.FEASIBLE)
+    .order_by(Proposal.id)
+)
+
+
 def ballot_projects(round_: Round) -> list[Proposal]:
     """The projects on the ballot: every proposal an officer found feasible."""
-    query = (
-        select(Proposal)
-        .where(Proposal.round_id == round_.id, Proposal.status == ProposalStatus.FEASIBLE)
-        .order_by(Proposal.id)
-    )
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(_BALLOT_PROJECTS, {"round_id": round_.id}))
 
 
 # What a ballot needs from a frozen configuration, by its hash. A frozen configuration never

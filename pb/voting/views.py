@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_babel import ngettext
 from flask_login import current_user
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from pb.audit.pairwise import decode
@@ -58,11 +60,20 @@ def _private(response: Response) -> Response:
     return keyring.save(response)
 
 
+@cache
+def _round_with_wards() -> Select[tuple[Round]]:
+    """Built once (at first use: a loader option needs every model mapped): every step of the
+    ballot runs it, and building it, like a `session.get` with options, cost more CPU than
+    running it."""
+    return select(Round).options(joinedload(Round.wards)).where(Round.id == bindparam("round_id"))
+
+
 def ballot_round(round_id: int) -> Round:
     """The round as `visible_round` finds it, its wards read in the same statement: every step
     of the ballot asks whether the voter's ward is among them."""
     # Held here: the session keeps loaded rows only while something refers to them.
-    loaded = db.session.get(Round, round_id, options=[joinedload(Round.wards)])
+    found = db.session.execute(_round_with_wards(), {"round_id": round_id})
+    loaded = found.unique().scalar_one_or_none()
     round_ = visible_round(round_id)  # the draft rule; finds `loaded` in the session, no query
     return round_ if loaded is None else loaded
 
