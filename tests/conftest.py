@@ -280,31 +280,3 @@ def mailer(database_url: str) -> Iterator[tuple[Flask, Any]]:
         custom_app(database_url, SMTP_HOST="127.0.0.1", SMTP_PORT=port) as app,
     ):
         yield app, sink
-
-
-# ---------------------------------------------------------------------------------------------
-# distribution over xdist workers
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Keep a module's tests on one worker when they share a module-scoped fixture (a seeded
-    server, a published round): spread over both workers, each built it once, which for the
-    browser modules was most of their time."""
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        definitions = info.name2fixturedefs.values() if info else ()
-        if any(d.scope == "module" for defs in definitions for d in defs):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))  # type: ignore[attr-defined]
-
-
-@pytest.hookimpl(tryfirst=True, optionalhook=True)
-def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """`-n 2` (xdist's `load`) distributes by group: the groups above whole, largest first (the
-    slow browser modules start at once instead of making a tail), every other test alone."""
-    if config.getoption("dist") != "load":
-        return None
-    from xdist.scheduler import LoadGroupScheduling
-
-    return LoadGroupScheduling(config, log)
