@@ -2,8 +2,10 @@
 
 Every database test runs twice, once per backend. The schema is built once per test process by
 running the Alembic migrations; each test then starts from empty tables (a fresh copy of the
-migrated SQLite file; TRUNCATE on PostgreSQL). Where PostgreSQL is unreachable its tests skip with
-the reason, except in CI (CI=true), where they fail: CI must prove both backends.
+migrated SQLite file; every row deleted on PostgreSQL). The application is built once per test
+process and backend and shared by the tests, which get its built settings back after each test.
+Where PostgreSQL is unreachable its tests skip with the reason, except in CI (CI=true), where
+they fail: CI must prove both backends.
 """
 
 from __future__ import annotations
@@ -148,12 +150,29 @@ def _empty_postgres(url: str) -> None:
                 connection.execute(f'DELETE FROM "{table}"')
 
 
+@pytest.fixture(scope="session")
+def sqlite_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The one SQLite file this test process's tests use, refilled before each of them (a fixed
+    path, so one shared application per process can stay bound to it)."""
+    return tmp_path_factory.mktemp("sqlite") / "pb.db"
+
+
+def _refill_sqlite(path: Path, template: Path) -> None:
+    """A fresh copy of the migrated template at `path`. The copy is renamed into place, so a
+    connection an earlier test leaked keeps the old file; the old file's WAL and shared-memory
+    files go first, since SQLite would otherwise replay them into the new one."""
+    for leftover in (Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        leftover.unlink(missing_ok=True)
+    fresh = path.with_name(path.name + ".fresh")
+    shutil.copyfile(template, fresh)
+    os.replace(fresh, path)
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
+def database_url(request: pytest.FixtureRequest, sqlite_template: Path, sqlite_path: Path) -> str:
     if request.param == "sqlite":
-        path = tmp_path / "pb.db"
-        shutil.copyfile(sqlite_template, path)
-        return f"sqlite:///{path}"
+        _refill_sqlite(sqlite_path, sqlite_template)
+        return f"sqlite:///{sqlite_path}"
     url = request.getfixturevalue("postgres_url")
     if url is None:
         unavailable("PostgreSQL", f"no server at {POSTGRES_URL}")
@@ -161,13 +180,42 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template
     return url
 
 
+@pytest.fixture(scope="session")
+def shared_apps() -> dict[str, Flask]:
+    """One application per database URL for the whole test process, with the configuration it
+    was built with (building one is ~0.1 s, paid by nearly every test otherwise)."""
+    return {}
+
+
 @pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
-    app = make_app(database_url)
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+def app(database_url: str, shared_apps: dict[str, Flask]) -> Iterator[Flask]:
+    """The shared application of this backend, on an empty database, in its context. A test
+    that needs other settings from the start uses `custom_app`; one that changes `app.config`
+    gets the built configuration back afterwards, and nothing it kept in the app survives."""
+    app = shared_apps.get(database_url)
+    if app is None:
+        app = shared_apps[database_url] = make_app(database_url)
+        app.extensions[_BUILT_CONFIG] = dict(app.config)
+    try:
+        with app.app_context():
+            yield app
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        _forget_test_state(app)
+
+
+_BUILT_CONFIG = "pb_tests_built_config"
+# What the application keeps between requests for itself: the public page cache.
+_PER_TEST_EXTENSIONS = ("pb_public_pages",)
+
+
+def _forget_test_state(app: Flask) -> None:
+    """Undo what a test may have left in the shared application: its settings and its caches."""
+    app.config.clear()
+    app.config.update(app.extensions[_BUILT_CONFIG])
+    for name in _PER_TEST_EXTENSIONS:
+        app.extensions.pop(name, None)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from pb.rounds.models import Phase
 from tests import factories
 from tests.access_table import EXPECTED, LOGIN, Outcome
 from tests.access_world import REFERENCE_PHASE, ROUND_ARGUMENTS, World, build_world, signed_in, url
+from tests.conftest import custom_app
 
 ROLES: list[Role | None] = [None, *Role]  # None: not signed in
 
@@ -31,9 +32,11 @@ def test_every_route_has_its_expected_outcomes() -> None:
     assert sorted(EXPECTED.keys() - POLICY.keys()) == [], "stale rows in tests/access_table.py"
 
 
-def test_an_unlisted_route_is_closed(app: Flask) -> None:
-    app.add_url_rule("/forgotten", "forgotten", lambda: "secret")
-    assert app.test_client().get("/forgotten").status_code == 403
+def test_an_unlisted_route_is_closed(database_url: str) -> None:
+    # An app of its own: the route added here must not reach the app other tests share.
+    with custom_app(database_url) as app:
+        app.add_url_rule("/forgotten", "forgotten", lambda: "secret")
+        assert app.test_client().get("/forgotten").status_code == 403
 
 
 def _expected(endpoint: str, role: Role | None, phase: Phase) -> Outcome:

@@ -158,8 +158,17 @@ def site(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
         yield seeded
 
 
+# The process's chromium. tests/transparency imports `browser` into its conftest, which makes a
+# second session fixture of that name: it must get this chromium, since a second Playwright
+# cannot start in the thread of a running one (it failed when one worker ran both packages).
+_LAUNCHED: list[Any] = []
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
+    if _LAUNCHED:
+        yield _LAUNCHED[0]
+        return
     require_browser()
     from playwright.sync_api import sync_playwright
 
@@ -167,8 +176,12 @@ def browser() -> Iterator[Any]:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
-        yield chromium
-        chromium.close()
+        _LAUNCHED.append(chromium)
+        try:
+            yield chromium
+        finally:
+            _LAUNCHED.clear()
+            chromium.close()
 
 
 def sign_in(page: Any, site: Site, email: str) -> None:
