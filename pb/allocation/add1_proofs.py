@@ -77,6 +77,12 @@ def within_budget_between(
     )
 
 
+BRANCHES = 3
+"""`branches_within_budget` follows at most this many ways a step may go,"""
+DEPTH = 2
+"""at this many steps of a run, one within another."""
+
+
 def branches_within_budget(
     election: Election,
     variant: Add1,
@@ -84,6 +90,7 @@ def branches_within_budget(
     low: equal_shares.Run,
     high: equal_shares.Run,
     kept: Runs | None = None,
+    depth: int = DEPTH,
 ) -> equal_shares.Run | None:
     """`within_budget_between` for a `cut` run `high`, following each way its last step may go.
 
@@ -101,18 +108,6 @@ def branches_within_budget(
     the same start; a kept run at a higher budget guides the forced runs below it.
     """
     kept = Runs() if kept is None else kept
-    return _branches(election, variant, prep, low, high, DEPTH, kept)
-
-
-def _branches(
-    election: Election,
-    variant: Add1,
-    prep: equal_shares.Prepared,
-    low: equal_shares.Run,
-    high: equal_shares.Run,
-    depth: int,
-    kept: Runs,
-) -> equal_shares.Run | None:
     try:
         return _ways(election, variant, prep, low, high, depth, kept)
     finally:
@@ -151,7 +146,9 @@ def _ways(
             deeper = depth > 1
             top.paused = top.paused if deeper else None
             top = (
-                _branches(election, variant, prep, bottom, top, depth - 1, kept) if deeper else None
+                branches_within_budget(election, variant, prep, bottom, top, kept, depth - 1)
+                if deeper
+                else None
             )
             if top is None:
                 return None
@@ -194,12 +191,6 @@ def _forced(
     )
     kept.add(run, len(force))
     return run
-
-
-BRANCHES = 3
-"""`branches_within_budget` follows at most this many ways a step may go,"""
-DEPTH = 2
-"""at this many steps of a run, one within another."""
 
 
 def _resumes(
