@@ -108,10 +108,10 @@ def branches_within_budget(
     the same start; a kept run at a higher budget guides the forced runs below it.
     """
     kept = Runs() if kept is None else kept
-    try:
-        return _ways(election, variant, prep, low, high, depth, kept)
-    finally:
-        high.paused = None  # (every forced run that could resume from it has)
+    whole = _ways(election, variant, prep, low, high, depth, kept)
+    if whole is None:  # every forced run that could resume from it has
+        high.paused = None
+    return whole  # (else the next range starts at its budget: its lower forced runs resume)
 
 
 def _ways(
@@ -170,15 +170,21 @@ def _forced(
     """The run at `budget` forced to make `force` first: a kept one, else computed (against
     `below`, if given, for its reach), guided by the kept run that shares most of `force`,
     and resumed from where `paused` stopped if it can be: its budget, its selections so far.
+    Without `below` (the lower end of a range), `paused` is the kept cut run at `budget`
+    that made the most of `force` (`Runs.paused`): a range proven up to a cut run's budget
+    leaves its state kept, and the next range starts there.
 
     A resumed run's steps before `paused` stopped were proven against `paused`'s own run
     below, at `below`'s budget and with the same selections: the same exact prices, which
     `below`'s keys bound as well (both are certified), so the proof holds against `below`.
+    Without `below` there is nothing to prove: the state after the same selections at the
+    same budget is the same, however they were made.
     """
     if below is None:
         known = kept.made(budget, force)
         if known is not None:
             return known
+        paused = kept.paused(budget, force)
     run = equal_shares_float.run(
         prep,
         budget,
@@ -200,11 +206,13 @@ def _resumes(
     below: equal_shares.Run | None,
 ) -> bool:
     """Whether a forced run can resume from `paused` (see `_forced`): at its budget, with its
-    selections first, and against a run below at the budget `paused`'s steps were proven
-    down to, which made them too."""
-    if paused is None or paused.paused is None or paused.budget != budget or below is None:
-        return False
-    if paused.reach_from != below.budget:
+    selections first, and (with a run below) against a run at the budget `paused`'s steps
+    were proven down to, which made them too."""
+    if paused is None or paused.paused is None or paused.budget != budget:
         return False
     made = len(paused.selections)
-    return force[:made] == paused.selected and below.selected[:made] == paused.selected
+    if force[:made] != paused.selected:
+        return False
+    if below is None:  # no reach to prove: its steps so far are MES's, or forced as asked
+        return True
+    return paused.reach_from == below.budget and below.selected[:made] == paused.selected

@@ -46,7 +46,7 @@ class Runs:
         """A whole run (not `cut`) at `budget` that is the run forced to make `force` first."""
         for kept in self._kept:
             run = kept.run
-            if run.budget == budget and not run.cut and _starts(run, force, kept.forced):
+            if run.budget == budget and not run.cut and _made(run, force, kept.forced):
                 return run
         return None
 
@@ -60,9 +60,21 @@ class Runs:
                 continue
             if not kept.family:
                 continue
-            if run.reach_from is not None and run.reach_from <= low and _starts(run, force, 0):
+            if run.reach_from is not None and run.reach_from <= low and _made(run, force, 0):
                 return run
         return None
+
+    def paused(self, budget: Number, force: list[str]) -> Run | None:
+        """A run at `budget` cut with its state kept (`Run.paused`) whose selections `force`
+        starts with, the most of them: a run forced to make `force` can resume from it."""
+        best = None
+        for kept in self._kept:
+            run = kept.run
+            if run.budget != budget or run.paused is None or not _starts(force, run.selected):
+                continue
+            if best is None or len(run.selections) > len(best.selections):
+                best = run
+        return best
 
     def guide(self, budget: Number, force: list[str]) -> Run | None:
         """The run that can guide a run at `budget` forced to make `force` furthest: at
@@ -83,9 +95,14 @@ class Runs:
         self._kept = [kept for kept in self._kept if kept.run.budget >= budget]
 
 
-def _starts(run: Run, force: list[str], most: int) -> bool:
+def _made(run: Run, force: list[str], most: int) -> bool:
     """True if `run` made `force` first, having forced at most `most` of those selections."""
-    return len(force) >= most and run.selected[: len(force)] == force
+    return len(force) >= most and _starts(run.selected, force)
+
+
+def _starts(made: list[str], first: list[str]) -> bool:
+    """True if `made` starts with `first`."""
+    return made[: len(first)] == first
 
 
 def _common(made: list[str], force: list[str]) -> int:

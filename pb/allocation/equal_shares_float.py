@@ -108,6 +108,8 @@ def run(
     while stale:
         step = len(result.selections)
         theta = thresholds[step] if thresholds is not None and step < len(thresholds) else None
+        if result.reach is not None:  # past its first step not proven against `below`, a run
+            theta = None  # serves only by its reach: tight bounds would prove nothing more
         best: str | None = None
         best_key: Key | None = None
         best_plan: Any = None

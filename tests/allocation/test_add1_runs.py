@@ -183,3 +183,42 @@ def test_a_run_kept_for_one_forced_less_does_not_lend_its_reach() -> None:
     kept.add(run, 1)
     assert kept.proven(budget, force, below.budget) is run
     assert kept.proven(budget, force, below.budget - 1) is None  # (its reach starts above)
+
+
+@pytest.mark.parametrize("numpy", [False, True])
+@pytest.mark.parametrize("shape", ["cost", "points"])
+def test_a_lower_end_forced_run_resumed_from_a_kept_cut_run_decides_as_one_from_the_start(
+    shape: str, numpy: bool
+) -> None:
+    # The next range starts at a proven cut run's budget: a run forced there without a run
+    # below (no reach to prove) resumes from the cut run's state when its forced selections
+    # start with the cut run's, and decides as the same run computed from the start.
+    accelerators = Accelerators(numpy=numpy, mes_min_voters=0)
+    resumed = 0
+    for seed in range(8):
+        election = dataclasses.replace(_random_election(seed, shape), accelerators=accelerators)
+        prep = equal_shares.prepare(election)
+        limit = election.budget
+        for low in range(election.budget // 2, 3 * election.budget, 61):
+            below = equal_shares_exact.run(prep, low, limit=limit)
+            options = {"limit": limit, "below": below, "thresholds": below.keys}
+            high = _float_run(prep, low + 40, **options)
+            if high is None or not high.cut or not high.candidates:
+                continue
+            kept = Runs()
+            kept.add(below)
+            kept.add(high)
+            others = sorted(set(prep.projects) - set(high.selected))
+            for force in [[*high.selected, c, o] for c in high.candidates for o in others[:2]]:
+                assert kept.paused(high.budget, force) is high
+                assert kept.paused(high.budget + 1, force) is None
+                fresh = _float_run(prep, high.budget, limit=limit, force=force)
+                again = _float_run(prep, high.budget, limit=limit, force=force, resume=high)
+                if fresh is None or again is None:
+                    continue
+                assert again.selected == fresh.selected
+                assert (again.cut, again.over) == (fresh.cut, fresh.over)
+                resumed += 1
+            if high.selections:  # (it made more than asked: not that run's state)
+                assert kept.paused(high.budget, high.selected[:-1]) is None
+    assert resumed > 30, resumed
