@@ -316,7 +316,7 @@ def test_the_numpy_layout_reads_each_voter_as_the_pure_layout() -> None:
         prep = _with(_random_election(random.Random(seed), "cost"), True)
         equal_shares_float.run(prep, 3000)
         voters, groups, weights, fweights, flat = prep.cache["float_numpy"]
-        groups_of = equal_shares_float._layout(prep)[1]
+        groups_of = equal_shares_float.layout(prep)[1]
         read, pure_flat = equal_shares_approval.read_layout(prep, groups_of)
         assert flat == pure_flat
         assert weights.tolist() == prep.weights and fweights.tolist() == prep.weights
@@ -396,7 +396,7 @@ def test_a_charge_reads_the_budgets_as_they_are_then() -> None:
     costs = {"a": 1200, "b": 700} | {f"z{i}": 10**6 for i in range(10)}  # (groups of 3 voters:
     instance, profile = approval(4500, costs, ballots)  # a and b are read once per voter)
     prep = _with(equal_shares.prepare(_election(instance, profile, "cost")), True)
-    utility, groups_of, _initial, supporters = equal_shares_float._layout(prep)
+    utility, groups_of, _initial, supporters = equal_shares_float.layout(prep)
     start = 100.0
     fast = book_module.NumpyGathered(prep, start, groups_of)
     pure = equal_shares_approval.Gathered(prep, start, groups_of)
