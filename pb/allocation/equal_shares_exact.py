@@ -12,6 +12,7 @@ from collections import Counter
 from operator import itemgetter
 from typing import Any
 
+from pb.allocation import equal_shares_replay
 from pb.allocation.accelerators import Rational
 from pb.allocation.equal_shares import (
     Bound,
@@ -318,11 +319,15 @@ def _lazy_step(
 def replay(prep: Prepared, decided: Run, *, rational: Rational | None = None) -> Run:
     """Recompute exactly the prices and payments of a run whose decisions are known (from the
     floating-point run), and what the supporters of each unselected project had left at the
-    end. Only those projects are priced."""
+    end. Only those projects are priced (from voter counts when the election allows:
+    `equal_shares_replay`)."""
     result = Run(budget=decided.budget, over=decided.over)
     if prep.voters == 0 or not prep.projects:
         return result
     q = rational or prep.accelerators.rational
+    counted = equal_shares_replay.replay(prep, decided, q)
+    if counted is not None:
+        return counted
     _state, pricer, costs = _setup(prep, decided.budget, q)
     for selection in decided.selections:
         pid = selection.project

@@ -91,7 +91,7 @@ def run(
     start = float(Fraction(total_budget) / prep.voters)
     priority = prep.priority
     costs = prep.costs
-    utility, groups_of, initial, supporters = _layout(prep)
+    utility, groups_of, initial, supporters = layout(prep)
     if resume is not None:
         result, book, stale, error, spent = _resumed(prep, resume, force)
     else:
@@ -319,7 +319,7 @@ def _reach(
     return frozenset(result.selected) | kept
 
 
-def _layout(prep: Prepared) -> tuple[Any, Any, Any, Any]:
+def layout(prep: Prepared) -> tuple[Any, Any, Any, Any]:
     """Per project: its satisfaction, its supporter groups, the lower bound of its price
     cost / (u x supporters) exactly, and its number of supporters; computed once per election,
     not once per run."""

@@ -25,7 +25,7 @@ from pb.allocation.numbers import Number
 
 # The NumPy book of approval ballots takes the same decisions as `Gathered` and `uniform_pricer`
 # (the same proof: `affordable` and `split_price`), but not through bitwise the same floats: a flat
-# project's price is found by sorting only its low budgets, or by water-filling over all of them
+# project's price is found by water-filling over its low budgets alone, or over all of them
 # (`equal_shares_split`), and its sums are added in NumPy's order (pairwise) rather than in
 # sequence. The proof does not depend on the order: a float sum of k
 # non-negative terms is within (k - 1)·u times itself of the exact sum whatever the order of the
@@ -56,6 +56,7 @@ def numpy_pricer(
     short: set[str] = set()
     flat = book.flat
     add_reduce, compress, take = _np.add.reduce, _np.compress, _np.take
+    count_nonzero = _np.count_nonzero
     every, read = book.budgets, book.voters  # (updated in place by charge and prune)
 
     def pricer(pid: str) -> tuple[Key, Any] | None:
@@ -75,8 +76,7 @@ def numpy_pricer(
         if total + size * error + (size + 2) * UNIT * total < cost:
             return None
         low, where = split.low_budgets(budgets, cost, size)
-        values = _np.sort(low)
-        zeros = int(values.searchsorted(0.0, "right"))
+        zeros = int(count_nonzero(low == 0.0))  # (every zero is low)
         payers = size - zeros
         if zeros:  # voters with nothing left pay nothing
             book.prune(pid, budgets, zeros)
@@ -84,7 +84,7 @@ def numpy_pricer(
                 return None
         if not affordable(pid, cost, total, payers, payers, error):
             return None
-        found = split.sorted_boundary(values[zeros:], cost, payers)
+        found = split.low_boundary(pid, low, cost, size, zeros)
         if found is None:  # the boundary is not among the low budgets: every pass over all
             poor_side, smallest_rich, poor_mask = split.water_filling(pid, budgets, cost, zeros)
             poor_error = None

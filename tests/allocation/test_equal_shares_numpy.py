@@ -11,6 +11,7 @@ book's floats: both runs are compared field by field, and give up in the same ca
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import random
 from fractions import Fraction
 
@@ -316,7 +317,7 @@ def test_the_numpy_layout_reads_each_voter_as_the_pure_layout() -> None:
         prep = _with(_random_election(random.Random(seed), "cost"), True)
         equal_shares_float.run(prep, 3000)
         voters, groups, weights, fweights, flat = prep.cache["float_numpy"]
-        groups_of = equal_shares_float._layout(prep)[1]
+        groups_of = equal_shares_float.layout(prep)[1]
         read, pure_flat = equal_shares_approval.read_layout(prep, groups_of)
         assert flat == pure_flat
         assert weights.tolist() == prep.weights and fweights.tolist() == prep.weights
@@ -331,9 +332,10 @@ def _some_budget(rng: random.Random) -> float:
     return rng.choice([0.0, rng.uniform(0, 100), rng.uniform(80, 100)])
 
 
-def test_the_sorted_low_budgets_find_the_water_fillings_boundary() -> None:
-    # the pricer looks for the boundary among the budgets under LOW x cost / supporters only;
-    # where it finds one, it is the boundary of the water-filling over every budget
+def test_the_low_budgets_find_the_water_fillings_boundary() -> None:
+    # the pricer water-fills the budgets under LOW x cost / supporters only; where it finds a
+    # boundary, it is the boundary of the water-filling over every budget, and the sorted
+    # search's (`equal_shares_approval.price`)
     from pb.allocation import equal_shares_split as book
 
     rng = random.Random(3)
@@ -350,22 +352,27 @@ def test_the_sorted_low_budgets_find_the_water_fillings_boundary() -> None:
         low, where = book.low_budgets(array, cost, size)
         assert low.tolist() == [b for b in budgets if b < book.LOW * (cost / size)]
         assert array[where].tolist() == low.tolist()
-        values = numpy.sort(low)[zeros:]
-        sorted_side = book.sorted_boundary(values, cost, size - zeros)
         try:
             filled_side, filled_smallest, _mask = book.water_filling("p", array, cost, zeros)
+            low_side = book.low_boundary("p", low, cost, size, zeros)
         except equal_shares_float.Uncertain:
             continue
-        if sorted_side is None:  # every low budget is poor (and maybe some higher ones)
+        if low_side is None:  # every low budget is poor (and maybe some higher ones)
             fallen_back += 1
-            assert filled_side[0] >= len(values)
+            assert filled_side[0] >= len(low) - zeros
             assert filled_smallest >= book.LOW * (cost / size)
             continue
         found += 1
-        (poor, terms, paid, largest), smallest = sorted_side
+        (poor, terms, paid, largest), smallest = low_side
         assert (poor, terms, largest) == (filled_side[0], filled_side[1], filled_side[3])
         assert smallest == filled_smallest
         assert paid == pytest.approx(filled_side[2], rel=1e-12, abs=1e-12)
+        values = sorted(b for b in budgets if b)  # the sorted search, as the pure book's
+        money = list(itertools.accumulate(values))
+        sorted_side = equal_shares_approval.price(
+            "p", cost, 1, values, range(1, len(values) + 1), money, 0.0, {"p": 0}
+        )
+        assert sorted_side[1][0] == pytest.approx((cost - paid) / (size - zeros - poor))
     assert found > 100 and fallen_back > 5
 
 
@@ -396,7 +403,7 @@ def test_a_charge_reads_the_budgets_as_they_are_then() -> None:
     costs = {"a": 1200, "b": 700} | {f"z{i}": 10**6 for i in range(10)}  # (groups of 3 voters:
     instance, profile = approval(4500, costs, ballots)  # a and b are read once per voter)
     prep = _with(equal_shares.prepare(_election(instance, profile, "cost")), True)
-    utility, groups_of, _initial, supporters = equal_shares_float._layout(prep)
+    utility, groups_of, _initial, supporters = equal_shares_float.layout(prep)
     start = 100.0
     fast = book_module.NumpyGathered(prep, start, groups_of)
     pure = equal_shares_approval.Gathered(prep, start, groups_of)
