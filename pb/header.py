@@ -1,18 +1,29 @@
-"""The signed-in header's counts: unread notifications, unread notices, rating invitations.
+"""The site header of every page, and the signed-in header's counts.
 
-Every signed-in page shows them, so they are one statement (three scalar subqueries over the
-owners' own queries: pb/inbox.py, pb/assessment/services.py), built once, run at most once per
-request and only when a page's header asks. Counted fresh on every page: a notice read in another
-tab or process never shows as unread afterwards.
+The counts (unread notifications, unread notices, rating invitations) are one statement (three
+scalar subqueries over the owners' own queries: pb/inbox.py, pb/assessment/services.py), built
+once, run at most once per request and only when a page's header asks. Counted fresh on every
+page: a notice read in another tab or process never shows as unread afterwards.
+
+The header itself (templates/_site_header.html: its translated links, the language menu) was
+about a fifth of a signed-in page's rendering, and it is the same for everyone who shares a
+language, a role, kiosk mode and the same counts. So it is rendered once per such combination
+and kept, with a marker where the two per-request values go (the CSRF token of a signed-in
+person's forms, the return path of the language form), filled on every request.
 """
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
-from flask import Flask, g
+from flask import Flask, g, render_template, request
+from flask_babel import get_locale
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 from sqlalchemy import Select, bindparam, select
 
 from pb import clock, inbox
@@ -22,6 +33,7 @@ from pb.db import UTCDateTime
 from pb.deliberation.models import Notification
 from pb.extensions import db
 from pb.following.models import Notice
+from pb.security import return_path
 
 
 @dataclass(frozen=True)
@@ -61,5 +73,53 @@ def header_counts() -> HeaderCounts:
     return found
 
 
+# Cannot occur in rendered text: stored texts refuse NUL (pb/forms.py), and the rest is random.
+_MARK = f"\x00{secrets.token_hex(8)}\x00"
+_SLOTS = {
+    "csrf": lambda: generate_csrf(),
+    "return": lambda: str(escape(return_path())),
+}
+_KEPT: dict[tuple[Any, ...], tuple[str, ...]] = {}
+_KEPT_SIZE = 256
+
+
+def site_header() -> Markup:
+    """The header for this request: the kept rendering for its key, its slots filled. Even
+    parts of the kept tuple are text, odd ones slot names."""
+    key = _header_key()
+    parts = _KEPT.get(key)
+    if parts is None:
+        parts = _render_header()
+        if len(_KEPT) >= _KEPT_SIZE:
+            _KEPT.clear()
+        _KEPT[key] = parts
+    return Markup(
+        "".join(part if index % 2 == 0 else _SLOTS[part]() for index, part in enumerate(parts))
+    )
+
+
+def _header_key() -> tuple[Any, ...]:
+    """Every value the header template reads, but the slots: the language (its texts and menu),
+    the mount point (its links), kiosk mode, who is signed in as what, and their counts."""
+    kiosk = g.get("kiosk") is not None
+    signed_in = bool(current_user.is_authenticated)
+    role = current_user.role if signed_in else None
+    counts = header_counts() if signed_in and not kiosk else None
+    return (str(get_locale()), request.script_root, kiosk, signed_in, role, counts)
+
+
+def _render_header() -> tuple[str, ...]:
+    def mark(name: str) -> Markup:
+        return Markup(f"{_MARK}{name}{_MARK}")
+
+    html = render_template(
+        "_site_header.html",
+        csrf_token=lambda: mark("csrf"),
+        return_path=lambda: mark("return"),
+    )
+    return tuple(html.split(_MARK))
+
+
 def init_app(app: Flask) -> None:
     app.add_template_global(header_counts)
+    app.add_template_global(site_header)

@@ -203,7 +203,7 @@ def _pairs(round_: Round) -> pairwise.Page:
 
 def render_ballot(round_: Round, choices: Choices, errors: list[str], pages: BallotPages):  # type: ignore[no-untyped-def]
     """The ballot page; a kiosk's (`pages.kiosk`) was admitted by a clerk: no account to ask."""
-    projects = rounds.ballot_projects(round_)
+    projects = cards.ballot_projects(round_)
     fmt = get_format(round_.ballot_format)
     params, budget = round_.ballot_params, round_.budget
     items = services.ballot_items(round_)
