@@ -172,7 +172,7 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
         # one unit at a time: compute the next few runs top down, each guided by the one
         # above it (a run guided from below would learn nothing)
         further = AHEAD if stepping else 0
-        if not stepping and steps - 1 in quiet:  # as many as stepped so far: the end may be near
+        if steps - 1 in quiet:  # as many as stepped so far in the stretch: the end may be near
             further = min(AHEAD, quiet.stop - steps, steps - quiet.start)
         if not above and further > 0:
             guide = None
