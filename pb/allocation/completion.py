@@ -247,6 +247,7 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
             held = 0
             if jump < 2 and not probed.over:  # near-ties at every unit: cheaper to step
                 quiet, backoff = range(increments + 1, increments + backoff), 2 * backoff
+            following = runs.get(increments + 1)
         else:
             following = following or at(increments + 1)
             if following.over or selection_cost(election, following.selected) > budget:
