@@ -120,7 +120,10 @@ def add1(election: Election, variant: Add1, *, search: bool = True) -> Completed
     - when the outcome changes at nearly every unit (the big Warsaw districts), the search steps
       one unit at a time; it then computes the next `AHEAD` runs top down, so that each of them
       is guided by the run one unit above it. A step to a run already computed is taken
-      directly (it is the definition), without probing further ahead for a proof.
+      directly (it is the definition), without probing further ahead for a proof;
+    - where probes fail down to a single step, the search steps `BACKOFF` units (then twice as
+      many, and so on) without probing: there, proving two units costs more than computing
+      them, and stepping is the definition.
     """
     # add1, add1u and add1-comparison share this computation: keep it on the (immutable)
     # profile, for the same instance, satisfaction, tie-break and variant
@@ -139,6 +142,12 @@ def add1(election: Election, variant: Add1, *, search: bool = True) -> Completed
 AHEAD = 8
 """While the search steps one unit at a time, runs are computed this many units ahead."""
 
+BACKOFF = 32
+"""After a probe fails down to a single step (near-ties at every unit, not the end of the
+loop: the probe did not overspend), the search steps this many units one at a time without
+probing, doubling after each such failure and back to this after a success: on the big
+Warsaw 2022 districts a failed probe costs a cut run and several forced runs, a step one run
+guided by the run above (docs/allocation.md, "Stepping where the probes fail")."""
 HOLD = 2
 """After a failed probe, the jump that then succeeds is kept for this many more probes
 before it doubles again (a probe that fails costs a run: doubling at once failed about as
@@ -155,15 +164,19 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
     guides: dict[int, equal_shares.Run] = {}  # runs cut short: only to guide others
     kept = Runs()  # runs forced to follow a near-tie (see `branches_within_budget`)
     stepping = False  # the last search step was a single unit, to a new outcome
+    quiet = range(0)  # after failed probes, steps taken without probing (`BACKOFF`)
 
     def at(steps: int, below: equal_shares.Run | None = None) -> equal_shares.Run:
         """A new run, guided by the nearest run already computed above it."""
         above = [known for known in runs if known > steps]
-        if not above and stepping:
-            # one unit at a time: compute the next few runs top down, each guided by the one
-            # above it (a run guided from below would learn nothing)
+        # one unit at a time: compute the next few runs top down, each guided by the one
+        # above it (a run guided from below would learn nothing)
+        further = AHEAD if stepping else 0
+        if steps - 1 in quiet:  # as many as stepped so far in the stretch: the end may be near
+            further = min(AHEAD, quiet.stop - steps, steps - quiet.start)
+        if not above and further > 0:
             guide = None
-            for ahead in range(steps + AHEAD, steps, -1):
+            for ahead in range(steps + further, steps, -1):
                 guide = mes_run(prep, start + ahead * voters, limit=budget, guide=guide)
                 runs[ahead] = guide
             above = [steps + 1]
@@ -199,10 +212,11 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
             election, variant, supported, low, high
         )
 
-    current = at(0)
     increments = 0
+    current = at(0)
     jump = 2
     held = HOLD  # successes since the last failed probe
+    backoff = BACKOFF  # units to step without probing after the next probe that fails
     changes: list[tuple[int, tuple[str, ...]]] = []
 
     def done(stop: str) -> Completed:
@@ -215,19 +229,24 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
             return done("exhaustive")
         # the next run already computed (ahead): a single step costs nothing, no proof needed
         following = runs.get(increments + 1)
-        while following is None and search and jump >= 2:
-            far = probe(increments + jump, current)
-            if not skippable(current, far):  # the cut run made whole, if that proves it
-                far = branches_within_budget(election, variant, prep, current, far, kept)
+        probing = search and increments >= quiet.stop
+        while following is None and probing and jump >= 2:
+            probed = probe(increments + jump, current)
+            far = probed if skippable(current, probed) else None
+            if far is None:  # the cut run made whole, if that proves it
+                far = branches_within_budget(election, variant, prep, current, probed, kept)
             if far is not None:
                 runs[increments + jump] = far
                 held += 1
                 current, increments = far, increments + jump
                 jump *= 2 if held > HOLD else 1
                 stepping = False
+                backoff = BACKOFF
                 break
             jump //= 2
             held = 0
+            if jump < 2 and not probed.over:  # near-ties at every unit: cheaper to step
+                quiet, backoff = range(increments + 1, increments + backoff), 2 * backoff
             following = runs.get(increments + 1)
         else:
             following = following or at(increments + 1)

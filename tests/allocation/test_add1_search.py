@@ -182,3 +182,37 @@ def test_the_search_follows_branches_and_still_steps_to_the_same_result(
     followed = _counted(monkeypatch, "branches_within_budget")
     _search_steps_to_the_same_result(range(5, 12), shape)
     assert followed[0] > 0
+
+
+def _runs_of_the_search(election: Election, monkeypatch: pytest.MonkeyPatch, backoff: int) -> int:
+    """How many runs the search computes with `BACKOFF` set to `backoff`; checks its result."""
+    monkeypatch.setattr(completion, "BACKOFF", backoff)
+    computed, run = [0], completion.mes_run
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        computed[0] += 1
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(completion, "mes_run", counted)
+    fast = completion.add1(election, completion.OFFICIAL)
+    monkeypatch.setattr(completion, "mes_run", run)
+    slow = completion.add1(election, completion.OFFICIAL, search=False)
+    assert fast.run.selected == slow.run.selected
+    assert (fast.increments, fast.stop) == (slow.increments, slow.stop)
+    return computed[0]
+
+
+@pytest.mark.parametrize("shape", ["cost", "points"])
+def test_stepping_without_probing_after_failed_probes_steps_to_the_same_result(
+    shape: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # with no backoff the search probes after every step; with one, it steps without probing
+    # where probes failed: the runs differ, the result does not
+    differ = 0
+    for seed in range(12):
+        runs = {
+            backoff: _runs_of_the_search(_random_election(seed, shape), monkeypatch, backoff)
+            for backoff in (0, 2, 32)
+        }
+        differ += len(set(runs.values())) > 1
+    assert differ > 2, differ
