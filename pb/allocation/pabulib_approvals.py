@@ -134,7 +134,7 @@ def approval_profile(
     vote_type = instance.meta["vote_type"]
     profile = Profile(vote_type, VoterBallots(voter_ids, approved), trusted=True)
     ballots = map(trusted_approval, sets.sets, sets.first_voters)
-    profile.__dict__["distinct"] = list(zip(sets.weights, ballots))
+    profile.__dict__["distinct"] = list(zip(sets.weights, ballots, strict=True))
     if accelerators.counts_with_matrix(len(rows)):
         profile.__dict__["ballot_matrix"] = sets.matrix(vote_type, instance.project_ids)
     return profile
