@@ -16,7 +16,8 @@ from __future__ import annotations
 from array import array
 from collections import Counter
 from collections.abc import Sequence
-from itertools import chain
+from itertools import chain, repeat
+from operator import add, itemgetter
 
 from pb.allocation.accelerators import Accelerators
 from pb.allocation.ballots import VoterBallots, trusted_approval
@@ -40,47 +41,33 @@ def _unique_voters(voter_ids: list[str]) -> bool:
 
 class _Sets:
     """The distinct approved sets of a VOTES section, in order of first appearance, with their
-    voters and the first cell naming them."""
+    voters and the first voter naming them."""
 
-    def __init__(self) -> None:
-        self.sets: list[frozenset[str]] = []
-        self.first_cells: list[str] = []
-        self.weights = array("q")
+    def __init__(self, sets: list[frozenset[str]], weights: array, first_voters: list[str]):
+        self.sets = sets
+        self.weights = weights
+        self.first_voters = first_voters
 
-    def read(self, cells: Sequence[str], instance: Instance) -> dict[str, frozenset[str]] | None:
-        """Vote cell -> its approved set (one set object per content), or None if a cell names
-        an unknown project, one twice, or breaks the ballot length limits."""
-        known = frozenset(instance.project_ids)
-        # each id as the instance's own string: the sets then share 300 strings instead of
-        # holding millions of copies (250 MB at a million voters); an unknown id becomes None
-        canonical = {pid: pid for pid in instance.project_ids}.get
-        shortest, longest = _length_limits(instance)
-        shortest = 0 if shortest is None else shortest
-        longest = len(known) if longest is None else longest
-        approved_of: dict[str, frozenset[str]] = {}
-        index_of: dict[frozenset[str], int] = {}  # set -> its row (freed once read)
-        weights = self.weights
-        for cell, voters in Counter(cells).items():
-            # an empty item is no project id: refused
-            vote = list(map(canonical, cell.split(","))) if cell else []
-            size = len(vote)
-            # built from a dict, a set of 5 to 7 ids is sized for them: 472 bytes, not 728
-            approved = frozenset(dict.fromkeys(vote) if 4 < size < 8 else vote)
-            if len(approved) != size or not shortest <= size <= longest:
-                return None
-            index = index_of.get(approved)
-            if index is None:
-                if not approved <= known:  # an unknown id (an empty item included)
-                    return None
-                index_of[approved] = len(self.sets)
-                self.sets.append(approved)
-                self.first_cells.append(cell)
-                weights.append(voters)
-            else:
-                weights[index] += voters
-                approved = self.sets[index]
-            approved_of[cell] = approved
-        return approved_of
+    @classmethod
+    def of_voters(
+        cls, voter_ids: list[str], approved: list[frozenset[str]], accelerators: Accelerators
+    ) -> _Sets:
+        """From every voter's set (one object per content, as `approved_sets` answers)."""
+        np = accelerators.np
+        if np is None or not accelerators.counts_with_matrix(len(approved)):
+            weights = Counter(approved)  # one C-level pass, in order of first appearance
+            first_voter = dict(zip(reversed(approved), reversed(voter_ids), strict=True))
+            voters = list(map(first_voter.__getitem__, weights))
+            return cls(list(weights), array("q", weights.values()), voters)
+        # the same sets share one object: grouping their addresses is a sort of integers,
+        # three times faster than hashing a million sets into two dicts
+        address = np.fromiter(map(id, approved), dtype=np.int64, count=len(approved))
+        _unique, first, counts = np.unique(address, return_index=True, return_counts=True)
+        order = np.argsort(first)  # in order of first appearance
+        first = first[order].tolist()
+        weights = array("q", counts[order].astype(np.int64).tobytes())
+        voters = list(map(voter_ids.__getitem__, first))
+        return cls(list(map(approved.__getitem__, first)), weights, voters)
 
     def matrix(self, vote_type: str, project_ids: Sequence[str]) -> BallotMatrix:
         """The sets as a `BallotMatrix`, row after row (an approval row's order is free), every
@@ -94,6 +81,39 @@ class _Sets:
         )
 
 
+def approved_sets(cells: list[str], instance: Instance) -> list[frozenset[str]] | None:
+    """Every voter's approved set (one set object per content), or None if a cell names an
+    unknown project, one twice, or breaks the ballot length limits.
+
+    Each distinct cell is split and its set built once, all in C-level passes (`map`): no
+    Python code runs per cell or per voter."""
+    distinct_cells = dict.fromkeys(cells)
+    empty = distinct_cells.pop("", False) is None  # "".split(",") would be one empty id
+    # each id as the instance's own string: the sets then share 300 strings instead of
+    # holding millions of copies (250 MB at a million voters); an unknown id becomes None
+    canonical = {pid: pid for pid in instance.project_ids}.get
+    votes = map(map, repeat(canonical), map(str.split, distinct_cells, repeat(",")))
+    # through a dict, a set is sized for its ids (a set of 5 to 7 ids: 472 bytes, not 728)
+    built = list(map(frozenset, map(dict.fromkeys, votes)))
+    sizes = list(map(len, built))
+    if sizes != list(map(add, map(str.count, distinct_cells, repeat(",")), repeat(1))):
+        return None  # a project named twice in a cell
+    shortest, longest = _length_limits(instance)
+    if (shortest is not None and min(sizes, default=0) < shortest) or (
+        longest is not None and max(sizes, default=0) > longest
+    ):
+        return None
+    if empty and shortest is not None and shortest > 0:
+        return None
+    one_of: dict[frozenset[str], frozenset[str]] = {}  # a set -> the first object holding it
+    approved_of = dict(zip(distinct_cells, map(one_of.setdefault, built, built), strict=True))
+    if not frozenset().union(*one_of) <= frozenset(instance.project_ids):
+        return None  # an unknown id (an empty item included: None)
+    if empty:
+        approved_of[""] = frozenset()
+    return list(map(approved_of.__getitem__, cells))
+
+
 def approval_profile(
     reader: Reader, instance: Instance, accelerators: Accelerators
 ) -> Profile | None:
@@ -102,24 +122,19 @@ def approval_profile(
     columns = reader.columns["votes"]
     rows = reader.rows["votes"]
     voter_col, vote_col = columns.index("voter_id"), columns.index("vote")
-    voter_ids = [row[voter_col] for row in rows]
+    voter_ids = list(map(itemgetter(voter_col), rows))
     if not _unique_voters(voter_ids):
         return None
-    cells = [row[vote_col] for row in rows]
-    sets = _Sets()
-    approved_of = sets.read(cells, instance)
-    if approved_of is None:
+    cells = list(map(itemgetter(vote_col), rows))
+    approved = approved_sets(cells, instance)
+    if approved is None:
         return None
+    del cells
+    sets = _Sets.of_voters(voter_ids, approved, accelerators)
     vote_type = instance.meta["vote_type"]
-    profile = Profile(
-        vote_type, VoterBallots(voter_ids, list(map(approved_of.__getitem__, cells))), trusted=True
-    )
-    del approved_of
-    first_voter = dict(zip(reversed(cells), reversed(voter_ids), strict=True))
-    profile.__dict__["distinct"] = [
-        (voters, trusted_approval(approved, first_voter[cell]))
-        for voters, approved, cell in zip(sets.weights, sets.sets, sets.first_cells, strict=True)
-    ]
+    profile = Profile(vote_type, VoterBallots(voter_ids, approved), trusted=True)
+    ballots = map(trusted_approval, sets.sets, sets.first_voters)
+    profile.__dict__["distinct"] = list(zip(sets.weights, ballots, strict=True))
     if accelerators.counts_with_matrix(len(rows)):
         profile.__dict__["ballot_matrix"] = sets.matrix(vote_type, instance.project_ids)
     return profile

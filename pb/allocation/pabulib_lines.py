@@ -18,6 +18,7 @@ import io
 import re
 from array import array
 from collections.abc import Iterator
+from itertools import repeat
 
 from pb.allocation.errors import PabulibError
 
@@ -103,7 +104,8 @@ class Reader:
             if lines is None:
                 self._read_lines(_rows(io.StringIO(rest, newline=""), line + 1), "votes")
             else:
-                self._read_bulk(lines, line + 1)
+                # a space or tab anywhere (header included) asks for the cells to be trimmed
+                self._read_bulk(lines, line + 1, " " in rest or "\t" in rest)
         for name in SECTIONS:
             if name not in self.section_line:
                 raise PabulibError(f"the file has no {name.upper()} section")
@@ -159,18 +161,18 @@ class Reader:
             self.rows[section].append(values)
             self.lines[section].append(line)
 
-    def _read_bulk(self, lines: list[str], first: int) -> None:
+    def _read_bulk(self, lines: list[str], first: int, spaced: bool) -> None:
         """The VOTES section from its lines (no quote, blank line or title among them)."""
         header = self._header("votes", lines[0].split(";"), first)
         width = len(header)
         del lines[0]
-        rows = [tuple(line.split(";")) for line in lines]
-        if not all(len(row) == width for row in rows):
+        rows = list(map(tuple, map(str.split, lines, repeat(";"))))  # no Python code per line
+        if set(map(len, rows)) - {width}:
             at = next(i for i, row in enumerate(rows) if len(row) != width)
             raise PabulibError(
                 f"{len(rows[at])} fields where the VOTES header has {width}", first + 1 + at
             )
-        if any(" " in line or "\t" in line for line in lines):
+        if spaced:
             lists = tuple(i for i, name in enumerate(header) if name in LIST_COLUMNS)
             rows = [
                 self._cells("votes", header, lists, list(row), first + 1 + at)

@@ -140,3 +140,28 @@ def test_reading_pauses_the_garbage_collector_and_restores_it() -> None:
     finally:
         gc.callbacks.remove(started)
     assert election.profile.num_voters == 20000
+
+
+def test_voters_are_grouped_the_same_with_and_without_numpy() -> None:
+    """With NumPy the voters are grouped by the address of their shared set (a sort of
+    integers), without by a Counter: the same groups, weights, first voters and order."""
+    pytest.importorskip("numpy")
+    import random
+
+    from pb.allocation.accelerators import Accelerators
+
+    chooser = random.Random(13)
+    projects = ["p1", "p2", "p3", "p4"]
+    rows = [f"v{i};{','.join(chooser.sample(projects, chooser.randint(0, 3)))}" for i in range(300)]
+    text = HEAD + "voter_id;vote\n" + "\n".join(rows) + "\n"
+    with_numpy = parse_string(text, accelerators=Accelerators(matrix_min_ballots=0))
+    plain = parse_string(text, accelerators=PURE)
+
+    def groups(profile) -> list[tuple[int, str | None, frozenset[str]]]:  # type: ignore[no-untyped-def]
+        return [(weight, ballot.voter_id, ballot.projects) for weight, ballot in profile.distinct]
+
+    assert groups(with_numpy.profile) == groups(plain.profile)
+    assert groups(plain.profile) == groups(parse_string(line_by_line(text)).profile)
+    assert len(groups(plain.profile)) < 300  # some voters share a set, in another order too
+    matrix = with_numpy.profile.ballot_matrix
+    assert list(matrix.weights) == [weight for weight, _ballot in plain.profile.distinct]
