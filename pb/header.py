@@ -20,7 +20,6 @@ from functools import cache
 from typing import Any
 
 from flask import Flask, g, render_template, request
-from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
@@ -33,6 +32,7 @@ from pb.db import UTCDateTime
 from pb.deliberation.models import Notification
 from pb.extensions import db
 from pb.following.models import Notice
+from pb.i18n import per_language
 from pb.security import return_path
 
 
@@ -79,33 +79,26 @@ _SLOTS = {
     "csrf": lambda: generate_csrf(),
     "return": lambda: str(escape(return_path())),
 }
-_KEPT: dict[tuple[Any, ...], tuple[str, ...]] = {}
-_KEPT_SIZE = 256
 
 
 def site_header() -> Markup:
     """The header for this request: the kept rendering for its key, its slots filled. Even
     parts of the kept tuple are text, odd ones slot names."""
-    key = _header_key()
-    parts = _KEPT.get(key)
-    if parts is None:
-        parts = _render_header()
-        if len(_KEPT) >= _KEPT_SIZE:
-            _KEPT.clear()
-        _KEPT[key] = parts
+    parts = per_language(_header_key(), _render_header)
     return Markup(
         "".join(part if index % 2 == 0 else _SLOTS[part]() for index, part in enumerate(parts))
     )
 
 
 def _header_key() -> tuple[Any, ...]:
-    """Every value the header template reads, but the slots: the language (its texts and menu),
-    the mount point (its links), kiosk mode, who is signed in as what, and their counts."""
+    """Every value the header template reads but the slots and the language (which
+    `per_language` adds): the mount point (its links), kiosk mode, who is signed in as what,
+    and their counts."""
     kiosk = g.get("kiosk") is not None
     signed_in = bool(current_user.is_authenticated)
     role = current_user.role if signed_in else None
     counts = header_counts() if signed_in and not kiosk else None
-    return (str(get_locale()), request.script_root, kiosk, signed_in, role, counts)
+    return ("site-header", request.script_root, kiosk, signed_in, role, counts)
 
 
 def _render_header() -> tuple[str, ...]:
