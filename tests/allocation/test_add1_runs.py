@@ -22,6 +22,23 @@ def _float_run(prep, budget, **options):  # type: ignore[no-untyped-def]
         return None
 
 
+def _cut_probes(shape, numpy, widths):  # type: ignore[no-untyped-def]
+    """Probes cut at a near-tie, `width` units above an exact run, on random elections: each
+    with its election's prepared profile, the run below and the probe's options."""
+    accelerators = Accelerators(numpy=numpy, mes_min_voters=0)
+    for seed in range(8):
+        election = dataclasses.replace(_random_election(seed, shape), accelerators=accelerators)
+        prep = equal_shares.prepare(election)
+        limit = election.budget
+        for low in range(election.budget // 2, 3 * election.budget, 61):
+            below = equal_shares_exact.run(prep, low, limit=limit)
+            for width in widths:
+                options = {"limit": limit, "below": below, "thresholds": below.keys}
+                high = _float_run(prep, low + width, **options)
+                if high is not None and high.cut and high.candidates:
+                    yield prep, below, high, options
+
+
 @pytest.mark.parametrize("shape", ["cost", "cardinality", "points"])
 def test_a_run_forced_to_make_what_mes_made_is_mes(shape: str) -> None:
     # Why a kept MES run can stand for a forced run (`Runs.made`): forcing the selections MES
@@ -129,35 +146,24 @@ def test_a_forced_run_resumed_from_a_cut_run_decides_as_one_from_the_start(
     # Each way a cut run's last step may go, resumed from where it stopped (twice: the first
     # resumed run must leave the cut run's state as it was), against the same forced run
     # computed from the start; its reach holds for every budget in between that goes that way.
-    accelerators = Accelerators(numpy=numpy, mes_min_voters=0)
     resumed = checked = 0
-    for seed in range(8):
-        election = dataclasses.replace(_random_election(seed, shape), accelerators=accelerators)
-        prep = equal_shares.prepare(election)
-        limit = election.budget
-        for low in range(election.budget // 2, 3 * election.budget, 61):
-            below = equal_shares_exact.run(prep, low, limit=limit)
-            for width in (10, 40):
-                options = {"limit": limit, "below": below, "thresholds": below.keys}
-                high = _float_run(prep, low + width, **options)
-                if high is None or not high.cut or not high.candidates:
-                    continue
-                assert high.paused is not None
-                for candidate in [*high.candidates, *high.candidates]:
-                    force = [*high.selected, candidate]
-                    fresh = _float_run(prep, low + width, force=force, **options)
-                    again = _float_run(prep, low + width, force=force, resume=high, **options)
-                    if fresh is None or again is None:
-                        continue
-                    assert again.selected == fresh.selected
-                    assert (again.cut, again.over) == (fresh.cut, fresh.over)
-                    resumed += 1
-                    for budget in range(low, low + width + 1):  # its reach holds (computed
-                        # from another state than the fresh run's: both hold, they may differ)
-                        exact = equal_shares_exact.run(prep, budget).selected
-                        if exact[: len(force)] == force and again.reach is not None:
-                            assert set(exact) <= again.reach
-                            checked += 1
+    for prep, below, high, options in _cut_probes(shape, numpy, widths=(10, 40)):
+        assert high.paused is not None
+        for candidate in [*high.candidates, *high.candidates]:
+            force = [*high.selected, candidate]
+            fresh = _float_run(prep, high.budget, force=force, **options)
+            again = _float_run(prep, high.budget, force=force, resume=high, **options)
+            if fresh is None or again is None:
+                continue
+            assert again.selected == fresh.selected
+            assert (again.cut, again.over) == (fresh.cut, fresh.over)
+            resumed += 1
+            for budget in range(below.budget, high.budget + 1):  # its reach holds (computed
+                # from another state than the fresh run's: both hold, they may differ)
+                exact = equal_shares_exact.run(prep, budget).selected
+                if exact[: len(force)] == force and again.reach is not None:
+                    assert set(exact) <= again.reach
+                    checked += 1
     assert resumed > 50 and checked > 200, (resumed, checked)
 
 
@@ -193,32 +199,23 @@ def test_a_lower_end_forced_run_resumed_from_a_kept_cut_run_decides_as_one_from_
     # The next range starts at a proven cut run's budget: a run forced there without a run
     # below (no reach to prove) resumes from the cut run's state when its forced selections
     # start with the cut run's, and decides as the same run computed from the start.
-    accelerators = Accelerators(numpy=numpy, mes_min_voters=0)
     resumed = 0
-    for seed in range(8):
-        election = dataclasses.replace(_random_election(seed, shape), accelerators=accelerators)
-        prep = equal_shares.prepare(election)
-        limit = election.budget
-        for low in range(election.budget // 2, 3 * election.budget, 61):
-            below = equal_shares_exact.run(prep, low, limit=limit)
-            options = {"limit": limit, "below": below, "thresholds": below.keys}
-            high = _float_run(prep, low + 40, **options)
-            if high is None or not high.cut or not high.candidates:
+    for prep, below, high, options in _cut_probes(shape, numpy, widths=(40,)):
+        limit = options["limit"]
+        kept = Runs()
+        kept.add(below)
+        kept.add(high)
+        others = sorted(set(prep.projects) - set(high.selected))
+        for force in [[*high.selected, c, o] for c in high.candidates for o in others[:2]]:
+            assert kept.paused(high.budget, force) is high
+            assert kept.paused(high.budget + 1, force) is None
+            fresh = _float_run(prep, high.budget, limit=limit, force=force)
+            again = _float_run(prep, high.budget, limit=limit, force=force, resume=high)
+            if fresh is None or again is None:
                 continue
-            kept = Runs()
-            kept.add(below)
-            kept.add(high)
-            others = sorted(set(prep.projects) - set(high.selected))
-            for force in [[*high.selected, c, o] for c in high.candidates for o in others[:2]]:
-                assert kept.paused(high.budget, force) is high
-                assert kept.paused(high.budget + 1, force) is None
-                fresh = _float_run(prep, high.budget, limit=limit, force=force)
-                again = _float_run(prep, high.budget, limit=limit, force=force, resume=high)
-                if fresh is None or again is None:
-                    continue
-                assert again.selected == fresh.selected
-                assert (again.cut, again.over) == (fresh.cut, fresh.over)
-                resumed += 1
-            if high.selections:  # (it made more than asked: not that run's state)
-                assert kept.paused(high.budget, high.selected[:-1]) is None
+            assert again.selected == fresh.selected
+            assert (again.cut, again.over) == (fresh.cut, fresh.over)
+            resumed += 1
+        if high.selections:  # (it made more than asked: not that run's state)
+            assert kept.paused(high.budget, high.selected[:-1]) is None
     assert resumed > 30, resumed
