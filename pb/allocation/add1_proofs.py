@@ -132,11 +132,11 @@ def _ways(
         force = [*made, candidate]
         try:
             bottom = low if low.selected[: len(force)] == force else None
-            bottom = bottom or _forced(election, variant, prep, low.budget, force, kept)
+            bottom = bottom or _forced(election, prep, low.budget, force, kept)
             if bottom.cut or bottom.over or bottom.selected[: len(force)] != force:
                 return None  # unaffordable at low's budget: it may win in between
             top = kept.proven(high.budget, force, low.budget) or _forced(
-                election, variant, prep, high.budget, force, kept, bottom, high
+                election, prep, high.budget, force, kept, bottom, high
             )
         except equal_shares_float.Uncertain:
             return None
@@ -160,7 +160,6 @@ def _ways(
 
 def _forced(
     election: Election,
-    variant: Add1,
     prep: equal_shares.Prepared,
     budget: Number,
     force: list[str],
@@ -195,7 +194,6 @@ def _forced(
         guide=kept.guide(budget, force),
         force=force,
         resume=paused if _resumes(paused, budget, force, below) else None,
-        room=variant.exhaustive_stop,
     )
     kept.add(run, len(force))
     return run
