@@ -76,16 +76,18 @@ def mes_run(
     thresholds: list[equal_shares.Key] | None = None,
     guide: equal_shares.Run | None = None,
     below: equal_shares.Run | None = None,
+    room: bool = False,
 ) -> equal_shares.Run:
     """One MES run: in floating point with proven decisions when possible, else exactly.
 
     The decisions (what is selected, in which order, what is dropped) are exact either way;
     prices of a floating-point run are approximate until `exact_run` recomputes them. Only a
-    floating-point run computes the `reach` that `below` asks for.
+    floating-point run computes the `reach` that `below` asks for (`room`: see
+    `equal_shares_float.run`).
     """
     options: dict[str, Any] = {"limit": limit, "thresholds": thresholds, "guide": guide}
     try:
-        return equal_shares_float.run(prep, total_budget, below=below, **options)
+        return equal_shares_float.run(prep, total_budget, below=below, room=room, **options)
     except equal_shares_float.Uncertain:
         return equal_shares_exact.run(prep, total_budget, **options)
 
@@ -192,6 +194,7 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
             thresholds=thresholds,
             guide=guide,
             below=below,
+            room=variant.exhaustive_stop,
         )
         (guides if result.cut else runs)[steps] = result
         kept.add(result)

@@ -64,6 +64,7 @@ def run(
     below: Run | None = None,
     force: list[str] | None = None,
     resume: Run | None = None,
+    room: bool = False,
 ) -> Run:
     """Like `equal_shares_exact.run` for approval ballots, or raise `Uncertain`.
 
@@ -72,7 +73,8 @@ def run(
 
     With `below`, a run at a lower budget, the run also sets `reach` (see `_reach`): the
     projects that MES can select at any budget in between; it stops there (`cut`) if they
-    cost more than `limit`.
+    cost more than `limit`. With `room` (add1's exhaustive stop), the reach is narrowed
+    further, until a project outside it fits in what it leaves of `limit`, if it can be.
 
     With `force`, the first selections are those projects, whatever their prices (a run that
     is not MES: `add1_proofs.branches_within_budget` follows each way a step may go); it stops
@@ -174,7 +176,9 @@ def run(
             following = following and _repeats(guide, step, best)  # type: ignore[arg-type]
         if below is not None and result.reach is None and not _proven(below, step, best, rivals):
             affordable = {best, *keys}
-            result.reach = _reach(result, stale, affordable, pricer, book, costs, spent, limit)
+            result.reach = _reach(
+                result, stale, affordable, pricer, book, costs, spent, limit, room
+            )
             result.reach_from = below.budget
             if limit is not None and sum(costs[pid] for pid in result.reach) > limit:
                 result.cut = True  # the rest of the run could only guide others
@@ -289,6 +293,7 @@ def _reach(
     costs: dict[str, Number],
     spent: Number,
     limit: Number | None,
+    room: bool = False,
 ) -> frozenset[str]:
     """At the first step whose selection is not proven for every budget between `below`'s
     and this run's: the projects selected so far and those still affordable here.
@@ -297,14 +302,17 @@ def _reach(
     and every voter has at most what they have here (`same_outcome_between`'s argument), so a
     project its supporters cannot pay for here is never selected there either. Projects in play
     are priced, most expensive first, until the reach costs no more than `limit` (which is all
-    the add1 search needs to know), or until those found affordable already cost more; those
-    not priced are kept, to be safe.
+    the add1 search needs to know; with `room`, also until a project outside it fits in what
+    it leaves, which the exhaustive stop needs: see `add1_proofs.within_budget_between`), or
+    until those found affordable already cost more; those not priced are kept, to be safe.
     """
     kept = set(stale)
     total = spent + sum(costs[pid] for pid in kept)
     certain = spent + sum(costs[pid] for pid in affordable)  # the reach costs at least this
     for pid in sorted(kept - affordable, key=costs.__getitem__, reverse=True):
-        if limit is None or total <= limit or certain > limit:
+        if limit is None or certain > limit:
+            break
+        if total <= limit and not (room and _leaves_out(result, kept, costs, limit - total)):
             break
         priced = pricer(pid)
         if priced is None:  # unaffordable now, hence for good
@@ -317,6 +325,14 @@ def _reach(
             key = priced[0]
             stale[pid] = (key[0], key[2], key[3])
     return frozenset(result.selected) | kept
+
+
+def _leaves_out(result: Run, kept: set[str], costs: dict[str, Number], left: Number) -> bool:
+    """True if no project outside the reach fits in `left` (so the reach may be exhaustive)."""
+    chosen = set(result.selected)
+    return not any(
+        cost <= left for pid, cost in costs.items() if pid not in kept and pid not in chosen
+    )
 
 
 def layout(prep: Prepared) -> tuple[Any, Any, Any, Any]:
