@@ -312,7 +312,7 @@ def _reach(
     for pid in sorted(kept - affordable, key=costs.__getitem__, reverse=True):
         if limit is None or certain > limit:
             break
-        if total <= limit and not (room and _leaves_out(result, kept, costs, limit - total)):
+        if total <= limit and not (room and _nothing_else_fits(result, kept, costs, limit - total)):
             break
         priced = pricer(pid)
         if priced is None:  # unaffordable now, hence for good
@@ -327,7 +327,7 @@ def _reach(
     return frozenset(result.selected) | kept
 
 
-def _leaves_out(result: Run, kept: set[str], costs: dict[str, Number], left: Number) -> bool:
+def _nothing_else_fits(result: Run, kept: set[str], costs: dict[str, Number], left: Number) -> bool:
     """True if no project outside the reach fits in `left` (so the reach may be exhaustive)."""
     chosen = set(result.selected)
     return not any(
