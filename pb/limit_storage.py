@@ -29,6 +29,23 @@ CREATE TABLE IF NOT EXISTS counters (
 """
 # Expired rows of other keys are deleted on every this-many-th increment, so the file stays small.
 PURGE_EVERY = 500
+# How long a connection waits for another's lock before the request fails.
+BUSY_SECONDS = 30
+
+
+def _in_wal_mode(connection: sqlite3.Connection) -> None:
+    """Switch the file to WAL, waiting as for any lock. While workers open a new file together
+    (one switching it, others reading its header), SQLite answers "database is locked" at once
+    here, without its busy timeout: a sign-in then failed with a 500 (2 workers x 8 threads)."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
 
 
 class SQLiteStorage(Storage):
@@ -52,8 +69,8 @@ class SQLiteStorage(Storage):
         local = self._local
         if getattr(local, "pid", None) != os.getpid():
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            connection.execute("PRAGMA journal_mode=WAL")
+            connection = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
+            _in_wal_mode(connection)
             connection.execute("PRAGMA synchronous=OFF")
             connection.execute(SCHEMA)
             local.connection, local.pid = connection, os.getpid()

@@ -4,7 +4,10 @@ only as configured."""
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
+import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -108,6 +111,45 @@ def test_sqlite_counters_are_shared_between_connections(tmp_path: Path) -> None:
     assert one.incr("short", 0) == 1  # an expired window starts again from the amount
     assert two.incr("short", 0) == 1
     assert one.check() and one.reset() is not None
+
+
+def _count_in_a_worker(uri: str, failures: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    storage, errors = SQLiteStorage(uri), []
+
+    def count() -> None:
+        try:
+            for key in "abcde":
+                storage.incr(key, 60)
+        except sqlite3.Error as error:
+            errors.append(repr(error))
+
+    threads = [threading.Thread(target=count) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    failures.put(errors)
+
+
+def test_workers_opening_a_new_counter_file_together_all_count(tmp_path: Path) -> None:
+    # Four forked workers of eight threads open each new file at once, as gunicorn's do on a
+    # fresh host: switching a new file to WAL answered "database is locked" at once to some of
+    # them (a sign-in failed with a 500), in a few of every hundred files before the fix.
+    context, errors = multiprocessing.get_context("fork"), []
+    for attempt in range(100):
+        uri = f"sqlite:///{tmp_path / f'counters{attempt}.db'}"
+        failures = context.Queue()
+        workers = [
+            context.Process(target=_count_in_a_worker, args=(uri, failures)) for _ in range(4)
+        ]
+        for worker in workers:
+            worker.start()
+        for _worker in workers:
+            errors += failures.get(timeout=60)
+        for worker in workers:
+            worker.join()
+        assert errors == []
+        assert [SQLiteStorage(uri).get(key) for key in "abcde"] == [32] * 5
 
 
 def test_forwarded_addresses_are_ignored_by_default(database_url: str) -> None:
