@@ -48,6 +48,7 @@ from pb.allocation.equal_shares import Bound, Key, Prepared, Run, Selection, bef
 from pb.allocation.equal_shares_approval import Gathered, uniform_pricer
 from pb.allocation.equal_shares_bounds import UNIT, Uncertain, down
 from pb.allocation.equal_shares_numpy import NumpyGathered, NumpyWeighted, numpy_pricer
+from pb.allocation.equal_shares_sorted import sorting_pricer
 from pb.allocation.equal_shares_weighted import Weighted
 from pb.allocation.numbers import Number
 
@@ -102,7 +103,9 @@ def run(
     if not prep.uniform:
         pricer = book.pricer(lambda: error)
     elif isinstance(book, NumpyGathered):
-        pricer = numpy_pricer(book, costs, utility, supporters, priority)
+        pricer = sorting_pricer(
+            book, numpy_pricer(book, costs, utility, supporters, priority), costs, utility, priority
+        )
     else:
         pricer = uniform_pricer(book, lambda: error, costs, utility, supporters, priority)
 
