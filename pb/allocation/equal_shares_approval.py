@@ -102,7 +102,23 @@ def price(
     payers = counts[-1]
     if not affordable(pid, cost, money[-1], payers, len(values), error):
         return None
-    # first position j whose budget covers an equal split of what the poorer ones cannot pay
+    j = boundary(cost, values, counts, money)
+    poor = counts[j - 1] if j else 0
+    paid = money[j - 1] if j else 0.0
+    largest = values[j - 1] if j else 0.0
+    poor_error = None if errors is None or not j else errors[j - 1]
+    return split_price(
+        pid, cost, u, payers, (poor, j, paid, largest), values[j], error, priority, poor_error
+    )
+
+
+def boundary(
+    cost: Number, values: Sequence[float], counts: Sequence[int], money: Sequence[float]
+) -> int:
+    """The first position whose budget covers an equal split of what the poorer ones cannot
+    pay, by binary search over sorted budgets (as `price` takes them): the proposed boundary
+    between poor and rich, which `split_price` proves or gives up on."""
+    payers = counts[-1]
     low, high = 0, len(values) - 1
     while low < high:
         mid = (low + high) // 2
@@ -112,14 +128,7 @@ def price(
             high = mid
         else:
             low = mid + 1
-    j = low
-    poor = counts[j - 1] if j else 0
-    paid = money[j - 1] if j else 0.0
-    largest = values[j - 1] if j else 0.0
-    poor_error = None if errors is None or not j else errors[j - 1]
-    return split_price(
-        pid, cost, u, payers, (poor, j, paid, largest), values[j], error, priority, poor_error
-    )
+    return low
 
 
 def affordable(pid: str, cost: Number, total: float, payers: int, terms: int, error: float) -> bool:

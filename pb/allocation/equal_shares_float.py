@@ -31,11 +31,14 @@ shape: `equal_shares_approval` (`Gathered`), `equal_shares_weighted` (`Weighted`
 caller's accelerators allow NumPy and the election has `Accelerators.mes_min_voters` voters or
 more, `equal_shares_numpy` (`NumpyGathered`, `NumpyWeighted`). `NumpyWeighted` does the same
 operations in the same order as the pure book, computing bitwise the same floats.
-`NumpyGathered` finds the poor/rich split without sorting and sums in NumPy's order; its floats
-may differ from the pure book's in the last bits, but `equal_shares_approval.split_price` proves
-every split from sums whose error bound holds in any order of addition, so the same proof covers
-it (the decisions are those of the exact run; tests/allocation/test_equal_shares_numpy.py checks
-them against it). The error model is in `equal_shares_bounds`.
+`NumpyGathered` finds the poor/rich split of a project with up to
+`equal_shares_sorted.SORT_LIMIT` supporters by one sort (`sorting_pricer`: the pure book's
+search over the same sorted budgets and running sums), of a larger one without sorting, summing
+in NumPy's order; those floats may differ from the pure book's in the last bits, but
+`equal_shares_approval.split_price` proves every split from sums whose error bound holds in any
+order of addition, so the same proof covers it (the decisions are those of the exact run;
+tests/allocation/test_equal_shares_numpy.py checks them against it). The error model is in
+`equal_shares_bounds`.
 """
 
 from __future__ import annotations
@@ -48,6 +51,10 @@ from pb.allocation.equal_shares import Bound, Key, Prepared, Run, Selection, bef
 from pb.allocation.equal_shares_approval import Gathered, uniform_pricer
 from pb.allocation.equal_shares_bounds import UNIT, Uncertain, down
 from pb.allocation.equal_shares_numpy import NumpyGathered, NumpyWeighted, numpy_pricer
+from pb.allocation.equal_shares_reach import candidates as _candidates
+from pb.allocation.equal_shares_reach import proven as _proven
+from pb.allocation.equal_shares_reach import reach as _reach
+from pb.allocation.equal_shares_sorted import sorting_pricer
 from pb.allocation.equal_shares_weighted import Weighted
 from pb.allocation.numbers import Number
 
@@ -102,7 +109,9 @@ def run(
     if not prep.uniform:
         pricer = book.pricer(lambda: error)
     elif isinstance(book, NumpyGathered):
-        pricer = numpy_pricer(book, costs, utility, supporters, priority)
+        pricer = sorting_pricer(
+            book, numpy_pricer(book, costs, utility, supporters, priority), costs, utility, priority
+        )
     else:
         pricer = uniform_pricer(book, lambda: error, costs, utility, supporters, priority)
 
@@ -255,84 +264,6 @@ def _copied(book: Any, prep: Prepared) -> Any:
 
 NO_PROOF: list[Bound] = [(0.0, None, -1)]
 """The bounds of a forced step: no price comes before them."""
-
-
-def _candidates(
-    below: Run, step: int, best: str, stale: dict[str, Bound]
-) -> tuple[str, ...] | None:
-    """`best`, then every other project that may win `step` at a budget between `below`'s and
-    this run's, both runs having made the same selections before it.
-
-    At such a budget `below`'s winner costs at most its price at `below`'s budget, and any
-    other project at least its lower bound here; a project whose lower bound comes after
-    that price cannot win; one dropped here is unaffordable there.
-    """
-    if step >= len(below.selections):
-        return None
-    key, first = below.keys[step], below.selections[step].project
-    others = {pid for pid, bound in stale.items() if not before(key, bound)} | {first}
-    return (best, *sorted(others - {best}))
-
-
-def _proven(below: Run, step: int, best: str, rivals: list[Bound]) -> bool:
-    """True if `below`'s selection at `step` is proven to be made at every budget between
-    `below`'s and this run's (the step-by-step proof of `add1_proofs.same_outcome_between`)."""
-    return (
-        step < len(below.selections)
-        and below.selections[step].project == best
-        and all(before(below.keys[step], rival) for rival in rivals)
-    )
-
-
-def _reach(
-    result: Run,
-    stale: dict[str, Bound],
-    affordable: set[str],
-    pricer: Any,
-    book: Any,
-    costs: dict[str, Number],
-    spent: Number,
-    limit: Number | None,
-    room: bool = False,
-) -> frozenset[str]:
-    """At the first step whose selection is not proven for every budget between `below`'s
-    and this run's: the projects selected so far and those still affordable here.
-
-    Every budget in between makes the same selections up to this step (proven step by step),
-    and every voter has at most what they have here (`same_outcome_between`'s argument), so a
-    project its supporters cannot pay for here is never selected there either. Projects in play
-    are priced, most expensive first, until the reach costs no more than `limit` (which is all
-    the add1 search needs to know; with `room`, also until a project outside it fits in what
-    it leaves, which the exhaustive stop needs: see `add1_proofs.within_budget_between`), or
-    until those found affordable already cost more; those not priced are kept, to be safe.
-    """
-    kept = set(stale)
-    total = spent + sum(costs[pid] for pid in kept)
-    certain = spent + sum(costs[pid] for pid in affordable)  # the reach costs at least this
-    for pid in sorted(kept - affordable, key=costs.__getitem__, reverse=True):
-        if limit is None or certain > limit:
-            break
-        if total <= limit and not (room and _nothing_else_fits(result, kept, costs, limit - total)):
-            break
-        priced = pricer(pid)
-        if priced is None:  # unaffordable now, hence for good
-            kept.discard(pid)
-            total -= costs[pid]
-            del stale[pid]
-            book.forget(pid)
-        else:  # its price now bounds its later prices from below
-            certain += costs[pid]
-            key = priced[0]
-            stale[pid] = (key[0], key[2], key[3])
-    return frozenset(result.selected) | kept
-
-
-def _nothing_else_fits(result: Run, kept: set[str], costs: dict[str, Number], left: Number) -> bool:
-    """True if no project outside the reach fits in `left` (so the reach may be exhaustive)."""
-    chosen = set(result.selected)
-    return not any(
-        cost <= left for pid, cost in costs.items() if pid not in kept and pid not in chosen
-    )
 
 
 def layout(prep: Prepared) -> tuple[Any, Any, Any, Any]:

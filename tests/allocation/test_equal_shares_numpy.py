@@ -379,8 +379,10 @@ def test_the_low_budgets_find_the_water_fillings_boundary() -> None:
 def test_a_boundary_above_the_low_budgets_is_found_over_every_budget(monkeypatch) -> None:
     # nine voters spend 99 of their 100 on b; a (cost 100) is then paid 1 by each of them and
     # 91 by its tenth supporter: a share above LOW x 100 / 10, so no low budget is rich
+    from pb.allocation import equal_shares_sorted
     from pb.allocation import equal_shares_split as book
 
+    monkeypatch.setattr(equal_shares_sorted, "SORT_LIMIT", 0)  # (else a sort finds it)
     ballots = [["a", "b"]] * 9 + [["b"]] * 11 + [["a"]]
     instance, profile = approval(2100, {"a": 100, "b": 1980}, ballots)
     prep = equal_shares.prepare(_election(instance, profile, "cost"))
