@@ -35,14 +35,14 @@ from pb.allocation.numbers import Number
 # are the same IEEE 754 operations as Python's, so charges give bitwise the pure book's budgets for
 # the same share.
 #
-# Its error bounds: like the pure book, one bound for every budget (`worst`, which the run's
-# `error` repeats) while it is small; once it has grown `PER_GROUP`-fold, one bound per group
-# (`errors`), each starting from it. Then a charge adds the share's error to its rich payers'
-# bounds only, a share's error counts its own poor supporters' bounds (gathered for the poor
-# alone) instead of `poor` x `worst`, and `worst` (the maximum) still bounds every budget for
-# the other tests. A poor payer's budget is 0 and exact. The run's `error` is read by the pricer
-# alone (rivals' bounds are keys the pricer proved), so every decision still holds for every
-# exact value.
+# Its error bounds: like the pure book, one bound for every budget (`worst`, which the run's `error`
+# repeats) while it is small; once it has grown `PER_GROUP`-fold, one bound per group (`errors`,
+# float32 rounded up: see `_charge_errors`), each starting from it. Then a charge adds the share's
+# error to its rich payers' bounds only, a share's error counts its own poor supporters' bounds
+# (gathered for the poor alone) instead of `poor` x `worst`, and `worst` (the maximum) still bounds
+# every budget for the other tests. A poor payer's budget is 0 and exact. The run's `error` is read
+# by the pricer alone (rivals' bounds are keys the pricer proved), so every decision still holds for
+# every exact value.
 
 
 def numpy_pricer(
