@@ -35,14 +35,14 @@ from pb.allocation.numbers import Number
 # are the same IEEE 754 operations as Python's, so charges give bitwise the pure book's budgets for
 # the same share.
 #
-# Its error bounds: like the pure book, one bound for every budget (`worst`, which the run's
-# `error` repeats) while it is small; once it has grown `PER_GROUP`-fold, one bound per group
-# (`errors`), each starting from it. Then a charge adds the share's error to its rich payers'
-# bounds only, a share's error counts its own poor supporters' bounds (gathered for the poor
-# alone) instead of `poor` x `worst`, and `worst` (the maximum) still bounds every budget for
-# the other tests. A poor payer's budget is 0 and exact. The run's `error` is read by the pricer
-# alone (rivals' bounds are keys the pricer proved), so every decision still holds for every
-# exact value.
+# Its error bounds: like the pure book, one bound for every budget (`worst`, which the run's `error`
+# repeats) while it is small; once it has grown `PER_GROUP`-fold, one bound per group (`errors`,
+# float32 rounded up: see `_charge_errors`), each starting from it. Then a charge adds the share's
+# error to its rich payers' bounds only, a share's error counts its own poor supporters' bounds
+# (gathered for the poor alone) instead of `poor` x `worst`, and `worst` (the maximum) still bounds
+# every budget for the other tests. A poor payer's budget is 0 and exact. The run's `error` is read
+# by the pricer alone (rivals' bounds are keys the pricer proved), so every decision still holds for
+# every exact value.
 
 
 def numpy_pricer(
@@ -89,7 +89,8 @@ def numpy_pricer(
             poor_side, smallest_rich, poor_mask = split.water_filling(pid, budgets, cost, zeros)
             poor_error = None
             if poor_mask is not None and book.errors is not None:
-                poor_error = float(add_reduce(take(book.errors, compress(poor_mask, voters))))
+                held = take(book.errors, compress(poor_mask, voters))
+                poor_error = float(add_reduce(held, dtype=_np.float64))
         else:
             poor_side, smallest_rich = found
             errors = book.errors
@@ -206,7 +207,8 @@ class NumpyGathered:
         # per-group bounds pay for their upkeep; each group's bound then starts from it
         self.worst = error + share_error + 2 * UNIT * self.start
         if self.worst > PER_GROUP * UNIT * self.start:
-            self.errors = _np.full(len(self.budgets), self.worst)
+            self.errors = _np.full(len(self.budgets), _up32(self.worst), dtype=_np.float32)
+            self.worst = float(self.errors[0])  # (rounded up: `worst` bounds every entry)
         return self.worst
 
     def _charge_errors(self, groups: Any, share_error: float) -> None:
@@ -219,14 +221,33 @@ class NumpyGathered:
         only loosens). A rich payer's float budget is off by at most its old error e, the
         share's error and the subtraction's rounding (u x what is left, at most start): c
         below. The float e + grown is at least e + c: `grown` exceeds c by 8u x (worst + c),
-        more than the roundings of that addition, u x (e + grown), and of `grown` itself."""
+        more than the roundings of that addition, u x (e + grown), and of `grown` itself.
+
+        The bounds are stored as float32 (half the bytes to gather and scatter at random), so
+        the float32 addition e + g32 must be at least e + grown too: with v = 2^-24 (float32's
+        unit roundoff) and y = grown + 4v x (worst + grown), g32 = float32(y) >= y(1 - v) and
+        the sum rounds to at least (e + g32)(1 - v) >= e + grown + 3v x worst - v x e, which is
+        at least e + grown since every entry e is at most `worst` (float32 to float64 and the
+        maximum are exact). The float64 sum of float32 entries is taken in float64 by its
+        readers (`poor_error`, `tally`), whose proofs count float64 roundings."""
         rounding = share_error + 2 * UNIT * self.start
         grown = rounding + 4 * UNIT * (self.worst + rounding)
+        grown32 = _np.float32(grown + 4 * UNIT32 * (self.worst + grown))
         errors = _np.take(self.errors, groups)
-        errors += grown
+        errors += grown32
         self.errors[groups] = errors
         if len(errors):
             self.worst = max(self.worst, float(errors.max()))
+
+
+UNIT32 = 2.0**-24
+"""float32's unit roundoff (round to nearest: a result is within UNIT32 x itself)."""
+
+
+def _up32(value: float) -> Any:
+    """A float32 at least `value` (>= 0, far above float32's smallest normal): float32 rounds
+    to nearest, within UNIT32 x the value, so inflating by 2 x UNIT32 first is enough."""
+    return _np.float32(value * (1 + 2 * UNIT32))
 
 
 PER_GROUP = 2.0**10

@@ -70,7 +70,8 @@ def poor_error(
     if len(chosen) != poor:
         return None
     holders = _np.take(voters, _np.take(where, chosen))
-    return float(_np.add.reduce(_np.take(errors, holders)))
+    # (in float64: the book may store its bounds as float32, which its proof allows for)
+    return float(_np.add.reduce(_np.take(errors, holders), dtype=_np.float64))
 
 
 def water_filling(

@@ -418,3 +418,29 @@ def test_a_charge_reads_the_budgets_as_they_are_then() -> None:
     assert fast.budgets.tolist() == pure.budgets
     both, a_only, b_only = 100 - 700 / 35 - 1200 / 40, 100 - 1200 / 40, 100 - 700 / 35
     assert sorted(set(pure.budgets)) == [both, a_only, b_only]
+
+
+def test_float32_error_bounds_are_rounded_up() -> None:
+    # the per-group bounds are stored as float32: each must still be at least the bound the
+    # proof needs (its old value + the share's error + 2u x start), checked in exact
+    # rationals, and `worst` at least every entry, however float32 rounds
+    from pb.allocation import equal_shares_numpy as book_module
+    from pb.allocation.equal_shares_bounds import UNIT
+
+    rng = random.Random(7)
+    for value in (rng.uniform(0, 1) * 10.0 ** rng.randint(-12, 3) for _ in range(2000)):
+        assert Fraction(float(book_module._up32(value))) >= Fraction(value)
+    book = book_module.NumpyGathered.__new__(book_module.NumpyGathered)
+    book.start = 1000.0
+    book.worst = 1e-6
+    book.errors = numpy.array([rng.uniform(0.0, 1e-6) for _ in range(500)], dtype=numpy.float32)
+    book.worst = max(book.worst, float(book.errors.max()))
+    for _ in range(200):
+        groups = numpy.array(rng.sample(range(500), 50) * 2)  # (a group may repeat: weights)
+        share_error = rng.uniform(0.0, 1e-9)
+        before = [Fraction(float(e)) for e in book.errors]
+        book._charge_errors(groups, share_error)
+        needed = Fraction(share_error) + 2 * Fraction(UNIT) * Fraction(book.start)
+        for group in set(groups.tolist()):
+            assert Fraction(float(book.errors[group])) >= before[group] + needed
+        assert book.worst >= float(book.errors.max())
