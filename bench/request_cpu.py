@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/request_cpu.py [--calls 40] [--warmup 5] [--profile KIND] [--top 30]
                                           [--statements] [--only KIND,KIND] [--fresh-pages]
+                                          [--count-calls]
 
 The load benchmark (bench/load.py) measures throughput over HTTP; on a shared machine its figures
 move with the load. This one runs the same requests through Flask's test client on a fresh SQLite
@@ -14,7 +15,9 @@ voter each time, so every cast is a first ballot), `round` (a voting round's pub
 anonymous) and `results` (the published round's results, anonymous): kept pages after the
 first visit (pb/public/page_cache.py), rendered every time with `--fresh-pages`. `--profile
 ballot` prints a cProfile of the ballot GETs (sorted by own time, then cumulative);
-`--statements` the number of SQL statements each request runs.
+`--statements` the number of SQL statements each request runs; `--count-calls` the Python
+function calls each makes (cProfile's count: what a change removes, whatever the machine's load;
+the CPU figures then include the profiler's overhead).
 """
 
 from __future__ import annotations
@@ -47,7 +50,9 @@ PROJECT = re.compile(r'name="project-(\d+)"')
 class Meter:
     """Processor time, wall time and SQL statements of each measured request, by kind."""
 
-    def __init__(self, profile: str | None, engine) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, profile: str | None, engine, count_calls: bool = False) -> None:  # type: ignore[no-untyped-def]
+        self.count_calls = count_calls
+        self.calls: dict[str, list[int]] = defaultdict(list)
         self.cpu: dict[str, list[float]] = defaultdict(list)
         self.wall: dict[str, list[float]] = defaultdict(list)
         self.statements: dict[str, list[int]] = defaultdict(list)
@@ -65,13 +70,20 @@ class Meter:
     def measure(self, kind: str, on: bool) -> Iterator[None]:
         """Time the block as one request of `kind` (only when `on`: warm-up calls are not kept)."""
         profiling = on and kind == self.profile_kind
+        counting = on and self.count_calls and not profiling
+        counter = cProfile.Profile() if counting else None
         self._counted = 0
         wall, cpu = time.perf_counter(), time.process_time()
         if profiling:
             self.profiler.enable()
+        if counter:
+            counter.enable()
         try:
             yield
         finally:
+            if counter:
+                counter.disable()
+                self.calls[kind].append(pstats.Stats(counter).total_calls)  # type: ignore[attr-defined]
             if profiling:
                 self.profiler.disable()
             if on:
@@ -122,6 +134,8 @@ def report(meter: Meter, statements: bool) -> None:
     columns = ["request", "calls", "cpu ms mean", "cpu ms median", "wall ms mean"]
     if statements:
         columns.append("SQL statements")
+    if meter.count_calls:
+        columns.append("Python calls")
     print("  ".join(f"{c:<14}" for c in columns))
     for kind in KINDS:
         if not meter.cpu.get(kind):
@@ -132,6 +146,8 @@ def report(meter: Meter, statements: bool) -> None:
         if statements:
             counts = sorted(set(meter.statements[kind]))
             row.append("/".join(str(c) for c in counts))
+        if meter.count_calls:
+            row.append(f"{statistics.fmean(meter.calls[kind]):.0f}")
         print("  ".join(f"{c:<14}" for c in row))
 
 
@@ -154,7 +170,7 @@ def run(args: argparse.Namespace, scratch: str) -> Meter:
     app = create_app(settings)
     pages = {"round": f"/rounds/{round_id}", "results": f"/rounds/{published}/results"}
     with app.app_context():
-        meter = Meter(args.profile, db.engine)
+        meter = Meter(args.profile, db.engine, args.count_calls)
     for voter in range(args.calls + args.warmup):
         on = voter >= args.warmup
         if kinds & {"ballot", "review", "cast"}:
@@ -171,6 +187,8 @@ def main() -> None:
     parser.add_argument("--profile", choices=KINDS, help="print a cProfile of this kind")
     parser.add_argument("--top", type=int, default=30, help="rows of the profile")
     parser.add_argument("--statements", action="store_true", help="SQL statements per request")
+    help_calls = "Python function calls per request (cProfile's; the CPU then includes it)"
+    parser.add_argument("--count-calls", action="store_true", help=help_calls)
     help_fresh = "render the public pages every time (without it, visitors get the kept page)"
     parser.add_argument("--fresh-pages", action="store_true", help=help_fresh)
     args = parser.parse_args()

@@ -32,6 +32,8 @@ class Phase(StrEnum):
 
 PHASE_ORDER: tuple[Phase, ...] = tuple(Phase)
 
+_KEPT_WARD_IDS = "_pb_kept_ward_ids"
+
 round_wards = Table(
     "round_wards",
     db.metadata,
@@ -105,8 +107,15 @@ class Round(db.Model):
     wards: Mapped[list[Ward]] = relationship(secondary=round_wards, order_by=Ward.name)
 
     @property
-    def ward_ids(self) -> set[int]:
-        return {ward.id for ward in self.wards}
+    def ward_ids(self) -> set[int] | frozenset[int]:
+        kept = self.__dict__.get(_KEPT_WARD_IDS)
+        return kept if kept is not None else {ward.id for ward in self.wards}
+
+    def keep_ward_ids(self, ids: frozenset[int]) -> None:
+        """`ward_ids` for this object's life (a request) without loading `wards`: a frozen
+        round's, which `pb.rounds.services.keep_frozen_wards` reads once per process. Not a
+        mapped attribute (an expiry or a refresh leaves it), so for frozen rounds only."""
+        self.__dict__[_KEPT_WARD_IDS] = ids
 
     @property
     def is_frozen(self) -> bool:

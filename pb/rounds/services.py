@@ -29,7 +29,7 @@ from pb.proposals.models import Proposal, ProposalStatus
 # Re-exported (`X as X`): forms, views, demos and tests use them as rounds.services.<name>.
 from pb.rounds.dashboard import Dashboard as Dashboard
 from pb.rounds.dashboard import dashboard as dashboard
-from pb.rounds.models import PHASE_ORDER, Phase, Round
+from pb.rounds.models import PHASE_ORDER, Phase, Round, round_wards
 from pb.rounds.settings import DEFAULT_CATEGORIES as DEFAULT_CATEGORIES
 from pb.rounds.settings import RoundSettings, apply_settings
 from pb.rounds.settings import check_settings as check_settings
@@ -150,6 +150,27 @@ def ballot_projects(round_: Round) -> list[Proposal]:
 # changes (the hash names it), so this is read once per process instead of on every request.
 _FROZEN_BALLOT_ITEMS: dict[str, tuple[BallotItem, ...]] = {}
 _FROZEN_CACHE_SIZE = 256
+
+
+# A frozen round's wards, by round and config hash: they are part of the frozen configuration
+# (its "wards"), and `update_round` refuses any change once it is frozen.
+_FROZEN_WARD_IDS: dict[tuple[int, str], frozenset[int]] = {}
+_ROUND_WARD_IDS = select(round_wards.c.ward_id).where(round_wards.c.round_id == bindparam("id"))
+
+
+def keep_frozen_wards(round_: Round) -> None:
+    """Let a frozen round answer `ward_ids` without loading its wards (an unfrozen one's are
+    read as before): every step of the ballot asks whether the voter's ward is among them."""
+    if round_.config_hash is None:
+        return
+    key = (round_.id, round_.config_hash)
+    found = _FROZEN_WARD_IDS.get(key)
+    if found is None:
+        found = frozenset(db.session.scalars(_ROUND_WARD_IDS, {"id": round_.id}))
+        if len(_FROZEN_WARD_IDS) >= _FROZEN_CACHE_SIZE:
+            _FROZEN_WARD_IDS.clear()
+        _FROZEN_WARD_IDS[key] = found
+    round_.keep_ward_ids(found)
 
 
 def ballot_items(round_: Round) -> tuple[BallotItem, ...]:

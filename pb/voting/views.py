@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import Select, bindparam, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, select
 
 from pb.audit.pairwise import decode
 from pb.db import locks_late, reads_only
@@ -60,20 +58,18 @@ def _private(response: Response) -> Response:
     return keyring.save(response)
 
 
-@cache
-def _round_with_wards() -> Select[tuple[Round]]:
-    """Built once (at first use: a loader option needs every model mapped): every step of the
-    ballot runs it, and building it, like a `session.get` with options, cost more CPU than
-    running it."""
-    return select(Round).options(joinedload(Round.wards)).where(Round.id == bindparam("round_id"))
+# Built once (building a statement cost more CPU than running it).
+_ROUND = select(Round).where(Round.id == bindparam("round_id"))
 
 
 def ballot_round(round_id: int) -> Round:
-    """The round as `visible_round` finds it, its wards read in the same statement: every step
-    of the ballot asks whether the voter's ward is among them."""
+    """The round as `visible_round` finds it. Every step of the ballot asks whether the voter's
+    ward is among its wards: a frozen round's are kept per process (`keep_frozen_wards`), so
+    only the round is loaded (a round not frozen, which takes no ballot, loads them if asked)."""
     # Held here: the session keeps loaded rows only while something refers to them.
-    found = db.session.execute(_round_with_wards(), {"round_id": round_id})
-    loaded = found.unique().scalar_one_or_none()
+    loaded = db.session.scalars(_ROUND, {"round_id": round_id}).one_or_none()
+    if loaded is not None:
+        rounds.keep_frozen_wards(loaded)
     round_ = visible_round(round_id)  # the draft rule; finds `loaded` in the session, no query
     return round_ if loaded is None else loaded
 

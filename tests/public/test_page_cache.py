@@ -114,3 +114,15 @@ def test_published_results_are_kept_for_visitors(caching: Flask) -> None:
     assert first == _fresh(caching, path)
     _rename_projects("Renamed behind the cache")
     assert _visit(caching, path) == first
+
+
+def test_a_draft_or_a_missing_round_is_never_kept_nor_shown_to_visitors(caching: Flask) -> None:
+    setup = factories.round_in_phase(Phase.VOTING)
+    path = f"/rounds/{setup.round.id}"
+    _visit(caching, path)  # kept while it was public
+    with factories.writing():
+        db.session.execute(sa.update(Round).values(phase=Phase.DRAFT))
+    db.session.expire_all()
+    assert caching.test_client().get(path).status_code == 404
+    assert caching.test_client().get(f"{path}/results").status_code == 404
+    assert caching.test_client().get("/rounds/987654").status_code == 404

@@ -15,9 +15,10 @@ from tests.sql import recorded_statements
 
 # Statements that read or write rows (BEGIN and savepoints differ between SQLite and PostgreSQL).
 READS_AND_WRITES = {"SELECT", "INSERT", "UPDATE", "DELETE"}
-# Every page: the user with their session, the round with its wards (one statement: who may
-# vote). A page with a header adds one statement for its counts (notifications, notices, rating
-# invitations: pb/header.py). The ballot page adds the projects and the voter's participation
+# Every page: the user with their session, the round (one statement; who may vote needs its
+# wards: a frozen round's are read once per process, by the first step that asks). A page with
+# a header adds one statement for its counts (notifications, notices, rating invitations:
+# pb/header.py). The ballot page adds the projects and the voter's participation
 # (voted already?); the review adds the chosen projects and the participation; the cast adds
 # three inserts (participation, ballot, one choice), reads neither the participation (the unique
 # constraint answers) nor any project (tests/voting/test_frozen_ballot.py); the receipt adds the
@@ -45,6 +46,7 @@ def test_the_ballot_flow_runs_a_fixed_number_of_statements(app: Flask, database_
     factories.login(client, setup.voters[0])
     base = f"/rounds/{setup.round.id}/ballot"
     choice = {f"project-{setup.projects[0].id}": "1"}
+    first = _count(client, "GET", base)  # the frozen round's wards, once per process
     counts = {
         "ballot": _count(client, "GET", base),
         "review": _count(client, "POST", base + "/review", data=choice),
@@ -53,3 +55,4 @@ def test_the_ballot_flow_runs_a_fixed_number_of_statements(app: Flask, database_
     }
     extra = SQLITE_EXTRA if database_url.startswith("sqlite") else {}
     assert counts == {step: count + extra.get(step, 0) for step, count in EXPECTED.items()}
+    assert first == counts["ballot"] + 1
