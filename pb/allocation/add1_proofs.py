@@ -108,6 +108,21 @@ def branches_within_budget(
     the same start; a kept run at a higher budget guides the forced runs below it.
     """
     kept = Runs() if kept is None else kept
+    found = _branches(election, variant, prep, low, high, depth, kept)
+    return None if found is None else made_whole(prep, found, kept, election.budget)
+
+
+def _branches(
+    election: Election,
+    variant: Add1,
+    prep: equal_shares.Prepared,
+    low: equal_shares.Run,
+    high: equal_shares.Run,
+    depth: int,
+    kept: Runs,
+) -> equal_shares.Run | None:
+    """`branches_within_budget`, returning a forced run that stopped where its reach fitted
+    as it is (`is_partial`): a way followed deeper needs only its reach."""
     whole = _ways(election, variant, prep, low, high, depth, kept)
     if whole is None:  # every forced run that could resume from it has
         high.paused = None
@@ -146,9 +161,7 @@ def _ways(
             deeper = depth > 1
             top.paused = top.paused if deeper else None
             top = (
-                branches_within_budget(election, variant, prep, bottom, top, kept, depth - 1)
-                if deeper
-                else None
+                _branches(election, variant, prep, bottom, top, depth - 1, kept) if deeper else None
             )
             if top is None:
                 return None
@@ -183,7 +196,7 @@ def _forced(
     if below is None:
         known = kept.made(budget, force)
         if known is not None:
-            return known
+            return made_whole(prep, known, kept, election.budget)
         paused = kept.paused(budget, force)
     run = equal_shares_float.run(
         prep,
@@ -194,9 +207,36 @@ def _forced(
         guide=kept.guide(budget, force),
         force=force,
         resume=paused if _resumes(paused, budget, force, below) else None,
+        lazy=below is not None,  # a top serves by its reach; made whole if asked for
     )
     kept.add(run, len(force))
     return run
+
+
+def is_partial(run: equal_shares.Run) -> bool:
+    """True if `run` stopped where its reach fitted (`equal_shares_float.run`'s `lazy`)."""
+    return run.paused is not None and not run.cut
+
+
+def made_whole(
+    prep: equal_shares.Prepared, run: equal_shares.Run, kept: Runs, limit: Number
+) -> equal_shares.Run:
+    """`run` made whole if it stopped where its reach fitted: resumed from there, forced to
+    make its selections so far (MES's, after its own forced ones: the same run), and kept in
+    its place. Its reach holds as before: it is the same run."""
+    if not is_partial(run):
+        return run
+    rest = equal_shares_float.run(
+        prep,
+        run.budget,
+        limit=limit,
+        guide=kept.guide(run.budget, run.selected),
+        force=run.selected,
+        resume=run,
+    )
+    rest.reach, rest.reach_from = run.reach, run.reach_from
+    kept.replace(run, rest)
+    return rest
 
 
 def _resumes(
