@@ -150,8 +150,11 @@ def _ways(
             bottom = bottom or _forced(election, prep, low.budget, force, kept)
             if bottom.cut or bottom.over or bottom.selected[: len(force)] != force:
                 return None  # unaffordable at low's budget: it may win in between
+            # a top serves by its reach, but the first way's at the first depth is the
+            # search's next run if the range is proven: made whole at once, not resumed later
+            lazy = candidate != candidates[0] or depth < DEPTH
             top = kept.proven(high.budget, force, low.budget) or _forced(
-                election, prep, high.budget, force, kept, bottom, high
+                election, prep, high.budget, force, kept, bottom, high, lazy
             )
         except equal_shares_float.Uncertain:
             return None
@@ -179,6 +182,7 @@ def _forced(
     kept: Runs,
     below: equal_shares.Run | None = None,
     paused: equal_shares.Run | None = None,
+    lazy: bool = True,
 ) -> equal_shares.Run:
     """The run at `budget` forced to make `force` first: a kept one, else computed (against
     `below`, if given, for its reach), guided by the kept run that shares most of `force`,
@@ -192,6 +196,9 @@ def _forced(
     `below`'s keys bound as well (both are certified), so the proof holds against `below`.
     Without `below` there is nothing to prove: the state after the same selections at the
     same budget is the same, however they were made.
+
+    With `lazy`, a run against `below` stops once its reach fits (`is_partial`); a kept one
+    asked for as a lower end is made whole first (`made_whole`).
     """
     if below is None:
         known = kept.made(budget, force)
@@ -207,7 +214,7 @@ def _forced(
         guide=kept.guide(budget, force),
         force=force,
         resume=paused if _resumes(paused, budget, force, below) else None,
-        lazy=below is not None,  # a top serves by its reach; made whole if asked for
+        lazy=lazy and below is not None,  # (made whole if asked for: `made_whole`)
     )
     kept.add(run, len(force))
     return run
