@@ -197,13 +197,15 @@ def _forced(
     Without `below` there is nothing to prove: the state after the same selections at the
     same budget is the same, however they were made.
 
-    With `lazy`, a run against `below` stops once its reach fits (`is_partial`); a kept one
-    asked for as a lower end is made whole first (`made_whole`).
+    With `lazy`, a run against `below` stops once its reach fits (`is_partial`). A kept one
+    asked for as a lower end serves as it is: a run against it proves its steps only as far
+    as it goes, and computes its reach at the first step it does not have (sound, as at any
+    step not proven); a way followed from it resumes it where it stopped (`Runs.paused`).
     """
     if below is None:
         known = kept.made(budget, force)
-        if known is not None:
-            return made_whole(prep, known, kept, election.budget)
+        if known is not None:  # (as it is if it stopped where its reach fitted: see below)
+            return known
         paused = kept.paused(budget, force)
     run = equal_shares_float.run(
         prep,
@@ -214,7 +216,7 @@ def _forced(
         guide=kept.guide(budget, force),
         force=force,
         resume=paused if _resumes(paused, budget, force, below) else None,
-        lazy=lazy and below is not None,  # (made whole if asked for: `made_whole`)
+        lazy=lazy and below is not None,  # (made whole if it is the next run: `made_whole`)
     )
     kept.add(run, len(force))
     return run
