@@ -108,6 +108,21 @@ def branches_within_budget(
     the same start; a kept run at a higher budget guides the forced runs below it.
     """
     kept = Runs() if kept is None else kept
+    found = _branches(election, variant, prep, low, high, depth, kept)
+    return None if found is None else made_whole(prep, found, kept, election.budget)
+
+
+def _branches(
+    election: Election,
+    variant: Add1,
+    prep: equal_shares.Prepared,
+    low: equal_shares.Run,
+    high: equal_shares.Run,
+    depth: int,
+    kept: Runs,
+) -> equal_shares.Run | None:
+    """`branches_within_budget`, returning a forced run that stopped where its reach fitted
+    as it is (`is_partial`): a way followed deeper needs only its reach."""
     whole = _ways(election, variant, prep, low, high, depth, kept)
     if whole is None:  # every forced run that could resume from it has
         high.paused = None
@@ -135,8 +150,11 @@ def _ways(
             bottom = bottom or _forced(election, prep, low.budget, force, kept)
             if bottom.cut or bottom.over or bottom.selected[: len(force)] != force:
                 return None  # unaffordable at low's budget: it may win in between
+            # a top serves by its reach, but the first way's at the first depth is the
+            # search's next run if the range is proven: made whole at once, not resumed later
+            lazy = candidate != candidates[0] or depth < DEPTH
             top = kept.proven(high.budget, force, low.budget) or _forced(
-                election, prep, high.budget, force, kept, bottom, high
+                election, prep, high.budget, force, kept, bottom, high, lazy
             )
         except equal_shares_float.Uncertain:
             return None
@@ -146,9 +164,7 @@ def _ways(
             deeper = depth > 1
             top.paused = top.paused if deeper else None
             top = (
-                branches_within_budget(election, variant, prep, bottom, top, kept, depth - 1)
-                if deeper
-                else None
+                _branches(election, variant, prep, bottom, top, depth - 1, kept) if deeper else None
             )
             if top is None:
                 return None
@@ -166,6 +182,7 @@ def _forced(
     kept: Runs,
     below: equal_shares.Run | None = None,
     paused: equal_shares.Run | None = None,
+    lazy: bool = True,
 ) -> equal_shares.Run:
     """The run at `budget` forced to make `force` first: a kept one, else computed (against
     `below`, if given, for its reach), guided by the kept run that shares most of `force`,
@@ -179,10 +196,15 @@ def _forced(
     `below`'s keys bound as well (both are certified), so the proof holds against `below`.
     Without `below` there is nothing to prove: the state after the same selections at the
     same budget is the same, however they were made.
+
+    With `lazy`, a run against `below` stops once its reach fits (`is_partial`). A kept one
+    asked for as a lower end serves as it is: a run against it proves its steps only as far
+    as it goes, and computes its reach at the first step it does not have (sound, as at any
+    step not proven); a way followed from it resumes it where it stopped (`Runs.paused`).
     """
     if below is None:
         known = kept.made(budget, force)
-        if known is not None:
+        if known is not None:  # (as it is if it stopped where its reach fitted: see below)
             return known
         paused = kept.paused(budget, force)
     run = equal_shares_float.run(
@@ -194,9 +216,36 @@ def _forced(
         guide=kept.guide(budget, force),
         force=force,
         resume=paused if _resumes(paused, budget, force, below) else None,
+        lazy=lazy and below is not None,  # (made whole if it is the next run: `made_whole`)
     )
     kept.add(run, len(force))
     return run
+
+
+def is_partial(run: equal_shares.Run) -> bool:
+    """True if `run` stopped where its reach fitted (`equal_shares_float.run`'s `lazy`)."""
+    return run.paused is not None and not run.cut
+
+
+def made_whole(
+    prep: equal_shares.Prepared, run: equal_shares.Run, kept: Runs, limit: Number
+) -> equal_shares.Run:
+    """`run` made whole if it stopped where its reach fitted: resumed from there, forced to
+    make its selections so far (MES's, after its own forced ones: the same run), and kept in
+    its place. Its reach holds as before: it is the same run."""
+    if not is_partial(run):
+        return run
+    rest = equal_shares_float.run(
+        prep,
+        run.budget,
+        limit=limit,
+        guide=kept.guide(run.budget, run.selected),
+        force=run.selected,
+        resume=run,
+    )
+    rest.reach, rest.reach_from = run.reach, run.reach_from
+    kept.replace(run, rest)
+    return rest
 
 
 def _resumes(

@@ -91,6 +91,13 @@ class Runs:
                 best, most = run, (made, -run.budget)
         return best
 
+    def replace(self, run: Run, whole: Run) -> None:
+        """Keep `whole` in place of `run`, the same run made whole."""
+        self._kept = [
+            Kept(whole, kept.forced, kept.family) if kept.run is run else kept
+            for kept in self._kept
+        ]
+
     def forget_below(self, budget: Number) -> None:
         self._kept = [kept for kept in self._kept if kept.run.budget >= budget]
 

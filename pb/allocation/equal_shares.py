@@ -245,7 +245,8 @@ class Run:
     `add1_proofs.branches_within_budget`); None if `below` had no selection there."""
     paused: Any = field(default=None, repr=False, compare=False)
     """Of a floating-point `cut` run: its state where it stopped, from which forced runs at
-    its budget resume (`equal_shares_float.run`'s `resume`); dropped once they have."""
+    its budget resume (`equal_shares_float.run`'s `resume`); dropped once they have. Also of a
+    run stopped where its reach fitted (`lazy`, not `cut`): not whole until resumed."""
 
     @property
     def selected(self) -> list[str]:

@@ -72,6 +72,7 @@ def run(
     force: list[str] | None = None,
     resume: Run | None = None,
     room: bool = False,
+    lazy: bool = False,
 ) -> Run:
     """Like `equal_shares_exact.run` for approval ballots, or raise `Uncertain`.
 
@@ -93,6 +94,10 @@ def run(
     With `resume`, a run at the same budget cut where its reach overspent (`Run.paused`),
     whose selections `force` starts with, the run starts from where that one stopped instead
     of making those selections again: the same state, computed the same way.
+
+    With `lazy`, a run whose reach fits `limit` at a step after its forced ones stops there
+    too, its state kept (`paused`, without `cut`): the add1 search needs the rest only if it
+    asks for it (resumed with `force` its selections so far, which MES made: the same run).
     """
     result = Run(budget=total_budget)
     if prep.voters == 0 or not prep.projects:
@@ -194,6 +199,11 @@ def run(
                 result.floors.append(dict(stale))  # (a forced run may inherit them)
                 result.paused = (book, dict(stale), error, spent)  # (or resume from here)
                 result.candidates = _candidates(below, step, best, stale)
+                break
+            if lazy and step >= len(force or ()):  # past the forced steps, the reach is all
+                # a proof needs: the rest only if asked for (as MES's, resumed)
+                result.floors.append(dict(stale))
+                result.paused = (book, dict(stale), error, spent)
                 break
         result.floors.append(dict(stale))
         del stale[best]

@@ -8,7 +8,7 @@ import dataclasses
 
 import pytest
 
-from pb.allocation import equal_shares, equal_shares_exact, equal_shares_float
+from pb.allocation import add1_proofs, equal_shares, equal_shares_exact, equal_shares_float
 from pb.allocation.accelerators import Accelerators
 from pb.allocation.add1_runs import Runs
 
@@ -219,3 +219,45 @@ def test_a_lower_end_forced_run_resumed_from_a_kept_cut_run_decides_as_one_from_
         if high.selections:  # (it made more than asked: not that run's state)
             assert kept.paused(high.budget, high.selected[:-1]) is None
     assert resumed > 30, resumed
+
+
+@pytest.mark.parametrize("numpy", [False, True])
+@pytest.mark.parametrize("shape", ["cost", "points"])
+def test_a_forced_run_stopped_where_its_reach_fits_made_whole_is_the_whole_run(
+    shape: str, numpy: bool
+) -> None:
+    # A forced top run with `lazy` stops once its reach fits (its state kept, not `cut`), with
+    # the reach of the whole run (both resumed from the same cut run, against the run below
+    # forced as they are, as `add1_proofs` follows a way). Made whole (`made_whole`: resumed,
+    # its selections so far forced) it decides as the run computed whole, and a kept entry
+    # for it then answers with the whole run.
+    stopped = 0
+    for prep, below, high, options in _cut_probes(shape, numpy, widths=(10, 40, 90)):
+        limit = 3 * options["limit"]  # (room for the reach to fit)
+        for candidate in high.candidates:
+            force = [*high.selected, candidate]
+            bottom = _float_run(prep, below.budget, force=force, limit=limit)
+            if bottom is None or bottom.cut:
+                continue
+            options = {"limit": limit, "below": bottom, "thresholds": bottom.keys}  # (as a way)
+            whole = _float_run(prep, high.budget, force=force, resume=high, **options)
+            lazy = _float_run(prep, high.budget, force=force, resume=high, lazy=True, **options)
+            if whole is None or lazy is None:
+                continue
+            assert lazy.cut == whole.cut and lazy.reach == whole.reach
+            if not add1_proofs.is_partial(lazy):
+                assert lazy.selected == whole.selected
+                continue
+            assert whole.selected[: len(lazy.selections)] == lazy.selected
+            kept = Runs()
+            kept.add(lazy, len(force))
+            try:
+                made = add1_proofs.made_whole(prep, lazy, kept, limit)
+            except equal_shares_float.Uncertain:
+                continue
+            assert made.selected == whole.selected and not add1_proofs.is_partial(made)
+            assert (made.cut, made.over, made.reach) == (whole.cut, whole.over, whole.reach)
+            assert [key[1] for key in made.keys] == pytest.approx([key[1] for key in whole.keys])
+            assert kept.made(high.budget, force) is made
+            stopped += 1
+    assert stopped > 15, stopped
