@@ -123,24 +123,9 @@ def _branches(
 ) -> equal_shares.Run | None:
     """`branches_within_budget`, returning a forced run that stopped where its reach fitted
     as it is (`is_partial`): a way followed deeper needs only its reach."""
-    whole = _ways(election, variant, prep, low, high, depth, kept)
-    if whole is None:  # every forced run that could resume from it has
-        high.paused = None
-    return whole  # (else the next range starts at its budget: its lower forced runs resume)
-
-
-def _ways(
-    election: Election,
-    variant: Add1,
-    prep: equal_shares.Prepared,
-    low: equal_shares.Run,
-    high: equal_shares.Run,
-    depth: int,
-    kept: Runs,
-) -> equal_shares.Run | None:
     candidates = high.candidates
     if not high.cut or candidates is None or len(candidates) > BRANCHES or low.over:
-        return None
+        return _unproven(high)
     made, supported = high.selected, len(prep.projects)
     whole = None
     for candidate in candidates:
@@ -149,7 +134,7 @@ def _ways(
             bottom = low if low.selected[: len(force)] == force else None
             bottom = bottom or _forced(election, prep, low.budget, force, kept)
             if bottom.cut or bottom.over or bottom.selected[: len(force)] != force:
-                return None  # unaffordable at low's budget: it may win in between
+                return _unproven(high)  # unaffordable at low's budget: it may win in between
             # a top serves by its reach, but the first way's at the first depth is the
             # search's next run if the range is proven: made whole at once, not resumed later
             lazy = candidate != candidates[0] or depth < DEPTH
@@ -157,7 +142,7 @@ def _ways(
                 election, prep, high.budget, force, kept, bottom, high, lazy
             )
         except equal_shares_float.Uncertain:
-            return None
+            return _unproven(high)
         if len(top.selections) < len(force):
             continue  # unaffordable at high's budget, hence at every budget below
         if not within_budget_between(election, variant, supported, bottom, top):
@@ -167,11 +152,18 @@ def _ways(
                 _branches(election, variant, prep, bottom, top, depth - 1, kept) if deeper else None
             )
             if top is None:
-                return None
+                return _unproven(high)
             kept.add(top, len(force), family=False)  # (the run forced to make `force`)
         if candidate == candidates[0]:
             whole = top
-    return whole
+    # (else the next range starts at its budget: its lower forced runs resume)
+    return whole if whole is not None else _unproven(high)
+
+
+def _unproven(high: equal_shares.Run) -> None:
+    """No way proven: every forced run that could resume from `high` has, so it is let go."""
+    high.paused = None
+    return None
 
 
 def _forced(
