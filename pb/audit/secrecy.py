@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select, text, update
+from sqlalchemy import Select, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -41,51 +41,94 @@ CLUSTER_STATEMENTS = (
 )
 
 
-# CLUSTER copies a deleted row that some open transaction could still see ("recently dead"),
-# so a rewrite is only complete once no other transaction of this database holds a snapshot
-# taken before the newest uncompacted seal committed (a long report, an autovacuum ANALYZE).
-# PostgreSQL's horizon also counts backends not attached to a database yet (a connection still
-# starting: `datname` is NULL), so they count here too.
+# CLUSTER copies a deleted row that some transaction could still see ("recently dead"): one
+# whose id is not older than the horizon, the oldest snapshot or running transaction of this
+# database, CLUSTER's own included. A rewrite is complete only if no such snapshot predates the
+# newest pending seal. A transaction running in ANY database counts too (every new snapshot,
+# here as well, starts at or before it), as do prepared transactions and replication slots.
+# A session of this database whose details this role may not read counts as old: unseen is not
+# proven young (grant the role pg_read_all_stats, docs/operations.md). PostgreSQL's horizon also
+# counts backends still starting (`datname` is NULL).
 OLDER_SNAPSHOTS = text(
     """
-    SELECT count(*) FROM pg_stat_activity
-    WHERE (datname = current_database() OR datname IS NULL) AND pid <> pg_backend_pid()
-      AND age(coalesce(backend_xmin, backend_xid)) >= (
-        SELECT min(age(b.xmin)) FROM ballots b
-        JOIN ballot_seals s ON s.round_id = b.round_id WHERE NOT s.compacted)
+    WITH newest_seal AS (
+        SELECT min(age(b.xmin)) AS age FROM ballots b
+        JOIN ballot_seals s ON s.round_id = b.round_id WHERE NOT s.compacted
+    ), held AS (
+        SELECT coalesce(backend_xmin, backend_xid) AS xid,
+               datname = current_database() AND query = '<insufficient privilege>' AS unseen
+        FROM pg_stat_activity WHERE datname = current_database() OR datname IS NULL
+        UNION ALL
+        SELECT backend_xid, false FROM pg_stat_activity
+        UNION ALL
+        SELECT transaction, false FROM pg_prepared_xacts
+        UNION ALL
+        SELECT xmin, false FROM pg_replication_slots
+    )
+    SELECT count(*) FROM held, newest_seal
+    WHERE newest_seal.age IS NOT NULL AND (age(held.xid) >= newest_seal.age OR held.unseen)
     """
 )
+LOCK_BALLOTS = text("LOCK TABLE ballots, ballot_choices IN ACCESS EXCLUSIVE MODE")
+
+
+class _NotYet(Exception):
+    """A snapshot older than a pending seal appeared while the rewrite waited for its lock."""
 
 
 def _postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+def _older_snapshots(session: Session) -> int:
+    session.execute(text("SELECT pg_stat_clear_snapshot()"))  # fresh, even in a long transaction
+    return session.scalar(OLDER_SNAPSHOTS) or 0
+
+
 def rewrite_in_key_order(session: Session | None = None) -> bool:
-    """Rewrite the ballot tables in random-id order, dropping dead rows, and mark every seal
-    compacted. Only useful in a transaction that has not itself deleted ballots (CLUSTER keeps
-    rows deleted by its own transaction). False if the lock was busy."""
+    """Rewrite the ballot tables in random-id order, dropping dead rows, and mark the seals it
+    covered compacted. Only useful in a transaction that has not itself deleted ballots (CLUSTER
+    keeps rows deleted by its own transaction). False if the lock was busy or a transaction
+    older than a pending seal is still open (the scheduler retries)."""
     session = session or db.session()
-    if _postgresql(session):
+    pending = select(BallotSeal.round_id).where(BallotSeal.compacted.is_(False))
+    if not _postgresql(session):
+        covered = list(session.scalars(pending))
+    else:
         session.flush()
-        if session.scalar(OLDER_SNAPSHOTS):
-            logger.warning("ballot tables not rewritten yet (a transaction older than the seal "
-                           "is still open); the scheduler will retry")  # fmt: skip
+        if _older_snapshots(session):  # checked first too: no need to queue for the lock
+            logger.warning(_NOT_YET, "a transaction older than the seal is still open")
             return False
-        previous = session.scalar(text("SELECT current_setting('lock_timeout')"))
         try:
-            with session.begin_nested():
-                session.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'"))
-                for statement in CLUSTER_STATEMENTS:
-                    session.execute(text(statement))
-                session.execute(
-                    text("SELECT set_config('lock_timeout', :value, true)"), {"value": previous}
-                )
-        except OperationalError as error:  # lock_not_available: someone is reading ballots
-            logger.warning("ballot tables not rewritten yet (%s); the scheduler will retry", error)
+            covered = _cluster(session, pending)
+        except (OperationalError, _NotYet) as error:  # lock_not_available: someone reads ballots
+            logger.warning(_NOT_YET, error)
             return False
-    session.execute(update(BallotSeal).values(compacted=True))
+    session.execute(
+        update(BallotSeal).where(BallotSeal.round_id.in_(covered)).values(compacted=True)
+    )
     return True
+
+
+_NOT_YET = "ballot tables not rewritten yet (%s); the scheduler will retry"
+
+
+def _cluster(session: Session, pending: Select[tuple[int]]) -> list[int]:
+    """CLUSTER both ballot tables under their lock; the seals pending once it was held."""
+    previous = session.scalar(text("SELECT current_setting('lock_timeout')"))
+    with session.begin_nested():
+        session.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'"))
+        # Waiting for the lock waits for every seal still being written: the seals pending
+        # now are all there can be until this commits, so they are the ones to check and mark.
+        session.execute(LOCK_BALLOTS)
+        covered = list(session.scalars(pending))
+        if _older_snapshots(session):
+            raise _NotYet("a transaction older than the seal began while the lock was awaited")
+        for statement in CLUSTER_STATEMENTS:
+            session.execute(text(statement))
+        restore = text("SELECT set_config('lock_timeout', :value, true)")
+        session.execute(restore, {"value": previous})
+    return covered
 
 
 def in_key_order() -> bool:
