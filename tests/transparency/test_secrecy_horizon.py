@@ -23,7 +23,7 @@ from pb.rounds import services as rounds
 from pb.rounds.models import Phase, Round
 from pb.voting.models import BallotSeal
 from tests import factories
-from tests.transparency.test_secrecy import READERS, _cast_one_by_one, _raw_tuples
+from tests.transparency.test_secrecy import READERS, _cast_one_by_one, _raw_tuples, compact
 
 REWRITE_FLAG = "pb.rewrite_ballot_tables"  # pb.audit.secrecy: rewrite after the commit
 
@@ -79,8 +79,7 @@ def test_a_transaction_open_in_another_database_delays_the_rewrite(
             assert _compacted(round_id) is False  # still open: the scheduler waits again
     finally:
         elsewhere.dispose()
-    _checkpoint(app)
-    assert _compacted(round_id) is True
+    assert compact(app, round_id)
     assert _deleted_ids_left(issued) == set()
 
 
@@ -108,6 +107,5 @@ def test_a_seal_committed_while_the_rewrite_waits_for_its_lock_is_checked_again(
         waiting.join()
         assert outcome == {"rewritten": False}
         assert _compacted(round_id) is False
-    _checkpoint(app)
-    assert _compacted(round_id) is True
+    assert compact(app, round_id)
     assert _deleted_ids_left(issued) == set()
