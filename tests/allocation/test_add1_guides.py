@@ -1,6 +1,7 @@
-"""A probe retried at the budget of a probe cut against a lower run is guided by that cut run
-(`completion._add1`'s `at`): the same MES run up to its cut, so the guide changes how the
-probe is computed, never what it decides nor what its reach may leave out."""
+"""A probe retried at the budget of a probe cut against a lower run is guided by that cut run,
+or by the run that followed its first way further (`completion._add1`'s `at`): the same MES
+run as far as they go, so the guide changes how the probe is computed, never what it decides
+nor what its reach may leave out."""
 
 from __future__ import annotations
 
@@ -20,9 +21,18 @@ def _probe(prep, budget, limit, below, **options):  # type: ignore[no-untyped-de
         return None
 
 
-@pytest.mark.parametrize("shape", ["cost", "cardinality", "points"])
-def test_a_probe_guided_by_a_cut_probe_at_its_budget_decides_as_the_unguided_one(
-    shape: str,
+def _forced(prep, budget, limit, force):  # type: ignore[no-untyped-def]
+    try:
+        return equal_shares_float.run(prep, budget, limit=limit, force=force)
+    except equal_shares_float.Uncertain:
+        return None
+
+
+@pytest.mark.parametrize(
+    ("shape", "way"), [("cost", False), ("cardinality", True), ("points", True)]
+)
+def test_a_probe_guided_by_a_cut_probe_or_its_first_way_decides_as_the_unguided_one(
+    shape: str, way: bool
 ) -> None:
     # the search's case: a range [low, high] failed, [low, middle] was proven, and [middle,
     # high] is probed again with the cut probe at high (against low) as its guide
@@ -39,7 +49,11 @@ def test_a_probe_guided_by_a_cut_probe_at_its_budget_decides_as_the_unguided_one
                 middle = low + width // 2
                 below = equal_shares_exact.run(prep, middle, limit=election.budget)
                 plain = _probe(prep, low + width, election.budget, below)
-                guided = _probe(prep, low + width, election.budget, below, guide=cut)
+                guide = cut
+                if way and cut.candidates:  # forced to make MES's next selection: MES
+                    force = [*cut.selected, cut.candidates[0]]
+                    guide = _forced(prep, low + width, election.budget, force) or cut
+                guided = _probe(prep, low + width, election.budget, below, guide=guide)
                 if plain is None or guided is None:
                     continue
                 shorter = min(len(plain.selections), len(guided.selections))
@@ -61,11 +75,12 @@ def test_a_probe_guided_by_a_cut_probe_at_its_budget_decides_as_the_unguided_one
 def test_the_search_guides_retried_probes_and_still_steps_to_the_same_result(
     shape: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    same_budget, run = [0], equal_shares_float.run
+    same_budget, way, run = [0], [0], equal_shares_float.run
 
     def counted(prep, budget, **options):  # type: ignore[no-untyped-def]
-        guide = options.get("guide")
-        same_budget[0] += guide is not None and guide.cut and guide.budget == budget
+        guide, probe = options.get("guide"), options.get("below") is not None
+        same_budget[0] += probe and guide is not None and guide.cut and guide.budget == budget
+        way[0] += probe and guide is not None and guide.budget >= budget and guide.cut is False
         return run(prep, budget, **options)
 
     for seed in range(12):
@@ -77,4 +92,4 @@ def test_the_search_guides_retried_probes_and_still_steps_to_the_same_result(
             slow = completion.add1(election, variant, search=False)
             assert fast.run.selected == slow.run.selected
             assert (fast.increments, fast.stop) == (slow.increments, slow.stop)
-    assert same_budget[0] > 0
+    assert same_budget[0] > 0 and way[0] > 0, (same_budget, way)
