@@ -80,7 +80,7 @@ def test_the_search_guides_retried_probes_and_still_steps_to_the_same_result(
     def counted(prep, budget, **options):  # type: ignore[no-untyped-def]
         guide, probe = options.get("guide"), options.get("below") is not None
         same_budget[0] += probe and guide is not None and guide.cut and guide.budget == budget
-        way[0] += probe and guide is not None and guide.budget >= budget and guide.cut is False
+        way[0] += probe and guide is not None and guide.budget == budget and not guide.cut
         return run(prep, budget, **options)
 
     for seed in range(12):
