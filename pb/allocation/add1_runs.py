@@ -91,6 +91,18 @@ class Runs:
                 best, most = run, (made, -run.budget)
         return best
 
+    def furthest(self, budget: Number, first: list[str]) -> Run | None:
+        """The run at `budget` that made `first` first and knows the most floors after them:
+        where `first` are MES's selections at `budget`, it repeats MES the furthest known."""
+        best = None
+        for kept in self._kept:
+            run = kept.run
+            if run.budget != budget or not _starts(run.selected, first):
+                continue
+            if best is None or len(run.floors) > len(best.floors):
+                best = run
+        return best
+
     def replace(self, run: Run, whole: Run) -> None:
         """Keep `whole` in place of `run`, the same run made whole."""
         self._kept = [

@@ -183,9 +183,16 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
                 runs[ahead] = guide
             above = [steps + 1]
         guide = runs[min(above)] if above else None
-        cut = [known for known in guides if known > steps]
+        # a probe at the budget of an earlier probe cut against a lower run (a range that
+        # failed, tried again from further up) repeats that run up to its cut: one pricing a
+        # step where its bounds settle it, and what it found unaffordable dropped
+        cut = [known for known in guides if known > steps or (known == steps and below is not None)]
         if cut and (guide is None or min(cut) < min(above)):
             guide = guides[min(cut)]  # nearer, though only its first steps are known
+            if guide.candidates:
+                # the way it would have taken, if followed, repeats it further
+                way = [*guide.selected, guide.candidates[0]]
+                guide = kept.furthest(guide.budget, way) or guide
         thresholds = None if below is None else below.keys
         result = mes_run(
             prep,
