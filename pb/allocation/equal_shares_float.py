@@ -44,7 +44,9 @@ tests/allocation/test_equal_shares_numpy.py checks them against it). The error m
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from fractions import Fraction
+from heapq import heapify, heappop
 from typing import Any
 
 from pb.allocation.equal_shares import Bound, Key, Prepared, Run, Selection, before
@@ -159,7 +161,7 @@ def run(
                         stale[pid] = (key[0], key[2], key[3])
                         best, best_key, best_plan = pid, key, plan
         if not settled:
-            for pid, bound in sorted(stale.items(), key=lambda item: (item[1][0], item[1][2])):
+            for pid, bound in _by_lower_bound(stale):
                 if pid in keys:
                     continue
                 # Stop at the first project whose lower bound is clear of the best interval (and of
@@ -343,6 +345,17 @@ def _inherit(guide: Run, step: int, stale: dict[str, Bound], book: Any) -> None:
             book.forget(pid)
         elif inherited[0] > bound[0]:
             stale[pid] = inherited
+
+
+def _by_lower_bound(stale: dict[str, Bound]) -> Iterator[tuple[str, Bound]]:
+    """The projects in play and their bounds, by lower bound then rank (then their order in
+    `stale`, as a stable sort gives them), lazily: a step reads only the first few, so a heap
+    costs less than sorting them all. Read from a snapshot: the step updates `stale`."""
+    queue = [(bound[0], bound[2], at, pid, bound) for at, (pid, bound) in enumerate(stale.items())]
+    heapify(queue)
+    while queue:
+        _low, _rank, _at, pid, bound = heappop(queue)
+        yield pid, bound
 
 
 def _less(a: Key, b: Key) -> bool:
