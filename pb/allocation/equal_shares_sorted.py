@@ -6,7 +6,8 @@ calls. That pays for tens of thousands of supporters, where a sort would cost mo
 passes; for a few hundred, each call's fixed cost (about a microsecond) is most of the time, and
 one sort, one running sum and a binary search in Python over the sorted budgets (the pure
 book's `price`, read through memoryviews) make fewer calls. `sorting_pricer` prices those
-projects so and leaves the others to the water-filling pricer.
+projects so; larger ones, up to `LOW_SORT_LIMIT`, by sorting only their low budgets, where the
+poor are (`low_sorted`); the others by the water-filling pricer.
 
 The decisions are the same proof's: `price` ends in `split_price`, which proves the boundary
 from the largest poor and smallest rich budgets and sums whose error bound holds in any order
