@@ -122,6 +122,7 @@ def run(
     else:
         pricer = uniform_pricer(book, lambda: error, costs, utility, supporters, priority)
 
+    tighten = getattr(pricer, "tighten", None)
     following = guide is not None and guide.selected[: len(result.selections)] == result.selected
     while stale:
         step = len(result.selections)
@@ -209,6 +210,8 @@ def run(
                 break
         result.floors.append(dict(stale))
         del stale[best]
+        if tighten is not None:  # (the plan's error bound, from the poor's own bounds)
+            best_plan = tighten(best, best_plan)
         error = book.charge(best, best_plan, error)
         result.selections.append(Selection(best, best_key[1], (0, 0, 0, 0)))
         result.keys.append(best_key)

@@ -24,11 +24,13 @@ from pb.allocation import equal_shares_split as split
 from pb.allocation.accelerators import NUMPY as _np
 from pb.allocation.equal_shares import Key
 from pb.allocation.equal_shares_approval import affordable, boundary, split_price
-from pb.allocation.equal_shares_bounds import UNIT
+from pb.allocation.equal_shares_bounds import UNIT, Uncertain
 from pb.allocation.numbers import Number
 
 SORT_LIMIT = 1024
 """Projects with at most this many supporters' budgets to read are priced by sorting them."""
+
+LAZY_OWN = True
 
 LOW_SORT_LIMIT = 1 << 16
 """Larger ones, up to this many, by sorting their low budgets (`low_sorted`); the rest, by the
@@ -49,6 +51,8 @@ def sorting_pricer(
     flat, read, every = book.flat, book.voters, book.budgets  # (changed in place by the book)
     take, add_reduce, accumulate = every.take, _np.add.reduce, _np.add.accumulate
 
+    pending: dict[str, Any] = {}  # prices settled by the single bound (`_split_price`)
+
     def pricer(pid: str) -> tuple[Key, Any] | None:
         voters = read[pid]  # (before `prune` may shorten it)
         size = len(voters)
@@ -61,7 +65,9 @@ def sorting_pricer(
         if total + size * error + (size + 2) * UNIT * total < cost:
             return None
         if size > SORT_LIMIT:
-            priced = low_sorted(book, pid, voters, budgets, total, cost, utility[pid], priority)
+            priced = low_sorted(
+                book, pid, voters, budgets, total, cost, utility[pid], priority, pending
+            )
             if priced is not None:
                 book.gathered[pid] = voters, budgets
             return priced
@@ -82,16 +88,17 @@ def sorting_pricer(
         counts = range(1, payers + 1)
         j = boundary(cost, ascending, counts, money)
         smallest_rich = ascending[j]
-        poor_error = None
-        if j and book.errors is not None:
-            poor_error = _poor_error(book.errors, budgets, voters, j, smallest_rich)
         poor_side = (j, j, money[j - 1] if j else 0.0, ascending[j - 1] if j else 0.0)
-        priced = split_price(
-            pid, cost, utility[pid], payers, poor_side, smallest_rich, error, priority, poor_error
+        errors = book.errors if j else None
+        priced = _split_price(
+            (pid, cost, utility[pid], payers, poor_side, smallest_rich, error, priority),
+            errors is not None and (lambda: _poor_error(errors, budgets, voters, j, smallest_rich)),
+            pending,
         )
         book.gathered[pid] = voters, budgets  # the charge's, if it wins before a change
         return priced
 
+    pricer.tighten = tightener(pending)  # type: ignore[attr-defined]
     return pricer
 
 
@@ -118,6 +125,7 @@ def low_sorted(
     cost: Number,
     u: Number,
     priority: dict[str, int],
+    pending: dict[str, Any],
 ) -> tuple[Key, Any] | None:
     """The price of a project with many supporters, whose `budgets` (one per voter) add up to
     `total`, found by sorting only its low budgets (`equal_shares_split.low_budgets`, those
@@ -149,11 +157,61 @@ def low_sorted(
         if poor_mask is not None and book.errors is not None:
             held = book.errors.take(voters.compress(poor_mask))
             poor_error = float(_np.add.reduce(held, dtype=_np.float64))
-    else:
-        smallest_rich = ascending[j]
-        poor_side = (j, j, money[j - 1] if j else 0.0, ascending[j - 1] if j else 0.0)
-        poor_error = split.poor_error(book.errors, low, where, voters, poor_side, smallest_rich)
-    return split_price(pid, cost, u, payers, poor_side, smallest_rich, error, priority, poor_error)
+        return split_price(
+            pid, cost, u, payers, poor_side, smallest_rich, error, priority, poor_error
+        )
+    smallest_rich = ascending[j]
+    poor_side = (j, j, money[j - 1] if j else 0.0, ascending[j - 1] if j else 0.0)
+    errors = book.errors
+    return _split_price(
+        (pid, cost, u, payers, poor_side, smallest_rich, error, priority),
+        errors is not None
+        and (lambda: split.poor_error(errors, low, where, voters, poor_side, smallest_rich)),
+        pending,
+    )
+
+
+def _split_price(arguments: tuple, own: Any, pending: dict[str, Any]) -> tuple[Key, Any]:
+    """`split_price` with the single error bound first (every budget within the book's
+    `worst`: sound, only looser), and only if that cannot tell, with the poor's own bounds,
+    summed by `own` (False if the book keeps none): that sum costs a mask and three gathers,
+    and the single bound settles nearly every split on the real files. A price settled so
+    leaves in `pending` how to tighten its plan, should the project win (`tightener`): the
+    share's error feeds every later error bound."""
+    if own is False or not LAZY_OWN:
+        return split_price(*arguments, own() if own is not False else None)
+    try:
+        priced = split_price(*arguments)
+    except Uncertain:
+        poor_error = own()
+        if poor_error is None:  # (equal budgets on both sides: the single bound or nothing)
+            raise
+        return split_price(*arguments, poor_error)
+    pending[arguments[0]] = arguments, own
+    return priced
+
+
+def tightener(pending: dict[str, Any]) -> Any:
+    """The winner's plan as the poor's own error bounds give it, if its price was settled by
+    the single bound (`_split_price`): the same share, with its error bound (what the charge
+    adds to the payers' bounds) summed from theirs; the plan as it was if they cannot tell.
+    Called before the charge, while the budgets are those it was priced at."""
+
+    def tighten(pid: str, plan: Any) -> Any:
+        waiting = pending.get(pid)
+        pending.clear()  # (the others' budgets change with this charge)
+        if waiting is None:
+            return plan
+        arguments, own = waiting
+        poor_error = own()
+        if poor_error is None:
+            return plan
+        try:
+            return split_price(*arguments, poor_error)[1]
+        except Uncertain:
+            return plan
+
+    return tighten
 
 
 def _low_boundary(cost: Number, ascending: Any, money: Any, payers: int) -> int | None:

@@ -163,3 +163,28 @@ def test_the_low_budgets_search_finds_the_full_search_boundary(seed) -> None:
     full = equal_shares_approval.boundary(cost, budgets, range(1, size + 1), money)
     low = equal_shares_sorted._low_boundary(cost, budgets[:cut], money[:cut], size)
     assert low == (full if full < cut else None)
+
+
+@pytest.mark.parametrize("limits", ["low", "sort"])
+def test_a_price_settled_by_the_single_bound_is_charged_by_the_poors_own(
+    limits, monkeypatch
+) -> None:
+    # the key may come from the single bound, but the winner's charge must add the share's
+    # error as the poor's own bounds give it: the same plans as summing them every time
+    from pb.allocation.equal_shares_numpy import NumpyGathered
+
+    _limited(monkeypatch, limits)
+    charged = []
+    original = NumpyGathered.charge
+    monkeypatch.setattr(
+        NumpyGathered, "charge", lambda book, *a: charged.append(a[:2]) or original(book, *a)
+    )
+    plans = {}
+    for lazy in (False, True):
+        monkeypatch.setattr(equal_shares_sorted, "LAZY_OWN", lazy)
+        charged.clear()
+        prep, budget = _drained_election(spread=True)
+        fast = _run(prep, budget, True)
+        assert not isinstance(fast, tuple)
+        plans[lazy] = list(charged)
+    assert len(plans[True]) == 10 and plans[True] == plans[False]
