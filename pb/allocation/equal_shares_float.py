@@ -31,12 +31,12 @@ shape: `equal_shares_approval` (`Gathered`), `equal_shares_weighted` (`Weighted`
 caller's accelerators allow NumPy and the election has `Accelerators.mes_min_voters` voters or
 more, `equal_shares_numpy` (`NumpyGathered`, `NumpyWeighted`). `NumpyWeighted` does the same
 operations in the same order as the pure book, computing bitwise the same floats.
-`NumpyGathered` finds the poor/rich split of a project with up to
-`equal_shares_sorted.SORT_LIMIT` supporters by one sort (`sorting_pricer`: the pure book's
-search over the same sorted budgets and running sums), of a larger one without sorting, summing
-in NumPy's order; those floats may differ from the pure book's in the last bits, but
-`equal_shares_approval.split_price` proves every split from sums whose error bound holds in any
-order of addition, so the same proof covers it (the decisions are those of the exact run;
+`NumpyGathered` finds the poor/rich split of a project with up to `equal_shares_sorted.SORT_LIMIT`
+supporters by one sort (`sorting_pricer`: the pure book's search over the same sorted budgets and
+running sums), of a larger one by sorting its low budgets alone (`low_sorted`), of the largest
+without sorting, summing in NumPy's order; those floats may differ from the pure book's in the last
+bits, but `equal_shares_approval.split_price` proves every split from sums whose error bound holds
+in any order of addition, so the same proof covers it (the decisions are those of the exact run;
 tests/allocation/test_equal_shares_numpy.py checks them against it). The error model is in
 `equal_shares_bounds`.
 """
@@ -44,7 +44,9 @@ tests/allocation/test_equal_shares_numpy.py checks them against it). The error m
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from fractions import Fraction
+from heapq import heapify, heappop
 from typing import Any
 
 from pb.allocation.equal_shares import Bound, Key, Prepared, Run, Selection, before
@@ -120,6 +122,7 @@ def run(
     else:
         pricer = uniform_pricer(book, lambda: error, costs, utility, supporters, priority)
 
+    tighten = getattr(pricer, "tighten", None)
     following = guide is not None and guide.selected[: len(result.selections)] == result.selected
     while stale:
         step = len(result.selections)
@@ -159,7 +162,7 @@ def run(
                         stale[pid] = (key[0], key[2], key[3])
                         best, best_key, best_plan = pid, key, plan
         if not settled:
-            for pid, bound in sorted(stale.items(), key=lambda item: (item[1][0], item[1][2])):
+            for pid, bound in _by_lower_bound(stale):
                 if pid in keys:
                     continue
                 # Stop at the first project whose lower bound is clear of the best interval (and of
@@ -207,6 +210,8 @@ def run(
                 break
         result.floors.append(dict(stale))
         del stale[best]
+        if tighten is not None:  # (the plan's error bound, from the poor's own bounds)
+            best_plan = tighten(best, best_plan)
         error = book.charge(best, best_plan, error)
         result.selections.append(Selection(best, best_key[1], (0, 0, 0, 0)))
         result.keys.append(best_key)
@@ -343,6 +348,17 @@ def _inherit(guide: Run, step: int, stale: dict[str, Bound], book: Any) -> None:
             book.forget(pid)
         elif inherited[0] > bound[0]:
             stale[pid] = inherited
+
+
+def _by_lower_bound(stale: dict[str, Bound]) -> Iterator[tuple[str, Bound]]:
+    """The projects in play and their bounds, by lower bound then rank (then their order in
+    `stale`, as a stable sort gives them), lazily: a step reads only the first few, so a heap
+    costs less than sorting them all. Read from a snapshot: the step updates `stale`."""
+    queue = [(bound[0], bound[2], at, pid, bound) for at, (pid, bound) in enumerate(stale.items())]
+    heapify(queue)
+    while queue:
+        _low, _rank, _at, pid, bound = heappop(queue)
+        yield pid, bound
 
 
 def _less(a: Key, b: Key) -> bool:

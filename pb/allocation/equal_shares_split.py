@@ -27,8 +27,9 @@ def low_budgets(budgets: Any, cost: Number, size: int) -> tuple[Any, Any]:
     (`low_boundary` says so). Two passes over all the supporters (positions, then a gather
     of these: together faster than `compress`), the rest over these few (a fifth to a third
     of them in the million-voter file's runs)."""
-    where = _np.flatnonzero(budgets < LOW * (cost / size))
-    return _np.take(budgets, where), where
+    # (the arrays' own methods: `np.flatnonzero` and `np.take` wrap them at a cost per call)
+    where = (budgets < LOW * (cost / size)).nonzero()[0]
+    return budgets.take(where), where
 
 
 def low_boundary(
@@ -66,12 +67,12 @@ def poor_error(
         return None
     # the poor with money: the low budgets above zero and below the smallest rich one
     # (a zero budget is exact: its error entry may be stale, and it is not summed)
-    chosen = _np.flatnonzero((low > 0.0) & (low < smallest_rich))
+    chosen = ((low > 0.0) & (low < smallest_rich)).nonzero()[0]
     if len(chosen) != poor:
         return None
-    holders = _np.take(voters, _np.take(where, chosen))
+    holders = voters.take(where.take(chosen))
     # (in float64: the book may store its bounds as float32, which its proof allows for)
-    return float(_np.add.reduce(_np.take(errors, holders), dtype=_np.float64))
+    return float(_np.add.reduce(errors.take(holders), dtype=_np.float64))
 
 
 def water_filling(
@@ -130,4 +131,4 @@ def _fill(pid: str, budgets: Any, cost: Number, size: int, zeros: int) -> tuple[
 def _smallest_rich(budgets: Any, poor_mask: Any) -> Any:
     """The smallest budget outside the mask (there is one), by `compress` (the budgets are
     copied once, without `np.where`'s branches on a mixed mask)."""
-    return _np.compress(~poor_mask, budgets).min()
+    return budgets.compress(~poor_mask).min()

@@ -13,7 +13,12 @@ import random
 
 import pytest
 
-from pb.allocation import equal_shares, equal_shares_exact, equal_shares_sorted
+from pb.allocation import (
+    equal_shares,
+    equal_shares_approval,
+    equal_shares_exact,
+    equal_shares_sorted,
+)
 from pb.allocation import equal_shares_split as split
 
 from .conftest import approval
@@ -61,11 +66,37 @@ def test_sorted_prices_are_bitwise_the_pure_books(seed, satisfaction, monkeypatc
     assert not calls  # every pricing was a sort
 
 
-@pytest.mark.parametrize("seed", range(6))
+LIMITS = {  # (SORT_LIMIT, LOW_SORT_LIMIT): which pricer prices a flat project
+    "fill": (0, 0),  # the water-filling pricer alone
+    "low": (0, equal_shares_sorted.LOW_SORT_LIMIT),  # a sort of the low budgets
+    "sort": (equal_shares_sorted.SORT_LIMIT, equal_shares_sorted.LOW_SORT_LIMIT),
+}
+
+
+def _limited(monkeypatch, limits: str) -> list:
+    """Sets the pricers' limits; returns the list `low_sorted`'s calls are recorded in."""
+    sort_limit, low_limit = LIMITS[limits]
+    monkeypatch.setattr(equal_shares_sorted, "SORT_LIMIT", sort_limit)
+    monkeypatch.setattr(equal_shares_sorted, "LOW_SORT_LIMIT", low_limit)
+    calls: list = []
+    original = equal_shares_sorted.low_sorted
+    monkeypatch.setattr(
+        equal_shares_sorted, "low_sorted", lambda *a: calls.append(a[1]) or original(*a)
+    )
+    return calls
+
+
+# (no more cases than with two pricers: the water-filling alone now prices only projects
+# larger than any here, and the low budgets' sort the others above `SORT_LIMIT`)
+SEEDS = {"fill": range(3), "low": range(3, 6), "sort": range(6)}
+
+
+@pytest.mark.parametrize(
+    ("limits", "seed"), [(limits, seed) for limits, seeds in SEEDS.items() for seed in seeds]
+)
 @pytest.mark.parametrize("satisfaction", ["cost", "cardinality"])
-@pytest.mark.parametrize("limit", [0, equal_shares_sorted.SORT_LIMIT], ids=["fill", "sort"])
-def test_both_pricers_decide_as_the_exact_runs(seed, satisfaction, limit, monkeypatch) -> None:
-    monkeypatch.setattr(equal_shares_sorted, "SORT_LIMIT", limit)
+def test_every_pricer_decides_as_the_exact_runs(seed, satisfaction, limits, monkeypatch) -> None:
+    low_sorted = _limited(monkeypatch, limits)
     rng = random.Random(100 + seed)
     prep = _random_election(rng, satisfaction)
     decided = pure_decided = 0
@@ -79,22 +110,26 @@ def test_both_pricers_decide_as_the_exact_runs(seed, satisfaction, limit, monkey
         guide = None if isinstance(run, tuple) else run
     assert decided > 80
     assert decided >= pure_decided - 2
+    assert limits == "low" or not low_sorted
 
 
-@pytest.mark.parametrize("limit", [0, equal_shares_sorted.SORT_LIMIT], ids=["fill", "sort"])
-def test_per_group_error_bounds_are_summed_for_the_poor(limit, monkeypatch) -> None:
+@pytest.mark.parametrize("limits", list(LIMITS))
+def test_per_group_error_bounds_are_summed_for_the_poor(limits, monkeypatch) -> None:
     # the single bound grows 61-fold a step here: only the poor's own bounds decide it
-    monkeypatch.setattr(equal_shares_sorted, "SORT_LIMIT", limit)
-    sums = []
-    summed = equal_shares_sorted._poor_error
-    monkeypatch.setattr(
-        equal_shares_sorted, "_poor_error", lambda *a: sums.append(summed(*a)) or sums[-1]
-    )
+    low_sorted = _limited(monkeypatch, limits)
+    sums = {"sort": [], "low": []}
+    for name, module in (("sort", equal_shares_sorted), ("low", split)):
+        summed = getattr(module, "_poor_error" if name == "sort" else "poor_error")
+        record = lambda *a, into=sums[name], summed=summed: into.append(summed(*a)) or into[-1]  # noqa: E731
+        monkeypatch.setattr(module, "_poor_error" if name == "sort" else "poor_error", record)
     prep, budget = _drained_election(spread=True)
     exact = equal_shares_exact.run(_with(prep, False), budget)
     fast = _run(prep, budget, True)
     assert _decides_as_exact(prep, fast, exact, floors=True)
-    assert bool(sums) == bool(limit) and None not in sums
+    assert bool(sums["sort"]) == (limits == "sort") and None not in sums["sort"]
+    if limits == "low":
+        # (None until the book keeps per-group bounds)
+        assert low_sorted and any(summed is not None for summed in sums["low"])
 
 
 def test_equal_budgets_on_both_sides_give_no_per_voter_sum() -> None:
@@ -103,3 +138,53 @@ def test_equal_budgets_on_both_sides_give_no_per_voter_sum() -> None:
     voters = numpy.arange(5)
     assert equal_shares_sorted._poor_error(errors, budgets, voters, 1, 5.0) is None
     assert equal_shares_sorted._poor_error(errors, budgets, voters, 3, 9.0) == 9.0
+
+
+def test_the_poors_float32_bounds_are_summed_in_float64() -> None:
+    # in float32, 1 + 2^-24 rounds to 1 (a tie, to even) and the sum would lose both halves:
+    # below the exact sum, which the proof would then not bound
+    errors = numpy.array([1.0, 2.0**-24, 2.0**-24, 7.0], dtype=numpy.float32)
+    budgets = numpy.array([1.0, 2.0, 3.0, 9.0])
+    summed = equal_shares_sorted._poor_error(errors, budgets, numpy.arange(4), 3, 9.0)
+    assert summed == 1.0 + 2.0**-23
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_low_budgets_search_finds_the_full_search_boundary(seed) -> None:
+    # `_low_boundary` over the low budgets (the rest all richer) against `boundary` over all
+    rng = random.Random(seed)
+    size = rng.randrange(1, 60)
+    budgets = sorted(
+        rng.choice([rng.uniform(0, 10), float(rng.randrange(1, 6))]) for _ in range(size)
+    )
+    cost = rng.uniform(1, sum(budgets))
+    cut = rng.randrange(0, size + 1)  # the first `cut` budgets are the low ones
+    money = list(numpy.add.accumulate(numpy.array(budgets))) if budgets else []
+    full = equal_shares_approval.boundary(cost, budgets, range(1, size + 1), money)
+    low = equal_shares_sorted._low_boundary(cost, budgets[:cut], money[:cut], size)
+    assert low == (full if full < cut else None)
+
+
+@pytest.mark.parametrize("limits", ["low", "sort"])
+def test_a_price_settled_by_the_single_bound_is_charged_by_the_poors_own(
+    limits, monkeypatch
+) -> None:
+    # the key may come from the single bound, but the winner's charge must add the share's
+    # error as the poor's own bounds give it: the same plans as summing them every time
+    from pb.allocation.equal_shares_numpy import NumpyGathered
+
+    _limited(monkeypatch, limits)
+    charged = []
+    original = NumpyGathered.charge
+    monkeypatch.setattr(
+        NumpyGathered, "charge", lambda book, *a: charged.append(a[:2]) or original(book, *a)
+    )
+    plans = {}
+    for lazy in (False, True):
+        monkeypatch.setattr(equal_shares_sorted, "LAZY_OWN", lazy)
+        charged.clear()
+        prep, budget = _drained_election(spread=True)
+        fast = _run(prep, budget, True)
+        assert not isinstance(fast, tuple)
+        plans[lazy] = list(charged)
+    assert len(plans[True]) == 10 and plans[True] == plans[False]
