@@ -6,6 +6,11 @@ against `min_length`/`max_length` once, and the voters only get a reference to i
 ballots themselves are made lazily (`VoterBallots`), `Profile.distinct` and, with NumPy, the
 `BallotMatrix` are filled while reading.
 
+With NumPy and numeric project ids (most real files), every voter's cell is read instead as
+bytes in array passes (`_numeric_sets`): each set is found by one integer and built once, the
+same objects in the same order as the string path's; anything that path cannot read is left to
+the strings.
+
 Anything wrong (an empty or repeated voter id, an unknown or repeated project, a ballot too long
 or too short) makes `approval_profile` answer None, and the voter-by-voter reader of
 `pabulib_votes` then names the first offending line exactly as it always has.
