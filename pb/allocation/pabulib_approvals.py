@@ -6,6 +6,11 @@ against `min_length`/`max_length` once, and the voters only get a reference to i
 ballots themselves are made lazily (`VoterBallots`), `Profile.distinct` and, with NumPy, the
 `BallotMatrix` are filled while reading.
 
+With NumPy and numeric project ids (most real files), every voter's cell is read instead as
+bytes in array passes (`_numeric_sets`): each set is found by one integer and built once, the
+same objects in the same order as the string path's; anything that path cannot read is left to
+the strings.
+
 Anything wrong (an empty or repeated voter id, an unknown or repeated project, a ballot too long
 or too short) makes `approval_profile` answer None, and the voter-by-voter reader of
 `pabulib_votes` then names the first offending line exactly as it always has.
@@ -13,11 +18,14 @@ or too short) makes `approval_profile` answer None, and the voter-by-voter reade
 
 from __future__ import annotations
 
+import math
 from array import array
 from collections import Counter
 from collections.abc import Sequence
-from itertools import chain, repeat
+from itertools import chain, islice, repeat
+from math import comb
 from operator import add, itemgetter
+from typing import Any
 
 from pb.allocation.accelerators import Accelerators
 from pb.allocation.ballots import VoterBallots, trusted_approval
@@ -25,6 +33,9 @@ from pb.allocation.counting import BallotMatrix
 from pb.allocation.numbers import Number
 from pb.allocation.pabulib_lines import Reader
 from pb.allocation.types import Instance, Profile
+
+_WIDEST_TABLE = 2**25
+"""Most voters x longest ballot the NumPy path pads into one table (64 MB of int16)."""
 
 
 def _length_limits(instance: Instance) -> tuple[Number | None, Number | None]:
@@ -43,10 +54,18 @@ class _Sets:
     """The distinct approved sets of a VOTES section, in order of first appearance, with their
     voters and the first voter naming them."""
 
-    def __init__(self, sets: list[frozenset[str]], weights: array, first_voters: list[str]):
+    def __init__(
+        self,
+        sets: list[frozenset[str]],
+        weights: array,
+        first_voters: list[str],
+        columns: array | None = None,
+    ):
         self.sets = sets
         self.weights = weights
         self.first_voters = first_voters
+        self.columns = columns
+        """The sets' column numbers, set after set, if known already."""
 
     @classmethod
     def of_voters(
@@ -72,8 +91,10 @@ class _Sets:
     def matrix(self, vote_type: str, project_ids: Sequence[str]) -> BallotMatrix:
         """The sets as a `BallotMatrix`, row after row (an approval row's order is free), every
         column looked up in one C-level pass; at most 2**30 voters: sums are exact."""
-        column = {pid: number for number, pid in enumerate(project_ids)}
-        columns = array("i", map(column.__getitem__, chain.from_iterable(self.sets)))
+        columns = self.columns
+        if columns is None:
+            column = {pid: number for number, pid in enumerate(project_ids)}
+            columns = array("i", map(column.__getitem__, chain.from_iterable(self.sets)))
         lengths = array("i", map(len, self.sets))
         single = max(self.weights, default=1) == 1
         return BallotMatrix(
@@ -114,6 +135,180 @@ def approved_sets(cells: list[str], instance: Instance) -> list[frozenset[str]] 
     return list(map(approved_of.__getitem__, cells))
 
 
+def _tokens(cells: list[str], np: Any) -> tuple[Any, Any] | None:
+    """(every id named, as an integer, cell after cell; the number of ids of each cell), read
+    from the bytes of the cells joined by `;`; None unless every item is 1 to 9 digits without
+    a leading zero (an empty cell names nothing)."""
+    try:
+        data = np.frombuffer(";".join(cells).encode("ascii"), dtype=np.uint8)
+    except UnicodeEncodeError:
+        return None
+    digits = data - np.uint8(ord("0"))  # a non-digit wraps above 9
+    separator = (data == ord(",")) | (data == ord(";"))
+    if not 0 < data.size < 2**31 or not np.all(separator | (digits <= 9)):
+        return None
+    at = np.flatnonzero(separator).astype(np.int32)  # 32-bit positions: half the memory
+    del separator
+    cell_ends = np.append(data[at] == ord(";"), True)
+    del data
+    starts = np.concatenate((np.zeros(1, np.int32), at + 1))
+    at = np.append(at, np.int32(digits.size))
+    at -= starts  # now the lengths of the items
+    lengths = at
+    last_items = np.flatnonzero(cell_ends)
+    sizes = np.diff(last_items, prepend=-1)
+    empty = lengths == 0
+    if empty.any():  # allowed as a whole cell only: `;` (or the start) before, `;` after
+        before = np.concatenate(([True], cell_ends[:-1]))
+        if not np.all(before[empty] & cell_ends[empty]):
+            return None
+        sizes -= empty[last_items]
+        starts, lengths = starts[~empty], lengths[~empty]
+    if lengths.max(initial=0) > 9 or np.any((digits[starts] == 0) & (lengths > 1)):
+        return None  # too long a number or a leading zero: not an id here
+    return _numbers(digits, starts, lengths, np), sizes
+
+
+def _numbers(digits: Any, starts: Any, lengths: Any, np: Any) -> Any:
+    """The decimal numbers of `lengths[i]` digits from `starts[i]`, by Horner's rule over all
+    the numbers of each length at once (one length, all ids alike, in most files)."""
+    values = np.zeros(starts.size, dtype=np.int32)  # 9 digits fit
+    for length in np.unique(lengths).tolist():
+        chosen = lengths == length
+        if chosen.all():
+            chosen = slice(None)  # a view: no copy of the starts
+        first = starts[chosen]
+        value = digits[first].astype(np.int32)
+        for place in range(1, length):
+            value = value * 10 + digits[first + place]
+        values[chosen] = value
+    return values
+
+
+def _columns(values: Any, project_ids: Sequence[str], np: Any) -> Any:
+    """The column of each id in `values`, or None unless every project id is a plain decimal
+    number (no sign, no leading zero, at most 9 digits) and every value one of them."""
+    if not all(
+        pid.isascii() and pid.isdigit() and len(pid) <= 9 and (pid == "0" or pid[0] != "0")
+        for pid in project_ids
+    ):
+        return None
+    numbers = np.array(list(map(int, project_ids)), dtype=np.int64)
+    top = int(numbers.max())
+    if top < 2**22:  # a table indexed by the id (16 MB at most)
+        table = np.full(top + 1, -1, dtype=np.int32)
+        table[numbers] = np.arange(numbers.size)
+        found = np.where(values <= top, table[np.minimum(values, top)], -1)
+    else:
+        order = np.argsort(numbers)
+        at = np.minimum(np.searchsorted(numbers[order], values), numbers.size - 1)
+        found = np.where(numbers[order][at] == values, order[at], -1)
+    return None if found.size and found.min() < 0 else found
+
+
+def _set_keys(table: Any, sizes: Any, projects: int, np: Any) -> Any:
+    """One integer per row of sorted columns (padded with `projects`), equal for equal sets:
+    the rank of the set among those of its size (combinatorial number system) after all the
+    smaller sets, when that fits in 63 bits (300 projects, ballots of 10: 1.5e18)."""
+    width = table.shape[1]
+    if sum(comb(projects, size) for size in range(width + 1)) >= 2**63:
+        return _row_ranks(table, projects, np)
+    # binomial[c, j] = C(c, j); the padding column contributes nothing
+    binomial = np.array(
+        [[comb(c, j) for j in range(width + 1)] for c in range(projects)] + [[0] * (width + 1)],
+        dtype=np.int64,
+    )
+    smaller = np.cumsum([0] + [comb(projects, size) for size in range(width)], dtype=np.int64)
+    return binomial[table, np.arange(1, width + 1)].sum(axis=1) + smaller[sizes]
+
+
+def _row_ranks(table: Any, projects: int, np: Any) -> Any:
+    """The rank of each row among the distinct rows: the rows cut into pieces of as many
+    columns as one 63-bit number holds (digits in base `projects` + 1), sorted by them."""
+    per_piece = max(1, int(63 / math.log2(projects + 1)))
+    pieces = []
+    for start in range(0, table.shape[1], per_piece):
+        piece = np.zeros(table.shape[0], dtype=np.int64)
+        for column in range(start, min(start + per_piece, table.shape[1])):
+            piece = piece * (projects + 1) + table[:, column]
+        pieces.append(piece)
+    keys = np.stack(pieces)
+    order = np.lexsort(keys)
+    ordered = keys[:, order]
+    new = np.ones(order.size, dtype=bool)
+    new[1:] = np.any(ordered[:, 1:] != ordered[:, :-1], axis=0)
+    ranks = np.empty(order.size, dtype=np.int64)
+    ranks[order] = np.cumsum(new) - 1
+    return ranks
+
+
+def _numeric_sets(
+    cells: list[str], voter_ids: list[str], instance: Instance, np: Any
+) -> tuple[list[frozenset[str]], _Sets] | None:
+    """Every voter's approved set and the distinct sets (as `approved_sets` and `_Sets`
+    answer: one set object per content, made from the first voter's cell, in order of first
+    appearance), found in NumPy passes when the project ids are plain numbers (most real
+    files); None when that does not apply or a cell has a problem (the string path decides)."""
+    read = _tokens(cells, np)
+    if read is None:
+        return None
+    values, sizes = read
+    del read
+    columns = _columns(values, instance.project_ids, np)
+    del values
+    if columns is None:
+        return None
+    shortest, longest = _length_limits(instance)
+    width, projects = int(sizes.max()), len(instance.project_ids)
+    if (shortest is not None and sizes.min() < shortest) or (
+        longest is not None and width > longest
+    ):
+        return None
+    if width == 0 or len(cells) * width > _WIDEST_TABLE:
+        return None
+    # one row per voter: the columns of the cell sorted, padded with `projects`
+    firsts = (np.cumsum(sizes) - sizes).astype(np.int32)
+    voter_of = np.repeat(np.arange(len(cells), dtype=np.int32), sizes)
+    table = np.full((len(cells), width), projects, dtype=np.int16 if projects < 2**15 else np.int32)
+    voter_of = (voter_of, np.arange(columns.size, dtype=np.int32) - firsts[voter_of])
+    table[voter_of] = columns
+    del voter_of
+    table.sort(axis=1)
+    if np.any((table[:, 1:] == table[:, :-1]) & (table[:, 1:] < projects)):
+        return None  # a project named twice in a cell
+    keys = _set_keys(table, sizes, projects, np)
+    del table  # the arrays are let go as soon as done with: the sets are built beside them
+    _keys, first, which, counts = np.unique(
+        keys, return_index=True, return_inverse=True, return_counts=True
+    )
+    order = np.argsort(first)  # the sets in order of first appearance
+    place = np.empty_like(order)
+    place[order] = np.arange(order.size)
+    first = first[order]
+    set_of_voter = place[which.ravel()]
+    del keys, which, place
+    lengths = sizes[first]
+    offsets = np.cumsum(lengths) - lengths
+    items = np.repeat(firsts[first] - offsets, lengths) + np.arange(
+        int(lengths.sum()), dtype=np.int32
+    )
+    set_columns = columns[items]
+    del columns, items
+    # gathered as object arrays: no Python int per item (4 million of them, 130 MB)
+    ids = iter(np.array(instance.project_ids, dtype=object)[set_columns])
+    # through a dict, a set is sized for its ids (see `approved_sets`), in the cell's order
+    built = np.empty(order.size, dtype=object)
+    built[:] = list(map(frozenset, map(dict.fromkeys, map(islice, repeat(ids), lengths.tolist()))))
+    approved = built[set_of_voter].tolist()
+    sets = _Sets(
+        built.tolist(),
+        array("q", counts[order].astype(np.int64).tobytes()),
+        list(map(voter_ids.__getitem__, first.tolist())),
+        array("i", set_columns.astype(np.int32).tobytes()),
+    )
+    return approved, sets
+
+
 def approval_profile(
     reader: Reader, instance: Instance, accelerators: Accelerators
 ) -> Profile | None:
@@ -126,11 +321,17 @@ def approval_profile(
     if not _unique_voters(voter_ids):
         return None
     cells = list(map(itemgetter(vote_col), rows))
-    approved = approved_sets(cells, instance)
-    if approved is None:
-        return None
+    numbered = None
+    if accelerators.counts_with_matrix(len(rows)):
+        numbered = _numeric_sets(cells, voter_ids, instance, accelerators.np)
+    if numbered is not None:
+        approved, sets = numbered
+    else:
+        approved = approved_sets(cells, instance)  # type: ignore[assignment]
+        if approved is None:
+            return None
+        sets = _Sets.of_voters(voter_ids, approved, accelerators)
     del cells
-    sets = _Sets.of_voters(voter_ids, approved, accelerators)
     vote_type = instance.meta["vote_type"]
     profile = Profile(vote_type, VoterBallots(voter_ids, approved), trusted=True)
     ballots = map(trusted_approval, sets.sets, sets.first_voters)
