@@ -12,6 +12,7 @@ Settings from the environment: PB_BIND (default 127.0.0.1:8000), WEB_CONCURRENCY
 PROMETHEUS_MULTIPROC_DIR, PB_LOG_LEVEL.
 """
 
+import logging
 import os
 import shutil
 import subprocess
@@ -22,12 +23,26 @@ from pathlib import Path
 # Before anything imports prometheus_client: the mode is chosen when it is first imported.
 os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="pb-metrics-"))
 
+from gunicorn.glogging import Logger
+
 from pb.ops.logconfig import logging_config  # after the variable above, on purpose
+
+
+class AccessLineOnlyIfKept(Logger):
+    """gunicorn builds its access line's fields on every request as soon as a logging config is
+    given, then drops the line: "gunicorn.access" is off (pb/ops/logconfig.py). Build them only
+    when that logger would keep the line (about 0.1 ms a request, the bare app's as well)."""
+
+    def access(self, resp, req, environ, request_time):  # type: ignore[no-untyped-def]
+        if self.access_log.isEnabledFor(logging.INFO):
+            super().access(resp, req, environ, request_time)
+
 
 bind = os.environ.get("PB_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 accesslog = None
 logconfig_dict = logging_config()
+logger_class = AccessLineOnlyIfKept
 _embedded_worker: list[subprocess.Popen[bytes]] = []
 
 

@@ -161,16 +161,20 @@ _ROUND_WARD_IDS = select(round_wards.c.ward_id).where(round_wards.c.round_id == 
 def keep_frozen_wards(round_: Round) -> None:
     """Let a frozen round answer `ward_ids` without loading its wards (an unfrozen one's are
     read as before): every step of the ballot asks whether the voter's ward is among them."""
-    if round_.config_hash is None:
-        return
-    key = (round_.id, round_.config_hash)
+    if round_.config_hash is not None:
+        round_.keep_ward_ids(frozen_ward_ids(round_.id, round_.config_hash))
+
+
+def frozen_ward_ids(round_id: int, config_hash: str) -> frozenset[int]:
+    """The wards of the round frozen under `config_hash`, read once per process."""
+    key = (round_id, config_hash)
     found = _FROZEN_WARD_IDS.get(key)
     if found is None:
-        found = frozenset(db.session.scalars(_ROUND_WARD_IDS, {"id": round_.id}))
+        found = frozenset(db.session.scalars(_ROUND_WARD_IDS, {"id": round_id}))
         if len(_FROZEN_WARD_IDS) >= _FROZEN_CACHE_SIZE:
             _FROZEN_WARD_IDS.clear()
         _FROZEN_WARD_IDS[key] = found
-    round_.keep_ward_ids(found)
+    return found
 
 
 def ballot_items(round_: Round) -> tuple[BallotItem, ...]:

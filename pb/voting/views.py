@@ -19,6 +19,7 @@ from pb.rounds import services as rounds
 from pb.rounds.models import Round
 from pb.voting import cards, eligibility, keyring, meter, pairwise, services
 from pb.voting.formats import Choices, get_format
+from pb.voting.round_row import frozen_round_row
 
 bp = Blueprint("voting", __name__)
 
@@ -63,9 +64,15 @@ _ROUND = select(Round).where(Round.id == bindparam("round_id"))
 
 
 def ballot_round(round_id: int) -> Round:
-    """The round as `visible_round` finds it. Every step of the ballot asks whether the voter's
-    ward is among its wards: a frozen round's are kept per process (`keep_frozen_wards`), so
-    only the round is loaded (a round not frozen, which takes no ballot, loads them if asked)."""
+    """The round as `visible_round` finds it: a frozen one as its row (`frozen_round_row`: the
+    ballot's steps read only its columns and ward ids), any other as the `Round` object."""
+    return frozen_round_row(round_id) or round_object(round_id)
+
+
+def round_object(round_id: int) -> Round:
+    """The round as `visible_round` finds it, as an ORM object. Every step of the ballot asks
+    whether the voter's ward is among its wards: a frozen round's are kept per process
+    (`keep_frozen_wards`), so only the round is loaded (one not frozen loads them if asked)."""
     # Held here: the session keeps loaded rows only while something refers to them.
     loaded = db.session.scalars(_ROUND, {"round_id": round_id}).one_or_none()
     if loaded is not None:
@@ -150,7 +157,7 @@ def cast(round_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/rounds/<int:round_id>/ballot/receipt")
 def receipt(round_id: int):  # type: ignore[no-untyped-def]
     """Your receipt: proof your ballot is recorded, to look up on the public board."""
-    round_ = ballot_round(round_id)
+    round_ = round_object(round_id)
     stored = keyring.get("receipts", round_.id)
     key = _stored_key(round_)
     receipt_hash = stored or (services.find_receipt(round_, key) if key else None)

@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import runpy
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from gunicorn.config import Config
 
 from bench.proc_cpu import tree_seconds
 from bench.wire import Client, HTTPError, parse, remember_cookies
@@ -96,3 +99,24 @@ def test_a_refused_connection_is_an_http_error():
 def test_a_process_tree_has_used_some_cpu():
     assert tree_seconds(1) >= 0.0
     assert tree_seconds(2**30) == 0.0  # no such process
+
+
+@pytest.mark.parametrize(("level", "built"), [(logging.CRITICAL, 0), (logging.INFO, 1)])
+def test_gunicorn_builds_its_access_line_only_when_kept(monkeypatch, level, built):
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "unused")  # the file sets it if missing
+    settings = runpy.run_path(str(REPO / "deploy/gunicorn.conf.py"))
+    config = Config()
+    config.set("accesslog", "-")  # gunicorn would build the line (no dictConfig in this process)
+    log = settings["logger_class"](config)
+    access = logging.getLogger("gunicorn.access")
+    handlers, kept_level = list(access.handlers), access.level
+    access.setLevel(level)  # (setLevel, not the attribute: it empties logging's cache)
+    calls: list[object] = []
+    monkeypatch.setattr(log, "atoms", lambda *args: calls.append(args) or {})
+    try:
+        log.access(None, None, {}, 0)
+    finally:
+        access.setLevel(kept_level)
+        for handler in set(access.handlers) - set(handlers):
+            access.removeHandler(handler)
+    assert len(calls) == built

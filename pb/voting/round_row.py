@@ -1,0 +1,57 @@
+"""A frozen round on the ballot's steps as its row, not an ORM object.
+
+Each step of the ballot (page, review, cast) reads the round. Loading it as a `Round` cost about
+twice as much processor time as reading the same row (the ORM's identity map, instance state and
+loading path), three times a ballot. A frozen round's steps read only its columns, its ward ids
+(kept per process by config hash: `pb.rounds.services.frozen_ward_ids`) and `is_frozen`, so
+they get the row as a `RoundRow`, read afresh on every request like the object was: phase,
+dates, translations and all. Anything else (a relationship such as `wards`) is asked of the
+`Round` in this request's session, so a template or service that needs more still gets the
+right answer, one query later. Rounds not frozen, drafts and missing rounds take the old path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, cast
+
+from sqlalchemy import bindparam, select
+
+from pb.extensions import db
+from pb.rounds.models import Phase, Round
+from pb.rounds.services import frozen_ward_ids
+
+_rounds = Round.__table__
+# Built once, run on the session's connection: a row, no ORM object.
+_ROUND_ROW = select(_rounds).where(_rounds.c.id == bindparam("round_id"))
+
+
+class RoundRow:
+    """A round's columns as attributes (their Python values, as on `Round`), with its wards' ids
+    and `is_frozen`; any other attribute comes from the `Round` of this request's session."""
+
+    def __init__(self, row: Mapping[str, Any], ward_ids: frozenset[int]) -> None:
+        self.__dict__.update(row)
+        self.ward_ids = ward_ids
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.config_hash is not None
+
+    def __getattr__(self, name: str) -> Any:  # only for what the row does not hold
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(db.session.get(Round, self.__dict__["id"]), name)
+
+    def __repr__(self) -> str:
+        return f"<RoundRow {self.__dict__.get('id')} {self.__dict__.get('phase')}>"
+
+
+def frozen_round_row(round_id: int) -> Round | None:
+    """The round as a `RoundRow` when it is frozen and not a draft (seen by everyone who may
+    vote), else None: the caller loads the `Round` and applies its rules as before."""
+    row = db.session.connection().execute(_ROUND_ROW, {"round_id": round_id}).mappings().first()
+    if row is None or row["config_hash"] is None or row["phase"] is Phase.DRAFT:
+        return None
+    # Stands in for a `Round` on the ballot's steps (the attributes they read): typed as one.
+    return cast(Round, RoundRow(row, frozen_ward_ids(round_id, row["config_hash"])))
