@@ -113,12 +113,17 @@ def price(
 
 
 def boundary(
-    cost: Number, values: Sequence[float], counts: Sequence[int], money: Sequence[float]
+    cost: Number,
+    values: Sequence[float],
+    counts: Sequence[int],
+    money: Sequence[float],
+    payers: int | None = None,
 ) -> int:
     """The first position whose budget covers an equal split of what the poorer ones cannot
     pay, by binary search over sorted budgets (as `price` takes them): the proposed boundary
-    between poor and rich, which `split_price` proves or gives up on."""
-    payers = counts[-1]
+    between poor and rich, which `split_price` proves or gives up on. `payers`: all of them,
+    if `values` are only the lowest budgets (the last position must then cover the split)."""
+    payers = counts[-1] if payers is None else payers
     low, high = 0, len(values) - 1
     while low < high:
         mid = (low + high) // 2

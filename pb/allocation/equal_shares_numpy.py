@@ -55,7 +55,7 @@ def numpy_pricer(
     """`uniform_pricer` over NumPy arrays (same decisions, same proof)."""
     short: set[str] = set()
     flat = book.flat
-    add_reduce, compress, take = _np.add.reduce, _np.compress, _np.take
+    add_reduce, take = _np.add.reduce, _np.take
     count_nonzero = _np.count_nonzero
     every, read = book.budgets, book.voters  # (updated in place by charge and prune)
 
@@ -86,11 +86,9 @@ def numpy_pricer(
             return None
         found = split.low_boundary(pid, low, cost, size, zeros)
         if found is None:  # the boundary is not among the low budgets: every pass over all
-            poor_side, smallest_rich, poor_mask = split.water_filling(pid, budgets, cost, zeros)
-            poor_error = None
-            if poor_mask is not None and book.errors is not None:
-                held = take(book.errors, compress(poor_mask, voters))
-                poor_error = float(add_reduce(held, dtype=_np.float64))
+            poor_side, smallest_rich, poor_error = split.water_filled(
+                pid, budgets, cost, zeros, book.errors, voters
+            )
         else:
             poor_side, smallest_rich = found
             errors = book.errors

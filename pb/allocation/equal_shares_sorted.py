@@ -87,8 +87,7 @@ def sorting_pricer(
             return None
         counts = range(1, payers + 1)
         j = boundary(cost, ascending, counts, money)
-        smallest_rich = ascending[j]
-        poor_side = (j, j, money[j - 1] if j else 0.0, ascending[j - 1] if j else 0.0)
+        smallest_rich, poor_side = ascending[j], _poor_side(j, money, ascending)
         errors = book.errors if j else None
         priced = _split_price(
             (pid, cost, utility[pid], payers, poor_side, smallest_rich, error, priority),
@@ -109,11 +108,7 @@ def _poor_error(errors: Any, budgets: Any, voters: Any, poor: int, smallest_rich
     exact: its error entry may be stale, and it is not summed."""
     chosen = (budgets > 0.0) & (budgets < smallest_rich)
     holders = voters.compress(chosen)
-    if len(holders) != poor:
-        return None
-    # in float64: the book stores its bounds as float32, and its proof counts float64
-    # roundings of their sum (a float32 sum would round 2^29 times as coarsely)
-    return float(_np.add.reduce(errors.take(holders), dtype=_np.float64))
+    return split.error_sum(errors, holders) if len(holders) == poor else None
 
 
 def low_sorted(
@@ -152,16 +147,13 @@ def low_sorted(
     ascending = ascending[zeros:]
     j = _low_boundary(cost, ascending, money, payers)
     if j is None:  # every low budget is poor: the smallest rich one is among the others
-        poor_side, smallest_rich, poor_mask = split.water_filling(pid, budgets, cost, zeros)
-        poor_error = None
-        if poor_mask is not None and book.errors is not None:
-            held = book.errors.take(voters.compress(poor_mask))
-            poor_error = float(_np.add.reduce(held, dtype=_np.float64))
+        poor_side, smallest_rich, poor_error = split.water_filled(
+            pid, budgets, cost, zeros, book.errors, voters
+        )
         return split_price(
             pid, cost, u, payers, poor_side, smallest_rich, error, priority, poor_error
         )
-    smallest_rich = ascending[j]
-    poor_side = (j, j, money[j - 1] if j else 0.0, ascending[j - 1] if j else 0.0)
+    smallest_rich, poor_side = ascending[j], _poor_side(j, money, ascending)
     errors = book.errors
     return _split_price(
         (pid, cost, u, payers, poor_side, smallest_rich, error, priority),
@@ -214,19 +206,16 @@ def tightener(pending: dict[str, Any]) -> Any:
     return tighten
 
 
+def _poor_side(j: int, money: Any, ascending: Any) -> tuple[int, int, float, float]:
+    """`split_price`'s poor side when the `j` poorest of the sorted budgets with money are
+    poor: poor payers, terms summed, their money (a running sum), the largest poor budget."""
+    return (j, j, money[j - 1] if j else 0.0, ascending[j - 1] if j else 0.0)
+
+
 def _low_boundary(cost: Number, ascending: Any, money: Any, payers: int) -> int | None:
     """`boundary` over the sorted low budgets with money of `payers` payers (the others all
-    richer): the first position whose budget covers an equal split of what the poorer ones
-    cannot pay, None if there is none among them."""
+    richer), None if it is not among them (the largest low budget does not cover the split)."""
     last = len(ascending) - 1
     if last < 0 or cost - (money[last - 1] if last else 0.0) > (payers - last) * ascending[last]:
         return None
-    low, high = 0, last
-    while low < high:
-        mid = (low + high) // 2
-        paid = money[mid - 1] if mid else 0.0
-        if cost - paid <= (payers - mid) * ascending[mid]:
-            high = mid
-        else:
-            low = mid + 1
-    return low
+    return boundary(cost, ascending, range(1, last + 2), money, payers)

@@ -70,9 +70,25 @@ def poor_error(
     chosen = ((low > 0.0) & (low < smallest_rich)).nonzero()[0]
     if len(chosen) != poor:
         return None
-    holders = voters.take(where.take(chosen))
-    # (in float64: the book may store its bounds as float32, which its proof allows for)
+    return error_sum(errors, voters.take(where.take(chosen)))
+
+
+def error_sum(errors: Any, holders: Any) -> float:
+    """The sum of these voters' own error bounds, in float64: the book may store its bounds as
+    float32, and the proofs that read the sum count float64 roundings (a float32 sum would
+    round 2^29 times as coarsely)."""
     return float(_np.add.reduce(errors.take(holders), dtype=_np.float64))
+
+
+def water_filled(
+    pid: str, budgets: Any, cost: Number, zeros: int, errors: Any, voters: Any
+) -> tuple[tuple[int, int, float, float], float, float | None]:
+    """`water_filling`'s poor side and smallest rich budget, with the poor's own error bounds
+    summed (`split_price`'s `poor_error`; None if the book keeps none or nobody is poor)."""
+    poor_side, smallest_rich, poor_mask = water_filling(pid, budgets, cost, zeros)
+    if poor_mask is None or errors is None:
+        return poor_side, smallest_rich, None
+    return poor_side, smallest_rich, error_sum(errors, voters.compress(poor_mask))
 
 
 def water_filling(
