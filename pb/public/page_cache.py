@@ -29,11 +29,11 @@ from typing import Any
 from flask import Flask, current_app, request, session
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row
 
 from pb import clock
-from pb.extensions import db
-from pb.rounds.models import Phase, Round
+from pb.rounds import services as rounds
+from pb.rounds.models import Phase
 
 _SIZE = 512
 _DATES = (
@@ -59,7 +59,7 @@ def for_visitors(view: Callable[..., Any]) -> Callable[..., Any]:
         seconds = current_app.config["PUBLIC_PAGE_CACHE_SECONDS"]
         if not seconds or not _plain_visitor():
             return view(round_id, **kwargs)
-        round_ = _round_row(round_id)
+        round_ = rounds.round_row(round_id)  # (its columns alone: cheaper than the object)
         if round_ is None or round_.phase is Phase.DRAFT:
             return view(round_id, **kwargs)  # its answer: 404 (a visitor never sees a draft)
         pages, key = _pages(current_app), _key(round_)
@@ -85,16 +85,6 @@ def _plain_visitor() -> bool:
 def _pages(app: Flask) -> dict[Hashable, Kept]:
     """This application's pages (each app its own: tests build one per database)."""
     return app.extensions.setdefault("pb_public_pages", {})  # type: ignore[no-any-return]
-
-
-# Built once. The round's row, not an ORM object: a kept page needs only its columns, and
-# loading the object cost about a third of a kept page's processor time.
-_rounds = Round.__table__
-_ROUND_ROW = select(_rounds).where(_rounds.c.id == bindparam("round_id"))
-
-
-def _round_row(round_id: int) -> Row[Any] | None:
-    return db.session.connection().execute(_ROUND_ROW, {"round_id": round_id}).one_or_none()
 
 
 def _key(round_: Row[Any]) -> Hashable:

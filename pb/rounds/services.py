@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, bindparam, select
 
 from pb import clock
 from pb.accounts.models import Role, User
@@ -175,6 +175,17 @@ def frozen_ward_ids(round_id: int, config_hash: str) -> frozenset[int]:
             _FROZEN_WARD_IDS.clear()
         _FROZEN_WARD_IDS[key] = found
     return found
+
+
+# Built once: a hot path's (the ballot's steps, kept public pages) round as its table row.
+_rounds = Round.__table__
+_ROUND_ROW = select(_rounds).where(_rounds.c.id == bindparam("round_id"))
+
+
+def round_row(round_id: int) -> Row[Any] | None:
+    """The round's row (every column, their Python values, as on `Round`), no ORM object:
+    loading the object cost about twice the processor time of reading the row."""
+    return db.session.connection().execute(_ROUND_ROW, {"round_id": round_id}).one_or_none()
 
 
 def ballot_items(round_: Round) -> tuple[BallotItem, ...]:

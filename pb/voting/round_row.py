@@ -15,15 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, cast
 
-from sqlalchemy import bindparam, select
-
 from pb.extensions import db
 from pb.rounds.models import Phase, Round
-from pb.rounds.services import frozen_ward_ids
-
-_rounds = Round.__table__
-# Built once, run on the session's connection: a row, no ORM object.
-_ROUND_ROW = select(_rounds).where(_rounds.c.id == bindparam("round_id"))
+from pb.rounds.services import frozen_ward_ids, round_row
 
 
 class RoundRow:
@@ -50,8 +44,8 @@ class RoundRow:
 def frozen_round_row(round_id: int) -> Round | None:
     """The round as a `RoundRow` when it is frozen and not a draft (seen by everyone who may
     vote), else None: the caller loads the `Round` and applies its rules as before."""
-    row = db.session.connection().execute(_ROUND_ROW, {"round_id": round_id}).mappings().first()
-    if row is None or row["config_hash"] is None or row["phase"] is Phase.DRAFT:
+    row = round_row(round_id)
+    if row is None or row.config_hash is None or row.phase is Phase.DRAFT:
         return None
     # Stands in for a `Round` on the ballot's steps (the attributes they read): typed as one.
-    return cast(Round, RoundRow(row, frozen_ward_ids(round_id, row["config_hash"])))
+    return cast(Round, RoundRow(row._mapping, frozen_ward_ids(round_id, row.config_hash)))
