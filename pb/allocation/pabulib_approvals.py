@@ -23,7 +23,6 @@ from array import array
 from collections import Counter
 from collections.abc import Sequence
 from itertools import chain, islice, repeat
-from math import comb
 from operator import add, itemgetter
 from typing import Any
 
@@ -211,14 +210,12 @@ def _set_keys(table: Any, sizes: Any, projects: int, np: Any) -> Any:
     the rank of the set among those of its size (combinatorial number system) after all the
     smaller sets, when that fits in 63 bits (300 projects, ballots of 10: 1.5e18)."""
     width = table.shape[1]
-    if sum(comb(projects, size) for size in range(width + 1)) >= 2**63:
+    if sum(math.comb(projects, size) for size in range(width + 1)) >= 2**63:
         return _row_ranks(table, projects, np)
     # binomial[c, j] = C(c, j); the padding column contributes nothing
-    binomial = np.array(
-        [[comb(c, j) for j in range(width + 1)] for c in range(projects)] + [[0] * (width + 1)],
-        dtype=np.int64,
-    )
-    smaller = np.cumsum([0] + [comb(projects, size) for size in range(width)], dtype=np.int64)
+    rows = [[math.comb(c, j) for j in range(width + 1)] for c in range(projects)]
+    binomial = np.array([*rows, [0] * (width + 1)], dtype=np.int64)
+    smaller = np.cumsum([0] + [math.comb(projects, size) for size in range(width)], dtype=np.int64)
     return binomial[table, np.arange(1, width + 1)].sum(axis=1) + smaller[sizes]
 
 
@@ -270,9 +267,9 @@ def _numeric_sets(
     firsts = (np.cumsum(sizes) - sizes).astype(np.int32)
     voter_of = np.repeat(np.arange(len(cells), dtype=np.int32), sizes)
     table = np.full((len(cells), width), projects, dtype=np.int16 if projects < 2**15 else np.int32)
-    voter_of = (voter_of, np.arange(columns.size, dtype=np.int32) - firsts[voter_of])
-    table[voter_of] = columns
-    del voter_of
+    slots = (voter_of, np.arange(columns.size, dtype=np.int32) - firsts[voter_of])  # row, place
+    table[slots] = columns
+    del voter_of, slots
     table.sort(axis=1)
     if np.any((table[:, 1:] == table[:, :-1]) & (table[:, 1:] < projects)):
         return None  # a project named twice in a cell
