@@ -73,16 +73,21 @@ LOCK_BALLOTS = text("LOCK TABLE ballots, ballot_choices IN ACCESS EXCLUSIVE MODE
 
 
 class _NotYet(Exception):
-    """A snapshot older than a pending seal appeared while the rewrite waited for its lock."""
+    """A snapshot or transaction older than a pending seal is open: CLUSTER would keep rows."""
 
 
 def _postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _older_snapshots(session: Session) -> int:
+_NOT_YET = "ballot tables not rewritten yet (%s); the scheduler will retry"
+
+
+def _no_older_snapshots(session: Session) -> None:
+    """Raise `_NotYet` if a snapshot or transaction older than a pending seal is open."""
     session.execute(text("SELECT pg_stat_clear_snapshot()"))  # fresh, even in a long transaction
-    return session.scalar(OLDER_SNAPSHOTS) or 0
+    if session.scalar(OLDER_SNAPSHOTS):
+        raise _NotYet("a transaction older than the seal is still open")
 
 
 def rewrite_in_key_order(session: Session | None = None) -> bool:
@@ -96,10 +101,8 @@ def rewrite_in_key_order(session: Session | None = None) -> bool:
         covered = list(session.scalars(pending))
     else:
         session.flush()
-        if _older_snapshots(session):  # checked first too: no need to queue for the lock
-            logger.warning(_NOT_YET, "a transaction older than the seal is still open")
-            return False
         try:
+            _no_older_snapshots(session)  # checked first too: no need to queue for the lock
             covered = _cluster(session, pending)
         except (OperationalError, _NotYet) as error:  # lock_not_available: someone reads ballots
             logger.warning(_NOT_YET, error)
@@ -108,9 +111,6 @@ def rewrite_in_key_order(session: Session | None = None) -> bool:
         update(BallotSeal).where(BallotSeal.round_id.in_(covered)).values(compacted=True)
     )
     return True
-
-
-_NOT_YET = "ballot tables not rewritten yet (%s); the scheduler will retry"
 
 
 def _cluster(session: Session, pending: Select[tuple[int]]) -> list[int]:
@@ -122,8 +122,7 @@ def _cluster(session: Session, pending: Select[tuple[int]]) -> list[int]:
         # now are all there can be until this commits, so they are the ones to check and mark.
         session.execute(LOCK_BALLOTS)
         covered = list(session.scalars(pending))
-        if _older_snapshots(session):
-            raise _NotYet("a transaction older than the seal began while the lock was awaited")
+        _no_older_snapshots(session)  # (one may have begun while the lock was awaited)
         for statement in CLUSTER_STATEMENTS:
             session.execute(text(statement))
         restore = text("SELECT set_config('lock_timeout', :value, true)")
