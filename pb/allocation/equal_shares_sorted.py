@@ -37,11 +37,12 @@ LOW_SORT_LIMIT = 1 << 16
 water-filling pricer, whose passes over every budget then cost less than a sort of their low
 ones."""
 
-LOW_FILL_FROM = 512
+LOW_FILL_FROM = 1024
 """`low_sorted` water-fills over this many low budgets or more, and sorts fewer: a
 water-filling pass is four NumPy calls over them, a few passes beat a sort from about this
-many on (on the million-voter file's pricings, at 2,000 low budgets the sort and its running
-sum took 84 us, the passes 50 us; at 8,000, 506 us and 128 us)."""
+many on (on the million-voter file's pricings, sort and running sum against the passes: at
+512-1,023 low budgets 23 and 60 us, at 1,024-2,047 59 and 43 us, at 8,192-16,383 506 and
+128 us; on Budapest's, 38 and 41 us at 512-1,023, 91 and 46 us at 1,024-2,047)."""
 
 
 def sorting_pricer(
