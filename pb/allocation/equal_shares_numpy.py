@@ -248,12 +248,9 @@ def _up32(value: float) -> Any:
     return _np.float32(value * (1 + 2 * UNIT32))
 
 
-PER_GROUP = 2.0**20
+PER_GROUP = 2.0**10
 """Per-group error bounds are kept once the single bound is this many times its start (which
-it reaches only in large elections: each of its steps costs the charge three array passes).
-At 2^20 the single bound is still about 10^-10 of a voter's start, far below any margin a
-decision needs; from 2^10 to 2^20, the million-voter file's add1 charges per-group bounds
-12,579 times instead of 20,590, with the same decisions and MES runs."""
+it reaches only in large elections: each of its steps costs the charge three array passes)."""
 
 
 def _numpy_layout(prep: Prepared, groups_of: dict[str, list[int]]) -> tuple[Any, ...]:
