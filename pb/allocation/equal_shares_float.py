@@ -33,10 +33,11 @@ more, `equal_shares_numpy` (`NumpyGathered`, `NumpyWeighted`). `NumpyWeighted` d
 operations in the same order as the pure book, computing bitwise the same floats.
 `NumpyGathered` finds the poor/rich split of a project with up to `equal_shares_sorted.SORT_LIMIT`
 supporters by one sort (`sorting_pricer`: the pure book's search over the same sorted budgets and
-running sums), of a larger one by sorting its low budgets alone (`low_sorted`), of the largest
-without sorting, summing in NumPy's order; those floats may differ from the pure book's in the last
-bits, but `equal_shares_approval.split_price` proves every split from sums whose error bound holds
-in any order of addition, so the same proof covers it (the decisions are those of the exact run;
+running sums), of a larger one from its low budgets alone (`low_sorted`: sorted if they are few,
+else water-filled), of the largest without sorting, summing in NumPy's order; those floats may
+differ from the pure book's in the last bits, but `equal_shares_approval.split_price` proves
+every split from sums whose error bound holds in any order of addition, so the same proof covers
+it (the decisions are those of the exact run;
 tests/allocation/test_equal_shares_numpy.py checks them against it). The error model is in
 `equal_shares_bounds`.
 """

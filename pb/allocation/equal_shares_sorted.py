@@ -6,7 +6,7 @@ calls. That pays for tens of thousands of supporters, where a sort would cost mo
 passes; for a few hundred, each call's fixed cost (about a microsecond) is most of the time, and
 one sort, one running sum and a binary search in Python over the sorted budgets (the pure
 book's `price`, read through memoryviews) make fewer calls. `sorting_pricer` prices those
-projects so; larger ones, up to `LOW_SORT_LIMIT`, by sorting only their low budgets, where the
+projects so; larger ones, up to `LOW_SORT_LIMIT`, from their low budgets alone, where the
 poor are (`low_sorted`); the others by the water-filling pricer.
 
 The decisions are the same proof's: `price` ends in `split_price`, which proves the boundary
@@ -33,9 +33,16 @@ SORT_LIMIT = 1024
 LAZY_OWN = True
 
 LOW_SORT_LIMIT = 1 << 16
-"""Larger ones, up to this many, by sorting their low budgets (`low_sorted`); the rest, by the
+"""Larger ones, up to this many, from their low budgets (`low_sorted`); the rest, by the
 water-filling pricer, whose passes over every budget then cost less than a sort of their low
 ones."""
+
+LOW_FILL_FROM = 1024
+"""`low_sorted` water-fills over this many low budgets or more, and sorts fewer: a
+water-filling pass is four NumPy calls over them, a few passes beat a sort from about this
+many on (on the million-voter file's pricings, sort and running sum against the passes: at
+512-1,023 low budgets 23 and 60 us, at 1,024-2,047 59 and 43 us, at 8,192-16,383 506 and
+128 us; on Budapest's, 38 and 41 us at 512-1,023, 91 and 46 us at 1,024-2,047)."""
 
 
 def sorting_pricer(
@@ -123,37 +130,38 @@ def low_sorted(
     pending: dict[str, Any],
 ) -> tuple[Key, Any] | None:
     """The price of a project with many supporters, whose `budgets` (one per voter) add up to
-    `total`, found by sorting only its low budgets (`equal_shares_split.low_budgets`, those
-    under `LOW` x cost / supporters: where the poor are) and searching them as `price` does;
-    every other budget is above every low one, so counted rich. If every low budget is poor,
+    `total`, found from its low budgets alone (`equal_shares_split.low_budgets`, those under
+    `LOW` x cost / supporters: where the poor are), every other budget counted rich: by
+    sorting them and searching as `price` does if they are few (`LOW_FILL_FROM`), else by
+    water-filling over them (`equal_shares_split.low_boundary`). If every low budget is poor,
     the boundary lies above them: the water-filling over every budget finds it.
 
-    One sort and one running sum over a fifth to a third of the supporters replace the
-    water-filling's passes (four NumPy calls each) over the same low budgets; `split_price`
-    proves the boundary however it was found."""
+    Either replaces passes over every supporter by work over a fifth to a third of them;
+    `split_price` proves the boundary however it was found."""
     size, error = len(budgets), book.worst
     low, where = split.low_budgets(budgets, cost, size)
-    values = _np.sort(low)
-    ascending = memoryview(values)
-    zeros = bisect_right(ascending, 0.0)  # voters with nothing left pay nothing (every zero
-    payers = size - zeros  # is low)
+    if len(low) < LOW_FILL_FROM:
+        zeros, found = _low_searched(cost, low, size)
+    else:
+        zeros = int(_np.count_nonzero(low == 0.0))  # (every zero is low)
+        found = None
+    payers = size - zeros  # voters with nothing left pay nothing
     if zeros:
         book.prune(pid, budgets, zeros)
         if not payers:
             return None
     if not affordable(pid, cost, total, payers, payers, error):
         return None
-    money = memoryview(_np.add.accumulate(values))[zeros:]
-    ascending = ascending[zeros:]
-    j = _low_boundary(cost, ascending, money, payers)
-    if j is None:  # every low budget is poor: the smallest rich one is among the others
+    if len(low) >= LOW_FILL_FROM:
+        found = split.low_boundary(pid, low, cost, size, zeros)
+    if found is None:  # every low budget is poor: the smallest rich one is among the others
         poor_side, smallest_rich, poor_error = split.water_filled(
             pid, budgets, cost, zeros, book.errors, voters
         )
         return split_price(
             pid, cost, u, payers, poor_side, smallest_rich, error, priority, poor_error
         )
-    smallest_rich, poor_side = ascending[j], _poor_side(j, money, ascending)
+    poor_side, smallest_rich = found
     errors = book.errors
     return _split_price(
         (pid, cost, u, payers, poor_side, smallest_rich, error, priority),
@@ -161,6 +169,20 @@ def low_sorted(
         and (lambda: split.poor_error(errors, low, where, voters, poor_side, smallest_rich)),
         pending,
     )
+
+
+def _low_searched(cost: Number, low: Any, size: int) -> tuple[int, Any]:
+    """How many of the low budgets are zeros, and the poor side and smallest rich budget
+    found by sorting them (None if every low budget with money is poor)."""
+    values = _np.sort(low)
+    ascending = memoryview(values)
+    zeros = bisect_right(ascending, 0.0)
+    money = memoryview(_np.add.accumulate(values))[zeros:]
+    ascending = ascending[zeros:]
+    j = _low_boundary(cost, ascending, money, size - zeros)
+    if j is None:
+        return zeros, None
+    return zeros, (_poor_side(j, money, ascending), ascending[j])
 
 
 def _split_price(arguments: tuple, own: Any, pending: dict[str, Any]) -> tuple[Key, Any]:

@@ -66,18 +66,20 @@ def test_sorted_prices_are_bitwise_the_pure_books(seed, satisfaction, monkeypatc
     assert not calls  # every pricing was a sort
 
 
-LIMITS = {  # (SORT_LIMIT, LOW_SORT_LIMIT): which pricer prices a flat project
-    "fill": (0, 0),  # the water-filling pricer alone
-    "low": (0, equal_shares_sorted.LOW_SORT_LIMIT),  # a sort of the low budgets
-    "sort": (equal_shares_sorted.SORT_LIMIT, equal_shares_sorted.LOW_SORT_LIMIT),
+LIMITS = {  # (SORT_LIMIT, LOW_SORT_LIMIT, LOW_FILL_FROM): which pricer prices a flat project
+    "fill": (0, 0, 0),  # the water-filling pricer alone
+    "low": (0, equal_shares_sorted.LOW_SORT_LIMIT, 1 << 30),  # a sort of the low budgets
+    "lowfill": (0, equal_shares_sorted.LOW_SORT_LIMIT, 0),  # the water-filling over them
+    "sort": (equal_shares_sorted.SORT_LIMIT, equal_shares_sorted.LOW_SORT_LIMIT, 1 << 30),
 }
 
 
 def _limited(monkeypatch, limits: str) -> list:
     """Sets the pricers' limits; returns the list `low_sorted`'s calls are recorded in."""
-    sort_limit, low_limit = LIMITS[limits]
+    sort_limit, low_limit, fill_from = LIMITS[limits]
     monkeypatch.setattr(equal_shares_sorted, "SORT_LIMIT", sort_limit)
     monkeypatch.setattr(equal_shares_sorted, "LOW_SORT_LIMIT", low_limit)
+    monkeypatch.setattr(equal_shares_sorted, "LOW_FILL_FROM", fill_from)
     calls: list = []
     original = equal_shares_sorted.low_sorted
     monkeypatch.setattr(
@@ -88,7 +90,7 @@ def _limited(monkeypatch, limits: str) -> list:
 
 # (no more cases than with two pricers: the water-filling alone now prices only projects
 # larger than any here, and the low budgets' sort the others above `SORT_LIMIT`)
-SEEDS = {"fill": range(3), "low": range(3, 6), "sort": range(6)}
+SEEDS = {"fill": range(3), "low": range(3, 6), "lowfill": range(3, 6), "sort": range(6)}
 
 
 @pytest.mark.parametrize(
@@ -110,7 +112,7 @@ def test_every_pricer_decides_as_the_exact_runs(seed, satisfaction, limits, monk
         guide = None if isinstance(run, tuple) else run
     assert decided > 80
     assert decided >= pure_decided - 2
-    assert limits == "low" or not low_sorted
+    assert limits in ("low", "lowfill") or not low_sorted
 
 
 @pytest.mark.parametrize("limits", list(LIMITS))
@@ -127,7 +129,7 @@ def test_per_group_error_bounds_are_summed_for_the_poor(limits, monkeypatch) -> 
     fast = _run(prep, budget, True)
     assert _decides_as_exact(prep, fast, exact, floors=True)
     assert bool(sums["sort"]) == (limits == "sort") and None not in sums["sort"]
-    if limits == "low":
+    if limits in ("low", "lowfill"):
         # (None until the book keeps per-group bounds)
         assert low_sorted and any(summed is not None for summed in sums["low"])
 
@@ -165,7 +167,7 @@ def test_the_low_budgets_search_finds_the_full_search_boundary(seed) -> None:
     assert low == (full if full < cut else None)
 
 
-@pytest.mark.parametrize("limits", ["low", "sort"])
+@pytest.mark.parametrize("limits", ["low", "lowfill", "sort"])
 def test_a_price_settled_by_the_single_bound_is_charged_by_the_poors_own(
     limits, monkeypatch
 ) -> None:
@@ -188,3 +190,26 @@ def test_a_price_settled_by_the_single_bound_is_charged_by_the_poors_own(
         assert not isinstance(fast, tuple)
         plans[lazy] = list(charged)
     assert len(plans[True]) == 10 and plans[True] == plans[False]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_low_budgets_sort_and_water_filling_find_the_same_split(seed) -> None:
+    # `low_sorted` sorts few low budgets and water-fills over many: the same poor voters and
+    # smallest rich budget either way (the poor's money may differ in its last bits)
+    rng = random.Random(seed)
+    size = rng.randrange(2, 80)
+    budgets = numpy.array(
+        [rng.choice([0.0, rng.uniform(0, 10), float(rng.randrange(1, 6))]) for _ in range(size)]
+    )
+    cost = rng.uniform(1, max(1.0, float(budgets.sum())))
+    low, _where = split.low_budgets(budgets, cost, size)
+    zeros, searched = equal_shares_sorted._low_searched(cost, low, size)
+    assert zeros == int(numpy.count_nonzero(low == 0.0))
+    if zeros == size:
+        return
+    filled = split.low_boundary("p", low, cost, size, zeros)
+    assert (searched is None) == (filled is None)
+    if searched is not None:
+        (poor, terms, paid, largest), smallest = searched
+        assert (poor, terms, largest, smallest) == (*filled[0][:2], filled[0][3], filled[1])
+        assert paid == pytest.approx(filled[0][2])
