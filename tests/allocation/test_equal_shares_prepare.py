@@ -120,3 +120,12 @@ def test_a_file_read_in_bulk_prepares_without_its_ballots() -> None:
     assert prepared.weights == [40, 40, 20, 20]  # 1,2; 2; the empty ballot; 3,1
     assert election.profile.distinct == plain.distinct  # made when asked for, as the plain path's
     assert election.profile == plain
+
+
+def test_projects_withdrawn_from_the_ballot_are_left_out_of_the_matrix_layout() -> None:
+    election = _election(*_random_approval(5, "approval"), "cost")
+    election.accelerators = WITH_MATRIX
+    smaller = conflicts.without(election, ["b"])
+    prepared = equal_shares.prepare(smaller)
+    assert "b" not in prepared.projects and "b" not in prepared.levels
+    assert prepared == equal_shares._prepare_grouped(smaller)
