@@ -49,6 +49,8 @@ class BallotMatrix:
     the previous rows' in `columns` (the projects `project_ids[c]`, in the ballot's order) and
     in `values`: for cumulative ballots the points, for rankings the positional score of the
     place (k for the first of k projects, down to 1 for the last); approvals have no values.
+    An approval profile's row g is its `Profile.distinct[g]` (every way a matrix is made keeps
+    that order), which lets Equal Shares prepare from the matrix without the ballots.
     """
 
     vote_type: str

@@ -3,13 +3,14 @@
 A city-wide file repeats its ballots (the generated million-voter file has 753,030 distinct
 sets; a real one a few thousand), so every distinct `vote` cell is split, looked up and checked
 against `min_length`/`max_length` once, and the voters only get a reference to its set. The
-ballots themselves are made lazily (`VoterBallots`), `Profile.distinct` and, with NumPy, the
-`BallotMatrix` are filled while reading.
+ballots themselves are made lazily (`VoterBallots`), and so is `Profile.distinct`, from the
+groups found while reading; with NumPy, the `BallotMatrix` is filled while reading.
 
 With NumPy and numeric project ids (most real files), every voter's cell is read instead as
-bytes in array passes (`_numeric_sets`): each set is found by one integer and built once, the
-same objects in the same order as the string path's; anything that path cannot read is left to
-the strings.
+bytes in array passes (`_numeric_sets`): each set is found by one integer, and the sets are
+made only when something asks for them (the matrix stands for them in counting and Equal
+Shares), the same objects in the same order as the string path's; anything that path cannot
+read is left to the strings.
 
 Anything wrong (an empty or repeated voter id, an unknown or repeated project, a ballot too long
 or too short) makes `approval_profile` answer None, and the voter-by-voter reader of
@@ -21,13 +22,14 @@ from __future__ import annotations
 import math
 from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from functools import cached_property
 from itertools import chain, islice, repeat
 from operator import add, itemgetter
-from typing import Any
+from typing import Any, overload
 
-from pb.allocation.accelerators import Accelerators
-from pb.allocation.ballots import VoterBallots, trusted_approval
+from pb.allocation.accelerators import NUMPY, Accelerators
+from pb.allocation.ballots import ApprovalBallot, VoterBallots, trusted_approval
 from pb.allocation.counting import BallotMatrix
 from pb.allocation.numbers import Number
 from pb.allocation.pabulib_lines import Reader
@@ -51,20 +53,27 @@ def _unique_voters(voter_ids: list[str]) -> bool:
 
 class _Sets:
     """The distinct approved sets of a VOTES section, in order of first appearance, with their
-    voters and the first voter naming them."""
+    voters and the first voter naming them. The NumPy path knows them as column numbers and
+    makes the frozensets only when first asked for (`sets`): at a million voters, 750,000 sets
+    (350 MB and about a second) that counting and Equal Shares never need."""
 
     def __init__(
         self,
-        sets: list[frozenset[str]],
         weights: array,
         first_voters: list[str],
+        sets: list[frozenset[str]] | None = None,
         columns: array | None = None,
+        lengths: array | None = None,
+        project_ids: Sequence[str] = (),
     ):
-        self.sets = sets
         self.weights = weights
         self.first_voters = first_voters
+        if sets is not None:
+            self.__dict__["sets"] = sets
         self.columns = columns
         """The sets' column numbers, set after set, if known already."""
+        self.lengths = lengths
+        self.project_ids = tuple(project_ids)
 
     @classmethod
     def of_voters(
@@ -76,7 +85,7 @@ class _Sets:
             weights = Counter(approved)  # one C-level pass, in order of first appearance
             first_voter = dict(zip(reversed(approved), reversed(voter_ids), strict=True))
             voters = list(map(first_voter.__getitem__, weights))
-            return cls(list(weights), array("q", weights.values()), voters)
+            return cls(array("q", weights.values()), voters, list(weights))
         # the same sets share one object: grouping their addresses is a sort of integers,
         # three times faster than hashing a million sets into two dicts
         address = np.fromiter(map(id, approved), dtype=np.int64, count=len(approved))
@@ -85,20 +94,77 @@ class _Sets:
         first = first[order].tolist()
         weights = array("q", counts[order].astype(np.int64).tobytes())
         voters = list(map(voter_ids.__getitem__, first))
-        return cls(list(map(approved.__getitem__, first)), weights, voters)
+        return cls(weights, voters, list(map(approved.__getitem__, first)))
+
+    @cached_property
+    def sets(self) -> list[frozenset[str]]:
+        """The sets made from their column numbers, each id the instance's own string (shared
+        by every set), iterated in the order of the first voter's cell."""
+        assert NUMPY is not None and self.columns is not None and self.lengths is not None
+        columns = NUMPY.frombuffer(self.columns, dtype=NUMPY.intc)
+        # gathered as object arrays: no Python int per item (4 million of them, 130 MB)
+        ids = iter(NUMPY.array(self.project_ids, dtype=object)[columns])
+        # through a dict, a set is sized for its ids (see `approved_sets`)
+        return list(map(frozenset, map(dict.fromkeys, map(islice, repeat(ids), self.lengths))))
+
+    def distinct(self) -> list[tuple[int, ApprovalBallot]]:
+        """`Profile.distinct`: (voters, ballot of the first voter) per set."""
+        ballots = map(trusted_approval, self.sets, self.first_voters)
+        return list(zip(self.weights, ballots, strict=True))
 
     def matrix(self, vote_type: str, project_ids: Sequence[str]) -> BallotMatrix:
         """The sets as a `BallotMatrix`, row after row (an approval row's order is free), every
         column looked up in one C-level pass; at most 2**30 voters: sums are exact."""
-        columns = self.columns
-        if columns is None:
+        columns, lengths = self.columns, self.lengths
+        if columns is None or lengths is None:
             column = {pid: number for number, pid in enumerate(project_ids)}
             columns = array("i", map(column.__getitem__, chain.from_iterable(self.sets)))
-        lengths = array("i", map(len, self.sets))
+            lengths = array("i", map(len, self.sets))
         single = max(self.weights, default=1) == 1
         return BallotMatrix(
             vote_type, tuple(project_ids), self.weights, lengths, columns, None, single
         )
+
+
+class _VoterSets(Sequence[frozenset[str]]):
+    """Every voter's approved set (one object per content), listed only when first asked for
+    (by `VoterBallots`, when something reads the ballots one by one): the list takes 10 ms,
+    but the sets it points to take about a second to make (`_Sets.sets`)."""
+
+    def __init__(self, sets: _Sets, set_of_voter: Any) -> None:
+        self._sets = sets
+        self._set_of_voter = set_of_voter
+        """The number of each voter's set (NumPy integers)."""
+
+    @cached_property
+    def _listed(self) -> list[frozenset[str]]:
+        assert NUMPY is not None
+        built = NUMPY.empty(len(self._sets.sets), dtype=object)
+        built[:] = self._sets.sets
+        return built[self._set_of_voter].tolist()
+
+    def __len__(self) -> int:
+        return len(self._set_of_voter)
+
+    @overload
+    def __getitem__(self, index: int) -> frozenset[str]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[frozenset[str]]: ...
+    def __getitem__(self, index: int | slice) -> frozenset[str] | list[frozenset[str]]:
+        return self._listed[index]
+
+    def __iter__(self) -> Iterator[frozenset[str]]:
+        return iter(self._listed)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to the same sets listed (`VoterBallots` compares its sets so)."""
+        if isinstance(other, _VoterSets):
+            return self._listed == other._listed
+        if isinstance(other, list):
+            return self._listed == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # as a list's
 
 
 def approved_sets(cells: list[str], instance: Instance) -> list[frozenset[str]] | None:
@@ -241,11 +307,12 @@ def _row_ranks(table: Any, projects: int, np: Any) -> Any:
 
 def _numeric_sets(
     cells: list[str], voter_ids: list[str], instance: Instance, np: Any
-) -> tuple[list[frozenset[str]], _Sets] | None:
+) -> tuple[Sequence[frozenset[str]], _Sets] | None:
     """Every voter's approved set and the distinct sets (as `approved_sets` and `_Sets`
     answer: one set object per content, made from the first voter's cell, in order of first
-    appearance), found in NumPy passes when the project ids are plain numbers (most real
-    files); None when that does not apply or a cell has a problem (the string path decides)."""
+    appearance, but only when first asked for), found in NumPy passes when the project ids are
+    plain numbers (most real files); None when that does not apply or a cell has a problem
+    (the string path decides)."""
     read = _tokens(cells, np)
     if read is None:
         return None
@@ -291,19 +358,14 @@ def _numeric_sets(
     )
     set_columns = columns[items]
     del columns, items
-    # gathered as object arrays: no Python int per item (4 million of them, 130 MB)
-    ids = iter(np.array(instance.project_ids, dtype=object)[set_columns])
-    # through a dict, a set is sized for its ids (see `approved_sets`), in the cell's order
-    built = np.empty(order.size, dtype=object)
-    built[:] = list(map(frozenset, map(dict.fromkeys, map(islice, repeat(ids), lengths.tolist()))))
-    approved = built[set_of_voter].tolist()
     sets = _Sets(
-        built.tolist(),
         array("q", counts[order].astype(np.int64).tobytes()),
         list(map(voter_ids.__getitem__, first.tolist())),
-        array("i", set_columns.astype(np.int32).tobytes()),
+        columns=array("i", set_columns.astype(np.int32).tobytes()),
+        lengths=array("i", lengths.astype(np.int32).tobytes()),
+        project_ids=instance.project_ids,
     )
-    return approved, sets
+    return _VoterSets(sets, set_of_voter), sets
 
 
 def approval_profile(
@@ -331,8 +393,7 @@ def approval_profile(
     del cells
     vote_type = instance.meta["vote_type"]
     profile = Profile(vote_type, VoterBallots(voter_ids, approved), trusted=True)
-    ballots = map(trusted_approval, sets.sets, sets.first_voters)
-    profile.__dict__["distinct"] = list(zip(sets.weights, ballots, strict=True))
+    profile.defer_distinct(sets.distinct)
     if accelerators.counts_with_matrix(len(rows)):
         profile.__dict__["ballot_matrix"] = sets.matrix(vote_type, instance.project_ids)
     return profile

@@ -4,7 +4,7 @@ a profile of ballots. All frozen, all validated on construction, all exact numbe
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
@@ -223,10 +223,19 @@ class Profile:
             return len(self.ballots)  # one voter per ballot, without building them
         return sum(ballot.weight for ballot in self.ballots)
 
+    def defer_distinct(self, build: Callable[[], list[tuple[int, Ballot]]]) -> None:
+        """Have `distinct` answer `build()` when first asked for: a reader that has grouped
+        the ballots already but not made them (`pabulib_approvals`: a million voters' 750,000
+        distinct sets, which counting and Equal Shares read from the `ballot_matrix`)."""
+        self.__dict__["_build_distinct"] = build
+
     @cached_property
     def distinct(self) -> list[tuple[int, Ballot]]:
         """(number of voters, one of the ballots) per distinct ballot content, in order of
         first appearance. Rules count these groups instead of every voter."""
+        build = self.__dict__.pop("_build_distinct", None)
+        if build is not None:
+            return build()
         merged: dict[object, list] = {}
         for ballot in self.ballots:
             if isinstance(ballot, ApprovalBallot):

@@ -8,6 +8,7 @@ import random
 import pytest
 
 from pb.allocation import ApprovalBallot, Instance, Profile, Project, conflicts, equal_shares
+from pb.allocation.accelerators import PURE, Accelerators
 from pb.allocation.pabulib import parse_string
 
 from .test_equal_shares import _election
@@ -70,3 +71,61 @@ def test_projects_withdrawn_from_the_ballot_are_left_out() -> None:
     prepared = equal_shares.prepare(election)
     assert prepared == equal_shares._prepare_grouped(election)
     assert not {"a", "c"} & set(prepared.projects)
+
+
+WITH_MATRIX = Accelerators(matrix_min_ballots=0)
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("vote_type", ["approval", "choose-1"])
+def test_the_matrix_layout_is_the_loops(seed: int, vote_type: str) -> None:
+    """`prepare` from the `BallotMatrix` in NumPy passes gives the loop's values, and shares
+    lists as the loop does: a project's voters are its groups' list when none holds several."""
+    instance, profile = _random_approval(seed, vote_type)
+    election = _election(instance, profile, "cost")
+    election.accelerators = WITH_MATRIX
+    from_matrix = equal_shares._approval_groups_numpy(election)
+    assert from_matrix is not None
+    by_loop = equal_shares._approval_groups(election)
+    assert from_matrix == by_loop
+    weights, groups_of, voters = from_matrix
+    for pid, groups in groups_of.items():
+        alone = all(weights[g] == 1 for g in groups)
+        assert (voters[pid] is groups) == alone == (by_loop[2][pid] is by_loop[1][pid])
+    prepared = equal_shares.prepare(election)
+    assert prepared == equal_shares._prepare_grouped(election)
+
+
+def test_without_numpy_or_a_matrix_prepare_loops() -> None:
+    election = _election(*_random_approval(1, "approval"), "cost")
+    election.accelerators = Accelerators(numpy=False)
+    assert equal_shares._approval_groups_numpy(election) is None
+    assert equal_shares.prepare(election) == equal_shares._prepare_grouped(election)
+
+
+def test_a_file_read_in_bulk_prepares_without_its_ballots() -> None:
+    """The reader's matrix stands for the ballots: neither the distinct ballots nor the
+    voters' sets are made to prepare Equal Shares, and it is the general path's layout."""
+    rows = [f"{n};{vote}" for n, vote in enumerate(["1,2", "2", "2,1", "", "3,1", "2"] * 20)]
+    head = ["META", "key;value", "budget;100", "vote_type;approval", "PROJECTS", "project_id;cost"]
+    text = "\n".join([*head, "1;60", "2;40", "3;30", "4;10", "VOTES", "voter_id;vote", *rows, ""])
+    plain = parse_string(text, accelerators=PURE).profile
+    election = parse_string(text, accelerators=WITH_MATRIX)
+    prepared_election = _election(election.instance, election.profile, "cost")
+    prepared_election.accelerators = WITH_MATRIX
+    prepared = equal_shares.prepare(prepared_election)
+    assert "distinct" not in election.profile.__dict__
+    assert "_listed" not in election.profile.ballots._approved.__dict__
+    assert prepared == equal_shares._prepare_grouped(prepared_election)
+    assert prepared.weights == [40, 40, 20, 20]  # 1,2; 2; the empty ballot; 3,1
+    assert election.profile.distinct == plain.distinct  # made when asked for, as the plain path's
+    assert election.profile == plain
+
+
+def test_projects_withdrawn_from_the_ballot_are_left_out_of_the_matrix_layout() -> None:
+    election = _election(*_random_approval(5, "approval"), "cost")
+    election.accelerators = WITH_MATRIX
+    smaller = conflicts.without(election, ["b"])
+    prepared = equal_shares.prepare(smaller)
+    assert "b" not in prepared.projects and "b" not in prepared.levels
+    assert prepared == equal_shares._prepare_grouped(smaller)

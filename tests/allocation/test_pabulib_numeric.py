@@ -50,6 +50,9 @@ def assert_read_alike(text: str) -> None:
     voter_ids = [row[0] for row in reader.rows["votes"]]
     assert pabulib_approvals._numeric_sets(cells, voter_ids, instance, np) is not None
     fast, plain = parse_string(text, accelerators=WITH_NUMPY), parse_string(text, accelerators=PURE)
+    # read without making a set: the matrix stands for them until something asks
+    assert "sets" not in fast.profile.ballots._approved._sets.__dict__
+    assert "distinct" not in fast.profile.__dict__
     assert fast == plain
     fast_sets, plain_sets = fast.profile.ballots._approved, plain.profile.ballots._approved
     assert fast_sets == plain_sets
