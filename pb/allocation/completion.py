@@ -150,15 +150,10 @@ loop: the probe did not overspend), the search steps this many units one at a ti
 probing, doubling after each such failure and back to this after a success: on the big
 Warsaw 2022 districts a failed probe costs a cut run and several forced runs, a step one run
 guided by the run above (docs/allocation.md, "Stepping where the probes fail")."""
-HOLD = 32
+HOLD = 2
 """After a failed probe, the jump that then succeeds is kept for this many more probes
-before it doubles again. A probe that fails costs a run and, where it is cut, the forced runs
-of its branches (up to eight at a million voters); where the proofs fall short through a
-near-tie that lasts (1M voters: 208 units without a change, proven 4 to 16 units at a time),
-the jump that failed once keeps failing, so it is tried again only after this many successes
-(or after a single step, which restarts the doubling). Doubling after 2 successes cost the
-million-voter file 353 runs, after 32 it costs 301; Budapest 2024: 650 and 564
-(docs/allocation.md, "Fewer runs at a million voters")."""
+before it doubles again (a probe that fails costs a run: doubling at once failed about as
+often as it succeeded)."""
 
 
 def _add1(election: Election, variant: Add1, search: bool) -> Completed:

@@ -38,7 +38,7 @@ def _search(seed: int, shape: str, hold: int, monkeypatch: pytest.MonkeyPatch) -
 def test_holding_a_jump_after_a_failed_probe_steps_to_the_same_result(
     shape: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # doubling at once, after 2 successes, after 32 (the default) or never again: the search
+    # doubling at once, after 2 successes (the default), after 32 or never again: the search
     # probes other budgets (the run counts differ somewhere), the result is the same
     differ = 0
     for seed in range(8):
