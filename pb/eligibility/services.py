@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Row, bindparam, func, select
+from sqlalchemy import Row, bindparam, func, literal, select
 
 from pb.accounts.models import Role, User
 from pb.eligibility.methods import CLAIMED_CHANNELS, METHODS
@@ -45,6 +45,24 @@ _CENSUS_ENTRY = select(
 ).where(_entries.c.user_id == bindparam("user_id"))
 
 
+# The same entry with, in one statement, whether a ballot is recorded under its key in the round
+# (the ballot and review pages ask both: "may they vote" and "did they vote already").
+_participations = Participation.__table__
+_CENSUS_ENTRY_AND_VOTED = _CENSUS_ENTRY.add_columns(
+    select(_participations.c.id)
+    .where(
+        _participations.c.round_id == bindparam("round_id"),
+        _participations.c.voter_key == literal("census:") + _entries.c.reference_hash,
+    )
+    .scalar_subquery()
+    .label("participation_id")
+)
+_PARTICIPATION = select(_participations.c.id).where(
+    _participations.c.round_id == bindparam("round_id"),
+    _participations.c.voter_key == bindparam("key"),
+)
+
+
 def census_entry(user: User) -> Row[Any] | None:
     """The user's census entry (the columns above), or None when they are not bound to one."""
     return db.session.execute(_CENSUS_ENTRY, {"user_id": user.id}).first()
@@ -61,18 +79,44 @@ def census_ward(entry: CensusEntry | Row[Any], round_: Round) -> int | None:
 
 def participant(user: User, round_: Round) -> Participant | None:
     """Who this user takes part as in the round, or None when they may not."""
+    return _find(user, round_, voted=False)[0]
+
+
+def participant_and_voted(user: User, round_: Round) -> tuple[Participant | None, bool]:
+    """`participant`, and whether a ballot is recorded under its key in the round: the same
+    answers as `participant` then `voted_under`, with a census entry and its participation read
+    in one statement."""
+    return _find(user, round_, voted=True)
+
+
+def _find(user: User, round_: Round, voted: bool) -> tuple[Participant | None, bool]:
+    """The participant (None when they may not take part), and, when `voted` is asked, whether
+    they voted already (False when not asked)."""
     if user.role is not Role.CITIZEN or not user.is_active or not user.email_verified:
-        return None
+        return None, False
     methods = sorted(methods_of(round_), key=lambda name: not METHODS[name].census_backed)
     for name in methods:
         if name == "census":
-            entry = census_entry(user)
+            entry = _entry_and_participation(user, round_) if voted else census_entry(user)
             ward = census_ward(entry, round_) if entry else None
             if entry is not None and ward in round_.ward_ids:
-                return Participant(f"census:{entry.reference_hash}", ward, name)
+                found = Participant(f"census:{entry.reference_hash}", ward, name)
+                return found, voted and entry.participation_id is not None
         elif name == "email" and user.home_ward_id in round_.ward_ids:
-            return Participant(f"user:{user.id}", user.home_ward_id, name)
-    return None
+            found = Participant(f"user:{user.id}", user.home_ward_id, name)
+            return found, voted and voted_under(round_, found.key)
+    return None, False
+
+
+def _entry_and_participation(user: User, round_: Round) -> Row[Any] | None:
+    params = {"user_id": user.id, "round_id": round_.id}
+    return db.session.execute(_CENSUS_ENTRY_AND_VOTED, params).first()
+
+
+def voted_under(round_: Round, key: str) -> bool:
+    """Whether a ballot is recorded under this participation key in the round."""
+    params = {"round_id": round_.id, "key": key}
+    return db.session.scalar(_PARTICIPATION, params) is not None
 
 
 def can_take_part(user: User, round_: Round) -> bool:

@@ -6,8 +6,10 @@ from pb.eligibility.services import (
     can_take_part,
     eligible_count,
     participant,
+    participant_and_voted,
     refusal,
     turnout_by_method,
+    voted_under,
     voter_key,
 )
 
@@ -16,7 +18,9 @@ __all__ = [
     "can_take_part",
     "eligible_count",
     "participant",
+    "participant_and_voted",
     "refusal",
     "turnout_by_method",
+    "voted_under",
     "voter_key",
 ]

@@ -79,11 +79,6 @@ _CHOSEN_PROJECTS = select(
     _proposals.c.round_id == bindparam("round_id"),
     _proposals.c.id.in_(bindparam("ids", expanding=True)),
 )
-_participations = Participation.__table__
-_PARTICIPATION = select(_participations.c.id).where(
-    _participations.c.round_id == bindparam("round_id"),
-    _participations.c.voter_key == bindparam("key"),
-)
 _INSERT_BALLOT = insert(Ballot.__table__)
 _INSERT_CHOICE = insert(BallotChoice.__table__)
 
@@ -119,16 +114,14 @@ def parse_choices(round_: Round, form: Mapping[str, str]) -> Choices:
 
 
 def has_voted(user: User, round_: Round) -> bool:
-    return voted_as(round_, eligibility.voter_key(user, round_))
+    """Whether a ballot is recorded under the user's participation key (False when they may not
+    vote): one statement with the census entry on a census round."""
+    return eligibility.participant_and_voted(user, round_)[1]
 
 
 def voted_as(round_: Round, key: str | None) -> bool:
-    """Whether a ballot is recorded under this participant's key (None: one who may not vote);
-    for a page that has found the participant already (one census look-up, not two)."""
-    if key is None:
-        return False
-    found = db.session.scalar(_PARTICIPATION, {"round_id": round_.id, "key": key})
-    return found is not None
+    """Whether a ballot is recorded under this participant's key (None: one who may not vote)."""
+    return key is not None and eligibility.voted_under(round_, key)
 
 
 def cast(round_: Round, voter: User, choices: Choices, now: datetime | None = None) -> CastReceipt:

@@ -219,7 +219,12 @@ def render_ballot(round_: Round, choices: Choices, errors: list[str], pages: Bal
         if (not category or p.category == category) and (not ward or p.ward.code == ward)
     }
     state = meter.state(fmt, params, budget, round_.currency, items, choices)
-    voter = None if pages.without_account else eligibility.participant(current_user, round_)
+    # may they vote, and did they already: one statement with the census entry (pb/eligibility)
+    voter, voted = (
+        (None, False)
+        if pages.without_account
+        else eligibility.participant_and_voted(current_user, round_)
+    )
     return render_template(
         "voting/ballot.html",
         round=round_,
@@ -245,7 +250,7 @@ def render_ballot(round_: Round, choices: Choices, errors: list[str], pages: Bal
         meter_messages=meter.messages(fmt, params, budget),
         accepting=rounds.accepting_ballots(round_),
         eligible=pages.without_account or voter is not None,
-        has_voted=voter is not None and services.voted_as(round_, voter.key),
+        has_voted=voted,
         stored_key=None if pages.without_account else _stored_key(round_),
         pages=pages,
         categories=sorted(
