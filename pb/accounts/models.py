@@ -33,7 +33,37 @@ staff_wards = Table(
 )
 
 
-class User(UserMixin, db.Model):
+class SignedInInterface:
+    """What Flask-Login and the pages read of a signed-in person, from the account's columns:
+    shared by the ORM `User` and the ballot steps' plain record (pb/accounts/signed_in.py)."""
+
+    __slots__ = ()
+    id: int
+    role: Role
+    active: bool
+    session_key: str
+    email_verified_at: datetime | None
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:  # as UserMixin's: an inactive account is signed out
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_key}"
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in roles
+
+
+class User(SignedInInterface, UserMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,20 +89,6 @@ class User(UserMixin, db.Model):
 
     home_ward: Mapped[Ward | None] = relationship()
     wards: Mapped[list[Ward]] = relationship(secondary=staff_wards, order_by=Ward.name)
-
-    @property
-    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
-        return self.active
-
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_key}"
-
-    @property
-    def email_verified(self) -> bool:
-        return self.email_verified_at is not None
-
-    def has_role(self, *roles: Role) -> bool:
-        return self.role in roles
 
     def works_for(self, ward_ids: set[int]) -> bool:
         """True when this staff member is assigned to at least one of the given wards."""

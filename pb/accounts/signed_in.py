@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Row
 
-from pb.accounts.models import Role, User
+from pb.accounts.models import Role, SignedInInterface, User
 from pb.extensions import db
 
 # The ballot's three steps: what a voter's browser requests over and over while voting.
@@ -29,7 +29,7 @@ RECORD_ENDPOINTS = frozenset({"voting.ballot", "voting.review", "voting.cast"})
 COLUMNS = tuple(column.name for column in User.__table__.columns if column.name != "password_hash")
 
 
-class SignedInUser:
+class SignedInUser(SignedInInterface):
     """A user's columns as a record (see the module's docstring); the ORM `User` on demand."""
 
     __slots__ = (*COLUMNS, "session_key", "_user")
@@ -51,25 +51,6 @@ class SignedInUser:
             object.__setattr__(self, name, getattr(row, name))
         object.__setattr__(self, "session_key", session_key)
         object.__setattr__(self, "_user", None)
-
-    # Flask-Login's interface, as `User` has it (UserMixin's `is_authenticated` is `is_active`).
-    @property
-    def is_active(self) -> bool:
-        return self.active
-
-    @property
-    def is_authenticated(self) -> bool:
-        return self.active
-
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_key}"
-
-    @property
-    def email_verified(self) -> bool:
-        return self.email_verified_at is not None
-
-    def has_role(self, *roles: Role) -> bool:
-        return self.role in roles
 
     @property
     def user(self) -> User:
