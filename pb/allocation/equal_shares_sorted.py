@@ -140,11 +140,11 @@ def low_sorted(
     `split_price` proves the boundary however it was found."""
     size, error = len(budgets), book.worst
     low, where = split.low_budgets(budgets, cost, size)
-    if len(low) < LOW_FILL_FROM:
-        zeros, found = _low_searched(cost, low, size)
+    fill = len(low) >= LOW_FILL_FROM
+    if fill:
+        zeros, found = int(_np.count_nonzero(low == 0.0)), None  # (every zero is low)
     else:
-        zeros = int(_np.count_nonzero(low == 0.0))  # (every zero is low)
-        found = None
+        zeros, found = _low_searched(cost, low, size)
     payers = size - zeros  # voters with nothing left pay nothing
     if zeros:
         book.prune(pid, budgets, zeros)
@@ -152,7 +152,7 @@ def low_sorted(
             return None
     if not affordable(pid, cost, total, payers, payers, error):
         return None
-    if len(low) >= LOW_FILL_FROM:
+    if fill:
         found = split.low_boundary(pid, low, cost, size, zeros)
     if found is None:  # every low budget is poor: the smallest rich one is among the others
         poor_side, smallest_rich, poor_error = split.water_filled(

@@ -28,7 +28,7 @@ from itertools import chain, islice, repeat
 from operator import add, itemgetter
 from typing import Any, overload
 
-from pb.allocation.accelerators import NUMPY, Accelerators
+from pb.allocation.accelerators import Accelerators
 from pb.allocation.ballots import ApprovalBallot, VoterBallots, trusted_approval
 from pb.allocation.counting import BallotMatrix
 from pb.allocation.numbers import Number
@@ -65,6 +65,7 @@ class _Sets:
         columns: array | None = None,
         lengths: array | None = None,
         project_ids: Sequence[str] = (),
+        np: Any = None,
     ):
         self.weights = weights
         self.first_voters = first_voters
@@ -74,6 +75,7 @@ class _Sets:
         """The sets' column numbers, set after set, if known already."""
         self.lengths = lengths
         self.project_ids = tuple(project_ids)
+        self.np = np  # the NumPy module the caller's accelerators chose, which made `columns`
 
     @classmethod
     def of_voters(
@@ -100,10 +102,11 @@ class _Sets:
     def sets(self) -> list[frozenset[str]]:
         """The sets made from their column numbers, each id the instance's own string (shared
         by every set), iterated in the order of the first voter's cell."""
-        assert NUMPY is not None and self.columns is not None and self.lengths is not None
-        columns = NUMPY.frombuffer(self.columns, dtype=NUMPY.intc)
+        np = self.np
+        assert np is not None and self.columns is not None and self.lengths is not None
+        columns = np.frombuffer(self.columns, dtype=np.intc)
         # gathered as object arrays: no Python int per item (4 million of them, 130 MB)
-        ids = iter(NUMPY.array(self.project_ids, dtype=object)[columns])
+        ids = iter(np.array(self.project_ids, dtype=object)[columns])
         # through a dict, a set is sized for its ids (see `approved_sets`)
         return list(map(frozenset, map(dict.fromkeys, map(islice, repeat(ids), self.lengths))))
 
@@ -138,8 +141,9 @@ class _VoterSets(Sequence[frozenset[str]]):
 
     @cached_property
     def _listed(self) -> list[frozenset[str]]:
-        assert NUMPY is not None
-        built = NUMPY.empty(len(self._sets.sets), dtype=object)
+        np = self._sets.np
+        assert np is not None
+        built = np.empty(len(self._sets.sets), dtype=object)
         built[:] = self._sets.sets
         return built[self._set_of_voter].tolist()
 
@@ -364,6 +368,7 @@ def _numeric_sets(
         columns=array("i", set_columns.astype(np.int32).tobytes()),
         lengths=array("i", lengths.astype(np.int32).tobytes()),
         project_ids=instance.project_ids,
+        np=np,
     )
     return _VoterSets(sets, set_of_voter), sets
 
