@@ -11,7 +11,7 @@ from typing import Any
 
 from pb.allocation import equal_shares_split as split
 from pb.allocation.accelerators import NUMPY as _np
-from pb.allocation.equal_shares import Key, Prepared
+from pb.allocation.equal_shares import GROUP_ARRAYS, Key, Prepared
 from pb.allocation.equal_shares_approval import (
     affordable,
     equal_share,
@@ -261,8 +261,11 @@ def _numpy_layout(prep: Prepared, groups_of: dict[str, list[int]]) -> tuple[Any,
     if cached is None:
         _read, flat = read_layout(prep, groups_of)
         weights = _np.array(prep.weights, dtype=_np.int64)
+        made = prep.cache.get(GROUP_ARRAYS, {})  # (the lists' own arrays, if prepared so)
         groups = {
-            p: _np.fromiter(groups_of[p], dtype=_np.intp, count=len(groups_of[p]))
+            p: made[p].astype(_np.intp, copy=False)
+            if p in made
+            else _np.fromiter(groups_of[p], dtype=_np.intp, count=len(groups_of[p]))
             for p in prep.projects
         }
         # per voter: each group once per voter of it (in `levels`, the same multiset), made

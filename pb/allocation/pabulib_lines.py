@@ -93,6 +93,9 @@ class Reader:
         self.rows: dict[str, list[tuple[str, ...]]] = {"projects": [], "votes": []}
         self.lines: dict[str, array] = {"projects": array("l"), "votes": array("l")}
         self.section_line: dict[str, int] = {}
+        # a lenient read's list of changes, until `pabulib_votes.read_profile` rewrites the
+        # rows that name a project twice (None: a strict read, or rewritten already)
+        self.lenient: list[str] | None = None
 
     def read(self, text: str) -> None:
         stream = io.StringIO(text.removeprefix("\ufeff"), newline="")

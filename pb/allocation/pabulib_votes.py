@@ -96,7 +96,19 @@ def _once(vote: list[str], points: list[str] | None) -> tuple[list[str], list[st
 
 
 def lenient_rows(reader: Reader, changes: list[str]) -> None:
-    """Rewrite the VOTES rows so that each names every project once; note each change."""
+    """Have the VOTES rows rewritten so that each names every project once, each change noted
+    in `changes`, by `read_profile`: approval rows that the bulk reader accepts name no project
+    twice, and then no row is split here (0.8 s of processor time at a million voters)."""
+    reader.lenient = changes
+
+
+def _rewrite_repeats(reader: Reader) -> bool:
+    """Rewrite the rows of a lenient read (if one is pending) that name a project more than
+    once, noting each change; True if any was rewritten."""
+    changes, reader.lenient = reader.lenient, None
+    if changes is None:
+        return False
+    noted = len(changes)
     columns = reader.columns["votes"]
     vote_col = columns.index("vote")
     points_col = columns.index("points") if "points" in columns else None
@@ -120,6 +132,7 @@ def lenient_rows(reader: Reader, changes: list[str]) -> None:
             f"names {', '.join(twice)} "
             f"more than once; read once ({row[vote_col]} -> {cells[vote_col]})"
         )
+    return len(changes) > noted
 
 
 def _profile_by_rows(reader: Reader, instance: Instance, accelerators: Accelerators) -> Profile:
@@ -205,8 +218,17 @@ def _matrix(
 
 
 def read_profile(reader: Reader, instance: Instance, accelerators: Accelerators) -> Profile:
-    """The profile of the VOTES rows; raises `PabulibError` naming the first bad line."""
-    if instance.meta["vote_type"] in ("approval", "choose-1"):
+    """The profile of the VOTES rows; raises `PabulibError` naming the first bad line.
+
+    A lenient read's rewrite (`lenient_rows`) is made first, except for approval rows that the
+    bulk reader accepts: it refuses a cell naming a project twice, so there is nothing to
+    rewrite (the rows, the profile and the changes are what rewriting first gives)."""
+    approval = instance.meta["vote_type"] in ("approval", "choose-1")
+    if approval:
+        profile = approval_profile(reader, instance, accelerators)
+        if profile is not None:
+            return profile
+    if _rewrite_repeats(reader) and approval:  # (the rows changed: read in bulk again)
         profile = approval_profile(reader, instance, accelerators)
         if profile is not None:
             return profile

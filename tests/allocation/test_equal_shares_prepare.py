@@ -129,3 +129,24 @@ def test_projects_withdrawn_from_the_ballot_are_left_out_of_the_matrix_layout() 
     prepared = equal_shares.prepare(smaller)
     assert "b" not in prepared.projects and "b" not in prepared.levels
     assert prepared == equal_shares._prepare_grouped(smaller)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_numpy_book_indexes_the_arrays_the_lists_were_made_from(seed: int) -> None:
+    """A layout read from the matrix keeps each project's groups as an array too, and the
+    NumPy book's index arrays are the lists' values (as converting the lists gives them)."""
+    np = pytest.importorskip("numpy")
+    from pb.allocation.equal_shares_float import layout
+    from pb.allocation.equal_shares_numpy import _numpy_layout
+
+    election = _election(*_random_approval(seed, "approval"), "cost")
+    election.accelerators = WITH_MATRIX
+    prepared = equal_shares.prepare(election)
+    arrays = prepared.cache[equal_shares.GROUP_ARRAYS]
+    _utility, groups_of, _initial, _supporters = layout(prepared)
+    _voters, groups, _weights, _fweights, _flat = _numpy_layout(prepared, groups_of)
+    assert set(groups) == set(prepared.projects)
+    for pid in prepared.projects:
+        assert arrays[pid].tolist() == prepared.members[pid][0][1]
+        assert groups[pid].tolist() == prepared.members[pid][0][1]
+        assert groups[pid].dtype == np.intp
