@@ -59,6 +59,8 @@ def narrowed(prep: Prepared, low: Run, high: Run) -> tuple[str, ...] | None:
     winner = candidates[0]
     if len(low.floors) <= step or len(high.floors) <= step:  # (exact runs keep none)
         return candidates
+    if not _exact_floats(prep):
+        return candidates
     if step >= len(low.selections) or low.selections[step].project != winner:
         return candidates
     if low.selected[:step] != high.selected or high.budget <= low.budget:
@@ -68,6 +70,8 @@ def narrowed(prep: Prepared, low: Run, high: Run) -> tuple[str, ...] | None:
     if Fraction(span) != exact_span:  # (whole units per voter in add1: never so)
         return candidates
     if len(low.floors) <= step or len(high.floors) <= step:  # (exact runs keep none)
+        return candidates
+    if not _exact_floats(prep):
         return candidates
     guesses = _ends(low, high, step, winner)
     if guesses is None:
@@ -265,6 +269,17 @@ def _groups(np: Any, prep: Prepared, groups: list[int]) -> Any:
     if found is None or found[0] is not groups:
         found = arrays[id(groups)] = (groups, np.asarray(groups, dtype=np.int64))
     return found[1]
+
+
+def _exact_floats(prep: Prepared) -> bool:
+    """Whether every satisfaction and weight is a float exactly (whole numbers, as with cost,
+    cardinality and points): the bounds round every operation but take these as they are."""
+    found = prep.cache.get("add1_ties_exact")
+    if found is None:
+        values = [u for levels in prep.members.values() for u, _groups in levels]
+        found = all(Fraction(float(v)) == v for v in [*values, *prep.weights])
+        prep.cache["add1_ties_exact"] = found
+    return found
 
 
 def _support(np: Any, prep: Prepared, pid: str) -> tuple[Any, Any, Any]:
