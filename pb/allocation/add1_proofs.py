@@ -84,9 +84,10 @@ DEPTH = 2
 """at this many steps of a run, one within another."""
 NARROW = False
 """Whether the ways a step may go are narrowed first by proving that its winner's lead
-lasts over the range (`add1_ties.narrowed`; a way left alone is MES's own, followed deeper
-at no extra depth). Sound and tested, but it costs more than the runs it saves (Budapest
-about even, a million voters 19.5 s -> 32.8 s: docs/allocation.md, stop 32), so off."""
+lasts over the range (`add1_ties.narrowed`, not tried above `add1_ties.MOST_VOTERS`); a way
+left alone is MES's own, followed deeper at no extra depth. Sound and tested, and it saves
+runs and pricings (Budapest 650 -> 536 runs), but its own work costs what they did (the same
+processor time, and more at a million voters: docs/allocation.md, stop 32), so off."""
 
 
 def branches_within_budget(

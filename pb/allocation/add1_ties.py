@@ -36,9 +36,14 @@ from typing import Any
 
 from pb.allocation.equal_shares import Prepared, Run
 
-PARTS = (32,)
+PARTS = (16,)
 """The range is cut into this many equal parts, in turn, until every part is proven."""
 
+MOST_VOTERS = 200_000
+"""Above this many voters the proof is not tried: its work grows with the supporters of the
+projects in a near-tie (popular ones, at every scale measured) faster than a run's does
+(Budapest's 29,000 voters: about 1.2 ms a try against 1.7 ms a run; a million: about 0.1 s
+against 0.05 s; docs/allocation.md, stop 32)."""
 EPS = 2.0**-52
 TINY = 2.0**-1000
 NEWTON = 4
@@ -54,6 +59,8 @@ def narrowed(prep: Prepared, low: Run, high: Run) -> tuple[str, ...] | None:
     candidates = high.candidates
     np = prep.accelerators.np
     if candidates is None or len(candidates) < 2 or np is None or prep.voters == 0:
+        return candidates
+    if prep.voters > MOST_VOTERS:
         return candidates
     step = len(high.selections)
     winner = candidates[0]
@@ -98,10 +105,7 @@ class _Side:
         lower: bool,
     ) -> None:
         index, self.utils, self.weights = _support(np, prep, pid)
-        owed = _paid_so_far(np, prep, run, step, pid, index, upper=lower)
-        left = _round(np, _start(prep, run, -1 if lower else 1) - owed, -1 if lower else 1)
-        self.budgets = np.maximum(left, 0.0)
-        self.rich = left >= 0 if lower else None
+        self.budgets, self.rich = _held(np, prep, run, step, pid, index, lower=lower)
         self.cost = _away(float(prep.costs[pid]), 1 if lower else -1)
         self.np, self.span, self.lower = np, span, lower
         ends = (self.at(0.0), self.at(span)) if lower else (self.at(-span), self.at(0.0))
@@ -206,6 +210,24 @@ def _away(value: float, direction: int) -> float:
     return math.nextafter(value, math.inf if direction > 0 else -math.inf)
 
 
+def _held(
+    np: Any, prep: Prepared, run: Run, step: int, pid: str, index: Any, *, lower: bool
+) -> tuple[Any, Any]:
+    """Bounds of the budgets of `pid`'s supporters after `run`'s first `step` selections
+    (and, at the lower end, whether each was certainly rich at every one of them); kept for
+    the last few runs asked about (the search's current run is the lower end again and again)."""
+    cache = prep.cache.setdefault("add1_ties_held", {})
+    key = (id(run), step, pid, lower)
+    found = cache.get(key)
+    if found is None or found[0] is not run:
+        owed = _paid_so_far(np, prep, run, step, pid, index, upper=lower)
+        left = _round(np, _start(prep, run, -1 if lower else 1) - owed, -1 if lower else 1)
+        if len(cache) >= 16:
+            cache.clear()
+        found = cache[key] = (run, np.maximum(left, 0.0), left >= 0 if lower else None)
+    return found[1], found[2]
+
+
 def _paid_so_far(
     np: Any, prep: Prepared, run: Run, step: int, pid: str, index: Any, *, upper: bool
 ) -> Any:
@@ -218,10 +240,9 @@ def _paid_so_far(
         rho = max(_away(float(run.keys[j][1 if upper else 0]), 1 if upper else -1), 0.0)
         rhos[number[run.selections[j].project]] = rho
     rows, projects, utils = _entries(np, prep, pid, index)
-    asked = _round(np, rhos[projects] * utils, 1 if upper else -1)
-    asked = np.maximum(asked, 0.0)  # (a zero price asks nothing: not a float below it)
-    total = np.bincount(rows, asked, minlength=len(index))
-    widen = 1 + (step + 4) * 2 * EPS  # (a sum of at most `step` terms, all >= 0)
+    total = np.bincount(rows, rhos[projects] * utils, minlength=len(index))
+    # (at most `step` products, each rounded once, then summed: all terms >= 0)
+    widen = 1 + (step + 4) * 2 * EPS
     return total * widen if upper else total / widen
 
 
@@ -277,7 +298,7 @@ def _exact_floats(prep: Prepared) -> bool:
     found = prep.cache.get("add1_ties_exact")
     if found is None:
         values = [u for levels in prep.members.values() for u, _groups in levels]
-        found = all(Fraction(float(v)) == v for v in [*values, *prep.weights])
+        found = all(Fraction(float(v)) == v for v in values) and max(prep.weights) < 2**53
         prep.cache["add1_ties_exact"] = found
     return found
 
