@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from pb.allocation import equal_shares, equal_shares_float
 from pb.allocation.add1_runs import Runs
-from pb.allocation.add1_ties import narrowed
 from pb.allocation.election import Election
 from pb.allocation.numbers import Number
 
@@ -82,12 +81,6 @@ BRANCHES = 3
 """`branches_within_budget` follows at most this many ways a step may go,"""
 DEPTH = 2
 """at this many steps of a run, one within another."""
-NARROW = False
-"""Whether the ways a step may go are narrowed first by proving that its winner's lead
-lasts over the range (`add1_ties.narrowed`, not tried above `add1_ties.MOST_VOTERS`); a way
-left alone is MES's own, followed deeper at no extra depth. Sound and tested, and it saves
-runs and pricings (Budapest 650 -> 536 runs), but its own work costs what they did (the same
-processor time, and more at a million voters: docs/allocation.md, stop 32), so off."""
 
 
 def branches_within_budget(
@@ -131,9 +124,6 @@ def _branches(
     """`branches_within_budget`, returning a forced run that stopped where its reach fitted
     as it is (`is_partial`): a way followed deeper needs only its reach."""
     candidates = high.candidates
-    if NARROW and high.cut:
-        candidates = narrowed(prep, low, high)
-    single = NARROW and candidates is not None and len(candidates) == 1 < len(high.candidates or ())
     if not high.cut or candidates is None or len(candidates) > BRANCHES or low.over:
         return _unproven(high)
     made, supported = high.selected, len(prep.projects)
@@ -156,12 +146,10 @@ def _branches(
         if len(top.selections) < len(force):
             continue  # unaffordable at high's budget, hence at every budget below
         if not within_budget_between(election, variant, supported, bottom, top):
-            # a single way (the others proven never to win: `narrowed`) is MES's own: following
-            # it further costs only the rest of the same run
-            inner = depth if single else depth - 1
-            top.paused = top.paused if inner > 0 else None
+            deeper = depth > 1
+            top.paused = top.paused if deeper else None
             top = (
-                _branches(election, variant, prep, bottom, top, inner, kept) if inner > 0 else None
+                _branches(election, variant, prep, bottom, top, depth - 1, kept) if deeper else None
             )
             if top is None:
                 return _unproven(high)
