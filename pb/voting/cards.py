@@ -120,7 +120,7 @@ def cards_html(
 def _sheet(
     round_: Round, projects: Sequence[BallotProject], input_kind: str, kiosk: bool
 ) -> tuple[Segment, ...]:
-    key = _key(round_, projects, input_kind, kiosk)
+    key = sheet_key(round_, projects, input_kind, kiosk)
     sheet = _SHEETS.get(key)
     if sheet is None:
         sheet = _render(round_, projects, input_kind, kiosk)
@@ -130,7 +130,7 @@ def _sheet(
     return sheet
 
 
-def _key(
+def sheet_key(
     round_: Round, projects: Sequence[BallotProject], input_kind: str, kiosk: bool
 ) -> tuple[Any, ...]:
     """Everything the card template reads (and the language and mount point its text and links

@@ -17,7 +17,7 @@ from pb.i18n import localised_category, per_language
 from pb.public.services import visible_round
 from pb.rounds import services as rounds
 from pb.rounds.models import Round
-from pb.voting import cards, eligibility, keyring, meter, pairwise, services
+from pb.voting import ballot_page, cards, eligibility, keyring, meter, pairwise, services
 from pb.voting.formats import Choices, get_format
 from pb.voting.round_row import frozen_round_row
 
@@ -205,8 +205,57 @@ def _pairs(round_: Round) -> pairwise.Page:
 
 
 def render_ballot(round_: Round, choices: Choices, errors: list[str], pages: BallotPages):  # type: ignore[no-untyped-def]
-    """The ballot page; a kiosk's (`pages.kiosk`) was admitted by a clerk: no account to ask."""
+    """The ballot page; a kiosk's (`pages.kiosk`) was admitted by a clerk: no account to ask.
+    A voter who has not chosen yet gets the page such voters share (pb/voting/ballot_page.py)."""
     projects = cards.ballot_projects(round_)
+    fmt = get_format(round_.ballot_format)
+    # may they vote, and did they already: one statement with the census entry (pb/eligibility)
+    voter, voted = (
+        (None, False)
+        if pages.without_account
+        else eligibility.participant_and_voted(current_user, round_)
+    )
+    view = BallotView(
+        round_,
+        projects,
+        choices,
+        errors,
+        pages,
+        accepting=rounds.accepting_ballots(round_),
+        eligible=pages.without_account or voter is not None,
+        has_voted=voted,
+    )
+    shared = ballot_page.keepable(
+        fmt.input_kind,
+        without_account=pages.without_account,
+        accepting=view.accepting,
+        eligible=view.eligible,
+        choices=choices,
+        errors=errors,
+    )
+    if not shared:
+        return _render_ballot_page(view, {})
+    key = ballot_page.page_key(round_, projects, fmt.input_kind, pages, voted)
+    return ballot_page.kept_page(key, lambda slots: _render_ballot_page(view, slots))
+
+
+@dataclass(frozen=True)
+class BallotView:
+    """What the ballot page shows, but what the template works out from it."""
+
+    round: Round
+    projects: list[cards.BallotProject]
+    choices: Choices
+    errors: list[str]
+    pages: BallotPages
+    accepting: bool
+    eligible: bool
+    has_voted: bool
+
+
+def _render_ballot_page(view: BallotView, slots: dict[str, object]) -> str:
+    """Render the ballot page; `slots` may stand in for the CSRF token and the site header."""
+    round_, projects, choices, pages = view.round, view.projects, view.choices, view.pages
     fmt = get_format(round_.ballot_format)
     params, budget = round_.ballot_params, round_.budget
     items = services.ballot_items(round_)
@@ -219,12 +268,6 @@ def render_ballot(round_: Round, choices: Choices, errors: list[str], pages: Bal
         if (not category or p.category == category) and (not ward or p.ward.code == ward)
     }
     state = meter.state(fmt, params, budget, round_.currency, items, choices)
-    # may they vote, and did they already: one statement with the census entry (pb/eligibility)
-    voter, voted = (
-        (None, False)
-        if pages.without_account
-        else eligibility.participant_and_voted(current_user, round_)
-    )
     return render_template(
         "voting/ballot.html",
         round=round_,
@@ -243,14 +286,14 @@ def render_ballot(round_: Round, choices: Choices, errors: list[str], pages: Bal
         ),
         shown=shown,
         choices=choices,
-        errors=errors,
+        errors=view.errors,
         ballot_format=fmt,
         rules=fmt.rules_in_words(params, budget, round_.currency),
         meter=state,
         meter_messages=meter.messages(fmt, params, budget),
-        accepting=rounds.accepting_ballots(round_),
-        eligible=pages.without_account or voter is not None,
-        has_voted=voted,
+        accepting=view.accepting,
+        eligible=view.eligible,
+        has_voted=view.has_voted,
         stored_key=None if pages.without_account else _stored_key(round_),
         pages=pages,
         categories=sorted(
@@ -263,6 +306,7 @@ def render_ballot(round_: Round, choices: Choices, errors: list[str], pages: Bal
         shown_counts=per_language(
             ("shown counts", len(projects)), lambda: _shown_counts(len(projects))
         ),
+        **slots,
     )
 
 

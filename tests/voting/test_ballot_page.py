@@ -1,0 +1,113 @@
+"""The ballot page a voter sees before choosing is rendered once and shared
+(pb/voting/ballot_page.py): it must be the page a fresh rendering gives, byte for byte but the
+CSRF token, in every language and format, and never carry one person's parts to another."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from pb.db import writing
+from pb.extensions import db
+from pb.rounds.models import Phase, Round
+from pb.voting import ballot_page
+from pb.voting.formats import get_format
+from tests import factories
+
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+LANGUAGES = ("en", "pl", "ur")
+
+
+def _without_tokens(html: str) -> str:
+    assert TOKEN.search(html), "no CSRF token on the page"
+    return TOKEN.sub('name="csrf_token" value=""', html)
+
+
+def _raw_token(html: str) -> str:
+    """The session's token, without the signature's timestamp (which changes each second)."""
+    found = TOKEN.search(html)
+    assert found
+    return found.group(1).split(".")[0]
+
+
+def _page(client: FlaskClient, path: str, language: str, *, shared: bool) -> str:
+    """The page, from the shared rendering or (shared=False) rendered fresh."""
+    keepable = ballot_page.keepable
+    if not shared:
+        ballot_page.keepable = lambda *_args, **_kwargs: False  # type: ignore[assignment]
+    try:
+        response = client.get(path, headers={"Accept-Language": language})
+    finally:
+        ballot_page.keepable = keepable  # type: ignore[assignment]
+    assert response.status_code == 200
+    return response.text
+
+
+@pytest.mark.parametrize("name", ["approval", "knapsack", "ranked", "cumulative"])
+def test_the_shared_page_is_the_fresh_page_in_every_language(app: Flask, name: str) -> None:
+    fmt = get_format(name)
+    params = {param.name: param.default for param in fmt.params}
+    setup = factories.round_in_phase(
+        Phase.VOTING, voters=2, ballot_format=name, ballot_params=params
+    )
+    path = f"/rounds/{setup.round.id}/ballot"
+    for voter in setup.voters:
+        client = app.test_client()
+        factories.login(client, voter)
+        for language in LANGUAGES:
+            fresh = _page(client, path, language, shared=False)
+            first = _page(client, path, language, shared=True)  # renders and keeps it
+            kept = _page(client, path, language, shared=True)  # from the kept page
+            assert _without_tokens(first) == _without_tokens(fresh), (name, language)
+            assert _without_tokens(kept) == _without_tokens(fresh), (name, language)
+            assert _raw_token(kept) == _raw_token(fresh)  # this session's, signed per page
+
+
+def test_each_voter_gets_their_own_token_and_the_already_voted_notice(app: Flask) -> None:
+    setup = factories.round_in_phase(Phase.VOTING, voters=2, ballots=[{0: 1}])
+    path = f"/rounds/{setup.round.id}/ballot"
+    pages = {}
+    for voter in setup.voters:
+        client = app.test_client()
+        factories.login(client, voter)
+        pages[voter.id] = (_page(client, path, "en", shared=True), client)
+    (voted, _), (fresh, _) = pages.values()
+    assert _raw_token(voted) != _raw_token(fresh)
+    assert ("You have already voted" in voted) != ("You have already voted" in fresh)
+    for html, client in pages.values():  # each page's token is its own session's
+        assert _without_tokens(html) == _without_tokens(_page(client, path, "en", shared=False))
+
+
+def test_an_edited_title_is_a_new_page(app: Flask) -> None:
+    setup = factories.round_in_phase(Phase.VOTING, voters=1)
+    client = app.test_client()
+    factories.login(client, setup.voters[0])
+    path = f"/rounds/{setup.round.id}/ballot"
+    assert "Renamed for the ballot" not in _page(client, path, "en", shared=True)
+    db.session.rollback()
+    with writing():
+        round_ = db.session.get(Round, setup.round.id)
+        assert round_ is not None
+        round_.translations = {"en": {"title": "Renamed for the ballot"}}
+        db.session.commit()
+    assert "Renamed for the ballot" in _page(client, path, "en", shared=True)
+
+
+def test_chosen_filtered_or_flashed_pages_are_rendered_fresh(app: Flask) -> None:
+    setup = factories.round_in_phase(Phase.VOTING, voters=1)
+    client = app.test_client()
+    factories.login(client, setup.voters[0])
+    path = f"/rounds/{setup.round.id}/ballot"
+    project = setup.projects[0].id
+    token = TOKEN.search(_page(client, path, "en", shared=True)).group(1)  # type: ignore[union-attr]
+    posted = client.post(path, data={"csrf_token": token, f"project-{project}": "1"})
+    assert posted.status_code == 200 and "is-chosen" in posted.text
+    filtered = client.get(path + "?category=nothing-like-this")
+    assert filtered.status_code == 200 and "0 projects shown." in filtered.text
+    with client.session_transaction() as session:
+        session["_flashes"] = [("info", "A message for this person only")]
+    assert "A message for this person only" in client.get(path).text
+    assert "A message for this person only" not in client.get(path).text
