@@ -140,7 +140,7 @@ def sheet_key(
             p.id,
             p.title,
             p.description,
-            _canonical(p.translations),
+            canonical(p.translations),
             p.category,
             p.cost,
             p.ward.code,
@@ -152,8 +152,8 @@ def sheet_key(
         round_.id,
         round_.config_hash,
         round_.currency,
-        _canonical(round_.translations),
-        _canonical(round_.ballot_params),
+        canonical(round_.translations),
+        canonical(round_.ballot_params),
         input_kind,
         kiosk,
         str(get_locale()),
@@ -162,7 +162,7 @@ def sheet_key(
     )
 
 
-def _canonical(value: object) -> str:
+def canonical(value: object) -> str:
     return json.dumps(value or {}, sort_keys=True, ensure_ascii=False)
 
 

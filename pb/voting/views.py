@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_babel import ngettext
 from flask_login import current_user
+from markupsafe import Markup, escape
 from sqlalchemy import bindparam, select
 
 from pb.audit.pairwise import decode
 from pb.db import locks_late, reads_only
 from pb.errors import DomainError
 from pb.extensions import db
-from pb.i18n import localised_category, per_language
+from pb.i18n import format_money, localised_category, per_language
 from pb.public.services import visible_round
 from pb.rounds import services as rounds
 from pb.rounds.models import Round
-from pb.voting import ballot_page, cards, eligibility, keyring, meter, pairwise, services
+from pb.voting import cards, eligibility, kept_pages, keyring, meter, pairwise, services
 from pb.voting.formats import Choices, get_format
 from pb.voting.round_row import frozen_round_row
 
@@ -118,18 +121,47 @@ def review_page(round_: Round, pages: BallotPages):  # type: ignore[no-untyped-d
     if fmt.input_kind == "pairwise":
         compared = [(projects[a], projects[b]) for a, b in decode(choices)]
         hidden = pairwise.hidden_fields(request.form, _pairs(round_).pairs)
-    return render_template(
-        "voting/review.html",
-        round=round_,
-        hidden=hidden,
-        compared=compared,
-        chosen=[(projects[pid], value) for pid, value in ordered],
-        total_cost=sum(projects[pid].cost for pid in choices),
-        ballot_format=fmt,
-        replacing=not pages.without_account and services.has_voted(current_user, round_),
-        stored_key=None if pages.without_account else _stored_key(round_),
-        pages=pages,
-    )
+    chosen = [(projects[pid], value) for pid, value in ordered]
+    own = review_parts(round_, fmt.input_kind, chosen, hidden)
+    replacing = not pages.without_account and services.has_voted(current_user, round_)
+    stored_key = None if pages.without_account else _stored_key(round_)
+
+    def render(slots: Mapping[str, Callable[[], object]]) -> str:
+        return render_template(
+            "voting/review.html",
+            round=round_,
+            compared=compared,
+            ballot_format=fmt,
+            replacing=replacing,
+            stored_key=stored_key,
+            pages=pages,
+            **{**own, **slots},
+        )
+
+    if not kept_pages.review_keepable(fmt.input_kind, without_account=pages.without_account):
+        return render({})
+    key = kept_pages.review_key(round_, pages, replacing, stored_key is not None)
+    return kept_pages.kept_page(key, render, own)
+
+
+def review_parts(
+    round_: Round, input_kind: str, chosen: list[tuple[Any, int]], hidden: list[tuple[str, str]]
+) -> dict[str, Callable[[], Markup]]:
+    """The review page's parts that are the voter's own: the rows of their choices, their total
+    cost and the hidden fields that carry the choices to the cast."""
+    currency = round_.currency
+    rows = current_app.jinja_env.get_template("voting/_review_rows.html")
+    total = sum(project.cost for project, _value in chosen)
+    return {
+        "chosen_rows": lambda: Markup(
+            rows.render(chosen=chosen, points=input_kind in ("rank", "points"), currency=currency)
+        ),
+        "chosen_total": lambda: escape(format_money(total, currency)),
+        "chosen_fields": lambda: Markup("").join(
+            Markup('<input type="hidden" name="{}" value="{}">\n').format(name, value)
+            for name, value in hidden
+        ),
+    }
 
 
 @bp.post("/rounds/<int:round_id>/ballot/cast")
@@ -206,7 +238,7 @@ def _pairs(round_: Round) -> pairwise.Page:
 
 def render_ballot(round_: Round, choices: Choices, errors: list[str], pages: BallotPages):  # type: ignore[no-untyped-def]
     """The ballot page; a kiosk's (`pages.kiosk`) was admitted by a clerk: no account to ask.
-    A voter who has not chosen yet gets the page such voters share (pb/voting/ballot_page.py)."""
+    A voter who has not chosen yet gets the page such voters share (pb/voting/kept_pages.py)."""
     projects = cards.ballot_projects(round_)
     fmt = get_format(round_.ballot_format)
     # may they vote, and did they already: one statement with the census entry (pb/eligibility)
@@ -225,7 +257,7 @@ def render_ballot(round_: Round, choices: Choices, errors: list[str], pages: Bal
         eligible=pages.without_account or voter is not None,
         has_voted=voted,
     )
-    shared = ballot_page.keepable(
+    shared = kept_pages.keepable(
         fmt.input_kind,
         without_account=pages.without_account,
         accepting=view.accepting,
@@ -235,8 +267,8 @@ def render_ballot(round_: Round, choices: Choices, errors: list[str], pages: Bal
     )
     if not shared:
         return _render_ballot_page(view, {})
-    key = ballot_page.page_key(round_, projects, fmt.input_kind, pages, voted)
-    return ballot_page.kept_page(key, lambda slots: _render_ballot_page(view, slots))
+    key = kept_pages.page_key(round_, projects, fmt.input_kind, pages, voted)
+    return kept_pages.kept_page(key, lambda slots: _render_ballot_page(view, slots))
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """The ballot page a voter sees before choosing is rendered once and shared
-(pb/voting/ballot_page.py): it must be the page a fresh rendering gives, byte for byte but the
+(pb/voting/kept_pages.py): it must be the page a fresh rendering gives, byte for byte but the
 CSRF token, in every language and format, and never carry one person's parts to another."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from pb.db import writing
 from pb.extensions import db
 from pb.rounds.models import Phase, Round
-from pb.voting import ballot_page
+from pb.voting import kept_pages
 from pb.voting.formats import get_format
 from tests import factories
 
@@ -35,13 +35,13 @@ def _raw_token(html: str) -> str:
 
 def _page(client: FlaskClient, path: str, language: str, *, shared: bool) -> str:
     """The page, from the shared rendering or (shared=False) rendered fresh."""
-    keepable = ballot_page.keepable
+    keepable = kept_pages.keepable
     if not shared:
-        ballot_page.keepable = lambda *_args, **_kwargs: False  # type: ignore[assignment]
+        kept_pages.keepable = lambda *_args, **_kwargs: False  # type: ignore[assignment]
     try:
         response = client.get(path, headers={"Accept-Language": language})
     finally:
-        ballot_page.keepable = keepable  # type: ignore[assignment]
+        kept_pages.keepable = keepable  # type: ignore[assignment]
     assert response.status_code == 200
     return response.text
 
@@ -111,3 +111,72 @@ def test_chosen_filtered_or_flashed_pages_are_rendered_fresh(app: Flask) -> None
         session["_flashes"] = [("info", "A message for this person only")]
     assert "A message for this person only" in client.get(path).text
     assert "A message for this person only" not in client.get(path).text
+
+
+def _review(
+    client: FlaskClient, path: str, data: dict[str, str], language: str, *, shared: bool
+) -> str:
+    keepable = kept_pages.review_keepable
+    if not shared:
+        kept_pages.review_keepable = lambda *_args, **_kwargs: False  # type: ignore[assignment]
+    try:
+        response = client.post(path + "/review", data=data, headers={"Accept-Language": language})
+    finally:
+        kept_pages.review_keepable = keepable  # type: ignore[assignment]
+    assert response.status_code == 200, response.text
+    return response.text
+
+
+@pytest.mark.parametrize("name", ["approval", "knapsack", "ranked", "cumulative"])
+def test_the_kept_review_is_the_fresh_review_in_every_language(app: Flask, name: str) -> None:
+    fmt = get_format(name)
+    params = {param.name: param.default for param in fmt.params}
+    if name == "knapsack":
+        params = {"min_share_percent": 0}
+    setup = factories.round_in_phase(
+        Phase.VOTING, voters=2, ballot_format=name, ballot_params=params, ballots=[{0: 1}]
+    )
+    path = f"/rounds/{setup.round.id}/ballot"
+    first, second = (project.id for project in setup.projects[:2])
+    values = {"ranked": ("2", "1"), "cumulative": ("3", "2")}.get(name, ("1", "1"))
+    replacing = []
+    for voter in setup.voters:  # the first has voted already: "replaces" and the key field
+        client = app.test_client()
+        factories.login(client, voter)
+        token = _raw_token(_page(client, path, "en", shared=True))
+        for language in LANGUAGES:
+            html = _page(client, path, language, shared=True)
+            found = TOKEN.search(html)
+            assert found and found.group(1).split(".")[0] == token
+            data = {"csrf_token": found.group(1), f"project-{first}": values[0]}
+            data[f"project-{second}"] = values[1]
+            fresh = _review(client, path, data, language, shared=False)
+            kept_first = _review(client, path, data, language, shared=True)
+            kept = _review(client, path, data, language, shared=True)
+            assert _without_tokens(kept_first) == _without_tokens(fresh), (name, language)
+            assert _without_tokens(kept) == _without_tokens(fresh), (name, language)
+            assert f'name="project-{first}" value="{values[0]}"' in kept
+            if language == "en":
+                voted = "You have already voted" in html
+                replacing.append(voted)
+                assert ("Confirming replaces the ballot" in kept) == voted
+    assert replacing == [True, False]  # both voters' situations rendered
+
+
+def test_each_review_shows_its_own_choices(app: Flask) -> None:
+    setup = factories.round_in_phase(Phase.VOTING, voters=1, costs=(30_000, 50_000, 40_000))
+    client = app.test_client()
+    factories.login(client, setup.voters[0])
+    path = f"/rounds/{setup.round.id}/ballot"
+    token = TOKEN.search(_page(client, path, "en", shared=True)).group(1)  # type: ignore[union-attr]
+    titles = [project.title for project in setup.projects]
+    for chosen in ((0,), (1, 2), (0, 2)):
+        data = {"csrf_token": token, **{f"project-{setup.projects[i].id}": "1" for i in chosen}}
+        html = _review(client, path, data, "en", shared=True)
+        assert _without_tokens(html) == _without_tokens(
+            _review(client, path, data, "en", shared=False)
+        )
+        for index, title in enumerate(titles):
+            assert (f"<td>{title}</td>" in html) == (index in chosen), (chosen, title)
+            hidden = f'name="project-{setup.projects[index].id}"'
+            assert (hidden in html) == (index in chosen)
