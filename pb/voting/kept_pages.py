@@ -21,7 +21,7 @@ pairs) is rendered fresh.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import request, session
@@ -31,7 +31,6 @@ from markupsafe import Markup
 
 from pb.header import site_header
 from pb.voting import cards
-from pb.voting.cards import BallotProject
 
 # Cannot occur in rendered text: stored texts refuse NUL (pb/forms.py), and the rest is random.
 _MARK = f"\x00{secrets.token_hex(8)}\x00"
@@ -82,12 +81,29 @@ def _nothing_flashed() -> bool:
 
 
 def page_key(
-    round_: Any, projects: Sequence[BallotProject], input_kind: str, pages: object, has_voted: bool
+    round_: Any, rows: cards.ProjectRows, input_kind: str, pages: object, has_voted: bool
 ) -> tuple[Any, ...]:
-    """Everything the ballot page template reads: the cards' key, and the round's title, budget
-    and format, the form's addresses and whether the voter has voted already."""
-    card_key = cards.sheet_key(round_, projects, input_kind, False)
-    return ("ballot", card_key, round_.title, round_.budget, round_.ballot_format, pages, has_voted)
+    """Everything the ballot page's templates read (its cards' included, pb/voting/cards.py):
+    the projects' rows (every text and cost), the round's title, translations, currency,
+    budget, format and ballot parameters, the language, the mount point, the form's addresses
+    and whether the voter has voted already."""
+    return (
+        "ballot",
+        round_.id,
+        round_.config_hash,
+        round_.title,
+        cards.canonical(round_.translations),
+        round_.currency,
+        round_.budget,
+        round_.ballot_format,
+        cards.canonical(round_.ballot_params),
+        input_kind,
+        str(get_locale()),
+        request.script_root,
+        pages,
+        has_voted,
+        rows,
+    )
 
 
 def review_key(round_: Any, pages: object, replacing: bool, key_stored: bool) -> tuple[Any, ...]:

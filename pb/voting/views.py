@@ -239,7 +239,7 @@ def _pairs(round_: Round) -> pairwise.Page:
 def render_ballot(round_: Round, choices: Choices, errors: list[str], pages: BallotPages):  # type: ignore[no-untyped-def]
     """The ballot page; a kiosk's (`pages.kiosk`) was admitted by a clerk: no account to ask.
     A voter who has not chosen yet gets the page such voters share (pb/voting/kept_pages.py)."""
-    projects = cards.ballot_projects(round_)
+    rows = cards.project_rows(round_)
     fmt = get_format(round_.ballot_format)
     # may they vote, and did they already: one statement with the census entry (pb/eligibility)
     voter, voted = (
@@ -247,28 +247,26 @@ def render_ballot(round_: Round, choices: Choices, errors: list[str], pages: Bal
         if pages.without_account
         else eligibility.participant_and_voted(current_user, round_)
     )
-    view = BallotView(
-        round_,
-        projects,
-        choices,
-        errors,
-        pages,
-        accepting=rounds.accepting_ballots(round_),
-        eligible=pages.without_account or voter is not None,
-        has_voted=voted,
-    )
+    accepting = rounds.accepting_ballots(round_)
+    eligible = pages.without_account or voter is not None
+
+    def render(slots: Mapping[str, Callable[[], object]]) -> str:
+        projects = cards.records(rows)
+        view = BallotView(round_, projects, choices, errors, pages, accepting, eligible, voted)
+        return _render_ballot_page(view, slots)
+
     shared = kept_pages.keepable(
         fmt.input_kind,
         without_account=pages.without_account,
-        accepting=view.accepting,
-        eligible=view.eligible,
+        accepting=accepting,
+        eligible=eligible,
         choices=choices,
         errors=errors,
     )
     if not shared:
-        return _render_ballot_page(view, {})
-    key = kept_pages.page_key(round_, projects, fmt.input_kind, pages, voted)
-    return kept_pages.kept_page(key, lambda slots: _render_ballot_page(view, slots))
+        return render({})
+    key = kept_pages.page_key(round_, rows, fmt.input_kind, pages, voted)
+    return kept_pages.kept_page(key, render)
 
 
 @dataclass(frozen=True)
@@ -285,7 +283,7 @@ class BallotView:
     has_voted: bool
 
 
-def _render_ballot_page(view: BallotView, slots: dict[str, object]) -> str:
+def _render_ballot_page(view: BallotView, slots: Mapping[str, Callable[[], object]]) -> str:
     """Render the ballot page; `slots` may stand in for the CSRF token and the site header."""
     round_, projects, choices, pages = view.round, view.projects, view.choices, view.pages
     fmt = get_format(round_.ballot_format)

@@ -180,3 +180,30 @@ def test_each_review_shows_its_own_choices(app: Flask) -> None:
             assert (f"<td>{title}</td>" in html) == (index in chosen), (chosen, title)
             hidden = f'name="project-{setup.projects[index].id}"'
             assert (hidden in html) == (index in chosen)
+
+
+def test_an_edited_project_text_or_translation_is_a_new_page(app: Flask) -> None:
+    from pb.proposals.models import Proposal
+
+    setup = factories.round_in_phase(Phase.VOTING, voters=1)
+    client = app.test_client()
+    factories.login(client, setup.voters[0])
+    path = f"/rounds/{setup.round.id}/ballot"
+    assert "A newer title" not in _page(client, path, "en", shared=True)
+    db.session.rollback()
+    with writing():
+        project = db.session.get(Proposal, setup.projects[0].id)
+        assert project is not None
+        project.title = "A newer title"
+        db.session.commit()
+    assert "A newer title" in _page(client, path, "en", shared=True)
+    assert "Nowy tytuł projektu" not in _page(client, path, "pl", shared=True)
+    db.session.rollback()
+    with writing():
+        project = db.session.get(Proposal, setup.projects[0].id)
+        assert project is not None
+        project.translations = {"pl": {"title": "Nowy tytuł projektu"}}
+        db.session.commit()
+    kept = _page(client, path, "pl", shared=True)
+    assert "Nowy tytuł projektu" in kept
+    assert _without_tokens(kept) == _without_tokens(_page(client, path, "pl", shared=False))
