@@ -26,7 +26,7 @@ from typing import Any
 from flask import render_template, request
 from flask_babel import get_locale
 from markupsafe import Markup, escape
-from sqlalchemy import bindparam, select
+from sqlalchemy import Text, bindparam, cast, select
 
 from pb.extensions import db
 from pb.proposals.models import Proposal, ProposalStatus
@@ -57,9 +57,11 @@ class BallotProject:
 _proposals, _wards = Proposal.__table__, Ward.__table__
 # Built once, as `pb.rounds.services.ballot_projects` (the feasible proposals, by id), on the
 # tables: the page needs no ORM object.
+# The translations as their stored JSON text: a row is then a key as it is (`project_rows`).
 _BALLOT_PROJECTS = (
     select(
-        *(_proposals.c[name] for name in ("id", "title", "description", "translations")),
+        *(_proposals.c[name] for name in ("id", "title", "description")),
+        cast(_proposals.c.translations, Text).label("translations"),
         *(_proposals.c[name] for name in ("category", "final_cost", "estimated_cost")),
         _wards.c.code,
         _wards.c.name,
@@ -73,21 +75,46 @@ _BALLOT_PROJECTS = (
 )
 
 
-def ballot_projects(round_: Round) -> list[BallotProject]:
-    """The projects on the ballot page: every proposal an officer found feasible."""
+ProjectRows = tuple[tuple[Any, ...], ...]
+
+
+def project_rows(round_: Round) -> ProjectRows:
+    """The projects on the ballot page (every proposal an officer found feasible) as plain rows
+    of what a card shows, the translations as their JSON text: hashable as they are, so they
+    key a kept page without building a record or serialising a text per project."""
     rows = db.session.connection().execute(_BALLOT_PROJECTS, {"round_id": round_.id})
+    return tuple(tuple(row) for row in rows)
+
+
+def records(rows: ProjectRows) -> list[BallotProject]:
+    """The rows as the records the page's templates read."""
     return [
         BallotProject(
-            id=row.id,
-            title=row.title,
-            description=row.description,
-            translations=row.translations,
-            category=row.category,
-            cost=row.final_cost if row.final_cost is not None else row.estimated_cost,
-            ward=WardLabel(row.code, row.name),
+            id=id_,
+            title=title,
+            description=description,
+            translations=json.loads(translations) if translations is not None else None,
+            category=category,
+            cost=final_cost if final_cost is not None else estimated_cost,
+            ward=WardLabel(code, name),
         )
-        for row in rows
+        for (
+            id_,
+            title,
+            description,
+            translations,
+            category,
+            final_cost,
+            estimated_cost,
+            code,
+            name,
+        ) in rows
     ]
+
+
+def ballot_projects(round_: Round) -> list[BallotProject]:
+    """The projects on the ballot page: every proposal an officer found feasible."""
+    return records(project_rows(round_))
 
 
 # Cannot occur in rendered text: stored texts refuse NUL (pb/forms.py), and the rest is random.
@@ -120,7 +147,7 @@ def cards_html(
 def _sheet(
     round_: Round, projects: Sequence[BallotProject], input_kind: str, kiosk: bool
 ) -> tuple[Segment, ...]:
-    key = _key(round_, projects, input_kind, kiosk)
+    key = sheet_key(round_, projects, input_kind, kiosk)
     sheet = _SHEETS.get(key)
     if sheet is None:
         sheet = _render(round_, projects, input_kind, kiosk)
@@ -130,7 +157,7 @@ def _sheet(
     return sheet
 
 
-def _key(
+def sheet_key(
     round_: Round, projects: Sequence[BallotProject], input_kind: str, kiosk: bool
 ) -> tuple[Any, ...]:
     """Everything the card template reads (and the language and mount point its text and links
@@ -140,7 +167,7 @@ def _key(
             p.id,
             p.title,
             p.description,
-            _canonical(p.translations),
+            canonical(p.translations),
             p.category,
             p.cost,
             p.ward.code,
@@ -152,8 +179,8 @@ def _key(
         round_.id,
         round_.config_hash,
         round_.currency,
-        _canonical(round_.translations),
-        _canonical(round_.ballot_params),
+        canonical(round_.translations),
+        canonical(round_.ballot_params),
         input_kind,
         kiosk,
         str(get_locale()),
@@ -162,7 +189,7 @@ def _key(
     )
 
 
-def _canonical(value: object) -> str:
+def canonical(value: object) -> str:
     return json.dumps(value or {}, sort_keys=True, ensure_ascii=False)
 
 

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_babel import ngettext
 from flask_login import current_user
+from markupsafe import Markup, escape
 from sqlalchemy import bindparam, select
 
 from pb.audit.pairwise import decode
 from pb.db import locks_late, reads_only
 from pb.errors import DomainError
 from pb.extensions import db
-from pb.i18n import localised_category, per_language
+from pb.i18n import format_money, localised_category, per_language
 from pb.public.services import visible_round
 from pb.rounds import services as rounds
 from pb.rounds.models import Round
-from pb.voting import cards, eligibility, keyring, meter, pairwise, services
+from pb.voting import cards, eligibility, kept_pages, keyring, meter, pairwise, services
 from pb.voting.formats import Choices, get_format
 from pb.voting.round_row import frozen_round_row
 
@@ -118,18 +121,47 @@ def review_page(round_: Round, pages: BallotPages):  # type: ignore[no-untyped-d
     if fmt.input_kind == "pairwise":
         compared = [(projects[a], projects[b]) for a, b in decode(choices)]
         hidden = pairwise.hidden_fields(request.form, _pairs(round_).pairs)
-    return render_template(
-        "voting/review.html",
-        round=round_,
-        hidden=hidden,
-        compared=compared,
-        chosen=[(projects[pid], value) for pid, value in ordered],
-        total_cost=sum(projects[pid].cost for pid in choices),
-        ballot_format=fmt,
-        replacing=not pages.without_account and services.has_voted(current_user, round_),
-        stored_key=None if pages.without_account else _stored_key(round_),
-        pages=pages,
-    )
+    chosen = [(projects[pid], value) for pid, value in ordered]
+    own = review_parts(round_, fmt.input_kind, chosen, hidden)
+    replacing = not pages.without_account and services.has_voted(current_user, round_)
+    stored_key = None if pages.without_account else _stored_key(round_)
+
+    def render(slots: Mapping[str, Callable[[], object]]) -> str:
+        return render_template(
+            "voting/review.html",
+            round=round_,
+            compared=compared,
+            ballot_format=fmt,
+            replacing=replacing,
+            stored_key=stored_key,
+            pages=pages,
+            **{**own, **slots},
+        )
+
+    if not kept_pages.review_keepable(fmt.input_kind, without_account=pages.without_account):
+        return render({})
+    key = kept_pages.review_key(round_, pages, replacing, stored_key is not None)
+    return kept_pages.kept_page(key, render, own)
+
+
+def review_parts(
+    round_: Round, input_kind: str, chosen: list[tuple[Any, int]], hidden: list[tuple[str, str]]
+) -> dict[str, Callable[[], Markup]]:
+    """The review page's parts that are the voter's own: the rows of their choices, their total
+    cost and the hidden fields that carry the choices to the cast."""
+    currency = round_.currency
+    rows = current_app.jinja_env.get_template("voting/_review_rows.html")
+    total = sum(project.cost for project, _value in chosen)
+    return {
+        "chosen_rows": lambda: Markup(
+            rows.render(chosen=chosen, points=input_kind in ("rank", "points"), currency=currency)
+        ),
+        "chosen_total": lambda: escape(format_money(total, currency)),
+        "chosen_fields": lambda: Markup("").join(
+            Markup('<input type="hidden" name="{}" value="{}">\n').format(name, value)
+            for name, value in hidden
+        ),
+    }
 
 
 @bp.post("/rounds/<int:round_id>/ballot/cast")
@@ -205,8 +237,55 @@ def _pairs(round_: Round) -> pairwise.Page:
 
 
 def render_ballot(round_: Round, choices: Choices, errors: list[str], pages: BallotPages):  # type: ignore[no-untyped-def]
-    """The ballot page; a kiosk's (`pages.kiosk`) was admitted by a clerk: no account to ask."""
-    projects = cards.ballot_projects(round_)
+    """The ballot page; a kiosk's (`pages.kiosk`) was admitted by a clerk: no account to ask.
+    A voter who has not chosen yet gets the page such voters share (pb/voting/kept_pages.py)."""
+    rows = cards.project_rows(round_)
+    fmt = get_format(round_.ballot_format)
+    # may they vote, and did they already: one statement with the census entry (pb/eligibility)
+    voter, voted = (
+        (None, False)
+        if pages.without_account
+        else eligibility.participant_and_voted(current_user, round_)
+    )
+    accepting = rounds.accepting_ballots(round_)
+    eligible = pages.without_account or voter is not None
+
+    def render(slots: Mapping[str, Callable[[], object]]) -> str:
+        projects = cards.records(rows)
+        view = BallotView(round_, projects, choices, errors, pages, accepting, eligible, voted)
+        return _render_ballot_page(view, slots)
+
+    shared = kept_pages.keepable(
+        fmt.input_kind,
+        without_account=pages.without_account,
+        accepting=accepting,
+        eligible=eligible,
+        choices=choices,
+        errors=errors,
+    )
+    if not shared:
+        return render({})
+    key = kept_pages.page_key(round_, rows, fmt.input_kind, pages, voted)
+    return kept_pages.kept_page(key, render)
+
+
+@dataclass(frozen=True)
+class BallotView:
+    """What the ballot page shows, but what the template works out from it."""
+
+    round: Round
+    projects: list[cards.BallotProject]
+    choices: Choices
+    errors: list[str]
+    pages: BallotPages
+    accepting: bool
+    eligible: bool
+    has_voted: bool
+
+
+def _render_ballot_page(view: BallotView, slots: Mapping[str, Callable[[], object]]) -> str:
+    """Render the ballot page; `slots` may stand in for the CSRF token and the site header."""
+    round_, projects, choices, pages = view.round, view.projects, view.choices, view.pages
     fmt = get_format(round_.ballot_format)
     params, budget = round_.ballot_params, round_.budget
     items = services.ballot_items(round_)
@@ -219,12 +298,6 @@ def render_ballot(round_: Round, choices: Choices, errors: list[str], pages: Bal
         if (not category or p.category == category) and (not ward or p.ward.code == ward)
     }
     state = meter.state(fmt, params, budget, round_.currency, items, choices)
-    # may they vote, and did they already: one statement with the census entry (pb/eligibility)
-    voter, voted = (
-        (None, False)
-        if pages.without_account
-        else eligibility.participant_and_voted(current_user, round_)
-    )
     return render_template(
         "voting/ballot.html",
         round=round_,
@@ -243,14 +316,14 @@ def render_ballot(round_: Round, choices: Choices, errors: list[str], pages: Bal
         ),
         shown=shown,
         choices=choices,
-        errors=errors,
+        errors=view.errors,
         ballot_format=fmt,
         rules=fmt.rules_in_words(params, budget, round_.currency),
         meter=state,
         meter_messages=meter.messages(fmt, params, budget),
-        accepting=rounds.accepting_ballots(round_),
-        eligible=pages.without_account or voter is not None,
-        has_voted=voted,
+        accepting=view.accepting,
+        eligible=view.eligible,
+        has_voted=view.has_voted,
         stored_key=None if pages.without_account else _stored_key(round_),
         pages=pages,
         categories=sorted(
@@ -263,6 +336,7 @@ def render_ballot(round_: Round, choices: Choices, errors: list[str], pages: Bal
         shown_counts=per_language(
             ("shown counts", len(projects)), lambda: _shown_counts(len(projects))
         ),
+        **slots,
     )
 
 
