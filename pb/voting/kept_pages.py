@@ -87,43 +87,30 @@ def page_key(
     the projects' rows (every text and cost), the round's title, translations, currency,
     budget, format and ballot parameters, the language, the mount point, the form's addresses
     and whether the voter has voted already."""
-    return (
-        "ballot",
-        round_.id,
-        round_.config_hash,
-        round_.title,
-        cards.canonical(round_.translations),
-        round_.currency,
-        round_.budget,
-        round_.ballot_format,
-        cards.canonical(round_.ballot_params),
-        input_kind,
-        str(get_locale()),
-        request.script_root,
-        pages,
-        has_voted,
-        rows,
-    )
+    params = cards.canonical(round_.ballot_params)
+    return ("ballot", *_round_part(round_), params, input_kind, pages, has_voted, rows)
 
 
 def review_key(round_: Any, pages: object, replacing: bool, key_stored: bool) -> tuple[Any, ...]:
     """Everything the review template reads but the voter's choices: the round's title and its
     translations, budget, currency and format, the language, the mount point, the addresses,
     whether the ballot replaces one and whether its key is at hand."""
+    return ("review", *_round_part(round_), pages, replacing, key_stored)
+
+
+def _round_part(round_: Any) -> tuple[Any, ...]:
+    """What both pages read of the round and the request: the round's frozen config, title,
+    translations, currency, budget and format, the language and the mount point."""
     return (
-        "review",
         round_.id,
         round_.config_hash,
         round_.title,
         cards.canonical(round_.translations),
-        round_.budget,
         round_.currency,
+        round_.budget,
         round_.ballot_format,
         str(get_locale()),
         request.script_root,
-        pages,
-        replacing,
-        key_stored,
     )
 
 
