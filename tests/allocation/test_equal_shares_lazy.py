@@ -48,7 +48,8 @@ def test_the_lazy_lists_are_the_eager_ones(seed: int, vote_type: str) -> None:
 @pytest.mark.parametrize("seed", range(6))
 def test_numpy_add1_never_makes_the_lists(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     instance, profile = _random_approval(seed, "approval")
-    # (from a profile of its own: what a profile caches of a pure run is not lazy)
+    # (from a profile of its own: after a pure run, a run on the same profile object did
+    # not prepare from the matrix)
     expected = allocate(*_random_approval(seed, "approval"), "equalshares/add1", accelerators=PURE)
 
     made: list[str] = []
