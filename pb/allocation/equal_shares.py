@@ -39,6 +39,7 @@ from typing import Any
 from pb.allocation.accelerators import INSTALLED, Accelerators
 from pb.allocation.counting import ballot_matrix
 from pb.allocation.election import Election
+from pb.allocation.equal_shares_lazy import LazyLevels
 from pb.allocation.numbers import Number, normalize
 from pb.allocation.outcome import Payments
 
@@ -125,13 +126,12 @@ def _prepare_approval(election: Election, utility: Callable[[Number], Number]) -
     utilities dict per distinct ballot: a million voters have about 750,000 distinct ballots,
     and those dicts took seconds and hundreds of MB. A project's list of groups repeated per
     voter is its list of groups itself (the same list object) unless some of its groups hold
-    several voters.
+    several voters. Read from the matrix, the lists are made only when read (`LazyLevels`).
     """
-    arrays: dict[str, Any] = {}
-    laid_out = _approval_groups_numpy(election, arrays)
-    if laid_out is None:
-        laid_out = _approval_groups(election)
-    weights, groups_of, voters = laid_out
+    laid_out = _approval_arrays(election)
+    if laid_out is not None:
+        return _prepare_lazily(election, utility, *laid_out)
+    weights, groups_of, voters = _approval_groups(election)
     # (a ballot may name a project withdrawn from the instance: `conflicts.without`)
     projects = [pid for pid in election.instance.project_ids if pid in groups_of]
     costs = election.costs
@@ -148,7 +148,32 @@ def _prepare_approval(election: Election, utility: Callable[[Number], Number]) -
         priority=election.priority,
         uniform=True,
         accelerators=election.accelerators,
-        cache={GROUP_ARRAYS: arrays} if arrays else {},
+    )
+
+
+def _prepare_lazily(
+    election: Election, utility: Callable[[Number], Number], weights: Any, arrays: dict[str, Any]
+) -> Prepared:
+    """`_prepare_approval` from the matrix's arrays, the lists left to `LazyLevels`."""
+    np = election.accelerators.np
+    projects = [pid for pid in election.instance.project_ids if pid in arrays]
+    costs = election.costs
+    values = {p: utility(costs[p]) for p in projects}
+    members = LazyLevels(np, values, arrays, weights, per_voter=False)
+    levels = LazyLevels(np, values, arrays, weights, per_voter=True, shared=members)
+    return Prepared(
+        voters=election.num_voters,
+        projects=projects,
+        costs=costs,
+        levels=levels,  # type: ignore[arg-type]
+        members=members,  # type: ignore[arg-type]
+        weight_sat={p: values[p] * levels.size(p) for p in projects},
+        groups=len(weights),
+        weights=weights.tolist(),
+        priority=election.priority,
+        uniform=True,
+        accelerators=election.accelerators,
+        cache={GROUP_ARRAYS: arrays},
     )
 
 
@@ -183,13 +208,11 @@ def _approval_groups(election: Election) -> Layout:
     return weights, dict(groups_of), voters
 
 
-def _approval_groups_numpy(
-    election: Election, arrays: dict[str, Any] | None = None
-) -> Layout | None:
-    """The same layout from the profile's `BallotMatrix` (row g is the distinct ballot g of an
-    approval profile), in NumPy passes instead of a Python loop over 750,000 distinct ballots
-    at a million voters; None without a matrix. Each project's groups also go into `arrays`,
-    as a read-only int64 array, if given."""
+def _approval_arrays(election: Election) -> tuple[Any, dict[str, Any]] | None:
+    """From the profile's `BallotMatrix` (row g is the distinct ballot g of an approval
+    profile), in NumPy passes instead of a Python loop over 750,000 distinct ballots at a
+    million voters: the voters per group (int64) and each project's groups in order (a
+    read-only int64 array, slices of one); None without NumPy or a matrix."""
     np = election.accelerators.np
     matrix = ballot_matrix(election.profile, election.accelerators)
     if np is None or matrix is None:
@@ -203,25 +226,30 @@ def _approval_groups_numpy(
     rows = np.repeat(np.arange(lengths.size, dtype=np.int64), lengths)[
         np.argsort(columns, kind="stable")
     ]
-    rows.flags.writeable = False  # (its slices are `arrays`)
+    rows.flags.writeable = False  # (its slices are the arrays)
     ends = np.cumsum(np.bincount(columns, minlength=len(matrix.project_ids))).tolist()
-    # every list holds the same int objects, one per group, as the loop's lists do: a list
-    # per project of its own ints would make 10 million of them (270 MB) at a million voters
-    shared = np.arange(lengths.size).astype(object)
-    groups_of: dict[str, list[int]] = {}
-    voters: dict[str, list[int]] = {}
+    arrays: dict[str, Any] = {}
     start = 0
     for pid, end in zip(matrix.project_ids, ends, strict=True):
         if end > start:
-            groups = rows[start:end]
-            groups_of[pid] = shared[groups].tolist()
-            if arrays is not None:
-                arrays[pid] = groups
-            copies = weights[groups]
-            several = bool(copies.max() > 1)
-            voters[pid] = shared[np.repeat(groups, copies)].tolist() if several else groups_of[pid]
+            arrays[pid] = rows[start:end]
         start = end
-    return weights.tolist(), groups_of, voters
+    return weights, arrays
+
+
+def _approval_groups_numpy(election: Election) -> Layout | None:
+    """`_approval_groups`'s layout from `_approval_arrays` (the lists made eagerly)."""
+    laid_out = _approval_arrays(election)
+    if laid_out is None:
+        return None
+    weights, arrays = laid_out
+    members = LazyLevels(election.accelerators.np, dict.fromkeys(arrays, 1), arrays, weights, False)
+    voters = LazyLevels(election.accelerators.np, members._values, arrays, weights, True, members)
+    return (
+        weights.tolist(),
+        {p: members[p][0][1] for p in arrays},
+        {p: voters[p][0][1] for p in arrays},
+    )
 
 
 Key = tuple[Any, Any, Any, int]

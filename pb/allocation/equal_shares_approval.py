@@ -17,6 +17,7 @@ from typing import Any
 
 from pb.allocation.equal_shares import Key, Prepared
 from pb.allocation.equal_shares_bounds import UNIT, Uncertain, down, up
+from pb.allocation.equal_shares_lazy import level_size
 from pb.allocation.numbers import Number
 
 
@@ -296,8 +297,15 @@ def read_layout(
 ) -> tuple[dict[str, list[int]], frozenset[str]]:
     """Per project, the groups to read (once per voter if flat, else once per group), and the
     set of flat projects (the NumPy book reads the same, without the getters)."""
-    flat = frozenset(
-        p for p in prep.projects if len(prep.levels[p][0][1]) <= FLAT_LIMIT * len(groups_of[p])
-    )
+    flat = flat_projects(prep)
     read = {p: prep.levels[p][0][1] if p in flat else groups_of[p] for p in prep.projects}
     return read, flat
+
+
+def flat_projects(prep: Prepared) -> frozenset[str]:
+    """The projects read once per voter: those whose groups hold few voters more than one."""
+    return frozenset(
+        p
+        for p in prep.projects
+        if level_size(prep.levels, p) <= FLAT_LIMIT * level_size(prep.members, p)
+    )

@@ -53,6 +53,7 @@ from typing import Any
 from pb.allocation.equal_shares import Bound, Key, Prepared, Run, Selection, before
 from pb.allocation.equal_shares_approval import Gathered, uniform_pricer
 from pb.allocation.equal_shares_bounds import UNIT, Uncertain, down
+from pb.allocation.equal_shares_lazy import first_level, level_size
 from pb.allocation.equal_shares_numpy import NumpyGathered, NumpyWeighted, numpy_pricer
 from pb.allocation.equal_shares_reach import candidates as _candidates
 from pb.allocation.equal_shares_reach import proven as _proven
@@ -288,10 +289,10 @@ def layout(prep: Prepared) -> tuple[Any, Any, Any, Any]:
     not once per run."""
     cached = prep.cache.get("float_layout")
     if cached is None:
-        utility = {p: prep.members[p][0][0] for p in prep.projects}
-        groups_of = {p: prep.members[p][0][1] for p in prep.projects}
+        # (lists left unmade by `prepare` are made only if a book reads them)
+        utility, groups_of = first_level(prep.members, prep.projects)
         # (the first level repeats each of its groups once per voter)
-        supporters = {p: len(prep.levels[p][0][1]) for p in prep.projects}
+        supporters = {p: level_size(prep.levels, p) for p in prep.projects}
         initial = {}
         for p in prep.projects:
             exact = Fraction(prep.costs[p]) / Fraction(prep.weight_sat[p])

@@ -15,8 +15,8 @@ from pb.allocation.equal_shares import GROUP_ARRAYS, Key, Prepared
 from pb.allocation.equal_shares_approval import (
     affordable,
     equal_share,
+    flat_projects,
     price,
-    read_layout,
     split_price,
 )
 from pb.allocation.equal_shares_bounds import UNIT, Uncertain
@@ -259,7 +259,7 @@ def _numpy_layout(prep: Prepared, groups_of: dict[str, list[int]]) -> tuple[Any,
     pure book's, 0.3 s at a million voters)."""
     cached = prep.cache.get("float_numpy")
     if cached is None:
-        _read, flat = read_layout(prep, groups_of)
+        flat = flat_projects(prep)  # (not `read_layout`: its lists may be left unmade)
         weights = _np.array(prep.weights, dtype=_np.int64)
         made = prep.cache.get(GROUP_ARRAYS, {})  # (the lists' own arrays, if prepared so)
         groups = {
