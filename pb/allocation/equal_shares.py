@@ -237,21 +237,6 @@ def _approval_arrays(election: Election) -> tuple[Any, dict[str, Any]] | None:
     return weights, arrays
 
 
-def _approval_groups_numpy(election: Election) -> Layout | None:
-    """`_approval_groups`'s layout from `_approval_arrays` (the lists made eagerly)."""
-    laid_out = _approval_arrays(election)
-    if laid_out is None:
-        return None
-    weights, arrays = laid_out
-    members = LazyLevels(election.accelerators.np, dict.fromkeys(arrays, 1), arrays, weights, False)
-    voters = LazyLevels(election.accelerators.np, members._values, arrays, weights, True, members)
-    return (
-        weights.tolist(),
-        {p: members[p][0][1] for p in arrays},
-        {p: voters[p][0][1] for p in arrays},
-    )
-
-
 Key = tuple[Any, Any, Any, int]
 """(low, high, exact or None, tie rank) of a price."""
 Bound = tuple[Any, Any, int]

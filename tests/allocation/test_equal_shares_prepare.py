@@ -9,6 +9,8 @@ import pytest
 
 from pb.allocation import ApprovalBallot, Instance, Profile, Project, conflicts, equal_shares
 from pb.allocation.accelerators import PURE, Accelerators
+from pb.allocation.election import Election
+from pb.allocation.equal_shares_lazy import LazyLevels
 from pb.allocation.pabulib import parse_string
 
 from .test_equal_shares import _election
@@ -76,6 +78,23 @@ def test_projects_withdrawn_from_the_ballot_are_left_out() -> None:
 WITH_MATRIX = Accelerators(matrix_min_ballots=0)
 
 
+def _matrix_layout(election: Election) -> equal_shares.Layout | None:
+    """`_approval_groups`'s layout from `_approval_arrays`, with the lists made eagerly (only
+    these tests compare them with the loop's; `prepare` leaves them lazy)."""
+    laid_out = equal_shares._approval_arrays(election)
+    if laid_out is None:
+        return None
+    weights, arrays = laid_out
+    np = election.accelerators.np
+    members = LazyLevels(np, dict.fromkeys(arrays, 1), arrays, weights, False)
+    voters = LazyLevels(np, members._values, arrays, weights, True, members)
+    return (
+        weights.tolist(),
+        {p: members[p][0][1] for p in arrays},
+        {p: voters[p][0][1] for p in arrays},
+    )
+
+
 @pytest.mark.parametrize("seed", range(8))
 @pytest.mark.parametrize("vote_type", ["approval", "choose-1"])
 def test_the_matrix_layout_is_the_loops(seed: int, vote_type: str) -> None:
@@ -84,7 +103,7 @@ def test_the_matrix_layout_is_the_loops(seed: int, vote_type: str) -> None:
     instance, profile = _random_approval(seed, vote_type)
     election = _election(instance, profile, "cost")
     election.accelerators = WITH_MATRIX
-    from_matrix = equal_shares._approval_groups_numpy(election)
+    from_matrix = _matrix_layout(election)
     assert from_matrix is not None
     by_loop = equal_shares._approval_groups(election)
     assert from_matrix == by_loop
@@ -99,7 +118,7 @@ def test_the_matrix_layout_is_the_loops(seed: int, vote_type: str) -> None:
 def test_without_numpy_or_a_matrix_prepare_loops() -> None:
     election = _election(*_random_approval(1, "approval"), "cost")
     election.accelerators = Accelerators(numpy=False)
-    assert equal_shares._approval_groups_numpy(election) is None
+    assert _matrix_layout(election) is None
     assert equal_shares.prepare(election) == equal_shares._prepare_grouped(election)
 
 
