@@ -66,6 +66,25 @@ def test_the_shared_page_is_the_fresh_page_in_every_language(app: Flask, name: s
             assert _raw_token(kept) == _raw_token(fresh)  # this session's, signed per page
 
 
+def _voter_at_ballot(app: Flask) -> tuple[factories.RoundSetup, FlaskClient, str]:
+    """A round in voting, its first voter signed in, and the path of its ballot."""
+    setup = factories.round_in_phase(Phase.VOTING, voters=1)
+    client = app.test_client()
+    factories.login(client, setup.voters[0])
+    return setup, client, f"/rounds/{setup.round.id}/ballot"
+
+
+def _edit(model: type, key: int, **values: object) -> None:
+    """Change a stored row as a councillor's edit would, outside the test's open transaction."""
+    db.session.rollback()
+    with writing():
+        row = db.session.get(model, key)
+        assert row is not None
+        for name, value in values.items():
+            setattr(row, name, value)
+        db.session.commit()
+
+
 def test_each_voter_gets_their_own_token_and_the_already_voted_notice(app: Flask) -> None:
     setup = factories.round_in_phase(Phase.VOTING, voters=2, ballots=[{0: 1}])
     path = f"/rounds/{setup.round.id}/ballot"
@@ -82,25 +101,14 @@ def test_each_voter_gets_their_own_token_and_the_already_voted_notice(app: Flask
 
 
 def test_an_edited_title_is_a_new_page(app: Flask) -> None:
-    setup = factories.round_in_phase(Phase.VOTING, voters=1)
-    client = app.test_client()
-    factories.login(client, setup.voters[0])
-    path = f"/rounds/{setup.round.id}/ballot"
+    setup, client, path = _voter_at_ballot(app)
     assert "Renamed for the ballot" not in _page(client, path, "en", shared=True)
-    db.session.rollback()
-    with writing():
-        round_ = db.session.get(Round, setup.round.id)
-        assert round_ is not None
-        round_.translations = {"en": {"title": "Renamed for the ballot"}}
-        db.session.commit()
+    _edit(Round, setup.round.id, translations={"en": {"title": "Renamed for the ballot"}})
     assert "Renamed for the ballot" in _page(client, path, "en", shared=True)
 
 
 def test_chosen_filtered_or_flashed_pages_are_rendered_fresh(app: Flask) -> None:
-    setup = factories.round_in_phase(Phase.VOTING, voters=1)
-    client = app.test_client()
-    factories.login(client, setup.voters[0])
-    path = f"/rounds/{setup.round.id}/ballot"
+    setup, client, path = _voter_at_ballot(app)
     project = setup.projects[0].id
     token = TOKEN.search(_page(client, path, "en", shared=True)).group(1)  # type: ignore[union-attr]
     posted = client.post(path, data={"csrf_token": token, f"project-{project}": "1"})
@@ -164,10 +172,7 @@ def test_the_kept_review_is_the_fresh_review_in_every_language(app: Flask, name:
 
 
 def test_each_review_shows_its_own_choices(app: Flask) -> None:
-    setup = factories.round_in_phase(Phase.VOTING, voters=1, costs=(30_000, 50_000, 40_000))
-    client = app.test_client()
-    factories.login(client, setup.voters[0])
-    path = f"/rounds/{setup.round.id}/ballot"
+    setup, client, path = _voter_at_ballot(app)  # costs 30,000, 50,000 and 40,000
     token = TOKEN.search(_page(client, path, "en", shared=True)).group(1)  # type: ignore[union-attr]
     titles = [project.title for project in setup.projects]
     for chosen in ((0,), (1, 2), (0, 2)):
@@ -185,25 +190,12 @@ def test_each_review_shows_its_own_choices(app: Flask) -> None:
 def test_an_edited_project_text_or_translation_is_a_new_page(app: Flask) -> None:
     from pb.proposals.models import Proposal
 
-    setup = factories.round_in_phase(Phase.VOTING, voters=1)
-    client = app.test_client()
-    factories.login(client, setup.voters[0])
-    path = f"/rounds/{setup.round.id}/ballot"
+    setup, client, path = _voter_at_ballot(app)
     assert "A newer title" not in _page(client, path, "en", shared=True)
-    db.session.rollback()
-    with writing():
-        project = db.session.get(Proposal, setup.projects[0].id)
-        assert project is not None
-        project.title = "A newer title"
-        db.session.commit()
+    _edit(Proposal, setup.projects[0].id, title="A newer title")
     assert "A newer title" in _page(client, path, "en", shared=True)
     assert "Nowy tytuł projektu" not in _page(client, path, "pl", shared=True)
-    db.session.rollback()
-    with writing():
-        project = db.session.get(Proposal, setup.projects[0].id)
-        assert project is not None
-        project.translations = {"pl": {"title": "Nowy tytuł projektu"}}
-        db.session.commit()
+    _edit(Proposal, setup.projects[0].id, translations={"pl": {"title": "Nowy tytuł projektu"}})
     kept = _page(client, path, "pl", shared=True)
     assert "Nowy tytuł projektu" in kept
     assert _without_tokens(kept) == _without_tokens(_page(client, path, "pl", shared=False))
