@@ -194,12 +194,18 @@ class NumpyGathered:
             _np.fmax(budgets, 0.0, out=budgets)
             self.budgets[groups] = budgets
         else:  # an exact share (a cost that is not a whole number): compared exactly, as there
-            self.budgets[groups] = [
-                (value - share if value >= share else 0.0) if value else 0.0
-                for value in budgets.tolist()
-            ]
+            budgets = _np.array(
+                [
+                    (value - share if value >= share else 0.0) if value else 0.0
+                    for value in budgets.tolist()
+                ],
+                dtype=_np.float64,
+            )
+            self.budgets[groups] = budgets
         if self.errors is not None:
-            self._charge_errors(groups, share_error)
+            # the rich alone: a budget left at 0.0 is exact (`_charge_errors`), so the poor's
+            # entries need no upkeep (a third of the payers at a million voters)
+            self._charge_errors(groups.compress(budgets > 0.0), share_error)
             return self.worst
         # one bound for every budget (see `Gathered.charge`), until it has grown so much that
         # per-group bounds pay for their upkeep; each group's bound then starts from it
@@ -210,16 +216,18 @@ class NumpyGathered:
         return self.worst
 
     def _charge_errors(self, groups: Any, share_error: float) -> None:
-        """The new error bounds of the groups that paid.
+        """The new error bounds of the rich payers (`groups`: those left with more than 0).
 
         A poor payer paid all it had: its exact budget is 0, as its float one (the pricing
         proved which side of the share each budget is on, and the float comparison agrees; a
-        rich one keeps more than 0), and a zero budget is exact whatever its error entry says
-        (an entry of a zero budget is stale: every reader either skips it or adds it, which
-        only loosens). A rich payer's float budget is off by at most its old error e, the
-        share's error and the subtraction's rounding (u x what is left, at most start): c
-        below. The float e + grown is at least e + c: `grown` exceeds c by 8u x (worst + c),
-        more than the roundings of that addition, u x (e + grown), and of `grown` itself.
+        rich one keeps more than 0), and a zero budget is exact whatever its error entry says:
+        so its entry is not raised (it is stale from then on, and every reader either skips it
+        or adds it, which only loosens; `worst` still bounds every budget with money, and every
+        entry, since no entry grows without it). A rich payer's float budget is off by at
+        most its old error e, the share's error and the subtraction's rounding (u x what is
+        left, at most start): c below. The float e + grown is at least e + c: `grown`
+        exceeds c by 8u x (worst + c), more than the roundings of that addition, u x (e +
+        grown), and of `grown` itself.
 
         The bounds are stored as float32 (half the bytes to gather and scatter at random), so
         the float32 addition e + g32 must be at least e + grown too: with v = 2^-24 (float32's

@@ -420,6 +420,30 @@ def test_a_charge_reads_the_budgets_as_they_are_then() -> None:
     assert sorted(set(pure.budgets)) == [both, a_only, b_only]
 
 
+def test_a_charge_raises_the_error_bounds_of_the_rich_alone() -> None:
+    # a poor payer is left with exactly 0.0, which is exact: only those left with money get
+    # the share's error added to their bounds (with the exact share of a fractional cost too)
+    from pb.allocation import equal_shares_numpy as book_module
+
+    ballots = [["a", f"z{i % 10}"] for i in range(30)] + [["z0"]] * 5
+    instance, profile = approval(4500, {"a": 1200} | {f"z{i}": 10**6 for i in range(10)}, ballots)
+    prep = _with(equal_shares.prepare(_election(instance, profile, "cost")), True)
+    _utility, groups_of, _initial, _supporters = equal_shares_float.layout(prep)
+    for share in (30.0, Fraction(61, 2)):
+        book = book_module.NumpyGathered(prep, 100.0, groups_of)
+        book.errors = numpy.full(len(book.budgets), 1e-12, dtype=numpy.float32)
+        book.worst = float(book.errors[0])
+        groups = book.groups_of["a"]
+        poor = groups[: len(groups) // 2]
+        book.budgets[poor] = 20.0  # below the share: pays all it has
+        book.charge("a", (share, 1e-13), 1e-12)
+        raised = book.errors > numpy.float32(1e-12)
+        assert not raised[poor].any() and (book.budgets[poor] == 0.0).all()
+        assert raised[groups[len(groups) // 2 :]].all()
+        assert raised.sum() == len(groups) - len(poor)
+        assert book.worst >= float(book.errors.max())
+
+
 def test_float32_error_bounds_are_rounded_up() -> None:
     # the per-group bounds are stored as float32: each must still be at least the bound the
     # proof needs (its old value + the share's error + 2u x start), checked in exact
