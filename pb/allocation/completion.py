@@ -121,8 +121,9 @@ def add1(election: Election, variant: Add1, *, search: bool = True) -> Completed
       price (and drops what the guide found unaffordable);
     - when the outcome changes at nearly every unit (the big Warsaw districts), the search steps
       one unit at a time; it then computes the next `AHEAD` runs top down, so that each of them
-      is guided by the run one unit above it. A step to a run already computed is taken
-      directly (it is the definition), without probing further ahead for a proof;
+      is guided by the run one unit above it (the top one by a probe cut above it). A step to a
+      run already computed is taken directly (it is the definition), without probing further
+      ahead for a proof;
     - where probes fail down to a single step, the search steps `BACKOFF` units (then twice as
       many, and so on) without probing: there, proving two units costs more than computing
       them, and stepping is the definition.
@@ -188,8 +189,7 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
         if steps - 1 in quiet:  # as many as stepped so far in the stretch: the end may be near
             further = min(AHEAD, quiet.stop - steps, steps - quiet.start)
         if not above and further > 0:
-            # the top one by a cut probe above it, if any: a whole run costs twice as much
-            # unguided (docs/allocation.md, stop 33)
+            # the top one by a cut probe above it, if any (unguided, it costs twice the pricings)
             guide = (cut_guide(steps + further + 1) or (0, None))[1]
             for ahead in range(steps + further, steps, -1):
                 guide = mes_run(prep, start + ahead * voters, limit=budget, guide=guide)
