@@ -121,8 +121,9 @@ def add1(election: Election, variant: Add1, *, search: bool = True) -> Completed
       price (and drops what the guide found unaffordable);
     - when the outcome changes at nearly every unit (the big Warsaw districts), the search steps
       one unit at a time; it then computes the next `AHEAD` runs top down, so that each of them
-      is guided by the run one unit above it. A step to a run already computed is taken
-      directly (it is the definition), without probing further ahead for a proof;
+      is guided by the run one unit above it (the top one by a probe cut above it). A step to a
+      run already computed is taken directly (it is the definition), without probing further
+      ahead for a proof;
     - where probes fail down to a single step, the search steps `BACKOFF` units (then twice as
       many, and so on) without probing: there, proving two units costs more than computing
       them, and stepping is the definition.
@@ -168,6 +169,17 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
     stepping = False  # the last search step was a single unit, to a new outcome
     quiet = range(0)  # after failed probes, steps taken without probing (`BACKOFF`)
 
+    def cut_guide(lowest: int) -> tuple[int, equal_shares.Run] | None:
+        """The nearest probe cut against a lower run at `lowest` units or above (a range that
+        failed): only its first steps are known, or those of the way it would have taken."""
+        nearest = min((known for known in guides if known >= lowest), default=None)
+        if nearest is None:
+            return None
+        guide = guides[nearest]
+        if guide.candidates:  # the way it would have taken, if followed, repeats it further
+            guide = kept.furthest(guide.budget, [*guide.selected, guide.candidates[0]]) or guide
+        return nearest, guide
+
     def at(steps: int, below: equal_shares.Run | None = None) -> equal_shares.Run:
         """A new run, guided by the nearest run already computed above it."""
         above = [known for known in runs if known > steps]
@@ -177,7 +189,8 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
         if steps - 1 in quiet:  # as many as stepped so far in the stretch: the end may be near
             further = min(AHEAD, quiet.stop - steps, steps - quiet.start)
         if not above and further > 0:
-            guide = None
+            # the top one by a cut probe above it, if any (unguided, it costs twice the pricings)
+            guide = (cut_guide(steps + further + 1) or (0, None))[1]
             for ahead in range(steps + further, steps, -1):
                 guide = mes_run(prep, start + ahead * voters, limit=budget, guide=guide)
                 runs[ahead] = guide
@@ -186,13 +199,9 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
         # a probe at the budget of an earlier probe cut against a lower run (a range that
         # failed, tried again from further up) repeats that run up to its cut: one pricing a
         # step where its bounds settle it, and what it found unaffordable dropped
-        cut = [known for known in guides if known > steps or (known == steps and below is not None)]
-        if cut and (guide is None or min(cut) < min(above)):
-            guide = guides[min(cut)]  # nearer, though only its first steps are known
-            if guide.candidates:
-                # the way it would have taken, if followed, repeats it further
-                way = [*guide.selected, guide.candidates[0]]
-                guide = kept.furthest(guide.budget, way) or guide
+        cut = cut_guide(steps if below is not None else steps + 1)
+        if cut is not None and (guide is None or cut[0] < min(above)):
+            guide = cut[1]
         thresholds = None if below is None else below.keys
         result = mes_run(
             prep,

@@ -5,6 +5,8 @@ nor what its reach may leave out."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from pb.allocation import completion, equal_shares, equal_shares_exact, equal_shares_float
@@ -93,3 +95,36 @@ def test_the_search_guides_retried_probes_and_still_steps_to_the_same_result(
             assert fast.run.selected == slow.run.selected
             assert (fast.increments, fast.stop) == (slow.increments, slow.stop)
     assert same_budget[0] > 0 and way[0] > 0, (same_budget, way)
+
+
+@pytest.mark.parametrize("shape", ["cost", "cardinality", "points"])
+def test_the_top_of_the_runs_computed_ahead_is_guided_by_a_cut_probe_above_it(
+    shape: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # stepping one unit at a time, the search computes the next runs top down, each guided by
+    # the one above; the top one by the nearest probe cut above it, when a range failed there
+    made: list[tuple[int, equal_shares.Run | None]] = []
+    run = equal_shares_float.run
+
+    def recorded(prep, budget, **options):  # type: ignore[no-untyped-def]
+        plain = options.get("below") is None and options.get("force") is None
+        made.append((budget // prep.voters, options.get("guide")) if plain else (-1, None))
+        return run(prep, budget, **options)
+
+    tops = 0
+    for seed in range(16):
+        election = _random_election(seed, shape)
+        for variant in VARIANTS:
+            made.clear()
+            monkeypatch.setattr(equal_shares_float, "run", recorded)
+            fast = completion.add1(election, variant)
+            monkeypatch.setattr(equal_shares_float, "run", run)
+            slow = completion.add1(election, variant, search=False)
+            assert fast.run.selected == slow.run.selected
+            assert (fast.increments, fast.stop) == (slow.increments, slow.stop)
+            for (unit, guide), (below_it, _) in itertools.pairwise(made):
+                top = unit > 0 and below_it == unit - 1  # (then the one below it is guided by it)
+                if top and guide is not None and guide.cut:
+                    assert guide.budget > unit * equal_shares.prepare(election).voters
+                    tops += 1
+    assert tops > 0, tops
