@@ -15,8 +15,9 @@ from tests.sql import recorded_statements
 
 # Statements that read or write rows (BEGIN and savepoints differ between SQLite and PostgreSQL).
 READS_AND_WRITES = {"SELECT", "INSERT", "UPDATE", "DELETE"}
-# Every page: the user with their session, the round (one statement; who may vote needs its
-# wards: a frozen round's are read once per process, by the first step that asks). A page with
+# Every page: the user with their session and the round, in one statement (pb/voting/round_row.py
+# `with_round`; who may vote needs the round's wards: a frozen round's are read once per process,
+# by the first step that asks). A page with
 # a header adds one statement for its counts (notifications, notices, rating invitations:
 # pb/header.py). The ballot page adds the projects and the voter's participation
 # (voted already?); the review adds the chosen projects and the participation; the cast adds
@@ -25,7 +26,7 @@ READS_AND_WRITES = {"SELECT", "INSERT", "UPDATE", "DELETE"}
 # participation, the voter's ballot with its choices (one statement) and the chosen projects.
 # On SQLite the cast reads the round's phase once more, under the write lock it takes only for
 # its writes (pb/db.py `start_writing`).
-EXPECTED = {"ballot": 5, "review": 5, "cast": 5, "receipt": 6}
+EXPECTED = {"ballot": 4, "review": 4, "cast": 4, "receipt": 6}
 SQLITE_EXTRA = {"cast": 1}
 
 
