@@ -9,9 +9,9 @@ import itertools
 
 import pytest
 
-from pb.allocation import completion, equal_shares, equal_shares_exact, equal_shares_float
+from pb.allocation import equal_shares, equal_shares_exact, equal_shares_float
 
-from .test_add1_search import VARIANTS, _random_election
+from .test_add1_search import VARIANTS, _random_election, _searched_as_stepped
 
 
 def _probe(prep, budget, limit, below, **options):  # type: ignore[no-untyped-def]
@@ -88,12 +88,8 @@ def test_the_search_guides_retried_probes_and_still_steps_to_the_same_result(
     for seed in range(12):
         election = _random_election(seed, shape)
         for variant in VARIANTS:
-            monkeypatch.setattr(equal_shares_float, "run", counted)
-            fast = completion.add1(election, variant)
-            monkeypatch.setattr(equal_shares_float, "run", run)
-            slow = completion.add1(election, variant, search=False)
-            assert fast.run.selected == slow.run.selected
-            assert (fast.increments, fast.stop) == (slow.increments, slow.stop)
+            spied = (monkeypatch, equal_shares_float, "run", counted)
+            _searched_as_stepped(election, variant, spied)
     assert same_budget[0] > 0 and way[0] > 0, (same_budget, way)
 
 
@@ -116,12 +112,8 @@ def test_the_top_of_the_runs_computed_ahead_is_guided_by_a_cut_probe_above_it(
         election = _random_election(seed, shape)
         for variant in VARIANTS:
             made.clear()
-            monkeypatch.setattr(equal_shares_float, "run", recorded)
-            fast = completion.add1(election, variant)
-            monkeypatch.setattr(equal_shares_float, "run", run)
-            slow = completion.add1(election, variant, search=False)
-            assert fast.run.selected == slow.run.selected
-            assert (fast.increments, fast.stop) == (slow.increments, slow.stop)
+            spied = (monkeypatch, equal_shares_float, "run", recorded)
+            _searched_as_stepped(election, variant, spied)
             for (unit, guide), (below_it, _) in itertools.pairwise(made):
                 top = unit > 0 and below_it == unit - 1  # (then the one below it is guided by it)
                 if top and guide is not None and guide.cut:

@@ -7,7 +7,7 @@ import pytest
 
 from pb.allocation import completion
 
-from .test_add1_search import VARIANTS, _random_election
+from .test_add1_search import VARIANTS, _random_election, _searched_as_stepped
 
 
 def _search(seed: int, shape: str, hold: int, monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -24,12 +24,7 @@ def _search(seed: int, shape: str, hold: int, monkeypatch: pytest.MonkeyPatch) -
     for variant in VARIANTS:
         election = _random_election(seed, shape)  # (a fresh profile: add1 is memoised on it)
         computed[0] = 0
-        monkeypatch.setattr(completion, "mes_run", counted)
-        fast = completion.add1(election, variant)
-        monkeypatch.setattr(completion, "mes_run", run)
-        slow = completion.add1(election, variant, search=False)
-        assert fast.run.selected == slow.run.selected
-        assert (fast.increments, fast.stop) == (slow.increments, slow.stop)
+        _searched_as_stepped(election, variant, (monkeypatch, completion, "mes_run", counted))
         counts.append(computed[0])
     return counts
 

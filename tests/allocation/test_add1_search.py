@@ -100,14 +100,31 @@ def _counted(monkeypatch: pytest.MonkeyPatch, name: str) -> list[int]:
     return found
 
 
+def _searched_as_stepped(
+    election: Election,
+    variant: completion.Add1,
+    spied: tuple[pytest.MonkeyPatch, object, str, object] | None = None,
+) -> completion.Completed:
+    """add1 with its search (with `spied` = (monkeypatch, module, name, stand-in) replacing
+    `module.name` meanwhile) selects and stops as add1 stepping every unit; the searched one."""
+    if spied is not None:
+        monkeypatch, module, name, stand_in = spied
+        original = getattr(module, name)
+        monkeypatch.setattr(module, name, stand_in)
+    fast = completion.add1(election, variant)
+    if spied is not None:
+        monkeypatch.setattr(module, name, original)
+    slow = completion.add1(election, variant, search=False)
+    assert fast.run.selected == slow.run.selected
+    assert (fast.increments, fast.stop) == (slow.increments, slow.stop)
+    return fast
+
+
 def _search_steps_to_the_same_result(seeds: range, shape: str) -> None:
     for seed in seeds:
         election = _random_election(seed, shape)
         for variant in VARIANTS:
-            fast = completion.add1(election, variant)
-            slow = completion.add1(election, variant, search=False)
-            assert fast.run.selected == slow.run.selected
-            assert (fast.increments, fast.stop) == (slow.increments, slow.stop)
+            _searched_as_stepped(election, variant)
 
 
 @pytest.mark.parametrize("shape", ["cost", "cardinality", "points"])
@@ -193,12 +210,9 @@ def _runs_of_the_search(election: Election, monkeypatch: pytest.MonkeyPatch, bac
         computed[0] += 1
         return run(*args, **kwargs)
 
-    monkeypatch.setattr(completion, "mes_run", counted)
-    fast = completion.add1(election, completion.OFFICIAL)
-    monkeypatch.setattr(completion, "mes_run", run)
-    slow = completion.add1(election, completion.OFFICIAL, search=False)
-    assert fast.run.selected == slow.run.selected
-    assert (fast.increments, fast.stop) == (slow.increments, slow.stop)
+    _searched_as_stepped(
+        election, completion.OFFICIAL, (monkeypatch, completion, "mes_run", counted)
+    )
     return computed[0]
 
 
