@@ -84,10 +84,11 @@ def numpy_pricer(
                 return None
         if not affordable(pid, cost, total, payers, payers, error):
             return None
-        found = split.low_boundary(pid, low, cost, size, zeros)
+        known_poor = split.all_poor(low, cost, size)  # (then no water-filling over them)
+        found = None if known_poor is not None else split.low_boundary(pid, low, cost, size, zeros)
         if found is None:  # the boundary is not among the low budgets: every pass over all
             poor_side, smallest_rich, poor_error = split.water_filled(
-                pid, budgets, cost, zeros, book.errors, voters
+                pid, budgets, cost, zeros, book.errors, voters, known_poor
             )
         else:
             poor_side, smallest_rich = found
