@@ -134,13 +134,15 @@ def low_sorted(
     `LOW` x cost / supporters: where the poor are), every other budget counted rich: by
     sorting them and searching as `price` does if they are few (`LOW_FILL_FROM`), else by
     water-filling over them (`equal_shares_split.low_boundary`). If every low budget is poor,
-    the boundary lies above them: the water-filling over every budget finds it.
+    the boundary lies above them: the water-filling over every budget finds it, from the
+    share they leave to the others if that shows them poor (`equal_shares_split.all_poor`).
 
     Either replaces passes over every supporter by work over a fifth to a third of them;
     `split_price` proves the boundary however it was found."""
     size, error = len(budgets), book.worst
     low, where = split.low_budgets(budgets, cost, size)
-    fill = len(low) >= LOW_FILL_FROM
+    known_poor = split.all_poor(low, cost, size)  # (then neither a sort nor a fill of them)
+    fill = known_poor is not None or len(low) >= LOW_FILL_FROM
     if fill:
         zeros, found = int(_np.count_nonzero(low == 0.0)), None  # (every zero is low)
     else:
@@ -152,11 +154,11 @@ def low_sorted(
             return None
     if not affordable(pid, cost, total, payers, payers, error):
         return None
-    if fill:
+    if fill and known_poor is None:
         found = split.low_boundary(pid, low, cost, size, zeros)
     if found is None:  # every low budget is poor: the smallest rich one is among the others
         poor_side, smallest_rich, poor_error = split.water_filled(
-            pid, budgets, cost, zeros, book.errors, voters
+            pid, budgets, cost, zeros, book.errors, voters, known_poor
         )
         return split_price(
             pid, cost, u, payers, poor_side, smallest_rich, error, priority, poor_error

@@ -51,6 +51,23 @@ def low_boundary(
     return (poor - zeros, poor - zeros, paid, largest), float(_smallest_rich(low, poor_mask))
 
 
+def all_poor(low: Any, cost: Number, size: int) -> tuple[int, float] | None:
+    """(how many, their money) of the low budgets of a project with `size` supporters, if
+    every one is below the share they leave to the others; None if not, or if every budget is
+    low. Then every one is poor: with s that share, the money min(b, s) summed over every
+    supporter is at most the low ones' money plus s for each other, which is the cost, so the
+    final share is at least s. The water-filling over every budget then starts there (`_fill`),
+    and `low_boundary`, which would find them all poor, is not needed (on Budapest, a third of
+    the pricings of a project with many supporters; this test caught every one of them)."""
+    many = len(low)
+    if many == size:
+        return None
+    if not many:
+        return 0, 0.0
+    money = float(_np.add.reduce(low))
+    return (many, money) if float(low.max()) < (cost - money) / (size - many) else None
+
+
 def poor_error(
     errors: Any,
     low: Any,
@@ -81,18 +98,29 @@ def error_sum(errors: Any, holders: Any) -> float:
 
 
 def water_filled(
-    pid: str, budgets: Any, cost: Number, zeros: int, errors: Any, voters: Any
+    pid: str,
+    budgets: Any,
+    cost: Number,
+    zeros: int,
+    errors: Any,
+    voters: Any,
+    known_poor: tuple[int, float] | None = None,
 ) -> tuple[tuple[int, int, float, float], float, float | None]:
     """`water_filling`'s poor side and smallest rich budget, with the poor's own error bounds
-    summed (`split_price`'s `poor_error`; None if the book keeps none or nobody is poor)."""
-    poor_side, smallest_rich, poor_mask = water_filling(pid, budgets, cost, zeros)
+    summed (`split_price`'s `poor_error`; None if the book keeps none or nobody is poor),
+    starting from `known_poor` if given (see `_fill`)."""
+    poor_side, smallest_rich, poor_mask = water_filling(pid, budgets, cost, zeros, known_poor)
     if poor_mask is None or errors is None:
         return poor_side, smallest_rich, None
     return poor_side, smallest_rich, error_sum(errors, voters.compress(poor_mask))
 
 
 def water_filling(
-    pid: str, budgets: Any, cost: Number, zeros: int
+    pid: str,
+    budgets: Any,
+    cost: Number,
+    zeros: int,
+    known_poor: tuple[int, float] | None = None,
 ) -> tuple[tuple[int, int, float, float], float, Any]:
     """Where a project's supporters split into poor and rich, without sorting them: the poor
     side (poor voters with money, terms summed, their money, largest poor budget) and the
@@ -104,9 +132,11 @@ def water_filling(
     payers, each pass adds to the poor those below the current share, which raises it; it
     stops when nobody more is below it (exactly, this is the sorted search's boundary, reached
     in three or four passes on Budapest). Zero budgets are always poor and count for nothing.
+    `known_poor`: (how many, their money) of budgets known to be poor, zeros included, to
+    start from (see `_fill`).
     """
     size = len(budgets)
-    poor, paid, poor_mask, poor_budgets = _fill(pid, budgets, cost, size, zeros)
+    poor, paid, poor_mask, poor_budgets = _fill(pid, budgets, cost, size, zeros, known_poor)
     if poor_budgets is None:  # nobody with money is short of the equal share
         smallest = budgets.min() if not zeros else _smallest_rich(budgets, poor_mask)
         return (0, 0, 0.0, 0.0), float(smallest), None
@@ -115,11 +145,25 @@ def water_filling(
     return (poor - zeros, poor - zeros, paid, largest), smallest, poor_mask
 
 
-def _fill(pid: str, budgets: Any, cost: Number, size: int, zeros: int) -> tuple[Any, ...]:
+def _fill(
+    pid: str,
+    budgets: Any,
+    cost: Number,
+    size: int,
+    zeros: int,
+    known_poor: tuple[int, float] | None = None,
+) -> tuple[Any, ...]:
     """The water-filling from below over `budgets`, of `size` supporters (the others, if any,
     rich): how many are poor (zeros included), their money, which are poor, and the budgets
-    with the others' set to 0.0 (None if nobody with money is poor)."""
-    share = (cost - 0.0) / (size - zeros)  # a float, as `split_price` computes it
+    with the others' set to 0.0 (None if nobody with money is poor).
+
+    It starts from cost / payers, or from the share the `known_poor` (how many, zeros
+    included, and their money) leave to the others: a share they are all under is still at most the
+    final one (each pass only adds poor, which only raises it), so it ends where it would
+    have, in fewer passes (on Budapest, where the low budgets were all poor, 1.8 instead of
+    3 passes over every budget)."""
+    poor, paid = known_poor if known_poor is not None else (zeros, 0.0)
+    share = (cost - paid) / (size - poor)  # a float, as `split_price` computes it
     if not share > 0.0:  # (zeros would not be poor)  # pragma: no cover - costs are positive
         raise Uncertain(f"is the share of {pid} positive?")
     poor_mask = budgets < share

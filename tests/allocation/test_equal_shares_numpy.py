@@ -468,3 +468,22 @@ def test_float32_error_bounds_are_rounded_up() -> None:
         for group in set(groups.tolist()):
             assert Fraction(float(book.errors[group])) >= before[group] + needed
         assert book.worst >= float(book.errors.max())
+
+
+def test_the_single_error_bound_is_kept_until_it_has_grown_a_million_fold() -> None:
+    # per-group bounds cost every charge three array passes: the book keeps its single bound
+    # while it is under 2^20 times its start (on Budapest, most of add1's runs end before)
+    from pb.allocation import equal_shares_numpy as book_module
+    from pb.allocation.equal_shares_bounds import UNIT
+
+    ballots = [["a", f"z{i % 10}"] for i in range(30)] + [["z0"]] * 5
+    instance, profile = approval(4500, {"a": 1200} | {f"z{i}": 10**6 for i in range(10)}, ballots)
+    prep = _with(equal_shares.prepare(_election(instance, profile, "cost")), True)
+    groups_of = equal_shares_float.layout(prep)[1]
+    start = 100.0
+    book = book_module.NumpyGathered(prep, start, groups_of)
+    first = start * UNIT
+    error = book.charge("a", (1.0, 2.0**15 * first), first)  # grown 2^15-fold: still one
+    assert book.errors is None and error == book.worst > 2.0**15 * first
+    error = book.charge("z1", (1.0, 2.0**20 * first), error)  # past 2^20: one per group
+    assert book.errors is not None and book.worst >= error > 2.0**20 * first
