@@ -58,7 +58,6 @@ from pb.allocation.equal_shares_numpy import NumpyGathered, NumpyWeighted, numpy
 from pb.allocation.equal_shares_reach import candidates as _candidates
 from pb.allocation.equal_shares_reach import proven as _proven
 from pb.allocation.equal_shares_reach import reach as _reach
-from pb.allocation.equal_shares_rejoin import Rejoin, start_gap
 from pb.allocation.equal_shares_sorted import sorting_pricer
 from pb.allocation.equal_shares_weighted import Weighted
 from pb.allocation.numbers import Number
@@ -127,12 +126,8 @@ def run(
 
     tighten = getattr(pricer, "tighten", None)
     following = guide is not None and guide.selected[: len(result.selections)] == result.selected
-    rejoin: Rejoin | None = None  # once parted from its guide: when it may follow it again
     while stale:
         step = len(result.selections)
-        if rejoin is not None and not following and rejoin.ready():
-            following = True
-            _inherit(guide, step, stale, book)  # type: ignore[arg-type]
         theta = thresholds[step] if thresholds is not None and step < len(thresholds) else None
         if result.reach is not None:  # past its first step not proven against `below`, a run
             theta = None  # serves only by its reach: tight bounds would prove nothing more
@@ -145,8 +140,6 @@ def run(
         if force is not None and step < len(force):
             if following:  # the same selections so far: the guide's floors hold from here on
                 following = _repeats(guide, step, force[step])  # type: ignore[arg-type]
-                if not following:
-                    rejoin = rejoin or _parted(prep, guide, step, total_budget, utility)
                 if not following or step + 1 == len(force):  # (later floors are tighter)
                     _inherit(guide, step, stale, book)  # type: ignore[arg-type]
             priced = pricer(force[step]) if force[step] in stale else None
@@ -199,9 +192,7 @@ def run(
                         raise Uncertain(f"{best} or {pid}?")
                     rivals.append(bound)
             # the guide can settle later steps as long as this run repeats its selections
-            if following and not _repeats(guide, step, best):  # type: ignore[arg-type]
-                following = False
-                rejoin = rejoin or _parted(prep, guide, step, total_budget, utility)
+            following = following and _repeats(guide, step, best)  # type: ignore[arg-type]
         if below is not None and result.reach is None and not _proven(below, step, best, rivals):
             affordable = {best, *keys}
             result.reach = _reach(
@@ -226,8 +217,6 @@ def run(
         error = book.charge(best, best_plan, error)
         result.selections.append(Selection(best, best_key[1], (0, 0, 0, 0)))
         result.keys.append(best_key)
-        if rejoin is not None:
-            rejoin.made(step, best, best_key, following)
         forced = force is not None and step < len(force)
         result.bounds.append(NO_PROOF if forced else rivals)
         spent += costs[best]
@@ -333,14 +322,6 @@ def _guided(guide: Run, step: int, stale: dict[str, Bound], pricer: Any) -> Any:
     if all(before(key, rival) for rival in rivals):
         return pid, key, plan, rivals
     return pid, key, plan, None
-
-
-def _parted(prep: Prepared, guide: Run, step: int, budget: Number, utility: Any) -> Rejoin | None:
-    """A `Rejoin` from `step`, where the run, which followed its guide so far, parts from it
-    (uniform ballots only: see `equal_shares_rejoin`)."""
-    if not prep.uniform:
-        return None
-    return Rejoin(guide, step, start_gap(guide, budget, prep.voters), utility)
 
 
 def _repeats(guide: Run, step: int, best: str) -> bool:
