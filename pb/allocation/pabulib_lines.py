@@ -17,10 +17,12 @@ import csv
 import io
 import re
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from itertools import repeat
+from typing import Any
 
 from pb.allocation.errors import PabulibError
+from pb.allocation.pabulib_columns import VoteRows, VotesColumns
 
 SECTIONS = ("meta", "projects", "votes")
 LIST_COLUMNS = frozenset({"category", "beneficiaries", "vote", "points"})
@@ -83,16 +85,34 @@ def _bulk_lines(text: str) -> list[str] | None:
     return body.split("\n")
 
 
+class _Pending(dict):
+    """A dict whose entries listed in `make` are made (and kept) when first read."""
+
+    def __init__(self, entries: dict[str, Any], make: dict[str, Callable[[], Any]]) -> None:
+        super().__init__((key, value) for key, value in entries.items() if key not in make)
+        self._make = make
+
+    def __missing__(self, key: str) -> Any:
+        value = self[key] = self._make.pop(key)()
+        return value
+
+
 class Reader:
     """The cells of a pabulib file: `meta`, and per section its `columns`, its `rows` (tuples of
-    trimmed cells) and, in step with them, the file `lines` they came from."""
+    trimmed cells) and, in step with them, the file `lines` they came from.
 
-    def __init__(self) -> None:
+    With NumPy (`np`), a VOTES section of the common shape is read column-wise
+    (`pabulib_columns`): its rows and lines are then made only when first read, and
+    `votes_columns` answers its cells column by column until then."""
+
+    def __init__(self, np: Any = None) -> None:
         self.meta: dict[str, str] = {}
         self.columns: dict[str, tuple[str, ...]] = {}
         self.rows: dict[str, list[tuple[str, ...]]] = {"projects": [], "votes": []}
         self.lines: dict[str, array] = {"projects": array("l"), "votes": array("l")}
         self.section_line: dict[str, int] = {}
+        self.np = np
+        self._votes: VotesColumns | None = None
         # a lenient read's list of changes, until `pabulib_votes.read_profile` rewrites the
         # rows that name a project twice (None: a strict read, or rewritten already)
         self.lenient: list[str] | None = None
@@ -103,15 +123,46 @@ class Reader:
         if line is not None:  # stopped after the VOTES title: the rest is the section
             rest = stream.read()
             del stream  # its buffer holds four bytes a character
-            lines = _bulk_lines(rest)
-            if lines is None:
-                self._read_lines(_rows(io.StringIO(rest, newline=""), line + 1), "votes")
-            else:
-                # a space or tab anywhere (header included) asks for the cells to be trimmed
-                self._read_bulk(lines, line + 1, " " in rest or "\t" in rest)
+            if not self._read_columns(rest, line + 1):
+                self._read_split(rest, line + 1)
         for name in SECTIONS:
             if name not in self.section_line:
                 raise PabulibError(f"the file has no {name.upper()} section")
+
+    def _read_split(self, text: str, first: int) -> None:
+        """Read the VOTES section (header line `first`) split in bulk, or line by line."""
+        lines = _bulk_lines(text)
+        if lines is None:
+            self._read_lines(_rows(io.StringIO(text, newline=""), first), "votes")
+        else:
+            # a space or tab anywhere (header included) asks for the cells to be trimmed
+            self._read_bulk(lines, first, " " in text or "\t" in text)
+
+    def _read_columns(self, text: str, first: int) -> bool:
+        """Read the VOTES section column-wise if it has the common shape (header line `first`);
+        False if not (nothing read)."""
+        read = None if self.np is None else VotesColumns.of(text, first, self.np)
+        if read is None:
+            return False
+        header, votes = read
+        self._header("votes", header, first)
+        self._votes = votes
+        self.rows = _Pending(self.rows, {"votes": votes.rows})
+        lines = range(votes.first, votes.first + len(votes))
+        self.lines = _Pending(self.lines, {"votes": lambda: array("l", lines)})
+        return True
+
+    def votes_columns(self) -> VotesColumns | None:
+        """The VOTES section read column-wise, unless its rows have been made (and perhaps
+        rewritten by a lenient read) since."""
+        return None if "votes" in self.rows else self._votes
+
+    def vote_rows(self) -> Sequence[tuple[str, ...]]:
+        """The VOTES rows for the election: split only when first read, if not yet made."""
+        votes = self.votes_columns()
+        if votes is None:
+            return tuple(self.rows["votes"])
+        return VoteRows(votes.text, len(votes))
 
     def _read_lines(
         self, rows: Iterator[tuple[int, list[str]]], section: str | None = None
