@@ -216,6 +216,31 @@ def _numeric_sets(
     return None if data is None else _numeric_sets_of(data, voter_ids, instance, np)
 
 
+def _groups(keys: Any, np: Any) -> tuple[Any, Any, Any]:
+    """(the first voter of each distinct key, each voter's group, each group's voters), the
+    groups numbered in order of first appearance. A stable sort puts each group's first voter
+    first; numbering the first voters by a running count over the voters then orders the
+    groups without a second sort."""
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    new = np.empty(order.size, dtype=bool)
+    new[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    first_of_sorted = order[starts]  # each group's first voter, groups by key
+    is_first = np.zeros(order.size, dtype=bool)
+    is_first[first_of_sorted] = True
+    group = np.cumsum(is_first) - 1  # at a first voter: its group's number in order
+    number = group[first_of_sorted]  # per group by key, its number
+    set_of_voter = np.empty(order.size, dtype=np.int64)
+    set_of_voter[order] = number[np.cumsum(new) - 1]
+    first = np.empty_like(first_of_sorted)
+    first[number] = first_of_sorted
+    counts = np.empty(starts.size, dtype=np.int64)
+    counts[number] = np.diff(starts, append=order.size)
+    return first, set_of_voter, counts
+
+
 def _numeric_sets_of(
     data: Any, voter_ids: list[str], instance: Instance, np: Any
 ) -> tuple[Sequence[frozenset[str]], _Sets] | None:
@@ -250,15 +275,8 @@ def _numeric_sets_of(
         return None  # a project named twice in a cell
     keys = set_keys(table, sizes, projects, np)
     del table  # the arrays are let go as soon as done with: the sets are built beside them
-    _keys, first, which, counts = np.unique(
-        keys, return_index=True, return_inverse=True, return_counts=True
-    )
-    order = np.argsort(first)  # the sets in order of first appearance
-    place = np.empty_like(order)
-    place[order] = np.arange(order.size)
-    first = first[order]
-    set_of_voter = place[which.ravel()]
-    del keys, which, place
+    first, set_of_voter, counts = _groups(keys, np)
+    del keys
     lengths = sizes[first]
     offsets = np.cumsum(lengths) - lengths
     items = np.repeat(firsts[first] - offsets, lengths) + np.arange(
@@ -267,7 +285,7 @@ def _numeric_sets_of(
     set_columns = columns[items]
     del columns, items
     sets = _Sets(
-        array("q", counts[order].astype(np.int64).tobytes()),
+        array("q", counts.astype(np.int64).tobytes()),
         list(map(voter_ids.__getitem__, first.tolist())),
         columns=array("i", set_columns.astype(np.int32).tobytes()),
         lengths=array("i", lengths.astype(np.int32).tobytes()),

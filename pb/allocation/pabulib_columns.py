@@ -82,11 +82,11 @@ class VotesColumns:
         """The cells of `column` as one uint8 array, each ended by `;` but the last."""
         np = self.np
         starts, ends = self.starts[:, column], self.ends[:, column]
-        # marks +1 where a cell starts and -1 past its end: their running sum picks the cells
-        marks = np.zeros(self.data.size + 1, dtype=np.int8)
-        marks[starts] = 1
-        marks[ends + 1] = -1  # past one line's cell is never where another one starts
-        chosen = self.data[np.cumsum(marks[:-1], dtype=np.int8).view(bool)]
+        # the lines' cells (each with its end byte) follow one another and fill the data:
+        # repeating "in the column or not" by their lengths marks every byte of the column
+        ours = np.zeros(self.ends.shape, dtype=bool)
+        ours[:, column] = True
+        chosen = self.data[np.repeat(ours.ravel(), (self.ends - self.starts + 1).ravel())]
         lengths = ends - starts + 1
         chosen[np.cumsum(lengths) - 1] = _SEMICOLON
         return chosen[:-1]

@@ -55,7 +55,7 @@ def numbers(digits: Any, starts: Any, lengths: Any, np: Any) -> Any:
     """The decimal numbers of `lengths[i]` digits from `starts[i]`, by Horner's rule over all
     the numbers of each length at once (one length, all ids alike, in most files)."""
     values = np.zeros(starts.size, dtype=np.int32)  # 9 digits fit
-    for length in np.unique(lengths).tolist():
+    for length in np.flatnonzero(np.bincount(lengths)).tolist():
         chosen = lengths == length
         if chosen.all():
             chosen = slice(None)  # a view: no copy of the starts
