@@ -30,10 +30,14 @@ class VotesColumns:
     position of the byte ending cell k of line i (`;`, or the newline), `starts` where it
     begins. Line i is file line `first + i`."""
 
-    def __init__(self, text: str, data: Any, ends: Any, starts: Any, first: int, np: Any):
+    def __init__(
+        self, text: str, base: int, data: Any, ends: Any, starts: Any, first: int, np: Any
+    ):
         self.text = text
-        """The data lines as text, without a final newline."""
+        """The section, header line included; the data lines start at `base`."""
+        self.base = base
         self.data = data
+        """The data lines' bytes (a uint8 array), ended by a newline."""
         self.ends = ends
         self.starts = starts
         self.first = first
@@ -43,28 +47,27 @@ class VotesColumns:
     def of(cls, text: str, first: int, np: Any) -> tuple[list[str], VotesColumns] | None:
         """(the header cells, the data lines) of `text`, the section after its title (the
         header is file line `first`), when each line has as many cells as the header and none
-        is blank or a title."""
+        is blank or a title. (A blank line has no `;`: it fails the width check.)"""
         if not text.isascii() or any(c in text for c in ('"', " ", "\t", "\r")):
             return None
-        head, _newline, body = text.removesuffix("\n").partition("\n")
-        if not body or body.startswith("\n") or "\n\n" in body:
-            return None  # no data line, or a blank one
+        head = text[: text.find("\n")] if "\n" in text else text
         if not head.replace(";", "") or head.rstrip(";").lower() in _SECTIONS:
             return None  # a blank header line or a title: the line reader decides
         header = head.split(";")
-        width = len(header)
-        data = np.frombuffer(f"{body}\n".encode("ascii"), dtype=np.uint8)
+        width, base = len(header), len(head) + 1
+        raw = text.encode("ascii") if text.endswith("\n") else f"{text}\n".encode("ascii")
+        data = np.frombuffer(raw, dtype=np.uint8)[base:]
         ends = np.flatnonzero((data == _NEWLINE) | (data == _SEMICOLON))
-        if width < 2 or ends.size % width:
-            return None
+        if width < 2 or not ends.size or ends.size % width:
+            return None  # no data line, or a line of another width
         ends = ends.reshape(-1, width)
         if np.any(data[ends[:, -1]] != _NEWLINE) or np.any(data[ends[:, :-1]] == _NEWLINE):
-            return None  # a line of another width: the line reader names it
+            return None  # a line of another width (or blank): the line reader names it
         starts = np.empty_like(ends)
         starts[:, 1:] = ends[:, :-1] + 1
         starts[1:, 0] = ends[:-1, -1] + 1
         starts[0, 0] = 0
-        columns = cls(body, data, ends, starts, first + 1, np)
+        columns = cls(text, base, data, ends, starts, first + 1, np)
         return None if columns._titled() else (header, columns)
 
     def _titled(self) -> bool:
@@ -72,7 +75,8 @@ class VotesColumns:
         np = self.np
         lengths = self.ends - self.starts
         bare = np.flatnonzero(~np.any(lengths[:, 1:], axis=1))
-        firsts = (self.text[self.starts[i, 0] : self.ends[i, 0]] for i in bare.tolist())
+        base, text = self.base, self.text
+        firsts = (text[base + self.starts[i, 0] : base + self.ends[i, 0]] for i in bare.tolist())
         return any(not cell or cell.lower() in _SECTIONS for cell in firsts)
 
     def __len__(self) -> int:
@@ -97,7 +101,16 @@ class VotesColumns:
 
     def rows(self) -> list[tuple[str, ...]]:
         """Every line's cells, as the bulk split makes them."""
-        return split_rows(self.text)
+        return split_rows(body(self.text, self.base))
+
+    def vote_rows(self) -> VoteRows:
+        """The rows for the election, split only when first read."""
+        return VoteRows(self.text, self.base, len(self))
+
+
+def body(text: str, base: int) -> str:
+    """The data lines of a section from `base`, without the final newline."""
+    return text[base:].removesuffix("\n")
 
 
 def split_rows(text: str) -> list[tuple[str, ...]]:
@@ -110,13 +123,14 @@ class VoteRows(Sequence[tuple[str, ...]]):
     writer, or an audit): a million row tuples take a third of a second and 180 MB. Compares
     equal to the tuple of its rows, as `PabulibElection.vote_rows` is otherwise."""
 
-    def __init__(self, text: str, count: int) -> None:
+    def __init__(self, text: str, base: int, count: int) -> None:
         self._text = text
+        self._base = base
         self._count = count
 
     @cached_property
     def _rows(self) -> tuple[tuple[str, ...], ...]:
-        return tuple(split_rows(self._text))
+        return tuple(split_rows(body(self._text, self._base)))
 
     def __len__(self) -> int:
         return self._count
@@ -133,7 +147,7 @@ class VoteRows(Sequence[tuple[str, ...]]):
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, VoteRows):
-            return self._text == other._text
+            return body(self._text, self._base) == body(other._text, other._base)
         if isinstance(other, tuple):
             return self._rows == other
         return NotImplemented

@@ -22,7 +22,7 @@ from itertools import repeat
 from typing import Any
 
 from pb.allocation.errors import PabulibError
-from pb.allocation.pabulib_columns import VoteRows, VotesColumns
+from pb.allocation.pabulib_columns import VotesColumns
 
 SECTIONS = ("meta", "projects", "votes")
 LIST_COLUMNS = frozenset({"category", "beneficiaries", "vote", "points"})
@@ -192,7 +192,7 @@ class Reader:
         votes = self.votes_columns()
         if votes is None:
             return tuple(self.rows["votes"])
-        return VoteRows(votes.text, len(votes))
+        return votes.vote_rows()
 
     def _read_lines(
         self, rows: Iterator[tuple[int, list[str]]], section: str | None = None
