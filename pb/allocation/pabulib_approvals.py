@@ -123,7 +123,10 @@ class _Sets:
             column = {pid: number for number, pid in enumerate(project_ids)}
             columns = array("i", map(column.__getitem__, chain.from_iterable(self.sets)))
             lengths = array("i", map(len, self.sets))
-        single = max(self.weights, default=1) == 1
+        if self.np is None:
+            single = max(self.weights, default=1) == 1
+        else:  # 750,000 weights: one NumPy pass, not a Python loop
+            single = int(self.np.frombuffer(self.weights, dtype="q").max(initial=1)) == 1
         return BallotMatrix(
             vote_type, tuple(project_ids), self.weights, lengths, columns, None, single
         )
