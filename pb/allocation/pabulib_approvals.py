@@ -7,10 +7,11 @@ ballots themselves are made lazily (`VoterBallots`), and so is `Profile.distinct
 groups found while reading; with NumPy, the `BallotMatrix` is filled while reading.
 
 With NumPy and numeric project ids (most real files), every voter's cell is read instead as
-bytes in array passes (`_numeric_sets`): each set is found by one integer, and the sets are
-made only when something asks for them (the matrix stands for them in counting and Equal
-Shares), the same objects in the same order as the string path's; anything that path cannot
-read is left to the strings.
+bytes in array passes (`_numeric_sets`, `pabulib_numeric`; a section read column-wise gives
+its bytes as they stand, and numeric voter ids are checked unique by NumPy): each set is found
+by one integer, and the sets are made only when something asks for them (the matrix stands for
+them in counting and Equal Shares), the same objects in the same order as the string path's;
+anything that path cannot read is left to the strings.
 
 Anything wrong (an empty or repeated voter id, an unknown or repeated project, a ballot too long
 or too short) makes `approval_profile` answer None, and the voter-by-voter reader of

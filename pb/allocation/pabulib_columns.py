@@ -4,9 +4,10 @@ A city-wide file's VOTES section is a million lines such as `1;191,186,299`: no 
 space, one cell per header column. Splitting it into a million row tuples (and joining the
 `vote` cells back into one text to tokenise it) took half the reading time. Here the section's
 bytes are cut into lines and cells by the positions of `;` and the newlines, found in one NumPy
-pass; a column is then gathered as one bytes object (`cells`) or made into strings in one
-C-level split (`strings`). The row tuples are made only when something asks for them (the
-writer, an audit, the voter-by-voter reader), as the bulk split of `pabulib_lines` makes them.
+pass; a column is then gathered as one uint8 array (`cells`, for `pabulib_numeric`) or made
+into strings in one C-level split (`strings`). The row tuples are made only when something
+asks for them (the writer, an audit, the voter-by-voter reader), as the bulk split of
+`pabulib_lines` makes them.
 
 `VotesColumns.of` answers None for any section this shape cannot take exactly as the bulk split
 would (a quote, a space or tab, a carriage return, a non-ASCII character, a blank line, a

@@ -9,6 +9,11 @@ it holds no quote, no blank line, no stray carriage return and no second section
 lines are split by `;` in one pass (`str.split`), several times faster than the CSV reader and
 with no per-line bookkeeping; otherwise it is read line by line like the other sections, so
 every refusal names the same line with the same words.
+
+With NumPy, a VOTES section of the common shape (also no space, tab or non-ASCII character,
+every line as wide as the header) is not split into rows at all: `pabulib_columns` cuts its
+bytes into cells column-wise, and the rows are split only when something reads them. The line
+reader is given only the file's head, up to the VOTES title line, when that is where it stops.
 """
 
 from __future__ import annotations
