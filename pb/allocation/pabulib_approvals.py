@@ -23,7 +23,7 @@ from __future__ import annotations
 from array import array
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from functools import cached_property
+from functools import cached_property, partial
 from itertools import chain, islice, repeat
 from operator import add, itemgetter
 from typing import Any, overload
@@ -32,6 +32,7 @@ from pb.allocation.accelerators import Accelerators
 from pb.allocation.ballots import ApprovalBallot, VoterBallots, trusted_approval
 from pb.allocation.counting import BallotMatrix
 from pb.allocation.numbers import Number
+from pb.allocation.pabulib_columns import LazyList
 from pb.allocation.pabulib_lines import Reader
 from pb.allocation.pabulib_numeric import columns_of, joined, set_keys, tokens
 from pb.allocation.types import Instance, Profile
@@ -48,7 +49,7 @@ def _length_limits(instance: Instance) -> tuple[Number | None, Number | None]:
     return instance.min_length, longest
 
 
-def _unique_voters(voter_ids: list[str]) -> bool:
+def _unique_voters(voter_ids: Sequence[str]) -> bool:
     return "" not in voter_ids and len(set(voter_ids)) == len(voter_ids)
 
 
@@ -61,7 +62,7 @@ class _Sets:
     def __init__(
         self,
         weights: array,
-        first_voters: list[str],
+        first_voters: Sequence[str],
         sets: list[frozenset[str]] | None = None,
         columns: array | None = None,
         lengths: array | None = None,
@@ -246,7 +247,7 @@ def _groups(keys: Any, np: Any) -> tuple[Any, Any, Any]:
 
 
 def _numeric_sets_of(
-    data: Any, voter_ids: list[str], instance: Instance, np: Any
+    data: Any, voter_ids: Sequence[str], instance: Instance, np: Any
 ) -> tuple[Sequence[frozenset[str]], _Sets] | None:
     """`_numeric_sets` of the cells' bytes joined by `;` (a uint8 array)."""
     read = tokens(data, np)
@@ -290,7 +291,7 @@ def _numeric_sets_of(
     del columns, items
     sets = _Sets(
         array("q", counts.astype(np.int64).tobytes()),
-        list(map(voter_ids.__getitem__, first.tolist())),
+        LazyList(partial(_picked, voter_ids, first), first.size),
         columns=array("i", set_columns.astype(np.int32).tobytes()),
         lengths=array("i", lengths.astype(np.int32).tobytes()),
         project_ids=instance.project_ids,
@@ -299,7 +300,17 @@ def _numeric_sets_of(
     return _VoterSets(sets, set_of_voter), sets
 
 
-def _unique_ids(data: Any, voter_ids: list[str], np: Any) -> bool:
+def _split_cells(data: Any) -> list[str]:
+    """The cells of `data` (bytes joined by `;`, a uint8 array) as strings."""
+    return data.tobytes().decode("ascii").split(";")
+
+
+def _picked(items: Sequence[str], at: Any) -> list[str]:
+    """`items` at the positions `at` (a NumPy array)."""
+    return list(map(list(items).__getitem__, at.tolist()))
+
+
+def _unique_ids(data: Any, voter_ids: Sequence[str], np: Any) -> bool:
     """`_unique_voters`, by NumPy when every id is a plain number (`data`: the ids' bytes
     joined by `;`): a million numbers compare in milliseconds, a set of their strings takes
     a fifth of a second."""
@@ -330,7 +341,8 @@ def approval_profile(
         unique = _unique_voters(voter_ids)
     else:
         ids = bulk.cells(voter_col)
-        voter_ids = ids.tobytes().decode("ascii").split(";")
+        # the strings made only if something reads them (the ballots, `Profile.distinct`)
+        voter_ids = LazyList(partial(_split_cells, ids), len(bulk))  # type: ignore[assignment]
         unique = _unique_ids(ids, voter_ids, np)
         del ids
     if not unique:
@@ -346,6 +358,7 @@ def approval_profile(
     else:
         if cells is None:
             cells = bulk.strings(vote_col)
+            voter_ids = list(voter_ids)  # read by index below
         approved = approved_sets(cells, instance)  # type: ignore[assignment]
         if approved is None:
             return None

@@ -17,7 +17,7 @@ first bad line with the same words.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
 from itertools import repeat
 from typing import Any, overload
@@ -158,3 +158,44 @@ class VoteRows(Sequence[tuple[str, ...]]):
 
     def __repr__(self) -> str:
         return f"VoteRows({self._count} rows)"
+
+
+class LazyList(Sequence[Any]):
+    """A list of `count` items made by `make()` when first read (by index, iteration, `in` or
+    comparison); its length does not make it. Compares equal to the same list. The million
+    voter ids of a bulk read are such a list: counting and Equal Shares never read them."""
+
+    def __init__(self, make: Callable[[], list[Any]], count: int) -> None:
+        self._make: Callable[[], list[Any]] | None = make
+        self._count = count
+
+    @cached_property
+    def listed(self) -> list[Any]:
+        """The items, made now if not yet."""
+        make, self._make = self._make, None  # let go of what it holds once made
+        assert make is not None
+        return make()
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.listed[index]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.listed)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.listed
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazyList):
+            return self.listed == other.listed
+        if isinstance(other, list):
+            return self.listed == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # as a list's
+
+    def __repr__(self) -> str:
+        return f"LazyList({self._count} items)"

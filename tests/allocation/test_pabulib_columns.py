@@ -83,7 +83,12 @@ def test_rows_and_lines_are_made_only_when_read() -> None:
     assert reader.rows["votes"] == [("7", "1,2"), ("3", "2")]
     assert list(reader.lines["votes"]) == [12, 13]
     assert reader.votes_columns() is None  # the rows are made: they are what counts now
-    assert parse_string(text).vote_rows == (("7", "1,2"), ("3", "2"))
+    election = parse_string(text, accelerators=WITH_NUMPY)
+    assert election.vote_rows == (("7", "1,2"), ("3", "2"))
+    voter_ids = election.profile.ballots._voter_ids  # made only when read, as the rows
+    assert "listed" not in voter_ids.__dict__ and len(voter_ids) == 2
+    assert [ballot.voter_id for _weight, ballot in election.profile.distinct] == ["7", "3"]
+    assert voter_ids == ["7", "3"] and [b.voter_id for b in election.profile.ballots] == ["7", "3"]
 
 
 @pytest.mark.parametrize(
