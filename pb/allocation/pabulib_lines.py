@@ -176,7 +176,10 @@ class Reader:
     def _read_columns(self, text: str, first: int) -> bool:
         """Read the VOTES section column-wise if it has the common shape (header line `first`);
         False if not (nothing read)."""
-        read = None if self.np is None else VotesColumns.of(text, first, self.np)
+        # other vote types are read row by row (`pabulib_votes`): their rows are needed anyway
+        if self.np is None or self.meta.get("vote_type") not in ("approval", "choose-1"):
+            return False
+        read = VotesColumns.of(text, first, self.np)
         if read is None:
             return False
         header, votes = read
