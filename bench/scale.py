@@ -205,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.read_only:
         for path in args.files:
-            cpu, wall, election = _clocked(lambda path=path: parse_file(path))
+            cpu, wall, election = _clocked(lambda path=path: parse_file(path, lenient=args.lenient))
             voters = election.profile.num_voters
             print(
                 f"{path.stem}: read {voters} voters in {wall:.3g} s ({cpu:.3g} s processor), "

@@ -44,7 +44,9 @@ class PabulibElection:
     project_columns: tuple[str, ...]
     project_rows: tuple[tuple[str, ...], ...]
     vote_columns: tuple[str, ...]
-    vote_rows: tuple[tuple[str, ...], ...] = field(repr=False)
+    vote_rows: Sequence[tuple[str, ...]] = field(repr=False)
+    """A tuple, or (a VOTES section read column-wise) a `VoteRows` equal to it, split into
+    rows only when first read."""
     changes: tuple[str, ...] = field(default=(), compare=False)
     """What the lenient reader changed, one line per change (empty for a strict read)."""
 
@@ -144,7 +146,7 @@ def parse_string(
     With accelerators that count with NumPy, a large profile gets its `BallotMatrix` filled
     while reading (from column numbers looked up anyway)."""
     with collector.paused():
-        reader = Reader()
+        reader = Reader(accelerators.np)
         reader.read(text)
         changes: list[str] = []
         if lenient:
@@ -157,7 +159,7 @@ def parse_string(
         project_columns=reader.columns["projects"],
         project_rows=tuple(reader.rows["projects"]),
         vote_columns=reader.columns["votes"],
-        vote_rows=tuple(reader.rows["votes"]),
+        vote_rows=reader.vote_rows(),
         changes=tuple(changes),
     )
 

@@ -7,10 +7,11 @@ ballots themselves are made lazily (`VoterBallots`), and so is `Profile.distinct
 groups found while reading; with NumPy, the `BallotMatrix` is filled while reading.
 
 With NumPy and numeric project ids (most real files), every voter's cell is read instead as
-bytes in array passes (`_numeric_sets`): each set is found by one integer, and the sets are
-made only when something asks for them (the matrix stands for them in counting and Equal
-Shares), the same objects in the same order as the string path's; anything that path cannot
-read is left to the strings.
+bytes in array passes (`_numeric_sets`, `pabulib_numeric`; a section read column-wise gives
+its bytes as they stand, and numeric voter ids are checked unique by NumPy): each set is found
+by one integer, and the sets are made only when something asks for them (the matrix stands for
+them in counting and Equal Shares), the same objects in the same order as the string path's;
+anything that path cannot read is left to the strings.
 
 Anything wrong (an empty or repeated voter id, an unknown or repeated project, a ballot too long
 or too short) makes `approval_profile` answer None, and the voter-by-voter reader of
@@ -19,11 +20,10 @@ or too short) makes `approval_profile` answer None, and the voter-by-voter reade
 
 from __future__ import annotations
 
-import math
 from array import array
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from functools import cached_property
+from functools import cached_property, partial
 from itertools import chain, islice, repeat
 from operator import add, itemgetter
 from typing import Any, overload
@@ -32,7 +32,9 @@ from pb.allocation.accelerators import Accelerators
 from pb.allocation.ballots import ApprovalBallot, VoterBallots, trusted_approval
 from pb.allocation.counting import BallotMatrix
 from pb.allocation.numbers import Number
+from pb.allocation.pabulib_columns import LazyList
 from pb.allocation.pabulib_lines import Reader
+from pb.allocation.pabulib_numeric import columns_of, joined, set_keys, tokens
 from pb.allocation.types import Instance, Profile
 
 _WIDEST_TABLE = 2**25
@@ -47,7 +49,7 @@ def _length_limits(instance: Instance) -> tuple[Number | None, Number | None]:
     return instance.min_length, longest
 
 
-def _unique_voters(voter_ids: list[str]) -> bool:
+def _unique_voters(voter_ids: Sequence[str]) -> bool:
     return "" not in voter_ids and len(set(voter_ids)) == len(voter_ids)
 
 
@@ -60,7 +62,7 @@ class _Sets:
     def __init__(
         self,
         weights: array,
-        first_voters: list[str],
+        first_voters: Sequence[str],
         sets: list[frozenset[str]] | None = None,
         columns: array | None = None,
         lengths: array | None = None,
@@ -123,7 +125,10 @@ class _Sets:
             column = {pid: number for number, pid in enumerate(project_ids)}
             columns = array("i", map(column.__getitem__, chain.from_iterable(self.sets)))
             lengths = array("i", map(len, self.sets))
-        single = max(self.weights, default=1) == 1
+        if self.np is None:
+            single = max(self.weights, default=1) == 1
+        else:  # 750,000 weights: one NumPy pass, not a Python loop
+            single = int(self.np.frombuffer(self.weights, dtype="q").max(initial=1)) == 1
         return BallotMatrix(
             vote_type, tuple(project_ids), self.weights, lengths, columns, None, single
         )
@@ -204,111 +209,6 @@ def approved_sets(cells: list[str], instance: Instance) -> list[frozenset[str]] 
     return list(map(approved_of.__getitem__, cells))
 
 
-def _tokens(cells: list[str], np: Any) -> tuple[Any, Any] | None:
-    """(every id named, as an integer, cell after cell; the number of ids of each cell), read
-    from the bytes of the cells joined by `;`; None unless every item is 1 to 9 digits without
-    a leading zero (an empty cell names nothing)."""
-    try:
-        data = np.frombuffer(";".join(cells).encode("ascii"), dtype=np.uint8)
-    except UnicodeEncodeError:
-        return None
-    digits = data - np.uint8(ord("0"))  # a non-digit wraps above 9
-    separator = (data == ord(",")) | (data == ord(";"))
-    if not 0 < data.size < 2**31 or not np.all(separator | (digits <= 9)):
-        return None
-    at = np.flatnonzero(separator).astype(np.int32)  # 32-bit positions: half the memory
-    del separator
-    cell_ends = np.append(data[at] == ord(";"), True)
-    del data
-    starts = np.concatenate((np.zeros(1, np.int32), at + 1))
-    at = np.append(at, np.int32(digits.size))
-    at -= starts  # now the lengths of the items
-    lengths = at
-    last_items = np.flatnonzero(cell_ends)
-    sizes = np.diff(last_items, prepend=-1)
-    empty = lengths == 0
-    if empty.any():  # allowed as a whole cell only: `;` (or the start) before, `;` after
-        before = np.concatenate(([True], cell_ends[:-1]))
-        if not np.all(before[empty] & cell_ends[empty]):
-            return None
-        sizes -= empty[last_items]
-        starts, lengths = starts[~empty], lengths[~empty]
-    if lengths.max(initial=0) > 9 or np.any((digits[starts] == 0) & (lengths > 1)):
-        return None  # too long a number or a leading zero: not an id here
-    return _numbers(digits, starts, lengths, np), sizes
-
-
-def _numbers(digits: Any, starts: Any, lengths: Any, np: Any) -> Any:
-    """The decimal numbers of `lengths[i]` digits from `starts[i]`, by Horner's rule over all
-    the numbers of each length at once (one length, all ids alike, in most files)."""
-    values = np.zeros(starts.size, dtype=np.int32)  # 9 digits fit
-    for length in np.unique(lengths).tolist():
-        chosen = lengths == length
-        if chosen.all():
-            chosen = slice(None)  # a view: no copy of the starts
-        first = starts[chosen]
-        value = digits[first].astype(np.int32)
-        for place in range(1, length):
-            value = value * 10 + digits[first + place]
-        values[chosen] = value
-    return values
-
-
-def _columns(values: Any, project_ids: Sequence[str], np: Any) -> Any:
-    """The column of each id in `values`, or None unless every project id is a plain decimal
-    number (no sign, no leading zero, at most 9 digits) and every value one of them."""
-    if not all(
-        pid.isascii() and pid.isdigit() and len(pid) <= 9 and (pid == "0" or pid[0] != "0")
-        for pid in project_ids
-    ):
-        return None
-    numbers = np.array(list(map(int, project_ids)), dtype=np.int64)
-    top = int(numbers.max())
-    if top < 2**22:  # a table indexed by the id (16 MB at most)
-        table = np.full(top + 1, -1, dtype=np.int32)
-        table[numbers] = np.arange(numbers.size)
-        found = np.where(values <= top, table[np.minimum(values, top)], -1)
-    else:
-        order = np.argsort(numbers)
-        at = np.minimum(np.searchsorted(numbers[order], values), numbers.size - 1)
-        found = np.where(numbers[order][at] == values, order[at], -1)
-    return None if found.size and found.min() < 0 else found
-
-
-def _set_keys(table: Any, sizes: Any, projects: int, np: Any) -> Any:
-    """One integer per row of sorted columns (padded with `projects`), equal for equal sets:
-    the rank of the set among those of its size (combinatorial number system) after all the
-    smaller sets, when that fits in 63 bits (300 projects, ballots of 10: 1.5e18)."""
-    width = table.shape[1]
-    if sum(math.comb(projects, size) for size in range(width + 1)) >= 2**63:
-        return _row_ranks(table, projects, np)
-    # binomial[c, j] = C(c, j); the padding column contributes nothing
-    rows = [[math.comb(c, j) for j in range(width + 1)] for c in range(projects)]
-    binomial = np.array([*rows, [0] * (width + 1)], dtype=np.int64)
-    smaller = np.cumsum([0] + [math.comb(projects, size) for size in range(width)], dtype=np.int64)
-    return binomial[table, np.arange(1, width + 1)].sum(axis=1) + smaller[sizes]
-
-
-def _row_ranks(table: Any, projects: int, np: Any) -> Any:
-    """The rank of each row among the distinct rows: the rows cut into pieces of as many
-    columns as one 63-bit number holds (digits in base `projects` + 1), sorted by them."""
-    per_piece = max(1, int(63 / math.log2(projects + 1)))
-    pieces = []
-    for start in range(0, table.shape[1], per_piece):
-        piece = np.zeros(table.shape[0], dtype=np.int64)
-        for column in range(start, min(start + per_piece, table.shape[1])):
-            piece = piece * (projects + 1) + table[:, column]
-        pieces.append(piece)
-    keys = np.stack(pieces)
-    order = np.lexsort(keys)
-    ordered = keys[:, order]
-    new = np.ones(order.size, dtype=bool)
-    new[1:] = np.any(ordered[:, 1:] != ordered[:, :-1], axis=0)
-    ranks = np.empty(order.size, dtype=np.int64)
-    ranks[order] = np.cumsum(new) - 1
-    return ranks
-
-
 def _numeric_sets(
     cells: list[str], voter_ids: list[str], instance: Instance, np: Any
 ) -> tuple[Sequence[frozenset[str]], _Sets] | None:
@@ -317,12 +217,45 @@ def _numeric_sets(
     appearance, but only when first asked for), found in NumPy passes when the project ids are
     plain numbers (most real files); None when that does not apply or a cell has a problem
     (the string path decides)."""
-    read = _tokens(cells, np)
+    data = joined(cells, np)
+    return None if data is None else _numeric_sets_of(data, voter_ids, instance, np)
+
+
+def _groups(keys: Any, np: Any) -> tuple[Any, Any, Any]:
+    """(the first voter of each distinct key, each voter's group, each group's voters), the
+    groups numbered in order of first appearance. A stable sort puts each group's first voter
+    first; numbering the first voters by a running count over the voters then orders the
+    groups without a second sort."""
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    new = np.empty(order.size, dtype=bool)
+    new[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    first_of_sorted = order[starts]  # each group's first voter, groups by key
+    is_first = np.zeros(order.size, dtype=bool)
+    is_first[first_of_sorted] = True
+    group = np.cumsum(is_first) - 1  # at a first voter: its group's number in order
+    number = group[first_of_sorted]  # per group by key, its number
+    set_of_voter = np.empty(order.size, dtype=np.int64)
+    set_of_voter[order] = number[np.cumsum(new) - 1]
+    first = np.empty_like(first_of_sorted)
+    first[number] = first_of_sorted
+    counts = np.empty(starts.size, dtype=np.int64)
+    counts[number] = np.diff(starts, append=order.size)
+    return first, set_of_voter, counts
+
+
+def _numeric_sets_of(
+    data: Any, voter_ids: Sequence[str], instance: Instance, np: Any
+) -> tuple[Sequence[frozenset[str]], _Sets] | None:
+    """`_numeric_sets` of the cells' bytes joined by `;` (a uint8 array)."""
+    read = tokens(data, np)
     if read is None:
         return None
     values, sizes = read
     del read
-    columns = _columns(values, instance.project_ids, np)
+    columns = columns_of(values, instance.project_ids, np)
     del values
     if columns is None:
         return None
@@ -332,29 +265,23 @@ def _numeric_sets(
         longest is not None and width > longest
     ):
         return None
-    if width == 0 or len(cells) * width > _WIDEST_TABLE:
+    voters = len(voter_ids)
+    if width == 0 or voters * width > _WIDEST_TABLE:
         return None
     # one row per voter: the columns of the cell sorted, padded with `projects`
     firsts = (np.cumsum(sizes) - sizes).astype(np.int32)
-    voter_of = np.repeat(np.arange(len(cells), dtype=np.int32), sizes)
-    table = np.full((len(cells), width), projects, dtype=np.int16 if projects < 2**15 else np.int32)
+    voter_of = np.repeat(np.arange(voters, dtype=np.int32), sizes)
+    table = np.full((voters, width), projects, dtype=np.int16 if projects < 2**15 else np.int32)
     slots = (voter_of, np.arange(columns.size, dtype=np.int32) - firsts[voter_of])  # row, place
     table[slots] = columns
     del voter_of, slots
     table.sort(axis=1)
     if np.any((table[:, 1:] == table[:, :-1]) & (table[:, 1:] < projects)):
         return None  # a project named twice in a cell
-    keys = _set_keys(table, sizes, projects, np)
+    keys = set_keys(table, sizes, projects, np)
     del table  # the arrays are let go as soon as done with: the sets are built beside them
-    _keys, first, which, counts = np.unique(
-        keys, return_index=True, return_inverse=True, return_counts=True
-    )
-    order = np.argsort(first)  # the sets in order of first appearance
-    place = np.empty_like(order)
-    place[order] = np.arange(order.size)
-    first = first[order]
-    set_of_voter = place[which.ravel()]
-    del keys, which, place
+    first, set_of_voter, counts = _groups(keys, np)
+    del keys
     lengths = sizes[first]
     offsets = np.cumsum(lengths) - lengths
     items = np.repeat(firsts[first] - offsets, lengths) + np.arange(
@@ -363,8 +290,8 @@ def _numeric_sets(
     set_columns = columns[items]
     del columns, items
     sets = _Sets(
-        array("q", counts[order].astype(np.int64).tobytes()),
-        list(map(voter_ids.__getitem__, first.tolist())),
+        array("q", counts.astype(np.int64).tobytes()),
+        LazyList(partial(_picked, voter_ids, first), first.size),
         columns=array("i", set_columns.astype(np.int32).tobytes()),
         lengths=array("i", lengths.astype(np.int32).tobytes()),
         project_ids=instance.project_ids,
@@ -373,24 +300,65 @@ def _numeric_sets(
     return _VoterSets(sets, set_of_voter), sets
 
 
+def _split_cells(data: Any) -> list[str]:
+    """The cells of `data` (bytes joined by `;`, a uint8 array) as strings."""
+    return data.tobytes().decode("ascii").split(";")
+
+
+def _picked(items: Sequence[str], at: Any) -> list[str]:
+    """`items` at the positions `at` (a NumPy array)."""
+    return list(map(list(items).__getitem__, at.tolist()))
+
+
+def _unique_ids(data: Any, voter_ids: Sequence[str], np: Any) -> bool:
+    """`_unique_voters`, by NumPy when every id is a plain number (`data`: the ids' bytes
+    joined by `;`): a million numbers compare in milliseconds, a set of their strings takes
+    a fifth of a second."""
+    read = tokens(data, np)
+    if read is None or read[1].size != len(voter_ids) or np.any(read[1] != 1):
+        return _unique_voters(voter_ids)  # (an empty id has no number: size 0)
+    values = read[0]
+    return bool(np.all(values[1:] > values[:-1])) or np.unique(values).size == values.size
+
+
 def approval_profile(
     reader: Reader, instance: Instance, accelerators: Accelerators
 ) -> Profile | None:
     """The approval profile of the VOTES rows, checked per distinct cell; None when a row has
-    a problem (the caller then reads voter by voter to name it)."""
-    columns = reader.columns["votes"]
-    rows = reader.rows["votes"]
-    voter_col, vote_col = columns.index("voter_id"), columns.index("vote")
-    voter_ids = list(map(itemgetter(voter_col), rows))
-    if not _unique_voters(voter_ids):
+    a problem (the caller then reads voter by voter to name it).
+
+    A section read column-wise (`Reader.votes_columns`) gives its voter ids in one split and
+    its vote cells as bytes straight to the NumPy path, without rows."""
+    np = accelerators.np
+    names = reader.columns["votes"]
+    voter_col, vote_col = names.index("voter_id"), names.index("vote")
+    bulk = reader.votes_columns()
+    cells: list[str] | None = None
+    if bulk is None:
+        rows = reader.rows["votes"]
+        voter_ids = list(map(itemgetter(voter_col), rows))
+        cells = list(map(itemgetter(vote_col), rows))
+        unique = _unique_voters(voter_ids)
+    else:
+        ids = bulk.cells(voter_col)
+        # the strings made only if something reads them (the ballots, `Profile.distinct`)
+        voter_ids = LazyList(partial(_split_cells, ids), len(bulk))  # type: ignore[assignment]
+        unique = _unique_ids(ids, voter_ids, np)
+        del ids
+    if not unique:
         return None
-    cells = list(map(itemgetter(vote_col), rows))
     numbered = None
-    if accelerators.counts_with_matrix(len(rows)):
-        numbered = _numeric_sets(cells, voter_ids, instance, accelerators.np)
+    if accelerators.counts_with_matrix(len(voter_ids)):
+        if cells is None:
+            numbered = _numeric_sets_of(bulk.cells(vote_col), voter_ids, instance, np)
+        else:
+            numbered = _numeric_sets(cells, voter_ids, instance, np)
     if numbered is not None:
         approved, sets = numbered
     else:
+        if cells is None:
+            cells = bulk.strings(vote_col)
+            voter_ids = list(voter_ids)  # read by index below
         approved = approved_sets(cells, instance)  # type: ignore[assignment]
         if approved is None:
             return None
@@ -399,6 +367,6 @@ def approval_profile(
     vote_type = instance.meta["vote_type"]
     profile = Profile(vote_type, VoterBallots(voter_ids, approved), trusted=True)
     profile.defer_distinct(sets.distinct)
-    if accelerators.counts_with_matrix(len(rows)):
+    if accelerators.counts_with_matrix(len(voter_ids)):
         profile.__dict__["ballot_matrix"] = sets.matrix(vote_type, instance.project_ids)
     return profile

@@ -9,6 +9,11 @@ it holds no quote, no blank line, no stray carriage return and no second section
 lines are split by `;` in one pass (`str.split`), several times faster than the CSV reader and
 with no per-line bookkeeping; otherwise it is read line by line like the other sections, so
 every refusal names the same line with the same words.
+
+With NumPy, a VOTES section of the common shape (also no space, tab or non-ASCII character,
+every line as wide as the header) is not split into rows at all: `pabulib_columns` cuts its
+bytes into cells column-wise, and the rows are split only when something reads them. The line
+reader is given only the file's head, up to the VOTES title line, when that is where it stops.
 """
 
 from __future__ import annotations
@@ -17,14 +22,20 @@ import csv
 import io
 import re
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from itertools import repeat
+from typing import Any
 
 from pb.allocation.errors import PabulibError
+from pb.allocation.pabulib_columns import VotesColumns
 
 SECTIONS = ("meta", "projects", "votes")
 LIST_COLUMNS = frozenset({"category", "beneficiaries", "vote", "points"})
 RENAMED_COLUMNS = {"target": "beneficiaries", "categories": "category"}
+
+# The line of a VOTES title, as most files write it (no quote): where the head of the file
+# (META and PROJECTS, for the line reader) most likely ends.
+_VOTES_TITLE = re.compile(r"^[ \t]*votes[ \t;]*\r?\n", re.I | re.M)
 
 # A line the bulk split cannot take as a data row: blank, or a section title. Searched in the
 # section with a newline at each end: a pattern starting with a newline is matched only where
@@ -83,35 +94,113 @@ def _bulk_lines(text: str) -> list[str] | None:
     return body.split("\n")
 
 
+class _Pending(dict):
+    """A dict whose entries listed in `make` are made (and kept) when first read."""
+
+    def __init__(self, entries: dict[str, Any], make: dict[str, Callable[[], Any]]) -> None:
+        super().__init__((key, value) for key, value in entries.items() if key not in make)
+        self._make = make
+
+    def __missing__(self, key: str) -> Any:
+        value = self[key] = self._make.pop(key)()
+        return value
+
+
 class Reader:
     """The cells of a pabulib file: `meta`, and per section its `columns`, its `rows` (tuples of
-    trimmed cells) and, in step with them, the file `lines` they came from."""
+    trimmed cells) and, in step with them, the file `lines` they came from.
 
-    def __init__(self) -> None:
+    With NumPy (`np`), a VOTES section of the common shape is read column-wise
+    (`pabulib_columns`): its rows and lines are then made only when first read, and
+    `votes_columns` answers its cells column by column until then."""
+
+    def __init__(self, np: Any = None) -> None:
         self.meta: dict[str, str] = {}
         self.columns: dict[str, tuple[str, ...]] = {}
         self.rows: dict[str, list[tuple[str, ...]]] = {"projects": [], "votes": []}
         self.lines: dict[str, array] = {"projects": array("l"), "votes": array("l")}
         self.section_line: dict[str, int] = {}
+        self.np = np
+        self._votes: VotesColumns | None = None
         # a lenient read's list of changes, until `pabulib_votes.read_profile` rewrites the
         # rows that name a project twice (None: a strict read, or rewritten already)
         self.lenient: list[str] | None = None
 
     def read(self, text: str) -> None:
-        stream = io.StringIO(text.removeprefix("\ufeff"), newline="")
-        line = self._read_lines(_rows(stream))
-        if line is not None:  # stopped after the VOTES title: the rest is the section
-            rest = stream.read()
-            del stream  # its buffer holds four bytes a character
-            lines = _bulk_lines(rest)
-            if lines is None:
-                self._read_lines(_rows(io.StringIO(rest, newline=""), line + 1), "votes")
-            else:
-                # a space or tab anywhere (header included) asks for the cells to be trimmed
-                self._read_bulk(lines, line + 1, " " in rest or "\t" in rest)
+        text = text.removeprefix("\ufeff")
+        if not self._read_head(text):
+            stream = io.StringIO(text, newline="")
+            line = self._read_lines(_rows(stream))
+            if line is not None:  # stopped after the VOTES title: the rest is the section
+                rest = stream.read()
+                del stream  # its buffer holds four bytes a character
+                self._read_votes(rest, line + 1)
         for name in SECTIONS:
             if name not in self.section_line:
                 raise PabulibError(f"the file has no {name.upper()} section")
+
+    def _read_head(self, text: str) -> bool:
+        """Read the file when the line reader, given the file up to its first VOTES title line
+        (found by `_VOTES_TITLE`), stops right after that line: the section is then read from
+        the rest, without copying the whole file into the line reader's stream (four bytes a
+        character: 150 MB and 50 ms at a million voters). False, with nothing read, if not
+        (no such line, a quote around it, an error on the way: the whole file is read then)."""
+        title = _VOTES_TITLE.search(text)
+        if title is None:
+            return False
+        head, stream = Reader(self.np), io.StringIO(text[: title.end()], newline="")
+        try:
+            line = head._read_lines(_rows(stream))
+        except PabulibError:
+            return False
+        if line is None or stream.tell() != title.end():
+            return False
+        vars(self).update(vars(head))  # what the line reader read, as if read here
+        self._read_votes(text[title.end() :], line + 1)
+        return True
+
+    def _read_votes(self, text: str, first: int) -> None:
+        """Read the VOTES section after its title (header line `first`)."""
+        if not self._read_columns(text, first):
+            self._read_split(text, first)
+
+    def _read_split(self, text: str, first: int) -> None:
+        """Read the VOTES section (header line `first`) split in bulk, or line by line."""
+        lines = _bulk_lines(text)
+        if lines is None:
+            self._read_lines(_rows(io.StringIO(text, newline=""), first), "votes")
+        else:
+            # a space or tab anywhere (header included) asks for the cells to be trimmed
+            self._read_bulk(lines, first, " " in text or "\t" in text)
+
+    def _read_columns(self, text: str, first: int) -> bool:
+        """Read the VOTES section column-wise if it has the common shape (header line `first`);
+        False if not (nothing read)."""
+        # other vote types are read row by row (`pabulib_votes`): their rows are needed anyway
+        if self.np is None or self.meta.get("vote_type") not in ("approval", "choose-1"):
+            return False
+        read = VotesColumns.of(text, first, self.np)
+        if read is None:
+            return False
+        header, votes = read
+        self._header("votes", header, first)
+        self._votes = votes
+        self.rows = _Pending(self.rows, {"votes": votes.rows})
+        lines = range(votes.first, votes.first + len(votes))
+        self.lines = _Pending(self.lines, {"votes": lambda: array("l", lines)})
+        return True
+
+    def votes_columns(self) -> VotesColumns | None:
+        """The VOTES section read column-wise, unless its rows have been made (and perhaps
+        rewritten by a lenient read) since."""
+        return None if "votes" in self.rows else self._votes
+
+    def vote_rows(self) -> Sequence[tuple[str, ...]]:
+        """The VOTES rows for the election: split only when first read, if not yet made."""
+        votes = self.votes_columns()
+        if votes is None:
+            return tuple(self.rows["votes"])
+        return votes.vote_rows()
 
     def _read_lines(
         self, rows: Iterator[tuple[int, list[str]]], section: str | None = None
