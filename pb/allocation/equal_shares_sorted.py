@@ -67,15 +67,17 @@ def sorting_pricer(
             return fallback(pid)
         error, cost = book.worst, costs[pid]
         budgets = take(voters)  # (the array's own method: no wrapper, as `np.take` has)
-        if size > SORT_LIMIT:  # (summed there only if its low budgets cannot tell)
-            priced = low_sorted(book, pid, voters, budgets, cost, utility[pid], priority, pending)
-            if priced is not None:
-                book.gathered[pid] = voters, budgets
-            return priced
         # most pricings that end early end here, before the sort (every voter counted a payer)
         total = float(add_reduce(budgets))
         if total + size * error + (size + 2) * UNIT * total < cost:
             return None
+        if size > SORT_LIMIT:
+            priced = low_sorted(
+                book, pid, voters, budgets, total, cost, utility[pid], priority, pending
+            )
+            if priced is not None:
+                book.gathered[pid] = voters, budgets
+            return priced
         values = _np.sort(budgets)
         ascending = memoryview(values)
         zeros = bisect_right(ascending, 0.0)  # voters with nothing left pay nothing
@@ -121,13 +123,14 @@ def low_sorted(
     pid: str,
     voters: Any,
     budgets: Any,
+    total: float,
     cost: Number,
     u: Number,
     priority: dict[str, int],
     pending: dict[str, Any],
 ) -> tuple[Key, Any] | None:
-    """The price of a project with many supporters, from its `budgets` (one per voter), found
-    from its low budgets alone (`equal_shares_split.low_budgets`, those under
+    """The price of a project with many supporters, whose `budgets` (one per voter) add up to
+    `total`, found from its low budgets alone (`equal_shares_split.low_budgets`, those under
     `LOW` x cost / supporters: where the poor are), every other budget counted rich: by
     sorting them and searching as `price` does if they are few (`LOW_FILL_FROM`), else by
     water-filling over them (`equal_shares_split.low_boundary`). If every low budget is poor,
@@ -135,19 +138,21 @@ def low_sorted(
     share they leave to the others if that shows them poor (`equal_shares_split.all_poor`).
 
     Either replaces passes over every supporter by work over a fifth to a third of them;
-    `split_price` proves the boundary however it was found. Their sum is taken only if the low
-    budgets cannot show the project affordable (`affordability`)."""
+    `split_price` proves the boundary however it was found."""
     size, error = len(budgets), book.worst
     low, where = split.low_budgets(budgets, cost, size)
-    money = float(_np.add.reduce(low))
-    known_poor = split.all_poor(low, cost, size, money)  # (then no sort or fill of them)
+    known_poor = split.all_poor(low, cost, size)  # (then neither a sort nor a fill of them)
     fill = known_poor is not None or len(low) >= LOW_FILL_FROM
     if fill:
         zeros, found = int(_np.count_nonzero(low == 0.0)), None  # (every zero is low)
     else:
         zeros, found = _low_searched(cost, low, size)
     payers = size - zeros  # voters with nothing left pay nothing
-    if not split.affordability(book, pid, budgets, cost, (money, len(low)), payers, zeros):
+    if zeros:
+        book.prune(pid, budgets, zeros)
+        if not payers:
+            return None
+    if not affordable(pid, cost, total, payers, payers, error):
         return None
     if fill and known_poor is None:
         found = split.low_boundary(pid, low, cost, size, zeros)

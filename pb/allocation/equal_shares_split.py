@@ -13,8 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from pb.allocation.accelerators import NUMPY as _np
-from pb.allocation.equal_shares_approval import affordable
-from pb.allocation.equal_shares_bounds import UNIT, Uncertain
+from pb.allocation.equal_shares_bounds import Uncertain
 from pb.allocation.numbers import Number
 
 LOW = 2.0
@@ -52,76 +51,20 @@ def low_boundary(
     return (poor - zeros, poor - zeros, paid, largest), float(_smallest_rich(low, poor_mask))
 
 
-def total_at_least(money: float, many: int, cost: Number, size: int) -> float:
-    """At most the float sum, in any order, of all `size` budgets gathered for a project, of
-    which `many` are low (`low_budgets`) and add up to `money` (a float sum too): every other
-    budget is at least `LOW` x cost / size, the same threshold. Enough to know a project
-    affordable without summing every budget (`surely_affordable`), the more so as the low ones
-    are a fifth of them.
-
-    The exact sum of the low ones is at least money x (1 - many x u), of them all at least that
-    plus the others' floor, and a float sum of k non-negative terms at least (1 - k x u) times
-    the exact one; the four roundings here are inside the same margin (2(size + 8)u is more
-    than (size + many + 6)u)."""
-    floor = float(LOW * (cost / size))  # (as `low_budgets` compares; a rational rounds once)
-    return (money + (size - many) * floor) * (1 - (size + 8) * UNIT)
-
-
-def surely_affordable(cost: Number, total: float, payers: int, error: float) -> bool:
-    """What `equal_shares_approval.affordable` answers True for, at `total` (a float sum of
-    `payers` non-zero terms): then it answers True for any larger sum too (total less its
-    slack only grows with it), and the early test of the pricers (every voter a payer) cannot
-    fail either (it adds to a sum at least `total`, which is at least the cost)."""
-    return total - (payers * error + (payers + 2) * UNIT * total) >= cost
-
-
-def affordability(
-    book: Any,
-    pid: str,
-    budgets: Any,
-    cost: Number,
-    low: tuple[float, int],
-    payers: int,
-    zeros: int,
-) -> bool:
-    """The pricers' two tests of whether the supporters can pay (first with every voter a
-    payer, then `affordable`), `Uncertain` if they cannot tell, and the pruning of voters with
-    nothing left in between (as the pricers did them, summing every gathered budget), but
-    answered from a lower bound on that sum where it is enough (`total_at_least`, from the
-    low budgets' sum and number: `low`), as on nearly every pricing of the million-voter file
-    that gets here: the same answers, without a pass over every budget."""
-    size, error = len(budgets), book.worst
-    total = total_at_least(*low, cost, size)
-    sure = surely_affordable(cost, total, payers, error)
-    if not sure:
-        total = float(_np.add.reduce(budgets))
-        if total + size * error + (size + 2) * UNIT * total < cost:
-            return False
-    if zeros:
-        book.prune(pid, budgets, zeros)
-        if not payers:
-            return False
-    return sure or affordable(pid, cost, total, payers, payers, error)
-
-
-def all_poor(
-    low: Any, cost: Number, size: int, money: float | None = None
-) -> tuple[int, float] | None:
+def all_poor(low: Any, cost: Number, size: int) -> tuple[int, float] | None:
     """(how many, their money) of the low budgets of a project with `size` supporters, if
     every one is below the share they leave to the others; None if not, or if every budget is
     low. Then every one is poor: with s that share, the money min(b, s) summed over every
     supporter is at most the low ones' money plus s for each other, which is the cost, so the
     final share is at least s. The water-filling over every budget then starts there (`_fill`),
     and `low_boundary`, which would find them all poor, is not needed (on Budapest, a third of
-    the pricings of a project with many supporters; this test caught every one of them).
-    `money`: the low budgets' sum, if the caller has it."""
+    the pricings of a project with many supporters; this test caught every one of them)."""
     many = len(low)
     if many == size:
         return None
     if not many:
         return 0, 0.0
-    if money is None:
-        money = float(_np.add.reduce(low))
+    money = float(_np.add.reduce(low))
     return (many, money) if float(low.max()) < (cost - money) / (size - many) else None
 
 
