@@ -150,7 +150,7 @@ def _branches(
                 # its proof ran past the short lower end: both again, the new ones guided
                 # by the old ones through the steps they made
                 kept.forget(top)
-                bottom = extended(election, prep, bottom, kept)
+                bottom = extended(election, prep, bottom, force, kept)
                 top = _forced(election, prep, high.budget, force, kept, bottom, high, lazy)
         except equal_shares_float.Uncertain:
             return _unproven(high)
@@ -299,13 +299,22 @@ def is_short(election: Election, run: equal_shares.Run) -> bool:
 
 
 def extended(
-    election: Election, prep: equal_shares.Prepared, short: equal_shares.Run, kept: Runs
+    election: Election,
+    prep: equal_shares.Prepared,
+    short: equal_shares.Run,
+    force: list[str],
+    kept: Runs,
 ) -> equal_shares.Run:
-    """`short` run to its end: the same forced run, guided by `short` (at the same budget, a
-    step it made costs one pricing), kept in its place."""
-    force = short.selected[: kept.forced(short)]
+    """`short`, a run that made `force` first, run to its end: forced as it was (or to make
+    `force`, the same run, if it is no longer kept), guided by `short` (at the same budget,
+    a step it made costs one pricing), and kept in its place."""
+    made = kept.forced(short)
+    force = force if made is None else short.selected[:made]
     run = equal_shares_float.run(
         prep, short.budget, limit=election.budget, guide=short, force=force
     )
-    kept.replace(short, run)
+    if made is None:
+        kept.add(run, len(force))
+    else:
+        kept.replace(short, run)
     return run

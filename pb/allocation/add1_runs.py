@@ -110,9 +110,9 @@ class Runs:
             for kept in self._kept
         ]
 
-    def forced(self, run: Run) -> int:
-        """How many of kept `run`'s first selections were forced."""
-        return next(kept.forced for kept in self._kept if kept.run is run)
+    def forced(self, run: Run) -> int | None:
+        """How many of `run`'s first selections were forced, if it is kept."""
+        return next((kept.forced for kept in self._kept if kept.run is run), None)
 
     def forget(self, run: Run) -> None:
         """Let `run` go (a run computed again against a longer lower end)."""
