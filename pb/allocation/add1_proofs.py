@@ -134,26 +134,12 @@ def _branches(
             # a top serves by its reach, but the first way's at the first depth is the
             # search's next run if the range is proven: made whole at once, not resumed later
             lazy = candidate != candidates[0] or depth < DEPTH
-            bottom = low if low.selected[: len(force)] == force else None
-            # (see `SHORT`; a way followed deeper from a short lower end: short too)
-            short = is_short(election, low) or len(low.selections) - len(force) >= LONG
-            bottom = bottom or _forced(election, prep, low.budget, force, kept, short=short)
-            if bottom.cut or over(election, bottom) or bottom.selected[: len(force)] != force:
-                return _unproven(high)  # unaffordable at low's budget: it may win in between
-            top = kept.proven(high.budget, force, low.budget) or _forced(
-                election, prep, high.budget, force, kept, bottom, high, lazy
-            )
-            if (
-                is_short(election, bottom)
-                and top.selected[: len(bottom.selected)] == bottom.selected
-            ):
-                # its proof ran past the short lower end: both again, the new ones guided
-                # by the old ones through the steps they made
-                kept.forget(top)
-                bottom = extended(election, prep, bottom, force, kept)
-                top = _forced(election, prep, high.budget, force, kept, bottom, high, lazy)
+            ends = _ends(election, prep, low, high, force, kept, lazy)
         except equal_shares_float.Uncertain:
             return _unproven(high)
+        if ends is None:
+            return _unproven(high)  # unaffordable at low's budget: it may win in between
+        bottom, top = ends
         if len(top.selections) < len(force):
             continue  # unaffordable at high's budget, hence at every budget below
         if not within_budget_between(election, variant, supported, bottom, top):
@@ -169,6 +155,35 @@ def _branches(
             first = top
     # (else the next range starts at its budget: its lower forced runs resume)
     return first if first is not None else _unproven(high)
+
+
+def _ends(
+    election: Election,
+    prep: equal_shares.Prepared,
+    low: equal_shares.Run,
+    high: equal_shares.Run,
+    force: list[str],
+    kept: Runs,
+    lazy: bool,
+) -> tuple[equal_shares.Run, equal_shares.Run] | None:
+    """The runs forced to make `force` first at `low`'s budget and at `high`'s (against the
+    first), or None if the lower one cannot make them. The lower one is cut short where
+    `low` is long (`SHORT`); if the top's proof reads past it, it is run to its end (guided
+    by its short self) and the top computed again."""
+    bottom = low if low.selected[: len(force)] == force else None
+    # (a way followed deeper from a short lower end: short too)
+    short = is_short(election, low) or len(low.selections) - len(force) >= LONG
+    bottom = bottom or _forced(election, prep, low.budget, force, kept, short=short)
+    if bottom.cut or over(election, bottom) or bottom.selected[: len(force)] != force:
+        return None
+    top = kept.proven(high.budget, force, low.budget) or _forced(
+        election, prep, high.budget, force, kept, bottom, high, lazy
+    )
+    if is_short(election, bottom) and top.selected[: len(bottom.selected)] == bottom.selected:
+        kept.forget(top)  # (its reach, from the short end's last step, is not the tightest)
+        bottom = extended(election, prep, bottom, force, kept)
+        top = _forced(election, prep, high.budget, force, kept, bottom, high, lazy)
+    return bottom, top
 
 
 def _unproven(high: equal_shares.Run) -> None:
