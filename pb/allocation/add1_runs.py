@@ -110,6 +110,14 @@ class Runs:
             for kept in self._kept
         ]
 
+    def forced(self, run: Run) -> int | None:
+        """How many of `run`'s first selections were forced, if it is kept."""
+        return next((kept.forced for kept in self._kept if kept.run is run), None)
+
+    def forget(self, run: Run) -> None:
+        """Let `run` go (a run computed again against a longer lower end)."""
+        self._kept = [kept for kept in self._kept if kept.run is not run]
+
     def forget_below(self, budget: Number) -> None:
         self._kept = [kept for kept in self._kept if kept.run.budget >= budget]
 
