@@ -8,17 +8,10 @@ and the container (`gunicorn -c deploy/gunicorn.conf.py wsgi:app`).
 - `PB_OUTBOX_WORKER=embedded` (what `make run` sets): the master also starts the e-mail
   delivery worker (`flask pb outbox --loop`) and stops it on exit, so one command serves the
   whole platform. Deployments run the worker as a service of its own instead.
-- Each worker, once it has loaded the application, moves every object it holds then out of the
-  garbage collector's sight (`gc.freeze()`): the modules, the app, its templates and statements
-  live as long as the worker, yet each full collection walked them all again (about 12 % of a
-  ballot step's processor time in process, docs/performance.md "Thirteenth pass"). Objects
-  created by requests are collected as before. The bare benchmark app is served with this file
-  too, so both sides of `bench/load.py`'s ratio pay the same server.
 Settings from the environment: PB_BIND (default 127.0.0.1:8000), WEB_CONCURRENCY (workers),
 PROMETHEUS_MULTIPROC_DIR, PB_LOG_LEVEL.
 """
 
-import gc
 import logging
 import os
 import shutil
@@ -64,12 +57,6 @@ def when_ready(server):  # type: ignore[no-untyped-def]
         command = [sys.executable, "-m", "flask", "--app", "wsgi", "pb", "outbox", "--loop"]
         _embedded_worker.append(subprocess.Popen(command))
         server.log.info("started the e-mail outbox worker (pid %s)", _embedded_worker[0].pid)
-
-
-def post_worker_init(worker):  # type: ignore[no-untyped-def]
-    # Called in the worker after the application is loaded, before its first request.
-    gc.collect()  # what is garbage already goes now, not into the frozen generation
-    gc.freeze()
 
 
 def child_exit(server, worker):  # type: ignore[no-untyped-def]
