@@ -81,9 +81,10 @@ class Run:
         return self.done / self.seconds if self.seconds else 0.0
 
     def cpu_ms(self) -> str:
-        """Client + server CPU milliseconds per completed job, e.g. "12+27"."""
+        """Client + server CPU milliseconds per completed job, e.g. "1.2+8.7" (tenths: a pass's
+        change is a millisecond or less of the server's CPU a ballot, 2026-12-04)."""
         per = 1000 / max(self.done, 1)
-        return f"{self.client_cpu * per:.0f}+{self.server_cpu * per:.0f}"
+        return f"{self.client_cpu * per:.1f}+{self.server_cpu * per:.1f}"
 
     def p99_ms(self, step: str) -> float:
         values = sorted(self.latencies.get(step, [0.0]))

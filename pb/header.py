@@ -48,13 +48,41 @@ NONE = HeaderCounts()
 
 @cache
 def _statement() -> Select[tuple[int, int, int]]:
+    return _statement_at(bindparam("now", type_=UTCDateTime()))
+
+
+def _statement_at(now: Any) -> Select[tuple[int, int, int]]:
     user_id = bindparam("user_id")
-    now = bindparam("now", type_=UTCDateTime())
     return select(
         inbox.unread_query(Notification, user_id).scalar_subquery(),
         inbox.unread_query(Notice, user_id).scalar_subquery(),
         waiting_query(user_id, now).scalar_subquery(),
     )
+
+
+_LABELS = ("header_notifications", "header_notices", "header_waiting")
+
+
+def with_counts(statement: Select[Any]) -> Select[Any]:
+    """`statement` (the signed-in user's, one row or none, with a `user_id` parameter) with
+    the three counts, at the `header_now` parameter (the platform's clock: `counts_params`).
+    The ballot page and the review (pb/accounts/sessions.py) then render their header without
+    a statement of its own."""
+    counts = _statement_at(bindparam("header_now", type_=UTCDateTime())).selected_columns
+    return statement.add_columns(
+        *(column.label(label) for column, label in zip(counts, _LABELS, strict=True))
+    )
+
+
+def counts_params() -> dict[str, Any]:
+    return {"header_now": clock.now()}
+
+
+def keep_counts(row: Any, role: Role) -> None:
+    """This request's counts are the ones `with_counts` read (same transaction, same rule)."""
+    found = row._mapping
+    notifications, notices, waiting = (found[label] for label in _LABELS)
+    g.header_counts = HeaderCounts(notifications, notices, waiting if role is Role.CITIZEN else 0)
 
 
 def header_counts() -> HeaderCounts:

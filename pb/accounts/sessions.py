@@ -21,7 +21,9 @@ from sqlalchemy import bindparam, delete, func, select
 from pb.accounts.models import User, UserSession
 from pb.accounts.signed_in import COLUMNS, RECORD_ENDPOINTS, SignedInUser
 from pb.db import UTCDateTime, utcnow
+from pb.eligibility.services import keep_census, with_census
 from pb.extensions import db
+from pb.header import counts_params, keep_counts, with_counts
 from pb.voting.round_row import keep_round, with_round
 
 # The user of a live session, built once: every signed-in request runs it, and building the
@@ -42,6 +44,16 @@ _LIVE_SESSION_RECORD = _LIVE_SESSION_USER.with_only_columns(
 # The same with the round the step is about (pb/voting/round_row.py): its row, which the view
 # reads next, comes with the user's (one statement instead of two, three times a ballot).
 _LIVE_SESSION_RECORD_AND_ROUND = with_round(_LIVE_SESSION_RECORD)
+# And what each step asks next of the person (2026-12-04): the cast "may they vote" (the census
+# entry, pb/eligibility), the ballot page and the review also "did they vote already" and the
+# header's counts (pb/header.py). Two statements fewer on the page and the review, one on the
+# cast; the same rows, read in the same transaction, each taken once by its reader.
+_WITH_CENSUS = with_census(_LIVE_SESSION_RECORD_AND_ROUND)
+_STEP_STATEMENTS = {
+    "voting.ballot": with_counts(_WITH_CENSUS),
+    "voting.review": with_counts(_WITH_CENSUS),
+    "voting.cast": _WITH_CENSUS,
+}
 
 
 def _hash(key: str) -> str:
@@ -83,15 +95,23 @@ def load_user(identity: str) -> User | SignedInUser | None:
 def _signed_in_record(params: dict[str, object], key: str) -> SignedInUser | None:
     """The ballot's steps: the user as a record, with the step's round row kept for its view."""
     round_id = (request.view_args or {}).get("round_id")
-    statement = _LIVE_SESSION_RECORD if round_id is None else _LIVE_SESSION_RECORD_AND_ROUND
+    statement = (
+        _LIVE_SESSION_RECORD if round_id is None else _STEP_STATEMENTS[request.endpoint or ""]
+    )
+    counts = statement is not _WITH_CENSUS and round_id is not None
+    params = {**params, "round_id": round_id, **(counts_params() if counts else {})}
     # On the session's connection: no ORM object, and the ORM's execution path cost about as
     # much CPU as the statement (the same reason as pb/header.py's counts).
-    row = db.session.connection().execute(statement, {**params, "round_id": round_id}).first()
+    row = db.session.connection().execute(statement, params).first()
     if row is None:
         return None
+    user = SignedInUser(row, key)
     if round_id is not None:
         keep_round(round_id, row)
-    return SignedInUser(row, key)
+        keep_census(user.id, round_id, row)
+        if counts:
+            keep_counts(row, user.role)
+    return user
 
 
 def current_session(user: User) -> UserSession | None:

@@ -14,8 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask import g, has_app_context
 from flask_babel import gettext as _
-from sqlalchemy import Row, bindparam, func, literal, select
+from sqlalchemy import Row, Select, String, bindparam, cast, func, literal, select
 
 from pb.accounts.models import Role, User
 from pb.eligibility.methods import CLAIMED_CHANNELS, METHODS
@@ -57,6 +58,61 @@ _CENSUS_ENTRY_AND_VOTED = _CENSUS_ENTRY.add_columns(
     .scalar_subquery()
     .label("participation_id")
 )
+_users = User.__table__
+_KEPT = "pb_census_with_user"
+
+
+class _KeptEntry:
+    """The census entry's columns read with the signed-in user (`with_census`), as `_find`
+    reads them from its own statement's row."""
+
+    __slots__ = ("previous_ward_id", "reference_hash", "ward_changed_at", "ward_id")
+
+    def __init__(self, found: Any) -> None:
+        for name in self.__slots__:
+            setattr(self, name, found[f"census_{name}"])
+
+
+def with_census(statement: Select[Any]) -> Select[Any]:
+    """`statement` (the signed-in user's, one row or none, with a `round_id` parameter) with
+    what `_find` reads: the user's census entry (NULL without one), and whether a ballot is
+    recorded in the round under its key and under the user's own key. The ballot's steps
+    (pb/accounts/sessions.py) then ask "may they vote, did they already" without a statement."""
+    in_round = _participations.c.round_id == bindparam("round_id")
+    under_user_key = _participations.c.voter_key == literal("user:") + cast(_users.c.id, String)
+    return statement.add_columns(
+        _entries.c.id.label("census_id"),
+        *(_entries.c[name].label(f"census_{name}") for name in _KeptEntry.__slots__),
+        select(_participations.c.id)
+        .where(
+            in_round, _participations.c.voter_key == literal("census:") + _entries.c.reference_hash
+        )
+        .scalar_subquery()
+        .label("census_participation_id"),
+        select(_participations.c.id)
+        .where(in_round, under_user_key)
+        .scalar_subquery()
+        .label("user_participation_id"),
+    ).outerjoin(_entries, _entries.c.user_id == _users.c.id)
+
+
+def keep_census(user_id: int, round_id: int, row: Row[Any]) -> None:
+    """Keep what `with_census` read for this request's first `_find` for this user and round."""
+    found = row._mapping
+    entry = None if found["census_id"] is None else _KeptEntry(found)
+    voted = (found["census_participation_id"], found["user_participation_id"])
+    g.setdefault(_KEPT, ((user_id, round_id), entry, voted))
+
+
+def _take_kept(user: User, round_: Round) -> tuple[Any, tuple[Any, Any]] | None:
+    """The kept entry and participations for this user and round, once (a second `_find` in
+    the request, after a cast's write for instance, reads afresh)."""
+    kept = g.pop(_KEPT, None) if has_app_context() else None
+    if kept is None or kept[0] != (user.id, round_.id):
+        return None
+    return kept[1], kept[2]
+
+
 _PARTICIPATION = select(_participations.c.id).where(
     _participations.c.round_id == bindparam("round_id"),
     _participations.c.voter_key == bindparam("key"),
@@ -95,15 +151,22 @@ def _find(user: User, round_: Round, voted: bool) -> tuple[Participant | None, b
     if user.role is not Role.CITIZEN or not user.is_active or not user.email_verified:
         return None, False
     methods = sorted(methods_of(round_), key=lambda name: not METHODS[name].census_backed)
+    kept = _take_kept(user, round_)
     for name in methods:
         if name == "census":
-            entry = _entry_and_participation(user, round_) if voted else census_entry(user)
+            if kept is not None:
+                entry, census_voted = kept[0], kept[1][0] is not None
+            else:
+                entry = _entry_and_participation(user, round_) if voted else census_entry(user)
+                census_voted = voted and entry is not None and entry.participation_id is not None
             ward = census_ward(entry, round_) if entry else None
             if entry is not None and ward in round_.ward_ids:
                 found = Participant(f"census:{entry.reference_hash}", ward, name)
-                return found, voted and entry.participation_id is not None
+                return found, voted and census_voted
         elif name == "email" and user.home_ward_id in round_.ward_ids:
             found = Participant(f"user:{user.id}", user.home_ward_id, name)
+            if kept is not None:
+                return found, voted and kept[1][1] is not None
             return found, voted and voted_under(round_, found.key)
     return None, False
 

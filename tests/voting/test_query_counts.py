@@ -15,18 +15,19 @@ from tests.sql import recorded_statements
 
 # Statements that read or write rows (BEGIN and savepoints differ between SQLite and PostgreSQL).
 READS_AND_WRITES = {"SELECT", "INSERT", "UPDATE", "DELETE"}
-# Every page: the user with their session and the round, in one statement (pb/voting/round_row.py
-# `with_round`; who may vote needs the round's wards: a frozen round's are read once per process,
-# by the first step that asks). A page with
-# a header adds one statement for its counts (notifications, notices, rating invitations:
-# pb/header.py). The ballot page adds the projects and the voter's participation
-# (voted already?); the review adds the chosen projects and the participation; the cast adds
-# three inserts (participation, ballot, one choice), reads neither the participation (the unique
-# constraint answers) nor any project (tests/voting/test_frozen_ballot.py); the receipt adds the
+# Every step: the user with their session, the round and "may they vote, did they already" (the
+# census entry and the participations), in one statement (pb/accounts/sessions.py: `with_round`,
+# `with_census`; who may vote needs the round's wards: a frozen round's are read once per
+# process, by the first step that asks); on the ballot page and the review the same statement
+# also reads the header's counts (notifications, notices, rating invitations: pb/header.py
+# `with_counts`). The ballot page adds the projects; the review adds the chosen projects; the
+# cast adds three inserts (participation, ballot, one choice), reads neither the participation
+# (the unique constraint answers) nor any project (tests/voting/test_frozen_ballot.py); the
+# receipt (not a ballot step: the user's statement alone) adds the header's counts, the
 # participation, the voter's ballot with its choices (one statement) and the chosen projects.
 # On SQLite the cast reads the round's phase once more, under the write lock it takes only for
 # its writes (pb/db.py `start_writing`).
-EXPECTED = {"ballot": 4, "review": 4, "cast": 4, "receipt": 6}
+EXPECTED = {"ballot": 2, "review": 2, "cast": 4, "receipt": 6}
 SQLITE_EXTRA = {"cast": 1}
 
 
