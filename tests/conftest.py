@@ -22,7 +22,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from pb import create_app
-from pb.extensions import db
+from pb.extensions import db, limiter
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_PABULIB = (REPO_ROOT.parent / "shared" / "pabulib").resolve()
@@ -196,6 +196,9 @@ def app(database_url: str, shared_apps: dict[str, Flask]) -> Iterator[Flask]:
     if app is None:
         app = shared_apps[database_url] = make_app(database_url)
         app.extensions[_BUILT_CONFIG] = dict(app.config)
+    # Flask-Limiter has one `limiter` for the process, and each `init_app` sets whether it is
+    # on: a `custom_app` with rate limits on would leave them on for this app's later tests.
+    limiter.enabled = app.config["RATELIMIT_ENABLED"]
     try:
         with app.app_context():
             yield app
