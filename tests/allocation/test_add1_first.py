@@ -28,8 +28,8 @@ def test_the_first_jump_is_where_the_doubling_lands() -> None:
 def test_the_search_with_a_long_first_jump_steps_to_the_same_result(
     shape: str, share: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # the random elections have 3 to 20 units per voter: a share of 1 or 2 makes the first
-    # probe long (it often overshoots the end of the loop, which ends 1 to 30 units up)
+    # the random elections have 4 to 17 units per voter: a share of 1 or 2 makes the first
+    # probe 2 to 30 units long (it often overshoots the end of the loop, 3 to 22 units up)
     monkeypatch.setattr(add1_runs, "FIRST_SHARE", share)
     firsts = []
     for seed in range(24):
