@@ -31,7 +31,7 @@ from pb.allocation.add1_proofs import (
     selection_cost,
     within_budget_between,
 )
-from pb.allocation.add1_runs import Runs
+from pb.allocation.add1_runs import Runs, first_jump
 from pb.allocation.election import Election, TraceRecorder
 from pb.allocation.numbers import Number, normalize
 from pb.allocation.outcome import Outcome
@@ -233,7 +233,7 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
 
     increments = 0
     current = at(0)
-    jump = 2
+    jump = first = first_jump(budget // voters)  # then on as the doubling from 2 would go
     held = HOLD  # successes since the last failed probe
     backoff = BACKOFF  # units to step without probing after the next probe that fails
     changes: list[tuple[int, tuple[str, ...]]] = []
@@ -259,6 +259,7 @@ def _add1(election: Election, variant: Add1, search: bool) -> Completed:
                 held += 1
                 current, increments = far, increments + jump
                 jump *= 2 if held > HOLD else 1
+                jump = first + 2 if increments == first and held > HOLD else jump
                 stepping = False
                 backoff = BACKOFF
                 break
