@@ -22,11 +22,11 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from functools import cached_property, partial
 from itertools import chain, islice, repeat
 from operator import add, itemgetter
-from typing import Any, overload
+from typing import Any
 
 from pb.allocation.accelerators import Accelerators
 from pb.allocation.ballots import ApprovalBallot, VoterBallots, trusted_approval
@@ -134,46 +134,23 @@ class _Sets:
         )
 
 
-class _VoterSets(Sequence[frozenset[str]]):
-    """Every voter's approved set (one object per content), listed only when first asked for
-    (by `VoterBallots`, when something reads the ballots one by one): the list takes 10 ms,
-    but the sets it points to take about a second to make (`_Sets.sets`)."""
+class _VoterSets(LazyList):
+    """Every voter's approved set (one object per content; `set_of_voter` numbers each
+    voter's set), listed only when first asked for (by `VoterBallots`, when something reads
+    the ballots one by one): the list takes 10 ms, but the sets it points to take about a
+    second to make (`_Sets.sets`)."""
 
     def __init__(self, sets: _Sets, set_of_voter: Any) -> None:
+        super().__init__(partial(self._list, sets, set_of_voter), len(set_of_voter))
         self._sets = sets
-        self._set_of_voter = set_of_voter
-        """The number of each voter's set (NumPy integers)."""
 
-    @cached_property
-    def _listed(self) -> list[frozenset[str]]:
-        np = self._sets.np
+    @staticmethod
+    def _list(sets: _Sets, set_of_voter: Any) -> list[frozenset[str]]:
+        np = sets.np
         assert np is not None
-        built = np.empty(len(self._sets.sets), dtype=object)
-        built[:] = self._sets.sets
-        return built[self._set_of_voter].tolist()
-
-    def __len__(self) -> int:
-        return len(self._set_of_voter)
-
-    @overload
-    def __getitem__(self, index: int) -> frozenset[str]: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[frozenset[str]]: ...
-    def __getitem__(self, index: int | slice) -> frozenset[str] | list[frozenset[str]]:
-        return self._listed[index]
-
-    def __iter__(self) -> Iterator[frozenset[str]]:
-        return iter(self._listed)
-
-    def __eq__(self, other: object) -> bool:
-        """Equal to the same sets listed (`VoterBallots` compares its sets so)."""
-        if isinstance(other, _VoterSets):
-            return self._listed == other._listed
-        if isinstance(other, list):
-            return self._listed == other
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]  # as a list's
+        built = np.empty(len(sets.sets), dtype=object)
+        built[:] = sets.sets
+        return built[set_of_voter].tolist()
 
 
 def approved_sets(cells: list[str], instance: Instance) -> list[frozenset[str]] | None:

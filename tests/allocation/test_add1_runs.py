@@ -24,7 +24,7 @@ def _float_run(prep, budget, **options):  # type: ignore[no-untyped-def]
 
 def _cut_probes(shape, numpy, widths):  # type: ignore[no-untyped-def]
     """Probes cut at a near-tie, `width` units above an exact run, on random elections: each
-    with its election's prepared profile, the run below and the probe's options."""
+    with its election, its prepared profile, the run below and the probe's options."""
     accelerators = Accelerators(numpy=numpy, mes_min_voters=0)
     for seed in range(8):
         election = dataclasses.replace(_random_election(seed, shape), accelerators=accelerators)
@@ -36,7 +36,7 @@ def _cut_probes(shape, numpy, widths):  # type: ignore[no-untyped-def]
                 options = {"limit": limit, "below": below, "thresholds": below.keys}
                 high = _float_run(prep, low + width, **options)
                 if high is not None and high.cut and high.candidates:
-                    yield prep, below, high, options
+                    yield election, prep, below, high, options
 
 
 @pytest.mark.parametrize("shape", ["cost", "cardinality", "points"])
@@ -147,7 +147,7 @@ def test_a_forced_run_resumed_from_a_cut_run_decides_as_one_from_the_start(
     # resumed run must leave the cut run's state as it was), against the same forced run
     # computed from the start; its reach holds for every budget in between that goes that way.
     resumed = checked = 0
-    for prep, below, high, options in _cut_probes(shape, numpy, widths=(10, 40)):
+    for _election, prep, below, high, options in _cut_probes(shape, numpy, widths=(10, 40)):
         assert high.paused is not None
         for candidate in [*high.candidates, *high.candidates]:
             force = [*high.selected, candidate]
@@ -200,7 +200,7 @@ def test_a_lower_end_forced_run_resumed_from_a_kept_cut_run_decides_as_one_from_
     # below (no reach to prove) resumes from the cut run's state when its forced selections
     # start with the cut run's, and decides as the same run computed from the start.
     resumed = 0
-    for prep, below, high, options in _cut_probes(shape, numpy, widths=(40,)):
+    for _election, prep, below, high, options in _cut_probes(shape, numpy, widths=(40,)):
         limit = options["limit"]
         kept = Runs()
         kept.add(below)
@@ -232,7 +232,7 @@ def test_a_forced_run_stopped_where_its_reach_fits_made_whole_is_the_whole_run(
     # its selections so far forced) it decides as the run computed whole, and a kept entry
     # for it then answers with the whole run.
     stopped = 0
-    for prep, below, high, options in _cut_probes(shape, numpy, widths=(10, 40, 90)):
+    for _election, prep, below, high, options in _cut_probes(shape, numpy, widths=(10, 40, 90)):
         limit = 3 * options["limit"]  # (room for the reach to fit)
         for candidate in high.candidates:
             force = [*high.selected, candidate]

@@ -6,13 +6,11 @@ lower ends, and the search still steps to what stepping finds."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
-from pb.allocation import add1_proofs, equal_shares, equal_shares_exact, equal_shares_float
-from pb.allocation.accelerators import Accelerators
+from pb.allocation import add1_proofs, equal_shares_float
 
+from .test_add1_runs import _cut_probes
 from .test_add1_search import VARIANTS, _random_election, _searched_as_stepped
 
 
@@ -35,26 +33,6 @@ def _spied(monkeypatch: pytest.MonkeyPatch) -> tuple[list[int], list[int]]:
     return short, extended
 
 
-def _cut_probes(shape):  # type: ignore[no-untyped-def]
-    """Probes cut at a near-tie above an exact run, on random elections (NumPy books)."""
-    accelerators = Accelerators(numpy=True, mes_min_voters=0)
-    for seed in range(8):
-        election = dataclasses.replace(_random_election(seed, shape), accelerators=accelerators)
-        prep = equal_shares.prepare(election)
-        limit = election.budget
-        for low in range(election.budget // 2, 3 * election.budget, 61):
-            below = equal_shares_exact.run(prep, low, limit=limit)
-            for width in (10, 30, 90):
-                try:
-                    high = equal_shares_float.run(
-                        prep, low + width, limit=limit, below=below, thresholds=below.keys
-                    )
-                except equal_shares_float.Uncertain:
-                    continue
-                if high.cut and high.candidates:
-                    yield election, prep, below, high
-
-
 def _proof(election, variant, prep, below, high):  # type: ignore[no-untyped-def]
     """What `branches_within_budget` answers (a fresh `Runs` each time): None, or the
     selections of the run made whole."""
@@ -75,7 +53,7 @@ def test_short_lower_ends_prove_what_whole_ones_prove(
     short, extended = _spied(monkeypatch)
     monkeypatch.setattr(add1_proofs, "SHORT", share)
     compared = proven = 0
-    for election, prep, below, high in _cut_probes(shape):
+    for election, prep, below, high, _options in _cut_probes(shape, True, (10, 30, 90)):
         for variant in VARIANTS:
             paused = high.paused
             monkeypatch.setattr(add1_proofs, "LONG", 10**9)

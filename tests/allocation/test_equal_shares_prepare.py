@@ -134,7 +134,7 @@ def test_a_file_read_in_bulk_prepares_without_its_ballots() -> None:
     prepared_election.accelerators = WITH_MATRIX
     prepared = equal_shares.prepare(prepared_election)
     assert "distinct" not in election.profile.__dict__
-    assert "_listed" not in election.profile.ballots._approved.__dict__
+    assert "listed" not in election.profile.ballots._approved.__dict__
     assert prepared == equal_shares._prepare_grouped(prepared_election)
     assert prepared.weights == [40, 40, 20, 20]  # 1,2; 2; the empty ballot; 3,1
     assert election.profile.distinct == plain.distinct  # made when asked for, as the plain path's
