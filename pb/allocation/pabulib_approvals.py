@@ -32,7 +32,7 @@ from pb.allocation.accelerators import Accelerators
 from pb.allocation.ballots import ApprovalBallot, VoterBallots, trusted_approval
 from pb.allocation.counting import BallotMatrix
 from pb.allocation.numbers import Number
-from pb.allocation.pabulib_columns import LazyList
+from pb.allocation.pabulib_columns import LazyList, split_cells
 from pb.allocation.pabulib_lines import Reader
 from pb.allocation.pabulib_numeric import columns_of, joined, set_keys, tokens
 from pb.allocation.types import Instance, Profile
@@ -277,11 +277,6 @@ def _numeric_sets_of(
     return _VoterSets(sets, set_of_voter), sets
 
 
-def _split_cells(data: Any) -> list[str]:
-    """The cells of `data` (bytes joined by `;`, a uint8 array) as strings."""
-    return data.tobytes().decode("ascii").split(";")
-
-
 def _picked(items: Sequence[str], at: Any) -> list[str]:
     """`items` at the positions `at` (a NumPy array)."""
     return list(map(list(items).__getitem__, at.tolist()))
@@ -319,7 +314,7 @@ def approval_profile(
     else:
         ids = bulk.cells(voter_col)
         # the strings made only if something reads them (the ballots, `Profile.distinct`)
-        voter_ids = LazyList(partial(_split_cells, ids), len(bulk))  # type: ignore[assignment]
+        voter_ids = LazyList(partial(split_cells, ids), len(bulk))  # type: ignore[assignment]
         unique = _unique_ids(ids, voter_ids, np)
         del ids
     if not unique:

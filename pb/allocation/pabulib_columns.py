@@ -98,7 +98,7 @@ class VotesColumns:
 
     def strings(self, column: int) -> list[str]:
         """The cells of `column` as strings."""
-        return self.cells(column).tobytes().decode("ascii").split(";")
+        return split_cells(self.cells(column))
 
     def rows(self) -> list[tuple[str, ...]]:
         """Every line's cells, as the bulk split makes them."""
@@ -116,7 +116,17 @@ def body(text: str, base: int) -> str:
 
 def split_rows(text: str) -> list[tuple[str, ...]]:
     """The cells of every line of `text` (no Python code per line)."""
-    return list(map(tuple, map(str.split, text.split("\n"), repeat(";"))))
+    return split_lines(text.split("\n"))
+
+
+def split_lines(lines: list[str]) -> list[tuple[str, ...]]:
+    """The cells of each line, split by `;` (no Python code per line)."""
+    return list(map(tuple, map(str.split, lines, repeat(";"))))
+
+
+def split_cells(data: Any) -> list[str]:
+    """The cells of `data` (ASCII bytes joined by `;`, a uint8 array) as strings."""
+    return data.tobytes().decode("ascii").split(";")
 
 
 class VoteRows(Sequence[tuple[str, ...]]):

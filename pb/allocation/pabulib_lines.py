@@ -23,11 +23,10 @@ import io
 import re
 from array import array
 from collections.abc import Callable, Iterator, Sequence
-from itertools import repeat
 from typing import Any
 
 from pb.allocation.errors import PabulibError
-from pb.allocation.pabulib_columns import VotesColumns
+from pb.allocation.pabulib_columns import VotesColumns, split_lines
 
 SECTIONS = ("meta", "projects", "votes")
 LIST_COLUMNS = frozenset({"category", "beneficiaries", "vote", "points"})
@@ -258,7 +257,7 @@ class Reader:
         header = self._header("votes", lines[0].split(";"), first)
         width = len(header)
         del lines[0]
-        rows = list(map(tuple, map(str.split, lines, repeat(";"))))  # no Python code per line
+        rows = split_lines(lines)
         if set(map(len, rows)) - {width}:
             at = next(i for i, row in enumerate(rows) if len(row) != width)
             raise PabulibError(
