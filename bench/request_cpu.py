@@ -40,7 +40,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.load import BENCH_SETTINGS, PASSWORD, build  # noqa: E402
+from bench.load_data import BENCH_SETTINGS, PASSWORD, build  # noqa: E402
 
 KINDS = ("ballot", "review", "cast", "round", "results")
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
 import runpy
@@ -11,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from gunicorn.config import Config
 
 from bench.proc_cpu import tree_seconds
@@ -23,6 +25,7 @@ def test_the_load_benchmark_drives_both_apps_and_prints_the_table():
     done = subprocess.run(
         [
             sys.executable, "bench/load.py", "--levels", "2", "--ballots", "4", "--gets", "4",
+            "--warmup", "2",
             "--databases", "sqlite,postgres",
             "--postgres", "postgresql://postgres@127.0.0.1:1/pb_load",  # nothing there
         ],
@@ -37,6 +40,32 @@ def test_the_load_benchmark_drives_both_apps_and_prints_the_table():
     assert server > 0  # gunicorn's workers were found and did the work
     assert flow[-1] == "0+0"  # every ballot went through: no errors on either app
     assert "PostgreSQL not measured" in done.stdout
+
+
+def test_both_servers_do_the_warm_up_before_their_clock_and_only_the_counted_work_after(tmp_path):
+    """The bare app measured cold flattered the ratio: each server now does `--warmup` ballots
+    (inserts) before its clock, and the counted runs still do exactly `--ballots` each."""
+    from bench import load
+
+    url = f"sqlite:///{tmp_path}/load.db"
+    args = argparse.Namespace(
+        levels="2", ballots=4, gets=4, warmup=3, workers=1, worker_class="", threads=4
+    )
+    flow, public = load.measure("SQLite", url, args)
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        bare_rows = connection.scalar(sa.text("SELECT count(*) FROM bench_bare_ballot"))
+        voted = connection.scalar(
+            sa.text(
+                "SELECT count(*) FROM participations p JOIN census_entries c"
+                " ON p.voter_key = 'census:' || c.reference_hash"
+                " JOIN users u ON u.id = c.user_id WHERE u.email LIKE '%@load.test'"
+            )
+        )
+    engine.dispose()
+    assert (bare_rows, voted) == (4 + 3, 4 + 3)  # the warm-up's work went through both apps
+    assert flow[:2] == ["SQLite flow", "2"] and public[0] == "SQLite public GET"
+    assert flow[-1] == "0+0" and public[-1] == "0+0"
 
 
 def test_a_response_with_a_length_keeps_only_its_body():
