@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/request_cpu.py [--calls 40] [--warmup 5] [--profile KIND] [--top 30]
                                           [--statements] [--only KIND,KIND] [--fresh-pages]
-                                          [--count-calls]
+                                          [--count-calls] [--hooks]
 
 The load benchmark (bench/load.py) measures throughput over HTTP; on a shared machine its figures
 move with the load. This one runs the same requests through Flask's test client on a fresh SQLite
@@ -17,7 +17,9 @@ first visit (pb/public/page_cache.py), rendered every time with `--fresh-pages`.
 ballot` prints a cProfile of the ballot GETs (sorted by own time, then cumulative);
 `--statements` the number of SQL statements each request runs; `--count-calls` the Python
 function calls each makes (cProfile's count: what a change removes, whatever the machine's load;
-the CPU figures then include the profiler's overhead).
+the CPU figures then include the profiler's overhead); `--hooks` the CPU of each part of a
+request (every before/after/teardown function, the view, the session's open and save, and what
+Flask and Werkzeug spend between them; bench/request_hooks.py).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.load_data import BENCH_SETTINGS, PASSWORD, build  # noqa: E402
+from bench.request_hooks import HookMeter  # noqa: E402
 
 KINDS = ("ballot", "review", "cast", "round", "results")
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -52,6 +55,7 @@ class Meter:
 
     def __init__(self, profile: str | None, engine, count_calls: bool = False) -> None:  # type: ignore[no-untyped-def]
         self.count_calls = count_calls
+        self.hooks: HookMeter | None = None  # with --hooks: the CPU of each part of a request
         self.calls: dict[str, list[int]] = defaultdict(list)
         self.cpu: dict[str, list[float]] = defaultdict(list)
         self.wall: dict[str, list[float]] = defaultdict(list)
@@ -78,9 +82,13 @@ class Meter:
             self.profiler.enable()
         if counter:
             counter.enable()
+        if on and self.hooks:
+            self.hooks.start(kind)
         try:
             yield
         finally:
+            if self.hooks:
+                self.hooks.stop()
             if counter:
                 counter.disable()
                 self.calls[kind].append(pstats.Stats(counter).total_calls)  # type: ignore[attr-defined]
@@ -171,6 +179,8 @@ def run(args: argparse.Namespace, scratch: str) -> Meter:
     pages = {"round": f"/rounds/{round_id}", "results": f"/rounds/{published}/results"}
     with app.app_context():
         meter = Meter(args.profile, db.engine, args.count_calls)
+    if args.hooks:
+        meter.hooks = HookMeter(app)
     for voter in range(args.calls + args.warmup):
         on = voter >= args.warmup
         if kinds & {"ballot", "review", "cast"}:
@@ -191,6 +201,8 @@ def main() -> None:
     parser.add_argument("--count-calls", action="store_true", help=help_calls)
     help_fresh = "render the public pages every time (without it, visitors get the kept page)"
     parser.add_argument("--fresh-pages", action="store_true", help=help_fresh)
+    help_hooks = "the CPU of each part of a request: hooks, view, session (bench/request_hooks.py)"
+    parser.add_argument("--hooks", action="store_true", help=help_hooks)
     args = parser.parse_args()
     load = os.getloadavg()[0]
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
@@ -199,6 +211,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="pb-request-cpu-") as scratch:
         meter = run(args, scratch)
     report(meter, args.statements)
+    if meter.hooks:
+        meter.hooks.report()
     if args.profile:
         stats = pstats.Stats(meter.profiler, stream=sys.stdout)
         print(f"\n# profile of {args.profile} (its times above include the profiler's overhead)")

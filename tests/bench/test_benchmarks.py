@@ -57,6 +57,18 @@ def test_the_request_cpu_benchmark_measures_every_request_kind():
     assert all(row[1] == "2" and float(row[2]) > 0 and int(row[5]) > 0 for row in rows.values())
 
 
+def test_the_request_cpu_benchmark_takes_a_request_apart_by_part():
+    out = _run("bench/request_cpu.py", "--calls", "2", "--only", "ballot,review,cast", "--hooks")
+    table = out.split("by part")[1].splitlines()[2:]
+    parts = {line.split()[-1]: [float(cell) for cell in line.split()[:3]] for line in table}
+    whole = parts["call"]  # "the whole WSGI call"
+    assert all(value > 0 for value in whole + parts["view"])
+    assert any(name.endswith("_enforce_policy") for name in parts)  # the policy table's check
+    assert any(name.endswith("csrf_protect") for name in parts)
+    totals = {line.split()[0]: float(line.split()[2]) for line in out.splitlines()[2:5]}
+    assert all(whole[i] <= totals[kind] for i, kind in enumerate(["ballot", "review", "cast"]))
+
+
 def test_the_scale_benchmark_takes_add1_apart_on_a_generated_file(tmp_path: Path):
     generated = tmp_path / "small.pb"
     _run("bench/generate.py", "million", "--voters", "500", "--projects", "30", str(generated))
