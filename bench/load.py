@@ -37,6 +37,7 @@ import asyncio
 import os
 import random
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -79,6 +80,21 @@ class Run:
 
     def rate(self) -> float:
         return self.done / self.seconds if self.seconds else 0.0
+
+    @classmethod
+    def merged(cls, runs: list[Run]) -> Run:
+        """The runs as one: their times, CPU, jobs, errors and latencies added up."""
+        whole = cls()
+        for run in runs:
+            whole.seconds += run.seconds
+            whole.client_cpu += run.client_cpu
+            whole.server_cpu += run.server_cpu
+            whole.done += run.done
+            whole.errors += run.errors
+            for step, values in run.latencies.items():
+                whole.latencies.setdefault(step, []).extend(values)
+            whole.reasons.update(run.reasons)
+        return whole
 
     def cpu_ms(self) -> str:
         """Client + server CPU milliseconds per completed job, e.g. "1.2+8.7" (tenths: a pass's
@@ -259,31 +275,40 @@ async def gets(server: Server, paths: list[str], total: int, c: int) -> Run:
 
 
 def measure(name: str, url: str, args: argparse.Namespace) -> list[list[str]]:
+    """Both servers up at once; each level's flow runs `--repeat` times, each run followed by a
+    bare run of as many inserts, so that both see the same minute of this shared machine."""
     levels = [int(level) for level in args.levels.split(",")]
-    counted = args.ballots * len(levels)
+    counted = args.ballots * args.repeat * len(levels)
     round_id, published = build(url, counted + args.warmup)
-    rows, flows, bares = [], {}, {}
     pages = [f"/rounds/{round_id}", f"/rounds/{published}/results"]
-    with serve("bench.load:platform_app()", url, args) as server:
-        cookies = asyncio.run(sign_in(server.base, range(counted, counted + args.warmup)))
-        _name_errors(f"{name} warm-up", asyncio.run(ballot_flow(server, round_id, cookies, 32)))
-        _name_errors(f"{name} warm-up", asyncio.run(gets(server, pages, args.warmup, 32)))
+    rows = []
+    with (
+        serve("bench.load:platform_app()", url, args) as site,
+        serve("bench.bare_app:create_app()", url, args) as bare,
+    ):
+        warm_voters = asyncio.run(sign_in(site.base, range(counted, counted + args.warmup)))
+        for label, run in (
+            ("warm-up", ballot_flow(site, round_id, warm_voters, 32)),
+            ("warm-up", gets(site, pages, args.warmup, 32)),
+            ("bare warm-up", bare_inserts(bare, args.warmup, 32)),
+            ("bare warm-up", gets(bare, ["/bare"], args.warmup, 32)),
+        ):
+            _name_errors(f"{name} {label}", asyncio.run(run))
         for index, level in enumerate(levels):
-            voters = range(index * args.ballots, (index + 1) * args.ballots)
-            cookies = asyncio.run(sign_in(server.base, voters))
-            flows[level] = asyncio.run(ballot_flow(server, round_id, cookies, level))
-            _name_errors(f"{name} at {level}", flows[level])
-        public = asyncio.run(gets(server, pages, args.gets, 32))
-        _name_errors(f"{name} public pages", public)
-    with serve("bench.bare_app:create_app()", url, args) as server:
-        _name_errors(f"{name} bare warm-up", asyncio.run(bare_inserts(server, args.warmup, 32)))
-        _name_errors(f"{name} bare warm-up", asyncio.run(gets(server, ["/bare"], args.warmup, 32)))
-        for level in levels:
-            bares[level] = asyncio.run(bare_inserts(server, args.ballots, level))
-        bare_get = asyncio.run(gets(server, ["/bare"], args.gets, 32))
-    for level in levels:
-        rows.append(_row(f"{name} flow", level, flows[level], bares[level], "cast", "review"))
-    rows.append(_row(f"{name} public GET", 32, public, bare_get, "get", ""))
+            pairs = []
+            for turn in range(args.repeat):
+                first = (index * args.repeat + turn) * args.ballots
+                voters = asyncio.run(sign_in(site.base, range(first, first + args.ballots)))
+                flow = asyncio.run(ballot_flow(site, round_id, voters, level))
+                _name_errors(f"{name} at {level}", flow)
+                pairs.append((flow, asyncio.run(bare_inserts(bare, args.ballots, level))))
+            rows.append(_row(f"{name} flow", level, pairs, "cast", "review"))
+        pairs = []
+        for _turn in range(args.repeat):
+            public = asyncio.run(gets(site, pages, args.gets, 32))
+            _name_errors(f"{name} public pages", public)
+            pairs.append((public, asyncio.run(gets(bare, ["/bare"], args.gets, 32))))
+        rows.append(_row(f"{name} public GET", 32, pairs, "get", ""))
     return rows
 
 
@@ -292,18 +317,22 @@ def _name_errors(label: str, run: Run) -> None:
         print(f"# {label}: {count} x {reason}")
 
 
-def _row(measure: str, level: int, run: Run, bare: Run, step: str, also: str) -> list[str]:
-    """One printed row: `run` next to the bare app's `bare` (p99 of `step`, and of `also`)."""
+def _row(measure: str, level: int, pairs: list[tuple[Run, Run]], step: str, also: str) -> list[str]:
+    """One printed row: the platform's runs next to the bare app's (p99 of `step` and of `also`
+    over all runs); the ratio is the median of the pairs' ratios, each listed after it."""
+    run, bare = Run.merged([p[0] for p in pairs]), Run.merged([p[1] for p in pairs])
+    ratios = [flow.rate() / bare_run.rate() for flow, bare_run in pairs]
     return [
         *(measure, str(level), f"{run.rate():.1f}", f"{bare.rate():.1f}"),
-        f"{run.rate() / bare.rate():.2f}",
+        f"{statistics.median(ratios):.2f}", "/".join(f"{r:.2f}" for r in ratios),
         *(f"{run.p99_ms(step):.0f}", f"{run.p99_ms(also):.0f}" if also else "-"),
         *(f"{bare.p99_ms(step):.0f}", run.cpu_ms(), bare.cpu_ms()),
         f"{run.errors}+{bare.errors}",
-    ]
+    ]  # fmt: skip
 
 
-HEADER = ["measure", "voters", "per s", "bare per s", "ratio", "p99 ms", "review p99", "bare p99"]
+HEADER = ["measure", "voters", "per s", "bare per s", "ratio", "pair ratios", "p99 ms"]
+HEADER += ["review p99", "bare p99"]
 # CPU ms per ballot (per GET on the public row): the load generator's + gunicorn's process tree's
 HEADER += ["cpu ms c+s", "bare c+s"]
 
@@ -315,6 +344,8 @@ def main() -> None:
     parser.add_argument("--gets", type=int, default=400, help="public GETs per page kind")
     help_warm = "ballots, inserts and GETs each server does before its clock (not measured)"
     parser.add_argument("--warmup", type=int, default=60, help=help_warm)
+    help_repeat = "flow runs per level, each followed by a bare run (the ratio is their median)"
+    parser.add_argument("--repeat", type=int, default=3, help=help_repeat)
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/pb_load")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 3)))
@@ -339,7 +370,7 @@ def main() -> None:
 
 def print_rows(rows: list[list[str]]) -> None:
     """Fixed columns, printed as soon as a database is done (a run takes minutes)."""
-    widths = [18, 7, 7, 11, 6, 7, 11, 9, 11, 9, 7]
+    widths = [18, 7, 7, 11, 6, 14, 7, 11, 9, 11, 9, 7]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
     sys.stdout.flush()

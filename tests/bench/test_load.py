@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import logging
 import runpy
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -49,7 +50,7 @@ def test_both_servers_do_the_warm_up_before_their_clock_and_only_the_counted_wor
 
     url = f"sqlite:///{tmp_path}/load.db"
     args = argparse.Namespace(
-        levels="2", ballots=4, gets=4, warmup=3, workers=1, worker_class="", threads=4
+        levels="2", ballots=4, repeat=2, gets=4, warmup=3, workers=1, worker_class="", threads=4
     )
     flow, public = load.measure("SQLite", url, args)
     engine = sa.create_engine(url)
@@ -63,8 +64,11 @@ def test_both_servers_do_the_warm_up_before_their_clock_and_only_the_counted_wor
             )
         )
     engine.dispose()
-    assert (bare_rows, voted) == (4 + 3, 4 + 3)  # the warm-up's work went through both apps
+    # the warm-up's work went through both apps, then two flow runs each followed by a bare run
+    assert (bare_rows, voted) == (2 * 4 + 3, 2 * 4 + 3)
     assert flow[:2] == ["SQLite flow", "2"] and public[0] == "SQLite public GET"
+    pair_ratios = [float(ratio) for ratio in flow[5].split("/")]
+    assert len(pair_ratios) == 2 and abs(float(flow[4]) - statistics.median(pair_ratios)) <= 0.01
     assert flow[-1] == "0+0" and public[-1] == "0+0"
 
 
