@@ -10,7 +10,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PROMETHEUS_MULTIPROC_DIR=/tmp/pb-metrics
 
 WORKDIR /opt/pb
-RUN useradd --system --home-dir /opt/pb --shell /usr/sbin/nologin pb
+# A fixed uid/gid: compose bind-mounts the checkpoint key file with its host owner and mode
+# (0600), so the host file must belong to 10001 (`flask pb keygen --owner 10001:10001`).
+RUN groupadd --system --gid 10001 pb \
+    && useradd --system --uid 10001 --gid pb --home-dir /opt/pb --shell /usr/sbin/nologin pb
 
 # Dependencies first, so a code change does not reinstall them.
 COPY pyproject.toml README.md ./

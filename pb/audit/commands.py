@@ -1,6 +1,7 @@
 """Operator commands for checkpoints, added to the `flask --app wsgi pb` group.
 
-- `pb keygen` creates the Ed25519 signing key (once) and prints the public key to publish.
+- `pb keygen` creates the Ed25519 signing key (once) and prints the public key to publish;
+  `--owner 10001:10001` gives the file to the container's user (docs/operations.md, Containers).
 - `pb checkpoint` is what a scheduler runs every 15 minutes: while a round is open for voting it
   signs the head of the audit log (if it moved since the last checkpoint). It needs no request,
   so checkpoints keep coming even when nobody visits the site. It also finishes the rewrite of
@@ -9,6 +10,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -17,6 +19,18 @@ from pb.audit import checkpoints, keys, secrecy, signing
 from pb.db import writing
 from pb.errors import DomainError
 from pb.extensions import db
+
+
+def _numeric_owner(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> tuple[int, int] | None:
+    """`10001` or `10001:10001` as (uid, gid): numbers, as the user may exist only in the image."""
+    if value is None:
+        return None
+    uid, _, gid = value.partition(":")
+    if not uid.isdigit() or not (gid or uid).isdigit():
+        raise click.BadParameter("UID or UID:GID, in numbers")
+    return int(uid), int(gid or uid)
 
 
 @click.command("keygen")
@@ -29,12 +43,26 @@ from pb.extensions import db
     default=None,
     help="Where to write the key (default: PB_CHECKPOINT_KEY_FILE or instance/checkpoint_key.pem).",
 )
-def keygen(force: bool, out: Path | None) -> None:
+@click.option(
+    "--owner",
+    callback=_numeric_owner,
+    default=None,
+    metavar="UID[:GID]",
+    help="Give the file to this user (needs root), e.g. the container's pb user: 10001:10001.",
+)
+def keygen(force: bool, out: Path | None, owner: tuple[int, int] | None) -> None:
     """Create the checkpoint signing key and print its public key."""
     path = out or keys.key_file()
     if path.exists() and not force:
         raise click.ClickException(f"{path} already exists; use --force to replace it.")
     public = keys.write_key_file(path, replace=force)
+    if owner:
+        # A compose file secret is the host file bind-mounted as it is: owner and mode 0600
+        # included, so only the container's own user can read it.
+        try:
+            os.chown(path, *owner)
+        except PermissionError as error:
+            raise click.ClickException(f"{path} written, but not given away: {error}") from error
     click.echo(f"Wrote {path} (keep it private; back it up outside the database).")
     click.echo(f"Public key: {public}")
     click.echo(f"Key id:     {signing.key_id(public)}")

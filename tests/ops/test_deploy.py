@@ -86,3 +86,19 @@ def test_systemd_units_verify(tmp_path: Path) -> None:
     timer = (UNITS / "pb-checkpoint.timer").read_text()
     assert "OnCalendar=*:0/15" in timer and "Unit=pb-checkpoint.service" in timer
     assert here(exec_start("pb-web.service"))[0] == str(REPO_ROOT / ".venv/bin/gunicorn")
+
+
+def _shell_commands(markdown: str) -> list[str]:
+    """The commands of a guide's ```sh blocks, continuation lines joined as the shell does."""
+    blocks = markdown.split("```sh\n")[1:]
+    text = "\n".join(block.split("```", 1)[0] for block in blocks)
+    return text.replace("\\\n", " ").splitlines()
+
+
+def test_the_operations_guide_enables_every_timer_and_long_running_unit() -> None:
+    guide = (REPO_ROOT / "docs" / "operations.md").read_text()
+    [enable] = [line for line in _shell_commands(guide) if line.startswith("systemctl enable")]
+    timers = {unit.name for unit in UNITS.glob("*.timer")}
+    started_by_a_timer = {name.replace(".timer", ".service") for name in timers}
+    services = {unit.name for unit in UNITS.glob("*.service")} - started_by_a_timer
+    assert set(enable.split()[3:]) == timers | services

@@ -3,7 +3,8 @@
 `flask db upgrade` migrates it; gunicorn with the shared settings serves it with three workers
 (ballots cast through them are counted once each in /metrics, whichever worker took them; logs
 are JSON lines without a secret); the outbox worker delivers and stops cleanly on SIGTERM; the
-checkpoint command signs. Production settings (PB_PRODUCTION=1) throughout.
+checkpoint command signs; the hourly and daily timers' commands recompute the rating figures and
+queue the authors' digests. Production settings (PB_PRODUCTION=1) throughout.
 """
 
 from __future__ import annotations
@@ -22,13 +23,21 @@ from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import select
 
+from pb.assessment.models import ProjectAssessment
 from pb.audit import keys
+from pb.deliberation import supports
 from pb.extensions import db
+from pb.following import digest
+from pb.following.models import AuthorEmail
 from pb.mail import outbox
+from pb.mail.models import OutboxMessage
 from pb.rounds.models import Phase
 from tests import factories
+from tests.assessment.helpers import delivered, rate_all
 from tests.conftest import custom_app
+from tests.deliberation.helpers import deliberating_round, resident
 from tests.live import Browserless, free_port
 from tests.ops.deploy_files import REPO_ROOT, exec_start, here, unit_environment
 from tests.smtp import Sink, smtp_server
@@ -185,3 +194,35 @@ def test_the_units_commands_run_the_platform(
     assert signed.returncode == 0, signed.stderr
     # voting is open: the head is signed (by this run, or already by the phase change)
     assert re.search(r"(Signed checkpoint|already signed).* seq \d+", signed.stdout), signed.stdout
+
+
+@pytest.mark.postgres
+def test_the_timer_units_commands_recompute_ratings_and_queue_digests(
+    fresh_database: Callable[[str], str], tmp_path: Path
+) -> None:
+    database = fresh_database("pb_timers")
+    keys.write_key_file(tmp_path / "checkpoint.pem")
+    migrated = _run("pb-migrate.service", _environment("pb-migrate.service", database, tmp_path))
+    assert migrated.returncode == 0, migrated.stderr
+    with custom_app(database):
+        found = delivered(residents=5)  # a funded project done, five residents invited to rate
+        rate_all(found, [(4, 4, 4), (5, 5, 5), (3, 3, 3), (4, 4, 4), (2, 2, 2)])
+        setup = deliberating_round(Phase.PROPOSALS, threshold=None)
+        author = setup.voters[0]
+        with factories.writing():
+            digest.choose(author, AuthorEmail.DAILY)
+            supports.support(setup.projects[0], resident(setup))
+            supports.support(setup.projects[0], resident(setup))
+        proposal_id, author_email = found.assessment.proposal_id, author.email
+
+    rated = _run("pb-assessment.service", _environment("pb-assessment.service", database, tmp_path))
+    assert (rated.returncode, rated.stdout) == (0, "Recomputed the figures of 1 projects.\n")
+    queued = _run("pb-digest.service", _environment("pb-digest.service", database, tmp_path))
+    assert (queued.returncode, queued.stdout) == (0, "Queued 1 digest e-mails for 2 notices.\n")
+    with custom_app(database):
+        figures = db.session.get(ProjectAssessment, proposal_id).aggregate
+        subjects = db.session.scalars(
+            select(OutboxMessage.subject).where(OutboxMessage.recipient == author_email)
+        ).all()
+    assert figures["count"] == 5 and figures["criteria"][0]["mean"] == "3.60"
+    assert subjects == ["Ward budgets: 2 new notices about your proposals"]
