@@ -12,11 +12,14 @@ import pytest
 from argon2 import PasswordHasher
 from flask import Flask
 
+from pb.accounts import services as accounts
 from pb.accounts.models import Role
 from pb.extensions import db
 from pb.rounds.models import Phase
 from pb.voting import services
 from tests import factories
+
+NEW_PASSWORD = "a brand new password"
 
 
 def _sqlite_path(database_url: str) -> str:
@@ -46,10 +49,14 @@ def _lock_held_elsewhere(database_url: str, seconds: float) -> Iterator[threadin
         other.close()
 
 
-def _signed_in_voter(app: Flask, database_url: str):  # type: ignore[no-untyped-def]
-    """A voting round and a client signed in as its voter (SQLite only: the lock is its own)."""
+def _sqlite_only(database_url: str) -> None:
     if not database_url.startswith("sqlite"):
         pytest.skip("PostgreSQL has no database-wide write lock")
+
+
+def _signed_in_voter(app: Flask, database_url: str):  # type: ignore[no-untyped-def]
+    """A voting round and a client signed in as its voter (SQLite only: the lock is its own)."""
+    _sqlite_only(database_url)
     setup = factories.round_in_phase(Phase.VOTING, voters=1)
     client = app.test_client()
     factories.login(client, setup.voters[0])
@@ -140,6 +147,75 @@ def test_signing_in_hashes_outside_any_transaction(
     refused = factories.login(app.test_client(), person, password="not the password")
     assert signed_in.status_code == 302 and refused.status_code == 422
     assert seen == [(False, True), (False, True)]
+
+
+def _watch_hashing(
+    app: Flask, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> list[tuple[bool, bool]]:
+    """For each password hashed from now on: whether its request had a transaction open, and
+    whether another writer could take the write lock meanwhile."""
+    accounts._hasher_for(app.config["PASSWORD_HASHING"])  # its dummy hash made now, not watched
+    seen: list[tuple[bool, bool]] = []
+    real_hash = PasswordHasher.hash
+
+    def hash_and_look(hasher: PasswordHasher, password: str, **salt: bytes | None) -> str:
+        seen.append((db.session().in_transaction(), _another_writer_can_start(database_url)))
+        return real_hash(hasher, password, **salt)
+
+    monkeypatch.setattr(PasswordHasher, "hash", hash_and_look)
+    return seen
+
+
+def _register_form(email: str, ward_id: int) -> dict[str, str]:
+    form = {"email": email, "display_name": "Resident", "home_ward": str(ward_id), "postcode": ""}
+    return form | {"password": factories.PASSWORD, "confirm": factories.PASSWORD}
+
+
+def test_registering_hashes_outside_any_transaction(
+    app: Flask, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new address and a known one (hashed all the same, for equal timing)."""
+    ward = factories.ward()
+    known = factories.user(Role.CITIZEN, home=ward, email="known@example.org").email
+    db.session.commit()
+    seen = _watch_hashing(app, database_url, monkeypatch)
+    for email in ("new@example.org", known):
+        response = app.test_client().post("/register", data=_register_form(email, ward.id))
+        assert response.status_code == 200
+    assert seen == [(False, True), (False, True)]
+    db.session.rollback()
+    assert accounts.find_user_by_email("new@example.org") is not None
+
+
+def test_asking_for_a_reset_link_hashes_outside_any_transaction(
+    app: Flask, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A public form: a stranger posting it must never stall every other writer."""
+    email = factories.user(Role.CITIZEN, home=factories.ward()).email
+    db.session.commit()
+    seen = _watch_hashing(app, database_url, monkeypatch)
+    for address in (email, "nobody@example.org"):
+        assert app.test_client().post("/reset", data={"email": address}).status_code == 200
+    assert seen == [(False, True), (False, True)]
+    assert factories.path_of(factories.mailed_link(email)).startswith("/reset/")
+
+
+def _reset_link(app: Flask) -> str:
+    email = factories.user(Role.CITIZEN, home=factories.ward()).email
+    db.session.commit()
+    assert app.test_client().post("/reset", data={"email": email}).status_code == 200
+    return factories.path_of(factories.mailed_link(email))
+
+
+def test_resetting_a_password_hashes_outside_any_transaction(
+    app: Flask, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    link = _reset_link(app)
+    seen = _watch_hashing(app, database_url, monkeypatch)
+    form = {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    assert app.test_client().post(link, data=form).status_code == 302
+    assert app.test_client().post(link, data=form).status_code == 400  # it still works once
+    assert seen == [(False, True)]
 
 
 def _another_writer_can_start(database_url: str) -> bool:
