@@ -3,6 +3,7 @@ sign-in never holds one (nor an open transaction, on PostgreSQL) while it hashes
 
 from __future__ import annotations
 
+import io
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -18,7 +19,9 @@ from pb.extensions import db
 from pb.rounds.models import Phase
 from pb.voting import services
 from tests import factories
+from tests.conftest import REPO_ROOT
 
+SMALL_PABULIB = REPO_ROOT / "tests" / "data" / "pabulib" / "Poland_Zabrze_2020_Konczyce.pb"
 NEW_PASSWORD = "a brand new password"
 
 
@@ -216,6 +219,59 @@ def test_resetting_a_password_hashes_outside_any_transaction(
     assert app.test_client().post(link, data=form).status_code == 302
     assert app.test_client().post(link, data=form).status_code == 400  # it still works once
     assert seen == [(False, True)]
+
+
+def test_previewing_a_postcode_list_takes_no_write_lock(app: Flask, database_url: str) -> None:
+    _sqlite_only(database_url)
+    factories.ward("NORTH", "North")
+    admin = factories.user(Role.ADMIN)
+    db.session.commit()
+    client = app.test_client()
+    factories.login(client, admin)
+    upload = {"file": (io.BytesIO(b"postcode,ward_code\nAB1 1AA,NORTH\n"), "postcodes.csv")}
+    with _lock_held_elsewhere(database_url, seconds=5) as released:
+        response = client.post("/admin/postcodes", data=upload, content_type="multipart/form-data")
+        answered_while_locked = not released.is_set()
+    assert response.status_code == 200
+    assert b"AB11AA" in response.data  # the preview of what would change
+    assert answered_while_locked
+
+
+def test_comparing_an_uploaded_file_takes_no_write_lock(app: Flask, database_url: str) -> None:
+    _sqlite_only(database_url)
+    person = factories.user(Role.CITIZEN, home=factories.ward())
+    db.session.commit()
+    client = app.test_client()
+    factories.login(client, person)  # its session is read, as on every signed-in request
+    upload = {"file": (io.BytesIO(SMALL_PABULIB.read_bytes()), "election.pb")}
+    with _lock_held_elsewhere(database_url, seconds=5) as released:
+        response = client.post("/compare", data=upload, content_type="multipart/form-data")
+        answered_while_locked = not released.is_set()
+    assert response.status_code == 200
+    assert b"Voters with a funded project" in response.data
+    assert answered_while_locked
+
+
+def test_exactly_these_posts_take_no_write_lock(app: Flask) -> None:
+    """Marking a POST `reads_only` is a promise that it writes nothing: each one is listed here,
+    so adding or dropping a mark is a deliberate change."""
+    marked = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if "POST" in (rule.methods or ())
+        and getattr(app.view_functions[rule.endpoint], "pb_reads_only", False)
+    }
+    assert marked == {
+        "admin.postcodes",  # the preview; postcodes_apply writes
+        "codes.ballot",
+        "codes.enter",
+        "codes.review",
+        "compare.upload",
+        "kiosk.ballot",
+        "kiosk.review",
+        "voting.ballot",
+        "voting.review",
+    }
 
 
 def _another_writer_can_start(database_url: str) -> bool:
