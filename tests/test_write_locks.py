@@ -14,7 +14,7 @@ from argon2 import PasswordHasher
 from flask import Flask
 
 from pb.accounts import services as accounts
-from pb.accounts.models import Role
+from pb.accounts.models import Role, User
 from pb.extensions import db
 from pb.rounds.models import Phase
 from pb.voting import services
@@ -203,22 +203,52 @@ def test_asking_for_a_reset_link_hashes_outside_any_transaction(
     assert factories.path_of(factories.mailed_link(email)).startswith("/reset/")
 
 
-def _reset_link(app: Flask) -> str:
-    email = factories.user(Role.CITIZEN, home=factories.ward()).email
+def _reset_link(app: Flask, person: User) -> str:
     db.session.commit()
-    assert app.test_client().post("/reset", data={"email": email}).status_code == 200
-    return factories.path_of(factories.mailed_link(email))
+    assert app.test_client().post("/reset", data={"email": person.email}).status_code == 200
+    return factories.path_of(factories.mailed_link(person.email))
+
+
+def _new_password(password: str) -> dict[str, str]:
+    return {"password": password, "confirm": password}
 
 
 def test_resetting_a_password_hashes_outside_any_transaction(
     app: Flask, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    link = _reset_link(app)
+    link = _reset_link(app, factories.user(Role.CITIZEN, home=factories.ward()))
     seen = _watch_hashing(app, database_url, monkeypatch)
-    form = {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    form = _new_password(NEW_PASSWORD)
     assert app.test_client().post(link, data=form).status_code == 302
     assert app.test_client().post(link, data=form).status_code == 400  # it still works once
     assert seen == [(False, True)]
+
+
+def test_a_reset_link_used_while_its_hash_runs_is_refused(
+    app: Flask, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two uses of one link at once, the second while the first hashes: the first finds the
+    link used when it comes to write, so the link still works once."""
+    person = factories.user(Role.CITIZEN, home=factories.ward())
+    link = _reset_link(app, person)
+    accounts._hasher_for(app.config["PASSWORD_HASHING"])  # its dummy hash made now
+    second_use: list[int] = []
+    real_hash = PasswordHasher.hash
+
+    def hash_while_the_link_is_used(hasher: PasswordHasher, password: str, **salt: bytes) -> str:
+        # (on the old code the first use held SQLite's lock here: no second use could start)
+        if password == NEW_PASSWORD and _another_writer_can_start(database_url):
+            answer = app.test_client().post(link, data=_new_password("the other new password"))
+            second_use.append(answer.status_code)
+        return real_hash(hasher, password, **salt)
+
+    monkeypatch.setattr(PasswordHasher, "hash", hash_while_the_link_is_used)
+    first_use = app.test_client().post(link, data=_new_password(NEW_PASSWORD))
+    assert second_use == [302]
+    assert first_use.status_code == 422
+    assert b"This link is not valid or has expired." in first_use.data
+    assert factories.login(app.test_client(), person, "the other new password").status_code == 302
+    assert factories.login(app.test_client(), person, NEW_PASSWORD).status_code == 422
 
 
 def test_previewing_a_postcode_list_takes_no_write_lock(app: Flask, database_url: str) -> None:
