@@ -3,6 +3,7 @@ sign-in never holds one (nor an open transaction, on PostgreSQL) while it hashes
 
 from __future__ import annotations
 
+import io
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -12,11 +13,16 @@ import pytest
 from argon2 import PasswordHasher
 from flask import Flask
 
-from pb.accounts.models import Role
+from pb.accounts import services as accounts
+from pb.accounts.models import Role, User
 from pb.extensions import db
 from pb.rounds.models import Phase
 from pb.voting import services
 from tests import factories
+from tests.conftest import REPO_ROOT
+
+SMALL_PABULIB = REPO_ROOT / "tests" / "data" / "pabulib" / "Poland_Zabrze_2020_Konczyce.pb"
+NEW_PASSWORD = "a brand new password"
 
 
 def _sqlite_path(database_url: str) -> str:
@@ -46,10 +52,14 @@ def _lock_held_elsewhere(database_url: str, seconds: float) -> Iterator[threadin
         other.close()
 
 
-def _signed_in_voter(app: Flask, database_url: str):  # type: ignore[no-untyped-def]
-    """A voting round and a client signed in as its voter (SQLite only: the lock is its own)."""
+def _sqlite_only(database_url: str) -> None:
     if not database_url.startswith("sqlite"):
         pytest.skip("PostgreSQL has no database-wide write lock")
+
+
+def _signed_in_voter(app: Flask, database_url: str):  # type: ignore[no-untyped-def]
+    """A voting round and a client signed in as its voter (SQLite only: the lock is its own)."""
+    _sqlite_only(database_url)
     setup = factories.round_in_phase(Phase.VOTING, voters=1)
     client = app.test_client()
     factories.login(client, setup.voters[0])
@@ -140,6 +150,158 @@ def test_signing_in_hashes_outside_any_transaction(
     refused = factories.login(app.test_client(), person, password="not the password")
     assert signed_in.status_code == 302 and refused.status_code == 422
     assert seen == [(False, True), (False, True)]
+
+
+def _watch_hashing(
+    app: Flask, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> list[tuple[bool, bool]]:
+    """For each password hashed from now on: whether its request had a transaction open, and
+    whether another writer could take the write lock meanwhile."""
+    accounts._hasher_for(app.config["PASSWORD_HASHING"])  # its dummy hash made now, not watched
+    seen: list[tuple[bool, bool]] = []
+    real_hash = PasswordHasher.hash
+
+    def hash_and_look(hasher: PasswordHasher, password: str, **salt: bytes | None) -> str:
+        seen.append((db.session().in_transaction(), _another_writer_can_start(database_url)))
+        return real_hash(hasher, password, **salt)
+
+    monkeypatch.setattr(PasswordHasher, "hash", hash_and_look)
+    return seen
+
+
+def _register_form(email: str, ward_id: int) -> dict[str, str]:
+    form = {"email": email, "display_name": "Resident", "home_ward": str(ward_id), "postcode": ""}
+    return form | {"password": factories.PASSWORD, "confirm": factories.PASSWORD}
+
+
+def test_registering_hashes_outside_any_transaction(
+    app: Flask, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new address and a known one (hashed all the same, for equal timing)."""
+    ward = factories.ward()
+    known = factories.user(Role.CITIZEN, home=ward, email="known@example.org").email
+    db.session.commit()
+    seen = _watch_hashing(app, database_url, monkeypatch)
+    for email in ("new@example.org", known):
+        response = app.test_client().post("/register", data=_register_form(email, ward.id))
+        assert response.status_code == 200
+    assert seen == [(False, True), (False, True)]
+    db.session.rollback()
+    assert accounts.find_user_by_email("new@example.org") is not None
+
+
+def test_asking_for_a_reset_link_hashes_outside_any_transaction(
+    app: Flask, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A public form: a stranger posting it must never stall every other writer."""
+    email = factories.user(Role.CITIZEN, home=factories.ward()).email
+    db.session.commit()
+    seen = _watch_hashing(app, database_url, monkeypatch)
+    for address in (email, "nobody@example.org"):
+        assert app.test_client().post("/reset", data={"email": address}).status_code == 200
+    assert seen == [(False, True), (False, True)]
+    assert factories.path_of(factories.mailed_link(email)).startswith("/reset/")
+
+
+def _reset_link(app: Flask, person: User) -> str:
+    db.session.commit()
+    assert app.test_client().post("/reset", data={"email": person.email}).status_code == 200
+    return factories.path_of(factories.mailed_link(person.email))
+
+
+def _new_password(password: str) -> dict[str, str]:
+    return {"password": password, "confirm": password}
+
+
+def test_resetting_a_password_hashes_outside_any_transaction(
+    app: Flask, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    link = _reset_link(app, factories.user(Role.CITIZEN, home=factories.ward()))
+    seen = _watch_hashing(app, database_url, monkeypatch)
+    form = _new_password(NEW_PASSWORD)
+    assert app.test_client().post(link, data=form).status_code == 302
+    assert app.test_client().post(link, data=form).status_code == 400  # it still works once
+    assert seen == [(False, True)]
+
+
+def test_a_reset_link_used_while_its_hash_runs_is_refused(
+    app: Flask, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two uses of one link at once, the second while the first hashes: the first finds the
+    link used when it comes to write, so the link still works once."""
+    person = factories.user(Role.CITIZEN, home=factories.ward())
+    link = _reset_link(app, person)
+    accounts._hasher_for(app.config["PASSWORD_HASHING"])  # its dummy hash made now
+    second_use: list[int] = []
+    real_hash = PasswordHasher.hash
+
+    def hash_while_the_link_is_used(hasher: PasswordHasher, password: str, **salt: bytes) -> str:
+        # (on the old code the first use held SQLite's lock here: no second use could start)
+        if password == NEW_PASSWORD and _another_writer_can_start(database_url):
+            answer = app.test_client().post(link, data=_new_password("the other new password"))
+            second_use.append(answer.status_code)
+        return real_hash(hasher, password, **salt)
+
+    monkeypatch.setattr(PasswordHasher, "hash", hash_while_the_link_is_used)
+    first_use = app.test_client().post(link, data=_new_password(NEW_PASSWORD))
+    assert second_use == [302]
+    assert first_use.status_code == 422
+    assert b"This link is not valid or has expired." in first_use.data
+    assert factories.login(app.test_client(), person, "the other new password").status_code == 302
+    assert factories.login(app.test_client(), person, NEW_PASSWORD).status_code == 422
+
+
+def test_previewing_a_postcode_list_takes_no_write_lock(app: Flask, database_url: str) -> None:
+    _sqlite_only(database_url)
+    factories.ward("NORTH", "North")
+    admin = factories.user(Role.ADMIN)
+    db.session.commit()
+    client = app.test_client()
+    factories.login(client, admin)
+    upload = {"file": (io.BytesIO(b"postcode,ward_code\nAB1 1AA,NORTH\n"), "postcodes.csv")}
+    with _lock_held_elsewhere(database_url, seconds=5) as released:
+        response = client.post("/admin/postcodes", data=upload, content_type="multipart/form-data")
+        answered_while_locked = not released.is_set()
+    assert response.status_code == 200
+    assert b"AB11AA" in response.data  # the preview of what would change
+    assert answered_while_locked
+
+
+def test_comparing_an_uploaded_file_takes_no_write_lock(app: Flask, database_url: str) -> None:
+    _sqlite_only(database_url)
+    person = factories.user(Role.CITIZEN, home=factories.ward())
+    db.session.commit()
+    client = app.test_client()
+    factories.login(client, person)  # its session is read, as on every signed-in request
+    upload = {"file": (io.BytesIO(SMALL_PABULIB.read_bytes()), "election.pb")}
+    with _lock_held_elsewhere(database_url, seconds=5) as released:
+        response = client.post("/compare", data=upload, content_type="multipart/form-data")
+        answered_while_locked = not released.is_set()
+    assert response.status_code == 200
+    assert b"Voters with a funded project" in response.data
+    assert answered_while_locked
+
+
+def test_exactly_these_posts_take_no_write_lock(app: Flask) -> None:
+    """Marking a POST `reads_only` is a promise that it writes nothing: each one is listed here,
+    so adding or dropping a mark is a deliberate change."""
+    marked = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if "POST" in (rule.methods or ())
+        and getattr(app.view_functions[rule.endpoint], "pb_reads_only", False)
+    }
+    assert marked == {
+        "admin.postcodes",  # the preview; postcodes_apply writes
+        "codes.ballot",
+        "codes.enter",
+        "codes.review",
+        "compare.upload",
+        "kiosk.ballot",
+        "kiosk.review",
+        "voting.ballot",
+        "voting.review",
+    }
 
 
 def _another_writer_can_start(database_url: str) -> bool:

@@ -18,7 +18,7 @@ from pb.accounts import services, tokens
 from pb.accounts.models import User
 from pb.accounts.sessions import revoke_sessions
 from pb.audit import services as audit
-from pb.db import utcnow
+from pb.db import before_writing, utcnow
 from pb.errors import InvalidInput
 from pb.extensions import db
 from pb.mail.outbox import queue
@@ -34,14 +34,16 @@ def register(
 ) -> None:
     """Create an unverified account and mail its link; for a known address, hash the password
     all the same (same time) and tell the owner instead."""
-    existing = services.find_user_by_email(email)
+    with before_writing():  # the reads end here: the hash below holds no lock
+        existing = services.find_user_by_email(email)
+        services.resolve_home_ward(ward_id, postcode)  # the same refusals, before any hash
+    # The same work either way (timing tells nothing), outside any transaction.
+    password_hash = services.hash_password(password)
     if existing is None:
-        user = services.register_citizen(email, display_name, password, ward_id, postcode, language)
+        user = services.add_citizen(email, display_name, password_hash, ward_id, postcode, language)
         send_verification(user)
         return
-    services.hash_password(password)  # the same work as a new account: timing tells nothing
-    services.resolve_home_ward(ward_id, postcode)  # the same refusals, too
-    _mail(existing, _already_registered_text)
+    _mail(existing, _already_registered_text)  # the account is read again, in the writing one
 
 
 def send_verification(user: User) -> None:
@@ -67,9 +69,11 @@ def verify_email(token: str) -> User:
 
 def request_reset(email: str) -> None:
     """Mail a reset link to the account's address, if there is one. Same work either way."""
-    user = services.find_user_by_email(email)
+    with before_writing():  # the reads end here: the hash below holds no lock
+        user = services.find_user_by_email(email)
+        wanted = user is not None and user.is_active
     services.hash_password(email)  # both branches pay for one argon2 hash (see the docstring)
-    if user is None or not user.is_active:
+    if user is None or not wanted:  # an unknown address takes no write lock at all
         return
     link = tokens.external_url(
         "accounts.reset_password",
@@ -108,13 +112,16 @@ def invite(user: User, *, actor: User) -> None:
 def reset_password(token: str, password: str) -> User:
     """Set a new password from a reset link: every session ends, and the address is confirmed
     (whoever reads the mail owns it)."""
-    user = reset_user(token)
+    with before_writing():  # the reads end here: the hash below holds no lock
+        reset_user(token)  # a used or expired link is refused before the hash
     if len(password) < services.MIN_PASSWORD_LENGTH:
         raise InvalidInput(
             _("Use at least %(count)d characters.", count=services.MIN_PASSWORD_LENGTH),
             field="password",
         )
-    user.password_hash = services.hash_password(password)
+    password_hash = services.hash_password(password)
+    user = reset_user(token)  # again, in the writing transaction: a link used meanwhile is refused
+    user.password_hash = password_hash
     user.email_verified_at = user.email_verified_at or utcnow()
     revoke_sessions(user)
     db.session.flush()

@@ -84,13 +84,28 @@ def register_citizen(
     postcode: str | None,
     language: str | None = None,
 ) -> User:
+    """A citizen account with `password` hashed here, in the caller's transaction (a test, a
+    command); a request hashes outside it and calls `add_citizen` (recovery.register)."""
+    return add_citizen(email, display_name, hash_password(password), ward_id, postcode, language)
+
+
+def add_citizen(
+    email: str,
+    display_name: str,
+    password_hash: str,
+    ward_id: int | None,
+    postcode: str | None,
+    language: str | None = None,
+) -> User:
+    """A citizen account whose password is already hashed; checks the address and the ward
+    again, in the writing transaction."""
     if email_taken(email):  # only reached by a race (recovery.register checked first)
         raise InvalidInput(_("An account with this e-mail address already exists."), field="email")
     ward = resolve_home_ward(ward_id, postcode)
     user = User(
         email=normalise_email(email),
         display_name=display_name.strip(),
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         role=Role.CITIZEN,
         home_ward=ward,
         language=_known_language(language),

@@ -17,6 +17,7 @@ from pb.admin.forms import (
     UserForm,
     WardForm,
 )
+from pb.db import reads_only
 from pb.errors import DomainError
 from pb.forms import accepts_files, apply_error, form_status, options
 from pb.wards import services as wards
@@ -136,6 +137,7 @@ def ward_edit(ward_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/postcodes", methods=["GET", "POST"])
+@reads_only  # the POST only previews: postcodes_apply writes
 @accepts_files("file")
 def postcodes():  # type: ignore[no-untyped-def]
     """Upload the postcode → ward list residents are placed with; shows what would change."""

@@ -11,6 +11,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SubmitField
 
 from pb import limits
+from pb.db import reads_only
 from pb.errors import DomainError
 from pb.forms import accepts_files, apply_error, form_status
 from pb.i18n import text_direction
@@ -92,6 +93,7 @@ def rules():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/compare", methods=["GET", "POST"])
+@reads_only  # the file is compared in memory; nothing is stored
 @accepts_files("file")
 @limits.limit("comparison")
 def upload():  # type: ignore[no-untyped-def]
