@@ -87,11 +87,28 @@ def before_writing() -> Iterator[None]:
 
 def _read_only_session(misuse: str) -> Session:
     """The request's session, which must hold no pending write (ending its transaction early
-    would otherwise write, or drop, what the caller meant to write later)."""
+    would otherwise write, or drop, what the caller meant to write later): neither unsaved
+    changes nor changes already flushed in this transaction."""
     session = db.session()
-    if session.new or session.dirty or session.deleted:
+    if session.new or session.dirty or session.deleted or session.info.get(_FLUSHED):
         raise RuntimeError(misuse)
     return session
+
+
+# Whether the session's transaction holds flushed writes: they are no longer in `new`, `dirty`
+# or `deleted`, and ending that transaction early would drop them (or commit them too soon).
+_FLUSHED = "pb_flushed_writes"
+
+
+@event.listens_for(Session, "after_flush")
+def _remember_flushed_writes(session: Session, _context: object) -> None:
+    session.info[_FLUSHED] = True  # (a flush with nothing to write fires no event)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_flushed_writes(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:  # the outermost: its writes were committed or rolled back
+        session.info.pop(_FLUSHED, None)
 
 
 def _takes_write_lock() -> bool:

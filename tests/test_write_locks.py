@@ -316,3 +316,22 @@ def _another_writer_can_start(database_url: str) -> bool:
         return False
     finally:
         other.close()
+
+
+def test_ending_the_reads_early_refuses_to_drop_writes_already_flushed(app: Flask) -> None:
+    """before_writing() ends the request's transaction: a write flushed in it must not vanish
+    with it (nor one still unsaved); once committed, reading early is fine again."""
+    from pb.db import before_writing
+    from pb.wards.models import Ward
+
+    with app.test_request_context("/", method="POST"):
+        ward = Ward(code="FLUSHED", name="Flushed")
+        db.session.add(ward)
+        db.session.flush()
+        with pytest.raises(RuntimeError, match="nothing may be written"), before_writing():
+            pass
+        assert db.session.get(Ward, ward.id) is ward  # still there, still to be committed
+        db.session.commit()
+        with before_writing():
+            pass
+        db.session.rollback()
