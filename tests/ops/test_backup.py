@@ -1,7 +1,8 @@
 """Backup and restore, as docs/operations.md tells an operator to do them: `pg_dump` of a live
 site (one round published, one open for voting), `pg_restore` into a fresh database, then every
 round's audit bundle exported from the restored database passes `pb verify`, the stored chain
-still checks, the open round has every ballot, and the site serves from it."""
+still checks, the open round has every ballot, and the site serves from it, uploaded photos
+included (they live in the database, so the dump holds them)."""
 
 from __future__ import annotations
 
@@ -18,12 +19,14 @@ from sqlalchemy import func, select
 
 from pb.audit import export, integrity, keys
 from pb.extensions import db
+from pb.media import services as media
 from pb.rounds.models import Phase, Round
 from pb.voting.models import Ballot
 from tests import factories
 from tests.audit.helpers import run_round
 from tests.conftest import POSTGRES_URL, REPO_ROOT, _empty_postgres, custom_app, unavailable
 from tests.live import gunicorn
+from tests.media.test_images import picture
 
 PB = str(Path(sys.executable).with_name("pb"))
 pytestmark = pytest.mark.postgres
@@ -63,6 +66,9 @@ def test_dump_restore_verify_and_serve(
         assert public_key is not None
         round_ids = (published.round.id, voting.round.id)
         before = export.round_bundle(published.round, None)
+        with factories.writing():
+            photo = media.store(picture("PNG"), "The new bench", owner=None)
+        photo_id, photo_bytes = photo.id, photo.data
     dump = tmp_path / "pb.dump"
     _tool("pg_dump", "--format=custom", f"--file={dump}", live_site)
     _tool("pg_restore", "--no-owner", "--exit-on-error", f"--dbname={restore_target}", str(dump))
@@ -83,3 +89,5 @@ def test_dump_restore_verify_and_serve(
         for path in ("/", f"/rounds/{round_ids[0]}/results", "/readyz"):
             with urllib.request.urlopen(base + path, timeout=30) as response:
                 assert response.status == 200, path
+        with urllib.request.urlopen(f"{base}/media/{photo_id}", timeout=30) as response:
+            assert response.read() == photo_bytes  # the photo came back with the database
