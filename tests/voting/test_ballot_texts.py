@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 
 from pb.db import writing
 from pb.extensions import db
+from pb.proposals import services as proposals
 from pb.rounds.models import Phase, Round
 from pb.wards import services as wards
 from pb.wards.models import Ward
@@ -110,3 +111,34 @@ def test_the_round_s_own_texts_leave_the_projects_kept(app: Flask) -> None:
     assert _version(setup.round.id) == 0
     page, reads = _ballot(voter, path)
     assert "A retitled round" in page and reads == 0
+
+
+def _edit_title(proposal_id: int, title: str) -> list[str]:
+    """Retitle a proposal in a transaction of its own; the statements that wrote a round."""
+    from pb.proposals.models import Proposal
+
+    db.session.rollback()
+    with writing(), recorded_statements(lambda sql: sql.startswith("UPDATE rounds")) as seen:
+        proposal = db.session.get(Proposal, proposal_id)
+        assert proposal is not None
+        proposal.title = title
+        db.session.commit()
+    return seen
+
+
+def test_an_edit_off_any_frozen_ballot_raises_no_version(app: Flask) -> None:
+    """A proposal not (yet) on a ballot writes no round; a feasible one of a round not frozen
+    leaves its version as it was (its ballot is read on every request)."""
+    submitted = factories.round_in_phase(Phase.PROPOSALS)
+    assert _edit_title(submitted.projects[0].id, "Still a proposal") == []
+    assert _version(submitted.round.id) == 0
+    reviewed = factories.round_in_phase(Phase.REVIEW)
+    feasible = reviewed.projects[0]
+    with writing():
+        officer, cost = reviewed.officer, feasible.estimated_cost
+        proposals.review(feasible, officer=officer, feasible=True, reason="Ok.", final_cost=cost)
+        db.session.commit()
+    _edit_title(feasible.id, "Feasible, not yet frozen")
+    frozen = factories.round_in_phase(Phase.VOTING)
+    assert _edit_title(frozen.projects[0].id, "On the ballot")
+    assert (_version(frozen.round.id), _version(reviewed.round.id)) == (1, 0)
