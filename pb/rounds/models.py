@@ -96,6 +96,10 @@ class Round(db.Model):
     config_json: Mapped[str | None] = mapped_column(Text)
     config_hash: Mapped[str | None] = mapped_column(String(64))
     frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Raised with every change to what a ballot card shows that the frozen configuration does not
+    # hold (a project's texts and translations, its ward's name): a frozen round's ballot rows
+    # are kept per process under it (pb/voting/cards.py; raised by `pb.rounds.services`).
+    ballot_texts_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Texts in other languages, entered by councillors: {"pl": {"title": ..., "description": ...,

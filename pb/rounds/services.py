@@ -14,7 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row, bindparam, event, inspect, select, true, update
+from sqlalchemy.orm import Session
 
 from pb import clock
 from pb.accounts.models import Role, User
@@ -34,6 +35,7 @@ from pb.rounds.settings import DEFAULT_CATEGORIES as DEFAULT_CATEGORIES
 from pb.rounds.settings import RoundSettings, apply_settings
 from pb.rounds.settings import check_settings as check_settings
 from pb.voting.formats import BallotItem
+from pb.wards.models import Ward
 
 CONFIG_FORMAT = "pb-round-config-2"
 PhaseHook = Callable[[Round, User], None]
@@ -310,3 +312,83 @@ def _settings_data(round_: Round) -> dict[str, Any]:
     data = canonical_config(round_)
     data.pop("projects")
     return data
+
+
+# What a ballot card shows of a proposal (pb/voting/cards.py `_BALLOT_PROJECTS`) and of its ward.
+_CARD_FIELDS = (
+    *("title", "description", "translations", "category", "status"),
+    *("final_cost", "estimated_cost", "ward_id", "ward", "round_id"),
+)
+_WARD_FIELDS = ("code", "name")
+_RAISED = "pb_ballot_texts_raised"
+
+
+@event.listens_for(Session, "after_flush")
+def _raise_ballot_texts_version(session: Session, _context: object) -> None:
+    """Raise the texts version of every frozen round whose ballot cards this flush changed, in
+    its transaction: a worker that reads the new version then reads the new texts. A flush hook
+    rather than a call in each service: amendments, merging, assessment, translations and ward
+    edits all reach a card, and a future path cannot forget it."""
+    round_ids, ward_ids, unknown = _changed_cards(session)
+    if not round_ids and not ward_ids and not unknown:
+        return
+    proposals = Proposal.__table__
+    of_wards = select(proposals.c.round_id).where(proposals.c.ward_id.in_(ward_ids))
+    touched = _rounds.c.id.in_(round_ids) | _rounds.c.id.in_(of_wards)
+    session.connection().execute(
+        update(_rounds)
+        .where(true() if unknown else touched, _rounds.c.config_hash.is_not(None))
+        .values(ballot_texts_version=_rounds.c.ballot_texts_version + 1)
+    )
+    session.info[_RAISED] = True
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _expire_ballot_texts_version(session: Session, _context: object) -> None:
+    """Loaded rounds reread their version (a page rendered after the edit, in the same request,
+    keys its rows by the new one)."""
+    if not session.info.pop(_RAISED, False):
+        return
+    for instance in session.identity_map.values():
+        if isinstance(instance, Round):
+            session.expire(instance, ["ballot_texts_version"])
+
+
+def _changed_cards(session: Session) -> tuple[set[int], set[int], bool]:
+    """The rounds of the proposals on a ballot (before or after this flush) that were added,
+    deleted or had a card field changed; the wards whose code or name changed; and whether such
+    a proposal's round is not known (its round id not loaded: every frozen round is raised)."""
+    round_ids: set[int] = set()
+    ward_ids: set[int] = set()
+    unknown = False
+    added_or_deleted = {*session.new, *session.deleted}
+    for instance in (*added_or_deleted, *session.dirty):
+        state = inspect(instance)
+        if isinstance(instance, Proposal) and _on_a_ballot(state):
+            if instance in added_or_deleted or _changed(state, _CARD_FIELDS):
+                found = _values(state, "round_id") - {None}
+                round_ids |= found
+                unknown = unknown or not found
+        elif isinstance(instance, Ward) and _renamed(instance, state, session):
+            ward_ids.add(instance.id)
+    return round_ids, ward_ids, unknown
+
+
+def _renamed(ward: Ward, state: Any, session: Session) -> bool:
+    """A ward's code or name changed (a new ward is on no card yet)."""
+    return ward not in session.new and _changed(state, _WARD_FIELDS)
+
+
+def _on_a_ballot(state: Any) -> bool:
+    """Whether the proposal is or was feasible (a status not loaded may be)."""
+    return "status" not in state.dict or ProposalStatus.FEASIBLE in _values(state, "status")
+
+
+def _changed(state: Any, names: tuple[str, ...]) -> bool:
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
+def _values(state: Any, name: str) -> set[Any]:
+    """The attribute's loaded values, now and before this flush."""
+    history = state.attrs[name].history
+    return {*history.added, *history.unchanged, *history.deleted}

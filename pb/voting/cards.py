@@ -11,8 +11,11 @@ their choices, what no longer fits their ballot, and the filters they applied.
 The cache key holds every value the card template reads, so an edit to a project's text, a new
 translation or another language is a new entry, never a stale card.
 
-The page reads its projects as plain records (`BallotProject`), fresh on every request: loading
-them as ORM objects cost about twice as much as the rest of the statement.
+The page reads its projects as plain records (`BallotProject`): loading them as ORM objects cost
+about twice as much as the rest of the statement. A frozen round's are read once per process
+under its config hash and texts version (`Round.ballot_texts_version`, read with the round on
+every request and raised in the transaction of any edit to what a card shows:
+`pb.rounds.services`), so an edit made during voting shows on the next request in every worker.
 """
 
 from __future__ import annotations
@@ -75,14 +78,54 @@ _BALLOT_PROJECTS = (
 )
 
 
-ProjectRows = tuple[tuple[Any, ...], ...]
+ProjectRow = tuple[Any, ...]
+ProjectRows = tuple[ProjectRow, ...]
+
+# A frozen round's rows and the same by project id, by (round, config hash, texts version).
+_FROZEN_ROWS: dict[tuple[int, str, int], tuple[ProjectRows, dict[int, ProjectRow]]] = {}
+_FROZEN_ROWS_SIZE = 256
 
 
 def project_rows(round_: Round) -> ProjectRows:
     """The projects on the ballot page (every proposal an officer found feasible) as plain rows
     of what a card shows, the translations as their JSON text: hashable as they are, so they
-    key a kept page without building a record or serialising a text per project."""
-    rows = db.session.connection().execute(_BALLOT_PROJECTS, {"round_id": round_.id})
+    key a kept page without building a record or serialising a text per project. A frozen
+    round's are read once per process and texts version; any other's on every call."""
+    if round_.config_hash is None:
+        return _read_rows(round_.id)
+    return _frozen_rows(round_.id, round_.config_hash, round_.ballot_texts_version)[0]
+
+
+def frozen_rows_by_id(round_: Round) -> dict[int, ProjectRow] | None:
+    """A frozen round's ballot rows by project id (read as `project_rows`), None before it is
+    frozen."""
+    if round_.config_hash is None:
+        return None
+    return _frozen_rows(round_.id, round_.config_hash, round_.ballot_texts_version)[1]
+
+
+def rows_key(round_: Round, rows: ProjectRows) -> object:
+    """What stands for `rows` in a kept page's key: a frozen round's texts version (its rows are
+    those kept under it, its id and config hash are in the key already), else the rows."""
+    return rows if round_.config_hash is None else ("texts", round_.ballot_texts_version)
+
+
+def _frozen_rows(
+    round_id: int, config_hash: str, version: int
+) -> tuple[ProjectRows, dict[int, ProjectRow]]:
+    key = (round_id, config_hash, version)
+    kept = _FROZEN_ROWS.get(key)
+    if kept is None:
+        rows = _read_rows(round_id)
+        kept = (rows, {row[0]: row for row in rows})
+        if len(_FROZEN_ROWS) >= _FROZEN_ROWS_SIZE:
+            _FROZEN_ROWS.clear()
+        _FROZEN_ROWS[key] = kept
+    return kept
+
+
+def _read_rows(round_id: int) -> ProjectRows:
+    rows = db.session.connection().execute(_BALLOT_PROJECTS, {"round_id": round_id})
     return tuple(tuple(row) for row in rows)
 
 

@@ -84,11 +84,13 @@ def page_key(
     round_: Any, rows: cards.ProjectRows, input_kind: str, pages: object, has_voted: bool
 ) -> tuple[Any, ...]:
     """Everything the ballot page's templates read (its cards' included, pb/voting/cards.py):
-    the projects' rows (every text and cost), the round's title, translations, currency,
+    the projects' rows (every text and cost; a frozen round's texts version, under which its
+    rows are kept: `cards.rows_key`), the round's title, translations, currency,
     budget, format and ballot parameters, the language, the mount point, the form's addresses
     and whether the voter has voted already."""
     params = cards.canonical(round_.ballot_params)
-    return ("ballot", *_round_part(round_), params, input_kind, pages, has_voted, rows)
+    texts = cards.rows_key(round_, rows)
+    return ("ballot", *_round_part(round_), params, input_kind, pages, has_voted, texts)
 
 
 def review_key(round_: Any, pages: object, replacing: bool, key_stored: bool) -> tuple[Any, ...]:

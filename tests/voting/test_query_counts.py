@@ -20,14 +20,17 @@ READS_AND_WRITES = {"SELECT", "INSERT", "UPDATE", "DELETE"}
 # `with_census`; who may vote needs the round's wards: a frozen round's are read once per
 # process, by the first step that asks); on the ballot page and the review the same statement
 # also reads the header's counts (notifications, notices, rating invitations: pb/header.py
-# `with_counts`). The ballot page adds the projects; the review adds the chosen projects; the
-# cast adds three inserts (participation, ballot, one choice), reads neither the participation
-# (the unique constraint answers) nor any project (tests/voting/test_frozen_ballot.py); the
-# receipt (not a ballot step: the user's statement alone) adds the header's counts, the
-# participation, the voter's ballot with its choices (one statement) and the chosen projects.
+# `with_counts`). A frozen round's ballot projects are read once per process and texts version,
+# by the first step that shows them (pb/voting/cards.py; 2026-12-04: the ballot page and the
+# review read them on every request, the receipt its chosen projects): the review's and the
+# receipt's chosen projects come from them. The cast adds three inserts (participation, ballot,
+# one choice), reads neither the participation (the unique constraint answers) nor any project
+# (tests/voting/test_frozen_ballot.py); the receipt (not a ballot step: the user's statement
+# alone) adds the header's counts, the participation and the voter's ballot with its choices
+# (one statement).
 # On SQLite the cast reads the round's phase once more, under the write lock it takes only for
 # its writes (pb/db.py `start_writing`).
-EXPECTED = {"ballot": 2, "review": 2, "cast": 4, "receipt": 6}
+EXPECTED = {"ballot": 1, "review": 1, "cast": 4, "receipt": 5}
 SQLITE_EXTRA = {"cast": 1}
 
 
@@ -48,7 +51,7 @@ def test_the_ballot_flow_runs_a_fixed_number_of_statements(app: Flask, database_
     factories.login(client, setup.voters[0])
     base = f"/rounds/{setup.round.id}/ballot"
     choice = {f"project-{setup.projects[0].id}": "1"}
-    first = _count(client, "GET", base)  # the frozen round's wards, once per process
+    first = _count(client, "GET", base)  # the frozen round's wards and projects, once per process
     counts = {
         "ballot": _count(client, "GET", base),
         "review": _count(client, "POST", base + "/review", data=choice),
@@ -57,4 +60,4 @@ def test_the_ballot_flow_runs_a_fixed_number_of_statements(app: Flask, database_
     }
     extra = SQLITE_EXTRA if database_url.startswith("sqlite") else {}
     assert counts == {step: count + extra.get(step, 0) for step, count in EXPECTED.items()}
-    assert first == counts["ballot"] + 1
+    assert first == counts["ballot"] + 2
