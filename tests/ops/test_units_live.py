@@ -113,14 +113,19 @@ def _subjects(sink: Sink) -> set[str]:
     return {message["Subject"] for message in sink.messages}
 
 
+def _migrated(database: str, tmp_path: Path) -> str:
+    """A fresh database migrated by pb-migrate.service's command, with a checkpoint key."""
+    keys.write_key_file(tmp_path / "checkpoint.pem")
+    migrated = _run("pb-migrate.service", _environment("pb-migrate.service", database, tmp_path))
+    assert migrated.returncode == 0, migrated.stderr
+    return database
+
+
 @pytest.mark.postgres
 def test_the_units_commands_run_the_platform(
     fresh_database: Callable[[str], str], tmp_path: Path
 ) -> None:
-    database = fresh_database("pb_units")
-    keys.write_key_file(tmp_path / "checkpoint.pem")
-    migrated = _run("pb-migrate.service", _environment("pb-migrate.service", database, tmp_path))
-    assert migrated.returncode == 0, migrated.stderr
+    database = _migrated(fresh_database("pb_units"), tmp_path)
     with custom_app(database):
         setup = factories.round_in_phase(Phase.VOTING, voters=VOTERS, costs=[10_000] * 3)
         emails = [voter.email for voter in setup.voters]
@@ -200,10 +205,7 @@ def test_the_units_commands_run_the_platform(
 def test_the_timer_units_commands_recompute_ratings_and_queue_digests(
     fresh_database: Callable[[str], str], tmp_path: Path
 ) -> None:
-    database = fresh_database("pb_timers")
-    keys.write_key_file(tmp_path / "checkpoint.pem")
-    migrated = _run("pb-migrate.service", _environment("pb-migrate.service", database, tmp_path))
-    assert migrated.returncode == 0, migrated.stderr
+    database = _migrated(fresh_database("pb_timers"), tmp_path)
     with custom_app(database):
         found = delivered(residents=5)  # a funded project done, five residents invited to rate
         rate_all(found, [(4, 4, 4), (5, 5, 5), (3, 3, 3), (4, 4, 4), (2, 2, 2)])
