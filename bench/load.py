@@ -1,13 +1,13 @@
 """Benchmark: the ballot flow over real HTTP against gunicorn, next to a bare Flask insert app.
 
-    .venv/bin/python bench/load.py [--levels 16,32,64] [--ballots 200] [--warmup 60]
+    .venv/bin/python bench/load.py [--levels 16,32,64] [--ballots 200] [--warmup 60] [--repeat 3]
                                    [--databases sqlite,postgres]
                                    [--postgres postgresql://postgres@127.0.0.1:5432/pb_load]
                                    [--workers 3] [--worker-class sync|gthread] [--threads 4]
 
 For each database: a fresh database (migrations, the demo, and enough new residents to vote),
-then the platform under gunicorn with deploy/gunicorn.conf.py, then the bare app
-(bench/bare_app.py) under the same settings, on the same database, one after the other:
+then the platform under gunicorn with deploy/gunicorn.conf.py and the bare app
+(bench/bare_app.py) under the same settings, on the same database:
 
 - the flow: closed loops of 16/32/64 voters (each starts the next ballot as soon as one ends, no
   think time). A ballot is GET ballot, POST review, POST cast (302 to the receipt). Voters sign in
@@ -16,10 +16,12 @@ then the platform under gunicorn with deploy/gunicorn.conf.py, then the bare app
 - public pages: anonymous GETs of the voting round's page and the published results, against
   the bare app's GET (one small read), 32 at a time.
 
-Each server is warmed before its clock: `--warmup` ballots (voters of their own) through the
-platform and as many public GETs; as many inserts and GETs into the bare app. Until 2026-12-04 the
-bare app was measured cold (the platform was warm from the sign-ins): its first 150 inserts cost
-about twice the CPU of the next ones, which flattered the ratio (docs/performance.md).
+Both servers run at once. Each is warmed before any clock: `--warmup` ballots (voters of their
+own) through the platform and as many public GETs; as many inserts and GETs into the bare app.
+Each level's flow then runs `--repeat` times, each run followed at once by a bare run of as
+many inserts; the ratio is the median of those pairs. Until 2026-12-04 the bare app was measured
+cold and a minute after the platform, which flattered the ratio and let it swing with the
+machine's speed (docs/performance.md).
 
 It prints ballots/s, the ratio to the bare app, cast p99, errors, and who used the two cores:
 CPU ms per ballot of this process (the load generator) + of gunicorn's process tree (from /proc).
