@@ -6,8 +6,8 @@ and the container (`gunicorn -c deploy/gunicorn.conf.py wsgi:app`).
 - Metrics: prometheus_client's multiprocess mode, so /metrics adds up every worker. The
   directory is emptied at start (stale files from a previous run would be counted again).
 - `PB_OUTBOX_WORKER=embedded` (what `make run` sets): the master also starts the e-mail
-  delivery worker (`flask pb outbox --loop`) and stops it on exit, so one command serves the
-  whole platform. Deployments run the worker as a service of its own instead.
+  delivery worker (`flask pb outbox --loop`) and stops it on exit (on Linux it also ends if the
+  master is killed outright), so one command serves the whole platform. Deployments run the worker as a service of its own instead.
 Settings from the environment: PB_BIND (default 127.0.0.1:8000), WEB_CONCURRENCY (workers),
 PROMETHEUS_MULTIPROC_DIR, PB_LOG_LEVEL.
 """
@@ -15,6 +15,7 @@ PROMETHEUS_MULTIPROC_DIR, PB_LOG_LEVEL.
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -55,8 +56,23 @@ def on_starting(server):  # type: ignore[no-untyped-def]
 def when_ready(server):  # type: ignore[no-untyped-def]
     if os.environ.get("PB_OUTBOX_WORKER") == "embedded":
         command = [sys.executable, "-m", "flask", "--app", "wsgi", "pb", "outbox", "--loop"]
-        _embedded_worker.append(subprocess.Popen(command))
+        _embedded_worker.append(subprocess.Popen(command, preexec_fn=_dies_with(os.getpid())))
         server.log.info("started the e-mail outbox worker (pid %s)", _embedded_worker[0].pid)
+
+
+def _dies_with(master: int):  # type: ignore[no-untyped-def]
+    """For the embedded worker, run in it before it starts: a master killed outright (SIGKILL,
+    the OOM killer) never runs on_exit, so Linux's parent-death signal ends the worker too."""
+
+    def arrange() -> None:
+        if sys.platform == "linux":
+            import ctypes
+
+            ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+            if os.getppid() != master:  # the master died before the line above
+                os._exit(0)
+
+    return arrange
 
 
 def child_exit(server, worker):  # type: ignore[no-untyped-def]
