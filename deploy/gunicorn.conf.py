@@ -7,7 +7,8 @@ and the container (`gunicorn -c deploy/gunicorn.conf.py wsgi:app`).
   directory is emptied at start (stale files from a previous run would be counted again).
 - `PB_OUTBOX_WORKER=embedded` (what `make run` sets): the master also starts the e-mail
   delivery worker (`flask pb outbox --loop`) and stops it on exit (on Linux it also ends if the
-  master is killed outright), so one command serves the whole platform. Deployments run the worker as a service of its own instead.
+  master is killed outright), so one command serves the whole platform. Deployments run the
+  worker as a service of its own instead.
 Settings from the environment: PB_BIND (default 127.0.0.1:8000), WEB_CONCURRENCY (workers),
 PROMETHEUS_MULTIPROC_DIR, PB_LOG_LEVEL.
 """
@@ -63,14 +64,16 @@ def when_ready(server):  # type: ignore[no-untyped-def]
 def _dies_with(master: int):  # type: ignore[no-untyped-def]
     """For the embedded worker, run in it before it starts: a master killed outright (SIGKILL,
     the OOM killer) never runs on_exit, so Linux's parent-death signal ends the worker too."""
+    if sys.platform != "linux":
+        return None
+    import ctypes
+
+    prctl = ctypes.CDLL(None).prctl  # looked up here: between fork and exec, import nothing
 
     def arrange() -> None:
-        if sys.platform == "linux":
-            import ctypes
-
-            ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-            if os.getppid() != master:  # the master died before the line above
-                os._exit(0)
+        prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        if os.getppid() != master:  # the master died before the line above
+            os._exit(0)
 
     return arrange
 
