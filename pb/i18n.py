@@ -29,6 +29,7 @@ from markupsafe import Markup
 
 from pb.config import PROJECT_ROOT
 from pb.extensions import babel
+from pb.process_cache import kept
 
 # The page's catalogue in a template's context (see `_install_direct_gettext`).
 CATALOGUE = "pb_catalogue"
@@ -157,14 +158,7 @@ _TEXTS_SIZE = 1024
 def per_language(key: tuple[Hashable, ...], texts: Callable[[], T]) -> T:
     """`texts()`, computed once per language and `key`: for translated texts that depend on
     nothing but their key and the language (a ballot's meter messages, its filter counts)."""
-    full_key = (str(get_locale()), *key)
-    found = _TEXTS.get(full_key)
-    if found is None:
-        found = texts()
-        if len(_TEXTS) >= _TEXTS_SIZE:
-            _TEXTS.clear()
-        _TEXTS[full_key] = found
-    return found  # type: ignore[no-any-return]
+    return kept(_TEXTS, (str(get_locale()), *key), texts, _TEXTS_SIZE)  # type: ignore[no-any-return]
 
 
 def _install_template_gettext(app: Flask) -> Callable[[], NullTranslations]:

@@ -24,6 +24,7 @@ from pb.audit.chain import canonical_json, format_time, sha256_hex
 from pb.db import utcnow
 from pb.errors import Conflict, Forbidden, NotFound
 from pb.extensions import db
+from pb.process_cache import kept
 from pb.proposals.conflicts import frozen_groups
 from pb.proposals.models import Proposal, ProposalStatus
 
@@ -169,14 +170,12 @@ def keep_frozen_wards(round_: Round) -> None:
 
 def frozen_ward_ids(round_id: int, config_hash: str) -> frozenset[int]:
     """The wards of the round frozen under `config_hash`, read once per process."""
-    key = (round_id, config_hash)
-    found = _FROZEN_WARD_IDS.get(key)
-    if found is None:
-        found = frozenset(db.session.scalars(_ROUND_WARD_IDS, {"id": round_id}))
-        if len(_FROZEN_WARD_IDS) >= _FROZEN_CACHE_SIZE:
-            _FROZEN_WARD_IDS.clear()
-        _FROZEN_WARD_IDS[key] = found
-    return found
+    return kept(
+        _FROZEN_WARD_IDS,
+        (round_id, config_hash),
+        lambda: frozenset(db.session.scalars(_ROUND_WARD_IDS, {"id": round_id})),
+        _FROZEN_CACHE_SIZE,
+    )
 
 
 # Built once: a hot path's (the ballot's steps, kept public pages) round as its table row.
@@ -196,14 +195,13 @@ def ballot_items(round_: Round) -> tuple[BallotItem, ...]:
     from the proposals found feasible."""
     if round_.config_hash is None or not round_.config_json:
         return tuple(BallotItem(id=p.id, cost=p.cost) for p in ballot_projects(round_))
-    items = _FROZEN_BALLOT_ITEMS.get(round_.config_hash)
-    if items is None:
-        projects = json.loads(round_.config_json)["projects"]
-        items = tuple(BallotItem(id=p["id"], cost=p["cost"]) for p in projects)
-        if len(_FROZEN_BALLOT_ITEMS) >= _FROZEN_CACHE_SIZE:
-            _FROZEN_BALLOT_ITEMS.clear()
-        _FROZEN_BALLOT_ITEMS[round_.config_hash] = items
-    return items
+    config_json = round_.config_json
+
+    def frozen_items() -> tuple[BallotItem, ...]:
+        projects = json.loads(config_json)["projects"]
+        return tuple(BallotItem(id=p["id"], cost=p["cost"]) for p in projects)
+
+    return kept(_FROZEN_BALLOT_ITEMS, round_.config_hash, frozen_items, _FROZEN_CACHE_SIZE)
 
 
 def freeze(round_: Round, *, actor: User) -> None:

@@ -32,6 +32,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import Text, bindparam, cast, select
 
 from pb.extensions import db
+from pb.process_cache import kept
 from pb.proposals.models import Proposal, ProposalStatus
 from pb.rounds.models import Round
 from pb.voting.formats import Choices
@@ -113,15 +114,11 @@ def rows_key(round_: Round, rows: ProjectRows) -> object:
 def _frozen_rows(
     round_id: int, config_hash: str, version: int
 ) -> tuple[ProjectRows, dict[int, ProjectRow]]:
-    key = (round_id, config_hash, version)
-    kept = _FROZEN_ROWS.get(key)
-    if kept is None:
+    def read() -> tuple[ProjectRows, dict[int, ProjectRow]]:
         rows = _read_rows(round_id)
-        kept = (rows, {row[0]: row for row in rows})
-        if len(_FROZEN_ROWS) >= _FROZEN_ROWS_SIZE:
-            _FROZEN_ROWS.clear()
-        _FROZEN_ROWS[key] = kept
-    return kept
+        return rows, {row[0]: row for row in rows}
+
+    return kept(_FROZEN_ROWS, (round_id, config_hash, version), read, _FROZEN_ROWS_SIZE)
 
 
 def _read_rows(round_id: int) -> ProjectRows:
